@@ -1,0 +1,239 @@
+//! [`CaseFacts`]: the typed facts of one filing, in the gold JSON schema.
+
+use super::money::{Rate, Yuan};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// 案由: the kind of case, as the gold schema spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseType {
+    /// 金融借款合同纠纷.
+    FinancialLoan,
+    /// 信用卡纠纷.
+    CreditCard,
+    /// 民间借贷纠纷.
+    PrivateLending,
+    /// 保证合同纠纷.
+    Guarantee,
+    /// 金融借款合同纠纷 brought by an asset-management company after 债权转让.
+    NplAssignment,
+}
+
+impl CaseType {
+    /// Every case type, in a fixed order.
+    pub const ALL: [CaseType; 5] = [
+        CaseType::FinancialLoan,
+        CaseType::CreditCard,
+        CaseType::PrivateLending,
+        CaseType::Guarantee,
+        CaseType::NplAssignment,
+    ];
+
+    /// The 案由 as written in a complaint or judgment.
+    pub fn cause_of_action(self) -> &'static str {
+        match self {
+            CaseType::FinancialLoan | CaseType::NplAssignment => "金融借款合同纠纷",
+            CaseType::CreditCard => "信用卡纠纷",
+            CaseType::PrivateLending => "民间借贷纠纷",
+            CaseType::Guarantee => "保证合同纠纷",
+        }
+    }
+
+    /// The schema name (`financial_loan`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseType::FinancialLoan => "financial_loan",
+            CaseType::CreditCard => "credit_card",
+            CaseType::PrivateLending => "private_lending",
+            CaseType::Guarantee => "guarantee",
+            CaseType::NplAssignment => "npl_assignment",
+        }
+    }
+}
+
+/// What kind of lender the plaintiff is; decides the interest-cap regime (domain §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaintiffKind {
+    /// A bank (银行) or its branch.
+    Bank,
+    /// A consumer-finance company (消费金融公司).
+    ConsumerFinance,
+    /// An asset-management company (资产管理公司) suing on an assigned bank debt.
+    Amc,
+    /// Any other company (unlicensed lender unless shown otherwise).
+    Company,
+    /// A natural person.
+    Person,
+}
+
+impl PlaintiffKind {
+    /// True for lenders under the financial-loan regime (licensed institutions and AMCs suing on
+    /// bank debts, domain §2.1 \[P\]); false for private lenders (4 × LPR regime).
+    pub fn is_licensed(self) -> bool {
+        matches!(self, PlaintiffKind::Bank | PlaintiffKind::ConsumerFinance | PlaintiffKind::Amc)
+    }
+}
+
+/// 原告: who sues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plaintiff {
+    /// Full name as written in the filing.
+    pub name: String,
+    /// Lender kind.
+    pub kind: PlaintiffKind,
+}
+
+/// A defendant's role in the debt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefendantRole {
+    /// 借款人.
+    Borrower,
+    /// 共同借款人.
+    CoBorrower,
+    /// 保证人.
+    Guarantor,
+    /// 抵押人.
+    Mortgagor,
+    /// 持卡人.
+    Cardholder,
+}
+
+impl DefendantRole {
+    /// The role as written in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DefendantRole::Borrower => "借款人",
+            DefendantRole::CoBorrower => "共同借款人",
+            DefendantRole::Guarantor => "保证人",
+            DefendantRole::Mortgagor => "抵押人",
+            DefendantRole::Cardholder => "持卡人",
+        }
+    }
+
+    /// True for roles that owe the debt itself (not a guarantee or security).
+    pub fn is_debtor(self) -> bool {
+        matches!(
+            self,
+            DefendantRole::Borrower | DefendantRole::CoBorrower | DefendantRole::Cardholder
+        )
+    }
+}
+
+/// 被告: one defendant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Defendant {
+    /// Name as written.
+    pub name: String,
+    /// Role in the debt.
+    pub role: DefendantRole,
+}
+
+/// 诉讼请求: the money claimed, as stated in the filing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Outstanding principal claimed (本金).
+    pub principal: Option<Yuan>,
+    /// 利息 + 罚息 + 复利 stated up to the cut-off date.
+    pub interest: Option<Yuan>,
+    /// The date interest is stated up to (截至).
+    pub interest_cutoff_date: Option<NaiveDate>,
+    /// Attorney fee (律师费).
+    pub attorney_fee: Option<Yuan>,
+    /// 违约金, 手续费, 保全费, 公告费 and other fees.
+    pub other_fees: Option<Yuan>,
+    /// Whether guarantors are asked to bear joint and several liability (连带清偿责任).
+    pub joint_liability: bool,
+    /// The total the filing itself states (合计), if any.
+    pub stated_total: Option<Yuan>,
+}
+
+impl Claims {
+    /// principal + interest + attorney fee + other fees (absent items count as zero).
+    pub fn sum(&self) -> Yuan {
+        [self.principal, self.interest, self.attorney_fee, self.other_fees]
+            .into_iter()
+            .flatten()
+            .sum()
+    }
+}
+
+/// The typed facts of one filing. Field names are the gold schema (foundation issue); the
+/// fields after `image_only` are fincase's own additions that the rules need.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    /// The filing's id (file stem for fixtures).
+    pub id: String,
+    /// 案由.
+    pub case_type: Option<CaseType>,
+    /// Court addressed (此致 …人民法院).
+    pub court: Option<String>,
+    /// 原告.
+    pub plaintiff: Option<Plaintiff>,
+    /// 被告, in the order the filing lists them.
+    pub defendants: Vec<Defendant>,
+    /// Contract number (合同编号).
+    pub contract_number: Option<String>,
+    /// Contract date (签订日期).
+    pub contract_date: Option<NaiveDate>,
+    /// Loan amount (借款金额) or credit limit for cards.
+    pub loan_amount: Option<Yuan>,
+    /// Contract interest rate, yearly fraction.
+    pub annual_interest_rate: Option<Rate>,
+    /// Maturity date (到期日).
+    pub maturity_date: Option<NaiveDate>,
+    /// Date the borrower defaulted (逾期日).
+    pub default_date: Option<NaiveDate>,
+    /// The money claimed.
+    pub claims: Claims,
+    /// Filing date (起诉日期, the date under the signature).
+    pub filing_date: Option<NaiveDate>,
+    /// True when a page carries no extractable text (scanned image).
+    pub image_only: bool,
+    /// Penalty interest (罚息) rate, yearly fraction, when stated.
+    #[serde(default)]
+    pub penalty_rate: Option<Rate>,
+    /// Agreed guarantee period (保证期间) in months, when a guarantee is stated.
+    #[serde(default)]
+    pub guarantee_period_months: Option<u32>,
+    /// Date of the last collection demand (催收) on the debtor, which interrupts limitation.
+    #[serde(default)]
+    pub last_demand_date: Option<NaiveDate>,
+    /// Whether the plaintiff asks for a payment order (支付令) instead of a judgment.
+    #[serde(default)]
+    pub payment_order_requested: bool,
+}
+
+impl CaseFacts {
+    /// Defendants that owe the debt itself.
+    pub fn debtors(&self) -> impl Iterator<Item = &Defendant> {
+        self.defendants.iter().filter(|d| d.role.is_debtor())
+    }
+
+    /// Defendants that guarantee the debt.
+    pub fn guarantors(&self) -> impl Iterator<Item = &Defendant> {
+        self.defendants.iter().filter(|d| d.role == DefendantRole::Guarantor)
+    }
+}
+
+/// Where an extracted value came from: the page (1-based) and the character span in that
+/// page's text (`start..end`, counted in `char`s, not bytes), with the extractor's confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSpan {
+    /// 1-based page number.
+    pub page: u32,
+    /// First character (inclusive), in chars from the start of the page text.
+    pub start: u32,
+    /// Last character (exclusive).
+    pub end: u32,
+    /// The source text of the span.
+    pub text: String,
+    /// Confidence in 0..=1.
+    pub confidence: f32,
+}
+
+/// Per-field provenance: field path (`claims.principal`, `defendants[1].name`) → span.
+pub type Provenance = BTreeMap<String, SourceSpan>;

@@ -1,0 +1,91 @@
+//! [`Finding`]: something a judge or a bank must see about a filing (a defect, a doubt, a rule
+//! that bites). A finding is not an error: the pipeline carries on and reports it.
+
+use serde::{Deserialize, Serialize};
+
+/// The stable code of a finding. The snake_case names are the gold schema's flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    /// A page has no text layer: it needs OCR before facts can be read from it.
+    NeedsOcr,
+    /// An amount written in 大写 disagrees with the same amount in figures.
+    AmountWordsMismatch,
+    /// The stated total (合计) is not the sum of the claim items.
+    ClaimsTotalMismatch,
+    /// The claimed rate (interest + 罚息 + fees) exceeds the applicable cap.
+    InterestOverCap,
+    /// The three-year limitation period ran out before filing.
+    LimitationExpired,
+    /// The guarantee period ran out before the guarantor was sued.
+    GuaranteePeriodExpired,
+    /// A credit-card case names a guarantor, which card debt normally has not.
+    CreditCardGuarantor,
+    /// A field the pipeline needs could not be read.
+    MissingField,
+}
+
+impl FindingCode {
+    /// Every code, in a fixed order.
+    pub const ALL: [FindingCode; 8] = [
+        FindingCode::NeedsOcr,
+        FindingCode::AmountWordsMismatch,
+        FindingCode::ClaimsTotalMismatch,
+        FindingCode::InterestOverCap,
+        FindingCode::LimitationExpired,
+        FindingCode::GuaranteePeriodExpired,
+        FindingCode::CreditCardGuarantor,
+        FindingCode::MissingField,
+    ];
+
+    /// The schema name (`needs_ocr`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::NeedsOcr => "needs_ocr",
+            FindingCode::AmountWordsMismatch => "amount_words_mismatch",
+            FindingCode::ClaimsTotalMismatch => "claims_total_mismatch",
+            FindingCode::InterestOverCap => "interest_over_cap",
+            FindingCode::LimitationExpired => "limitation_expired",
+            FindingCode::GuaranteePeriodExpired => "guarantee_period_expired",
+            FindingCode::CreditCardGuarantor => "credit_card_guarantor",
+            FindingCode::MissingField => "missing_field",
+        }
+    }
+}
+
+/// How much a finding matters to the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// For the judge's attention; the draft is still produced.
+    Info,
+    /// Changes the suggested outcome (a claim is cut or rejected).
+    Warning,
+    /// The filing cannot proceed as filed (rejected at pre-check, or needs OCR).
+    Blocking,
+}
+
+/// One finding about a filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable code.
+    pub code: FindingCode,
+    /// Severity.
+    pub severity: Severity,
+    /// The field it concerns, as a path into `CaseFacts` (`claims.stated_total`), if any.
+    pub field: Option<String>,
+    /// Human-readable reason, in Chinese, with the figures and the rule cited.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with the given code, severity, field and message.
+    pub fn new(
+        code: FindingCode,
+        severity: Severity,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding { code, severity, field: field.map(str::to_owned), message: message.into() }
+    }
+}

@@ -1,0 +1,263 @@
+//! Drafts: turns facts, findings and the rules' [`Outcome`] into a 民事判决书 or 支付令 draft (HTML
+//! and plain text) for a judge to review and edit.
+//!
+//! **Owns:** the wording and layout of drafts. Templates are data under `src/draft/templates/`
+//! (minijinja, compiled in with `include_str!`, versioned in their file names:
+//! `judgment.v1.html.j2`, `payment_order.v1.html.j2`, `notice.v1.html.j2`); their structure follows
+//! the domain file §4.2 (judgment), §4.5 (operative items), §4.6 (迟延履行 clause, 2023 CPL
+//! 第二百六十四条) and §4.7 (支付令).
+//!
+//! **Must not:** compute law (every figure comes from `rules`, with its trail), do IO, or see an
+//! HTTP/DB type. Same input → byte-identical output.
+//!
+//! Invariants:
+//! - Everything printed is HTML-escaped by minijinja's auto-escape (`.html.j2`); no value is
+//!   marked safe. In the HTML every figure links to its calculation trail (`#trail-interest`, …),
+//!   and the trails are listed at the end.
+//! - The plain-text version is derived from the HTML (tags dropped, entities decoded), so the two
+//!   never disagree.
+//! - An outcome with [`DocumentKind::None`] (rejected at pre-check, or needing review) renders a
+//!   short notice with the reasons, of kind `None`: the rules do not decide 不予受理 (a filing out
+//!   of limitation must still be accepted, 民诉法解释第二百一十九条 \[M\]), so the notice is addressed
+//!   to the judge, not a ruling.
+
+mod context;
+
+pub use context::{date_zh, date_zh_numerals, small_zh};
+
+use crate::domain::{CaseFacts, Finding};
+use crate::rules::{DocumentKind, Outcome};
+use chrono::NaiveDate;
+use minijinja::{Environment, UndefinedBehavior};
+use std::sync::OnceLock;
+
+/// Template of a 民事判决书.
+pub const JUDGMENT_TEMPLATE: &str = "judgment.v1.html.j2";
+/// Template of a 支付令.
+pub const PAYMENT_ORDER_TEMPLATE: &str = "payment_order.v1.html.j2";
+/// Template of the notice drafted when no court document is suggested.
+pub const NOTICE_TEMPLATE: &str = "notice.v1.html.j2";
+
+const TEMPLATES: [(&str, &str); 3] = [
+    (
+        JUDGMENT_TEMPLATE,
+        include_str!("templates/judgment.v1.html.j2"),
+    ),
+    (
+        PAYMENT_ORDER_TEMPLATE,
+        include_str!("templates/payment_order.v1.html.j2"),
+    ),
+    (NOTICE_TEMPLATE, include_str!("templates/notice.v1.html.j2")),
+];
+
+/// A rendered draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// Which document (`None` for the review / pre-check notice).
+    pub kind: DocumentKind,
+    /// The HTML document (UTF-8, self-contained, trail at the end).
+    pub html: String,
+    /// The plain-text version of the same document.
+    pub text: String,
+    /// The template's versioned name (`judgment.v1.html.j2`).
+    pub template_version: &'static str,
+}
+
+/// Errors of drafting. A template error is a bug in a shipped template, not bad input.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    /// A template failed to compile or render.
+    #[error("draft template {template}: {message}")]
+    Template {
+        /// The template's name.
+        template: &'static str,
+        /// minijinja's message.
+        message: String,
+    },
+}
+
+impl DraftError {
+    /// Never retryable: the same input fails the same way.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+}
+
+/// Whether the defendants appeared (decides the 缺席审理 sentence and 民诉法第一百四十七条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Attendance {
+    /// Not known to the pipeline: the draft leaves a bracketed placeholder for the judge.
+    #[default]
+    Unknown,
+    /// All parties appeared.
+    Appeared,
+    /// The defendants did not appear after summons: default judgment (缺席判决).
+    Absent,
+}
+
+/// What the court adds that the filing does not say. All optional: absent values print as
+/// `____` placeholders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftOptions {
+    /// Case number (`（2025）浙0106民初1234号`).
+    pub case_number: Option<String>,
+    /// Attendance of the defendants.
+    pub attendance: Attendance,
+    /// Judge's name.
+    pub judge: Option<String>,
+    /// Clerk's name.
+    pub clerk: Option<String>,
+    /// Date of the judgment or order.
+    pub judgment_date: Option<NaiveDate>,
+    /// The intermediate court named in the appeal notice.
+    pub appellate_court: Option<String>,
+}
+
+fn environment() -> Result<&'static Environment<'static>, DraftError> {
+    static ENV: OnceLock<Result<Environment<'static>, DraftError>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|e| DraftError::Template {
+                    template: name,
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(env)
+    })
+    .as_ref()
+    .map_err(|e| match e {
+        DraftError::Template { template, message } => DraftError::Template {
+            template,
+            message: message.clone(),
+        },
+    })
+}
+
+/// Renders the draft the outcome calls for, with default [`DraftOptions`] (placeholders).
+pub fn render(
+    facts: &CaseFacts,
+    findings: &[Finding],
+    outcome: &Outcome,
+) -> Result<Draft, DraftError> {
+    render_with(facts, findings, outcome, &DraftOptions::default())
+}
+
+/// Renders the draft the outcome calls for: a judgment, a payment order, or (for
+/// [`DocumentKind::None`]) the notice with the reasons.
+pub fn render_with(
+    facts: &CaseFacts,
+    findings: &[Finding],
+    outcome: &Outcome,
+    opts: &DraftOptions,
+) -> Result<Draft, DraftError> {
+    let template = match outcome.document {
+        DocumentKind::Judgment => JUDGMENT_TEMPLATE,
+        DocumentKind::PaymentOrder => PAYMENT_ORDER_TEMPLATE,
+        DocumentKind::None => NOTICE_TEMPLATE,
+    };
+    let ctx = context::build(facts, findings, outcome, opts);
+    let err = |e: minijinja::Error| DraftError::Template {
+        template,
+        message: format!("{e:#}"),
+    };
+    let html = environment()?
+        .get_template(template)
+        .map_err(err)?
+        .render(&ctx)
+        .map_err(err)?;
+    let text = html_to_text(&html);
+    Ok(Draft {
+        kind: outcome.document,
+        html,
+        text,
+        template_version: template,
+    })
+}
+
+/// Plain text from our HTML: `<head>` dropped, block elements end a line, list items get their
+/// number (`一、`), other tags vanish, entities are decoded, blank runs collapse.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    let mut in_head = false;
+    let mut counters: Vec<u32> = Vec::new();
+    while let Some(lt) = rest.find('<') {
+        if !in_head {
+            out.push_str(&decode_entities(&rest[..lt]));
+        }
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &after[1..gt];
+        rest = &after[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match (name.as_str(), closing) {
+            ("head", false) => in_head = true,
+            ("head", true) => in_head = false,
+            ("ol" | "ul", false) => counters.push(0),
+            ("ol" | "ul", true) => {
+                counters.pop();
+                out.push('\n');
+            }
+            ("li", false) => {
+                if let Some(c) = counters.last_mut() {
+                    *c += 1;
+                    out.push_str(&small_zh(*c));
+                    out.push('、');
+                }
+            }
+            (
+                "p" | "h1" | "h2" | "h3" | "h4" | "li" | "div" | "header" | "footer" | "section"
+                | "article" | "br",
+                _,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    if !in_head {
+        out.push_str(&decode_entities(rest));
+    }
+    let mut text = String::new();
+    let mut blank = 0;
+    for line in out.lines().map(str::trim) {
+        if line.is_empty() {
+            blank += 1;
+            if blank == 1 && !text.is_empty() {
+                text.push('\n');
+            }
+        } else {
+            blank = 0;
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text.trim_end().to_owned() + "\n"
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests;

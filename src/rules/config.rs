@@ -1,0 +1,345 @@
+//! [`RulesConfig`]: the per-court parameters of the rules, with national defaults, and their
+//! TOML override format.
+//!
+//! Every number here is a setting, not a constant, because the domain file marks it as varying by
+//! court or as unverified (\[M\]): the 24 % ceiling, the credit-card regime, the day count, fee
+//! rounding and the small-claims thresholds.
+
+use super::RulesError;
+use super::tables::{SmallClaimsThreshold, default_small_claims};
+use crate::domain::{Rate, Yuan};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::str::FromStr;
+
+/// How a computed court fee is rounded. The 办法 sets no rule; courts print to the fen or round
+/// half-up to the yuan (domain file §1.7 \[M\]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeRounding {
+    /// Half-up to the fen (分), the default.
+    #[default]
+    Fen,
+    /// Half-up to the whole yuan.
+    Yuan,
+}
+
+impl FeeRounding {
+    /// Rounds an exact fee.
+    pub fn apply(self, exact: Decimal) -> Yuan {
+        match self {
+            FeeRounding::Fen => Yuan::new(exact),
+            FeeRounding::Yuan => {
+                Yuan::new(exact.round_dp_with_strategy(
+                    0,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                ))
+            }
+        }
+    }
+}
+
+/// The rules' parameters for one court. [`Default`] gives the national defaults of the domain file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesConfig {
+    /// Name of this configuration (court or profile), recorded in every outcome's `rules_version`.
+    pub profile: String,
+    /// All-in ceiling for licensed lenders (banks, consumer finance, AMCs on bank debts): 24 %/yr,
+    /// 法发〔2017〕22号 第2条 \[M\] (domain file §2.2).
+    pub cap_financial: Rate,
+    /// All-in ceiling applied to credit-card debt, or `None` where the court weighs the cost case
+    /// by case under 银行卡规定第二条 \[P\] (no numeric cap in the text). Default 24 % by analogy,
+    /// the common court practice \[M\] (domain file §2.5).
+    pub cap_credit_card: Option<Rate>,
+    /// Private lending: the multiple of the one-year LPR at contract formation, 4
+    /// (民间借贷规定第二十五条 \[P\]).
+    pub private_lending_lpr_multiple: Decimal,
+    /// Private-lending contracts formed before 2020-08-20 (or before the first LPR quote): the
+    /// ceiling applied by default, 24 % (the old protected zone, 民间借贷规定第三十一条 \[P\]).
+    pub private_lending_pre_2020_cap: Rate,
+    /// Days in the interest year: 360 (bank contracts) or 365 (domain file §2.6 \[M\]).
+    pub day_count: u32,
+    /// Court-fee rounding.
+    pub fee_rounding: FeeRounding,
+    /// Limitation period in years, 3 (民法典第一百八十八条 \[P\]).
+    pub limitation_years: u32,
+    /// Guarantee period when none (or an invalid one) is agreed, 6 months
+    /// (民法典第六百九十二条第二款 \[P\]).
+    pub default_guarantee_period_months: u32,
+    /// Province of the court, for the small-claims threshold. Default `浙江`.
+    pub province: String,
+    /// Small-claims thresholds `(province, effective_from) → (mandatory_max, optional_max)`.
+    pub small_claims: Vec<SmallClaimsThreshold>,
+}
+
+impl Default for RulesConfig {
+    fn default() -> RulesConfig {
+        RulesConfig {
+            profile: "national-default".to_owned(),
+            cap_financial: Rate::from_percent(Decimal::from(24)),
+            cap_credit_card: Some(Rate::from_percent(Decimal::from(24))),
+            private_lending_lpr_multiple: Decimal::from(4),
+            private_lending_pre_2020_cap: Rate::from_percent(Decimal::from(24)),
+            day_count: 360,
+            fee_rounding: FeeRounding::Fen,
+            limitation_years: 3,
+            default_guarantee_period_months: 6,
+            province: "浙江".to_owned(),
+            small_claims: default_small_claims(),
+        }
+    }
+}
+
+/// A date in the override file: a TOML date literal (`2025-01-01`) or a string (`"2025-01-01"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TomlDate {
+    Literal(toml::value::Datetime),
+    Text(String),
+}
+
+impl TomlDate {
+    fn parse(&self) -> Result<NaiveDate, RulesError> {
+        let s = match self {
+            TomlDate::Literal(d) => d.to_string(),
+            TomlDate::Text(s) => s.clone(),
+        };
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| RulesError::Config(format!("bad date {s:?} (want YYYY-MM-DD)")))
+    }
+}
+
+/// A number in the override file: `24`, `0.24` or `"0.24"` (strings keep decimals exact).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TomlNumber {
+    Int(i64),
+    Text(String),
+    Float(f64),
+}
+
+impl TomlNumber {
+    fn decimal(&self, what: &str) -> Result<Decimal, RulesError> {
+        match self {
+            TomlNumber::Int(i) => Ok(Decimal::from(*i)),
+            TomlNumber::Text(s) => Decimal::from_str(s.trim())
+                .map_err(|_| RulesError::Config(format!("{what}: bad number {s:?}"))),
+            // A TOML float is parsed once, through its shortest decimal text, so `0.24` stays 0.24.
+            TomlNumber::Float(f) => Decimal::from_str(&f.to_string())
+                .map_err(|_| RulesError::Config(format!("{what}: bad number {f}"))),
+        }
+    }
+
+    /// A rate given as a fraction (`0.24`) or a percentage (`24`): values above 1 are percents.
+    fn rate(&self, what: &str) -> Result<Rate, RulesError> {
+        let d = self.decimal(what)?;
+        if d.is_sign_negative() {
+            return Err(RulesError::Config(format!("{what}: negative rate")));
+        }
+        Ok(if d > Decimal::ONE {
+            Rate::from_percent(d)
+        } else {
+            Rate::yearly(d)
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCaps {
+    financial: Option<TomlNumber>,
+    /// A rate, or the string `"none"` for case-by-case weighing.
+    credit_card: Option<TomlNumber>,
+    private_lending_lpr_multiple: Option<TomlNumber>,
+    private_lending_pre_2020: Option<TomlNumber>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    province: String,
+    effective_from: TomlDate,
+    mandatory_max: TomlNumber,
+    optional_max: TomlNumber,
+    source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    profile: Option<String>,
+    province: Option<String>,
+    day_count: Option<u32>,
+    fee_rounding: Option<FeeRounding>,
+    limitation_years: Option<u32>,
+    default_guarantee_period_months: Option<u32>,
+    caps: Option<RawCaps>,
+    #[serde(default)]
+    small_claims: Vec<RawThreshold>,
+}
+
+impl RulesConfig {
+    /// The national defaults overridden by a court's TOML file. Every key is optional:
+    ///
+    /// ```toml
+    /// profile = "某某区人民法院"
+    /// province = "江苏"
+    /// day_count = 365                      # 360 or 365
+    /// fee_rounding = "yuan"                # "fen" | "yuan"
+    /// limitation_years = 3
+    /// default_guarantee_period_months = 6
+    /// [caps]
+    /// financial = "0.24"                   # fraction, or percent when > 1
+    /// credit_card = "none"                 # a rate, or "none" (case by case)
+    /// private_lending_lpr_multiple = 4
+    /// private_lending_pre_2020 = "0.24"
+    /// [[small_claims]]                     # added to the shipped table; same key replaces
+    /// province = "浙江"
+    /// effective_from = 2025-01-01
+    /// mandatory_max = "60000"
+    /// optional_max = "240000"
+    /// ```
+    pub fn from_toml(s: &str) -> Result<RulesConfig, RulesError> {
+        let raw: RawConfig = toml::from_str(s).map_err(|e| RulesError::Config(e.to_string()))?;
+        let mut cfg = RulesConfig::default();
+        if let Some(p) = raw.profile {
+            cfg.profile = p;
+        }
+        if let Some(p) = raw.province {
+            cfg.province = p;
+        }
+        if let Some(dc) = raw.day_count {
+            if dc != 360 && dc != 365 {
+                return Err(RulesError::Config(format!(
+                    "day_count must be 360 or 365, not {dc}"
+                )));
+            }
+            cfg.day_count = dc;
+        }
+        if let Some(r) = raw.fee_rounding {
+            cfg.fee_rounding = r;
+        }
+        if let Some(y) = raw.limitation_years {
+            cfg.limitation_years = y;
+        }
+        if let Some(m) = raw.default_guarantee_period_months {
+            cfg.default_guarantee_period_months = m;
+        }
+        if let Some(caps) = raw.caps {
+            if let Some(v) = caps.financial {
+                cfg.cap_financial = v.rate("caps.financial")?;
+            }
+            if let Some(v) = caps.credit_card {
+                cfg.cap_credit_card = match &v {
+                    TomlNumber::Text(s) if s.trim().eq_ignore_ascii_case("none") => None,
+                    _ => Some(v.rate("caps.credit_card")?),
+                };
+            }
+            if let Some(v) = caps.private_lending_lpr_multiple {
+                cfg.private_lending_lpr_multiple =
+                    v.decimal("caps.private_lending_lpr_multiple")?;
+            }
+            if let Some(v) = caps.private_lending_pre_2020 {
+                cfg.private_lending_pre_2020_cap = v.rate("caps.private_lending_pre_2020")?;
+            }
+        }
+        for row in raw.small_claims {
+            let t = SmallClaimsThreshold {
+                province: row.province,
+                effective_from: row.effective_from.parse()?,
+                mandatory_max: Yuan::new(row.mandatory_max.decimal("small_claims.mandatory_max")?),
+                optional_max: Yuan::new(row.optional_max.decimal("small_claims.optional_max")?),
+                source: row
+                    .source
+                    .unwrap_or_else(|| format!("court override ({})", cfg.profile)),
+            };
+            if t.optional_max < t.mandatory_max {
+                return Err(RulesError::Config(format!(
+                    "small_claims {} {}: optional_max below mandatory_max",
+                    t.province, t.effective_from
+                )));
+            }
+            cfg.small_claims
+                .retain(|o| !(o.province == t.province && o.effective_from == t.effective_from));
+            cfg.small_claims.push(t);
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tables::threshold_at;
+
+    #[test]
+    fn defaults_are_the_national_ones() {
+        let c = RulesConfig::default();
+        assert_eq!(c.cap_financial.to_string(), "0.24");
+        assert_eq!(c.day_count, 360);
+        assert_eq!(c.province, "浙江");
+        assert_eq!(c.small_claims.len(), 4);
+        assert_eq!(c.private_lending_lpr_multiple, Decimal::from(4));
+    }
+
+    #[test]
+    fn toml_override() {
+        let c = RulesConfig::from_toml(
+            r#"
+            profile = "测试区人民法院"
+            province = "江苏"
+            day_count = 365
+            fee_rounding = "yuan"
+            [caps]
+            financial = 24
+            credit_card = "none"
+            [[small_claims]]
+            province = "浙江"
+            effective_from = 2025-01-01
+            mandatory_max = "60000"
+            optional_max = 240000
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.profile, "测试区人民法院");
+        assert_eq!(c.province, "江苏");
+        assert_eq!(c.day_count, 365);
+        assert_eq!(c.fee_rounding, FeeRounding::Yuan);
+        assert_eq!(c.cap_financial.to_string(), "0.24");
+        assert_eq!(c.cap_credit_card, None);
+        let d = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let zj = threshold_at(&c.small_claims, "浙江", d).unwrap();
+        assert_eq!(zj.mandatory_max, Yuan::new(Decimal::from(60_000)));
+        // Empty file = defaults.
+        assert_eq!(RulesConfig::from_toml("").unwrap(), RulesConfig::default());
+        // A fractional float stays exact.
+        let c = RulesConfig::from_toml("[caps]\nfinancial = 0.18").unwrap();
+        assert_eq!(c.cap_financial.to_string(), "0.18");
+    }
+
+    #[test]
+    fn toml_errors_are_typed() {
+        assert!(matches!(
+            RulesConfig::from_toml("day_count = 300"),
+            Err(RulesError::Config(_))
+        ));
+        assert!(matches!(
+            RulesConfig::from_toml("unknown_key = 1"),
+            Err(RulesError::Config(_))
+        ));
+        assert!(matches!(
+            RulesConfig::from_toml("day_count = "),
+            Err(RulesError::Config(_))
+        ));
+        let bad_date = "[[small_claims]]\nprovince='浙江'\neffective_from='2025-13-01'\nmandatory_max=1\noptional_max=2";
+        assert!(RulesConfig::from_toml(bad_date).is_err());
+    }
+
+    #[test]
+    fn fee_rounding_to_yuan() {
+        let d = Decimal::from_str("766.6666").unwrap();
+        assert_eq!(FeeRounding::Yuan.apply(d).to_string(), "767.00");
+        assert_eq!(FeeRounding::Fen.apply(d).to_string(), "766.67");
+    }
+}

@@ -1,0 +1,317 @@
+//! The plain-data result of the rules: [`Outcome`] and its parts. Every amount carries a
+//! [`TrailStep`] list that shows its arithmetic and cites its rule, so the draft and the review
+//! screen can explain it.
+
+use crate::domain::{Rate, Yuan};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One step of a calculation trail: what was computed, under which rule, and its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailStep {
+    /// The arithmetic or the reasoning, e.g. `100,000.00 × 24% × 183/360 = 12,200.00`.
+    pub text: String,
+    /// The rule cited, with its verification tag, e.g. `法发〔2017〕22号 第2条 \[M\]`.
+    pub rule: String,
+    /// The result of the step, when it is an amount.
+    pub amount: Option<Yuan>,
+}
+
+impl TrailStep {
+    /// A step with an amount.
+    pub fn amount(text: impl Into<String>, rule: impl Into<String>, amount: Yuan) -> TrailStep {
+        TrailStep {
+            text: text.into(),
+            rule: rule.into(),
+            amount: Some(amount),
+        }
+    }
+
+    /// A step without an amount (a reason, a lookup).
+    pub fn note(text: impl Into<String>, rule: impl Into<String>) -> TrailStep {
+        TrailStep {
+            text: text.into(),
+            rule: rule.into(),
+            amount: None,
+        }
+    }
+}
+
+/// The suggested result of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Everything claimed is supported.
+    Full,
+    /// Something is cut or refused (an amount, a guarantor).
+    Partial,
+    /// The claims fail as filed (limitation expired).
+    Rejected,
+    /// The rules cannot decide (scan needing OCR, principal missing, interest not checkable).
+    NeedsReview,
+}
+
+impl Disposition {
+    /// Schema name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Full => "full",
+            Disposition::Partial => "partial",
+            Disposition::Rejected => "rejected",
+            Disposition::NeedsReview => "needs_review",
+        }
+    }
+}
+
+/// Which document the outcome calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 民事判决书.
+    Judgment,
+    /// 支付令.
+    PaymentOrder,
+    /// No court document: the filing goes back to the bank or to a person (see `draft`).
+    None,
+}
+
+/// The procedure the case is routed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    /// 小额诉讼程序 (民事诉讼法第一百六十五条 \[P\]); final judgment.
+    SmallClaims,
+    /// 简易程序 (民事诉讼法第一百六十条 \[P\]).
+    Simplified,
+    /// 普通程序.
+    Ordinary,
+    /// 督促程序 (民事诉讼法第二百二十五条 \[P\]).
+    PaymentOrder,
+}
+
+impl Procedure {
+    /// The procedure as a judgment names it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Procedure::SmallClaims => "小额诉讼程序",
+            Procedure::Simplified => "简易程序",
+            Procedure::Ordinary => "普通程序",
+            Procedure::PaymentOrder => "督促程序",
+        }
+    }
+
+    /// True when the acceptance fee is halved (办法第十六条 \[P\]; small claims is part of the
+    /// simplified procedure).
+    pub fn halves_fee(self) -> bool {
+        matches!(self, Procedure::SmallClaims | Procedure::Simplified)
+    }
+}
+
+/// A claim item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardItem {
+    /// 本金.
+    Principal,
+    /// 利息 + 罚息 + 复利 to the cut-off date.
+    Interest,
+    /// 律师费.
+    AttorneyFee,
+    /// 违约金, 手续费 and other fees.
+    OtherFees,
+}
+
+impl AwardItem {
+    /// The item in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            AwardItem::Principal => "借款本金",
+            AwardItem::Interest => "利息（含罚息、复利）",
+            AwardItem::AttorneyFee => "律师费",
+            AwardItem::OtherFees => "其他费用",
+        }
+    }
+
+    /// The anchor of this item's trail in a draft (`trail-interest`).
+    pub fn anchor(self) -> &'static str {
+        match self {
+            AwardItem::Principal => "trail-principal",
+            AwardItem::Interest => "trail-interest",
+            AwardItem::AttorneyFee => "trail-attorney-fee",
+            AwardItem::OtherFees => "trail-other-fees",
+        }
+    }
+}
+
+/// What is suggested for one claim item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Award {
+    /// The item.
+    pub item: AwardItem,
+    /// What the filing claims for it.
+    pub claimed: Option<Yuan>,
+    /// What the rules support (≤ claimed).
+    pub awarded: Yuan,
+    /// How `awarded` was reached.
+    pub trail: Vec<TrailStep>,
+}
+
+impl Award {
+    /// True when less than claimed is supported.
+    pub fn is_cut(&self) -> bool {
+        self.claimed.is_some_and(|c| self.awarded < c)
+    }
+}
+
+/// The suggestion for one guarantor defendant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuarantorDecision {
+    /// The guarantor's name.
+    pub name: String,
+    /// True when the guarantor bears joint and several liability for the awarded debt.
+    pub liable: bool,
+    /// Why, with the rule.
+    pub reason: String,
+}
+
+/// The ceiling applied to the all-in interest cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterestCap {
+    /// Yearly ceiling.
+    pub rate: Rate,
+    /// The rule, with its tag.
+    pub rule: String,
+    /// How the regime was chosen.
+    pub reason: String,
+}
+
+/// Interest that keeps running after the cut-off date until payment (判决主文 §4.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContinuingInterest {
+    /// First day (cut-off + 1).
+    pub from: NaiveDate,
+    /// The base: the awarded principal.
+    pub base: Yuan,
+    /// The yearly rate: the agreed (penalty) rate, never above the cap.
+    pub rate: Rate,
+    /// True when the rate was lowered to the cap.
+    pub capped: bool,
+}
+
+/// Who bears the court fee (办法第二十九条 \[P\]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeBearer {
+    /// 原告 / 申请人.
+    Plaintiff,
+    /// 被告 (jointly, 民诉法解释第二百零三条 \[P\]).
+    Defendants,
+}
+
+/// One share of the court fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeShare {
+    /// Who pays.
+    pub bearer: FeeBearer,
+    /// The parties' names (all defendants jointly, or the plaintiff).
+    pub parties: Vec<String>,
+    /// How much.
+    pub amount: Yuan,
+}
+
+/// Which fee the figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// 案件受理费 (办法第十三条 \[P\]).
+    Acceptance,
+    /// 支付令申请费 (办法第十四条(三) \[P\]).
+    PaymentOrderApplication,
+}
+
+/// How the case ends, for the fee reductions of 办法第十五条 \[P\].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseEnding {
+    /// By judgment (or payment order).
+    #[default]
+    Judgment,
+    /// By mediation (调解): halved.
+    Mediation,
+    /// By withdrawal (撤诉): halved.
+    Withdrawal,
+}
+
+/// A court fee with its trail and, in an outcome, who bears it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourtFee {
+    /// Which fee.
+    pub kind: FeeKind,
+    /// The amount the fee is computed on (诉讼请求的金额).
+    pub basis: Yuan,
+    /// The 第十三条 schedule fee for `basis`, before any reduction.
+    pub schedule_fee: Yuan,
+    /// True when halved (once only, 民诉法解释第二百零六条 \[P\]).
+    pub halved: bool,
+    /// What is payable after halving or the ⅓ for payment orders, rounded per court.
+    pub payable: Yuan,
+    /// Who bears `payable`; empty until an outcome allocates it.
+    pub allocation: Vec<FeeShare>,
+    /// The arithmetic.
+    pub trail: Vec<TrailStep>,
+}
+
+/// A 争议焦点 the rules derive from the facts (later merged with model-found ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputePoint {
+    /// The issue in Chinese, e.g. `利息是否超过法定上限`.
+    pub title: String,
+    /// Who raised it: `"rules"` here.
+    pub source: String,
+    /// What the rules found about it.
+    pub detail: String,
+}
+
+/// The suggested outcome of a case, every figure with its trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Full / Partial / Rejected / NeedsReview.
+    pub disposition: Disposition,
+    /// Which document to draft.
+    pub document: DocumentKind,
+    /// Which procedure.
+    pub procedure: Procedure,
+    /// One award per claimed item, in claim order.
+    pub awards: Vec<Award>,
+    /// One decision per guarantor defendant.
+    pub guarantors: Vec<GuarantorDecision>,
+    /// The interest ceiling used, when one applies.
+    pub cap: Option<InterestCap>,
+    /// Interest after the cut-off date, when it can be stated.
+    pub continuing_interest: Option<ContinuingInterest>,
+    /// The court fee (or payment-order fee) and its allocation.
+    pub court_fee: CourtFee,
+    /// Rule-derived 争议焦点.
+    pub dispute_points: Vec<DisputePoint>,
+    /// Sentences explaining the disposition, procedure and document choice.
+    pub reasons: Vec<String>,
+    /// [`super::RULES_VERSION`] and the configuration profile.
+    pub rules_version: String,
+}
+
+impl Outcome {
+    /// The award for an item, if claimed.
+    pub fn award(&self, item: AwardItem) -> Option<&Award> {
+        self.awards.iter().find(|a| a.item == item)
+    }
+
+    /// Sum of what was claimed over the awards.
+    pub fn total_claimed(&self) -> Yuan {
+        self.awards.iter().filter_map(|a| a.claimed).sum()
+    }
+
+    /// Sum of what is awarded.
+    pub fn total_awarded(&self) -> Yuan {
+        self.awards.iter().map(|a| a.awarded).sum()
+    }
+}

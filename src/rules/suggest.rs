@@ -1,0 +1,778 @@
+//! [`suggest`]: from facts and findings to a suggested [`Outcome`]: per-item awards with their
+//! arithmetic, guarantor liability, the procedure and document, the court fee and who bears it,
+//! and the rule-derived 争议焦点.
+//!
+//! Simplifications, each stated in the outcome's reasons or trail so a judge sees it:
+//! - interest is recomputed as simple interest on the principal from the default date (else the
+//!   maturity date) to the cut-off date (else the filing date); pre-default contractual interest
+//!   and 复利 are not modelled, so a claim above the recomputation is noted, not cut;
+//! - the ceiling is tested on interest + other fees together (all-in cost, 法发〔2017〕22号 第2条
+//!   \[M\], 民间借贷规定第二十九条 \[P\]); the cut falls on interest first, then on other fees;
+//! - attendance, mediation and evidence are unknown to the rules: the outcome is for a judgment.
+
+use super::config::RulesConfig;
+use super::fee::court_fee;
+use super::interest::{cap_for, days_between, pct, simple_interest};
+use super::outcome::{
+    Award, AwardItem, CaseEnding, ContinuingInterest, CourtFee, Disposition, DisputePoint,
+    DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure,
+    TrailStep,
+};
+use super::precheck::{
+    guarantee_period_end, guarantee_period_expired, limitation_end, limitation_expired,
+    limitation_start, out_of_range,
+};
+use super::tables::threshold_at;
+use crate::domain::{CaseFacts, CaseType, Finding, FindingCode, Rate, Severity, Yuan};
+
+const RULE_PRINCIPAL: &str = "民法典第六百七十五条 [M]";
+const RULE_DISBURSED: &str = "民法典第六百七十条 [P]";
+const RULE_OVERDUE: &str = "民法典第六百七十六条 [P]";
+const RULE_COSTS: &str = "民法典第六百九十一条（实现债权的费用） [P]";
+const RULE_FEES_AS_INTEREST: &str = "法发〔2017〕22号 第2条 [M]；九民纪要第51条（变相利息） [M]";
+const RULE_LIMITATION: &str = "民法典第一百八十八条 [P]";
+const RULE_FEE_SPLIT: &str = "诉讼费用交纳办法第二十九条 [P]；民诉法解释第二百零三条 [P]";
+
+/// Working state while the outcome is built.
+struct Ctx<'a> {
+    facts: &'a CaseFacts,
+    cfg: &'a RulesConfig,
+    cap: Option<InterestCap>,
+    reasons: Vec<String>,
+    disputes: Vec<DisputePoint>,
+    review: bool,
+}
+
+impl Ctx<'_> {
+    fn dispute(&mut self, title: &str, detail: String) {
+        self.disputes.push(DisputePoint {
+            title: title.to_owned(),
+            source: "rules".to_owned(),
+            detail,
+        });
+    }
+}
+
+/// The suggested outcome for `facts`. `findings` are those of `extract` and [`super::precheck()`];
+/// the rule findings are re-derived from `facts` as well, so a caller that passes none still gets
+/// a consistent outcome.
+pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Outcome {
+    let has = |c: FindingCode| findings.iter().any(|f| f.code == c);
+    let mut cx = Ctx {
+        facts,
+        cfg,
+        cap: cap_for(facts, cfg),
+        reasons: Vec::new(),
+        disputes: Vec::new(),
+        review: false,
+    };
+
+    let bad = out_of_range(facts);
+    if !bad.is_empty() {
+        return out_of_range_outcome(facts, cfg, &bad);
+    }
+    if facts.image_only || has(FindingCode::NeedsOcr) {
+        cx.review = true;
+        cx.reasons
+            .push("起诉材料含无文字层的扫描页，需OCR或人工录入后再计算".to_owned());
+    }
+    if facts.claims.principal.is_none() {
+        cx.review = true;
+        cx.reasons.push("未能读取诉请本金，无法计算".to_owned());
+    }
+    let limitation =
+        has(FindingCode::LimitationExpired) || limitation_expired(facts, cfg).is_some();
+    let guarantee_expired =
+        has(FindingCode::GuaranteePeriodExpired) || guarantee_period_expired(facts, cfg).is_some();
+
+    let awards = if limitation {
+        rejected_awards(&mut cx)
+    } else {
+        let mut awards = Vec::new();
+        let principal = principal_award(&mut cx);
+        let base = principal.as_ref().map(|a| a.awarded);
+        awards.extend(principal);
+        let (interest, other) = interest_and_fees(&mut cx, base);
+        awards.extend(interest);
+        if let Some(fee) = facts.claims.attorney_fee {
+            awards.push(attorney_fee_award(&mut cx, fee));
+        }
+        awards.extend(other);
+        awards
+    };
+
+    let guarantors = guarantor_decisions(&mut cx, limitation, guarantee_expired);
+    let cut = awards.iter().any(Award::is_cut)
+        || guarantors.iter().any(|g| !g.liable && guarantee_expired);
+    let disposition = if cx.review {
+        Disposition::NeedsReview
+    } else if limitation {
+        Disposition::Rejected
+    } else if cut {
+        Disposition::Partial
+    } else {
+        Disposition::Full
+    };
+    limitation_dispute(&mut cx, limitation);
+
+    let (procedure, document) = route(&mut cx, findings, disposition);
+    let claimed = facts.claims.sum();
+    let mut fee = court_fee(claimed, procedure, CaseEnding::Judgment, cfg.fee_rounding);
+    let awarded: Yuan = awards.iter().map(|a| a.awarded).sum();
+    allocate_fee(&mut fee, facts, disposition, &guarantors, claimed, awarded);
+
+    let continuing = match disposition {
+        Disposition::Full | Disposition::Partial => continuing_interest(&cx, &awards),
+        _ => None,
+    };
+    let reason = match disposition {
+        Disposition::Full => "全部诉讼请求有据，建议全部支持".to_owned(),
+        Disposition::Partial => {
+            "部分诉讼请求超出法定标准或缺乏依据，建议部分支持并驳回其他诉讼请求".to_owned()
+        }
+        Disposition::Rejected => "诉讼时效已届满，建议退回原告补充时效中断证据".to_owned(),
+        Disposition::NeedsReview => "规则无法完成计算，需人工审查".to_owned(),
+    };
+    cx.reasons.insert(0, reason);
+
+    Outcome {
+        disposition,
+        document,
+        procedure,
+        awards,
+        guarantors,
+        cap: cx.cap,
+        continuing_interest: continuing,
+        court_fee: fee,
+        dispute_points: cx.disputes,
+        reasons: cx.reasons,
+        rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
+    }
+}
+
+/// The outcome when an amount or rate is out of range: nothing is computed.
+fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> Outcome {
+    let mut fee = court_fee(
+        Yuan::ZERO,
+        Procedure::Ordinary,
+        CaseEnding::Judgment,
+        cfg.fee_rounding,
+    );
+    fee.trail.push(TrailStep::note(
+        "诉请金额无法采信，诉讼费待核定",
+        "诉讼费用交纳办法第十三条 [P]",
+    ));
+    Outcome {
+        disposition: Disposition::NeedsReview,
+        document: DocumentKind::None,
+        procedure: Procedure::Ordinary,
+        awards: Vec::new(),
+        guarantors: Vec::new(),
+        cap: cap_for(facts, cfg),
+        continuing_interest: None,
+        court_fee: fee,
+        dispute_points: Vec::new(),
+        reasons: vec![format!(
+            "以下数值超出合理范围，疑为识别错误，需人工核对：{}",
+            bad.join("、")
+        )],
+        rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
+    }
+}
+
+/// Every claimed item at zero: limitation has run (民法典第一百八十八条 \[P\]).
+fn rejected_awards(cx: &mut Ctx<'_>) -> Vec<Award> {
+    let c = &cx.facts.claims;
+    let end = limitation_end(cx.facts, cx.cfg)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let text = format!(
+        "诉讼时效自{}起算，至{end}届满，起诉日期{}在届满之后，不予支持",
+        limitation_start(cx.facts)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        cx.facts
+            .filing_date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    );
+    cx.reasons.push(
+        "注意：人民法院不得主动适用诉讼时效（民法典第一百九十三条 [M]），超过时效起诉的仍应受理（民诉法解释第二百一十九条 [M]）；本建议供立案前与原告沟通，是否驳回取决于被告是否提出时效抗辩".to_owned(),
+    );
+    [
+        (AwardItem::Principal, c.principal),
+        (AwardItem::Interest, c.interest),
+        (AwardItem::AttorneyFee, c.attorney_fee),
+        (AwardItem::OtherFees, c.other_fees),
+    ]
+    .into_iter()
+    .filter_map(|(item, claimed)| {
+        claimed.map(|amount| Award {
+            item,
+            claimed: Some(amount),
+            awarded: Yuan::ZERO,
+            trail: vec![TrailStep::amount(text.clone(), RULE_LIMITATION, Yuan::ZERO)],
+        })
+    })
+    .collect()
+}
+
+/// 本金: as claimed, but never above the loan amount (the amount actually lent).
+fn principal_award(cx: &mut Ctx<'_>) -> Option<Award> {
+    let claimed = cx.facts.claims.principal?;
+    let mut trail = Vec::new();
+    let awarded = match cx.facts.loan_amount {
+        Some(loan) if claimed > loan => {
+            trail.push(TrailStep::amount(
+                format!(
+                    "诉请本金{}元超过借款金额{}元，以借款金额为限：min({}, {}) = {}",
+                    claimed.grouped(),
+                    loan.grouped(),
+                    claimed.grouped(),
+                    loan.grouped(),
+                    loan.grouped()
+                ),
+                RULE_DISBURSED,
+                loan,
+            ));
+            cx.reasons.push(format!(
+                "诉请本金超过借款金额，本金以{}元为限",
+                loan.grouped()
+            ));
+            cx.dispute(
+                "借款本金数额",
+                format!(
+                    "诉请本金{}元高于合同借款金额{}元，需核对放款凭证",
+                    claimed.grouped(),
+                    loan.grouped()
+                ),
+            );
+            loan
+        }
+        Some(loan) => {
+            trail.push(TrailStep::amount(
+                format!(
+                    "诉请本金{}元，不超过借款金额{}元，予以支持",
+                    claimed.grouped(),
+                    loan.grouped()
+                ),
+                RULE_PRINCIPAL,
+                claimed,
+            ));
+            claimed
+        }
+        None => {
+            trail.push(TrailStep::amount(
+                format!(
+                    "诉请本金{}元（借款金额未读取，未能比对），予以支持",
+                    claimed.grouped()
+                ),
+                RULE_PRINCIPAL,
+                claimed,
+            ));
+            claimed
+        }
+    };
+    Some(Award {
+        item: AwardItem::Principal,
+        claimed: Some(claimed),
+        awarded,
+        trail,
+    })
+}
+
+/// 利息 and 其他费用, tested together against the ceiling over the default → cut-off period.
+fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Option<Award>) {
+    let facts = cx.facts;
+    let claimed_interest = facts.claims.interest;
+    let claimed_other = facts.claims.other_fees;
+    if claimed_interest.is_none() && claimed_other.is_none() {
+        return (None, None);
+    }
+    let start = facts.default_date.or(facts.maturity_date);
+    let end = facts.claims.interest_cutoff_date.or(facts.filing_date);
+    let rate = facts.penalty_rate.or(facts.annual_interest_rate);
+    let rate_name = if facts.penalty_rate.is_some() {
+        "约定罚息利率"
+    } else {
+        "约定利率"
+    };
+
+    let (Some(base), Some(start), Some(end)) = (base, start, end) else {
+        cx.review = true;
+        cx.reasons
+            .push("利息起止日期或本金不明，无法复核利息与上限".to_owned());
+        let unchecked = |item, claimed: Option<Yuan>| {
+            claimed.map(|c| Award {
+                item,
+                claimed: Some(c),
+                awarded: c,
+                trail: vec![TrailStep::amount(
+                    format!(
+                        "主张{}元；起止日期或本金不明，未能复核，暂按主张列示",
+                        c.grouped()
+                    ),
+                    RULE_OVERDUE,
+                    c,
+                )],
+            })
+        };
+        return (
+            unchecked(AwardItem::Interest, claimed_interest),
+            unchecked(AwardItem::OtherFees, claimed_other),
+        );
+    };
+    let days = days_between(start, end);
+    let dc = cx.cfg.day_count;
+    let period = format!("自{start}至{end}共{days}天，按每年{dc}天计");
+
+    let mut i_trail = Vec::new();
+    i_trail.push(TrailStep::note(
+        period.clone(),
+        "计息天数：实际天数/年基准天数（本院参数） [M]",
+    ));
+    if let Some(r) = rate {
+        let (at_rate, text) = simple_interest(base, r, days, dc);
+        i_trail.push(TrailStep::amount(
+            format!("按{rate_name}复算：{text}"),
+            RULE_OVERDUE,
+            at_rate,
+        ));
+        if let Some(ci) = claimed_interest
+            && ci > at_rate
+        {
+            i_trail.push(TrailStep::note(
+                format!(
+                    "主张利息{}元高于按{rate_name}复算的{}元，差额{}元可能为期内利息或复利，需核对还款明细",
+                    ci.grouped(),
+                    at_rate.grouped(),
+                    (ci - at_rate).grouped()
+                ),
+                RULE_OVERDUE,
+            ));
+        }
+    } else {
+        i_trail.push(TrailStep::note(
+            "合同利率未读取，仅作上限审查",
+            RULE_OVERDUE,
+        ));
+    }
+
+    let Some(cap) = cx.cap.clone() else {
+        // No numeric ceiling (credit card, case-by-case): award as claimed, flag for weighing.
+        let note =
+            "本院未设定信用卡利息费用的数额上限，按银行卡规定第二条由法官综合衡量".to_owned();
+        cx.dispute("透支利息、违约金等费用是否过高", note.clone());
+        let as_claimed = |item, claimed: Option<Yuan>, mut trail: Vec<TrailStep>| {
+            claimed.map(|c| {
+                trail.push(TrailStep::amount(
+                    format!("{note}；按主张{}元列示", c.grouped()),
+                    super::interest::RULE_CAP_CARD,
+                    c,
+                ));
+                Award {
+                    item,
+                    claimed: Some(c),
+                    awarded: c,
+                    trail,
+                }
+            })
+        };
+        return (
+            as_claimed(AwardItem::Interest, claimed_interest, i_trail),
+            as_claimed(AwardItem::OtherFees, claimed_other, Vec::new()),
+        );
+    };
+
+    let (ceiling, cap_text) = simple_interest(base, cap.rate, days, dc);
+    let cap_step = TrailStep::amount(format!("上限：{cap_text}"), cap.rule.clone(), ceiling);
+    i_trail.push(cap_step.clone());
+    let mut room = ceiling;
+    let interest = claimed_interest.map(|ci| {
+        let awarded = ci.min(room);
+        room = room - awarded;
+        i_trail.push(TrailStep::amount(
+            format!(
+                "主张利息{}元，以上限为限：min({}, {}) = {}",
+                ci.grouped(),
+                ci.grouped(),
+                ceiling.grouped(),
+                awarded.grouped()
+            ),
+            cap.rule.clone(),
+            awarded,
+        ));
+        Award {
+            item: AwardItem::Interest,
+            claimed: Some(ci),
+            awarded,
+            trail: std::mem::take(&mut i_trail),
+        }
+    });
+    let other = claimed_other.map(|co| {
+        let awarded = co.min(room);
+        let trail = vec![
+            TrailStep::note(period.clone(), "计息天数：实际天数/年基准天数（本院参数） [M]"),
+            cap_step.clone(),
+            TrailStep::amount(
+                format!(
+                    "违约金、手续费等其他费用视为资金成本，与利息合计不超过上限：剩余额度{} − {} = {}；min({}, {}) = {}",
+                    ceiling.grouped(),
+                    (ceiling - room).grouped(),
+                    room.grouped(),
+                    co.grouped(),
+                    room.grouped(),
+                    awarded.grouped()
+                ),
+                RULE_FEES_AS_INTEREST,
+                awarded,
+            ),
+        ];
+        Award { item: AwardItem::OtherFees, claimed: Some(co), awarded, trail }
+    });
+
+    let claimed_cost = claimed_interest.unwrap_or(Yuan::ZERO) + claimed_other.unwrap_or(Yuan::ZERO);
+    let over_rate = [facts.annual_interest_rate, facts.penalty_rate]
+        .into_iter()
+        .flatten()
+        .any(|r| r > cap.rate);
+    let detail = if claimed_cost > ceiling {
+        cx.reasons.push(format!(
+            "利息及其他费用合计{}元超过以年利率{}计算的上限{}元，超出部分不予支持",
+            claimed_cost.grouped(),
+            pct(cap.rate),
+            ceiling.grouped()
+        ));
+        format!(
+            "{}。主张利息及费用合计{}元，上限{}元（{}），超出{}元",
+            cap.reason,
+            claimed_cost.grouped(),
+            ceiling.grouped(),
+            cap_text,
+            (claimed_cost - ceiling).grouped()
+        )
+    } else {
+        format!(
+            "{}。主张利息及费用合计{}元，未超过上限{}元（{}）{}",
+            cap.reason,
+            claimed_cost.grouped(),
+            ceiling.grouped(),
+            cap_text,
+            if over_rate {
+                "；但约定利率超过上限，判后利息应以上限为限"
+            } else {
+                ""
+            }
+        )
+    };
+    cx.dispute("利息、罚息及其他费用的计算及是否超过法定上限", detail);
+    (interest, other)
+}
+
+/// 律师费: supported as claimed; it needs proof (agency contract and payment).
+fn attorney_fee_award(cx: &mut Ctx<'_>, claimed: Yuan) -> Award {
+    cx.dispute(
+        "律师费是否实际发生及金额是否合理",
+        format!(
+            "主张律师费{}元；需审查借款合同是否约定由借款人负担实现债权的费用，以及委托代理合同、发票或付款凭证",
+            claimed.grouped()
+        ),
+    );
+    Award {
+        item: AwardItem::AttorneyFee,
+        claimed: Some(claimed),
+        awarded: claimed,
+        trail: vec![TrailStep::amount(
+            format!(
+                "主张律师费{}元，属实现债权的费用，以代理合同及付款凭证为证，按主张支持",
+                claimed.grouped()
+            ),
+            RULE_COSTS,
+            claimed,
+        )],
+    }
+}
+
+/// One decision per guarantor: joint liability unless the guarantee period ran out (or limitation).
+fn guarantor_decisions(
+    cx: &mut Ctx<'_>,
+    limitation: bool,
+    expired: bool,
+) -> Vec<GuarantorDecision> {
+    let facts = cx.facts;
+    let mut out = Vec::new();
+    for g in facts.guarantors() {
+        let (liable, reason) = if limitation {
+            (
+                false,
+                "主债务诉讼时效届满，保证人可主张主债务人的抗辩（民法典第七百零一条 [M]）"
+                    .to_owned(),
+            )
+        } else if expired {
+            (
+                false,
+                format!(
+                    "保证期间至{}届满，原告未在保证期间内向保证人主张权利，保证人不再承担保证责任（民法典第六百九十三条第二款 [P]）",
+                    guarantee_period_end(facts, cx.cfg)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
+            )
+        } else if !facts.claims.joint_liability {
+            (false, "原告未请求保证人承担连带清偿责任".to_owned())
+        } else {
+            (
+                true,
+                "保证人在保证期间内被主张权利，对借款人的债务承担连带清偿责任（民法典第六百八十八条、第六百九十一条 [P]），承担保证责任后有权向借款人追偿（民法典第七百条 [P]）".to_owned(),
+            )
+        };
+        out.push(GuarantorDecision {
+            name: g.name.clone(),
+            liable,
+            reason,
+        });
+    }
+    if !out.is_empty() {
+        let end = guarantee_period_end(facts, cx.cfg)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "不明（到期日未读取）".to_owned());
+        let mut detail = format!("保证期间届满日：{end}；");
+        for g in &out {
+            detail.push_str(&format!("{}：{}。", g.name, g.reason));
+        }
+        if facts.case_type == Some(CaseType::CreditCard) {
+            detail.push_str("信用卡债务通常无保证，需核查保证合同。");
+        }
+        detail.push_str(
+            "注意保证方式未约定或约定不明的为一般保证（民法典第六百八十六条第二款 [P]）。",
+        );
+        cx.dispute("保证人是否承担连带保证责任及保证期间是否届满", detail);
+        if expired && !limitation {
+            cx.reasons
+                .push("保证期间已届满，对保证人的诉讼请求不予支持".to_owned());
+        }
+    }
+    out
+}
+
+fn limitation_dispute(cx: &mut Ctx<'_>, expired: bool) {
+    let facts = cx.facts;
+    match (limitation_start(facts), limitation_end(facts, cx.cfg)) {
+        (Some(start), Some(end)) if expired => cx.dispute(
+            "诉讼时效是否届满",
+            format!(
+                "时效自{start}起算，至{end}届满，起诉日期{}；需审查催收记录、扣款记录等中断证据（民法典第一百九十五条 [P]）",
+                facts.filing_date.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
+        (None, _) => cx.dispute(
+            "诉讼时效是否届满",
+            "到期日、逾期日、催收日均未读取，无法计算诉讼时效".to_owned(),
+        ),
+        _ => {}
+    }
+}
+
+/// Procedure and document: payment order when requested and eligible, else small claims by the
+/// province threshold, simplified for clear cases, ordinary otherwise.
+fn route(
+    cx: &mut Ctx<'_>,
+    findings: &[Finding],
+    disposition: Disposition,
+) -> (Procedure, DocumentKind) {
+    let facts = cx.facts;
+    let claimed = facts.claims.sum();
+    let doc = match disposition {
+        Disposition::Full | Disposition::Partial => DocumentKind::Judgment,
+        Disposition::Rejected | Disposition::NeedsReview => DocumentKind::None,
+    };
+    if facts.payment_order_requested {
+        let mut why_not = Vec::new();
+        if disposition != Disposition::Full {
+            why_not.push("请求金额须全部有据且不超过法定标准（民诉法解释第四百二十八条 [P]）");
+        }
+        if facts.guarantors().next().is_some() {
+            why_not
+                .push("支付令对保证人没有拘束力，案件列有保证人（民诉法解释第四百三十四条 [P]）");
+        }
+        let due = facts.default_date.is_some()
+            || matches!((facts.maturity_date, facts.filing_date), (Some(m), Some(f)) if m <= f);
+        if !due {
+            why_not.push("未能确认债务已到期（民诉法解释第四百二十七条 [P]）");
+        }
+        if facts.debtors().next().is_none() {
+            why_not.push("未列明债务人");
+        }
+        if why_not.is_empty() {
+            cx.reasons.push("原告申请支付令，债务到期、金额确定、无保证人，适用督促程序（民事诉讼法第二百二十五条 [P]）".to_owned());
+            return (Procedure::PaymentOrder, DocumentKind::PaymentOrder);
+        }
+        cx.reasons.push(format!(
+            "原告申请支付令，但不符合条件：{}；按诉讼程序处理",
+            why_not.join("；")
+        ));
+    }
+    let unclear: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .filter(|f| {
+            matches!(
+                f.code,
+                FindingCode::ClaimsTotalMismatch
+                    | FindingCode::AmountWordsMismatch
+                    | FindingCode::MissingField
+            )
+        })
+        .map(|f| f.code.as_str())
+        .collect();
+    if !unclear.is_empty() || disposition == Disposition::NeedsReview {
+        if doc == DocumentKind::Judgment && !unclear.is_empty() {
+            cx.reasons.push(format!(
+                "诉请金额存在疑点（{}），事实尚需查明，建议适用普通程序",
+                unclear.join("、")
+            ));
+        }
+        return (Procedure::Ordinary, doc);
+    }
+    let threshold = facts
+        .filing_date
+        .and_then(|d| threshold_at(&cx.cfg.small_claims, &cx.cfg.province, d));
+    let procedure = match threshold {
+        Some(t) if claimed <= t.mandatory_max => {
+            cx.reasons.push(format!(
+                "标的额{}元不超过{}小额诉讼标准{}元（{}起施行，{}），应适用小额诉讼程序，一审终审（民事诉讼法第一百六十五条 [P]）",
+                claimed.grouped(),
+                t.province,
+                t.mandatory_max.grouped(),
+                t.effective_from,
+                t.source
+            ));
+            Procedure::SmallClaims
+        }
+        Some(t) => {
+            let optional = if claimed <= t.optional_max {
+                format!(
+                    "；不超过{}元，双方约定的可适用小额诉讼程序",
+                    t.optional_max.grouped()
+                )
+            } else {
+                String::new()
+            };
+            cx.reasons.push(format!(
+                "标的额{}元超过{}小额诉讼标准{}元{optional}；事实清楚、权利义务关系明确，建议适用简易程序（民事诉讼法第一百六十条 [P]）",
+                claimed.grouped(),
+                t.province,
+                t.mandatory_max.grouped()
+            ));
+            Procedure::Simplified
+        }
+        None => {
+            cx.reasons.push(format!(
+                "未找到{}在起诉日的小额诉讼标准；事实清楚，建议适用简易程序（民事诉讼法第一百六十条 [P]）",
+                cx.cfg.province
+            ));
+            Procedure::Simplified
+        }
+    };
+    (procedure, doc)
+}
+
+/// Splits the fee: defendants (jointly) in proportion to what is supported, the plaintiff the
+/// rest (办法第二十九条 \[P\]); a payment order's fee falls on the debtor (第三十六条 \[P\]).
+fn allocate_fee(
+    fee: &mut CourtFee,
+    facts: &CaseFacts,
+    disposition: Disposition,
+    guarantors: &[GuarantorDecision],
+    claimed: Yuan,
+    awarded: Yuan,
+) {
+    let plaintiff: Vec<String> = facts.plaintiff.iter().map(|p| p.name.clone()).collect();
+    let mut defendants: Vec<String> = facts.debtors().map(|d| d.name.clone()).collect();
+    defendants.extend(
+        guarantors
+            .iter()
+            .filter(|g| g.liable)
+            .map(|g| g.name.clone()),
+    );
+    let payable = fee.payable;
+    let (to_defendants, text) = match disposition {
+        Disposition::NeedsReview => {
+            fee.trail.push(TrailStep::note(
+                "待人工审查后确定诉讼费负担",
+                RULE_FEE_SPLIT,
+            ));
+            return;
+        }
+        Disposition::Rejected => (
+            Yuan::ZERO,
+            format!("诉讼请求不予支持，{}元由原告负担", payable.grouped()),
+        ),
+        _ if fee.kind == super::outcome::FeeKind::PaymentOrderApplication => (
+            payable,
+            format!(
+                "支付令申请费{}元由被申请人负担（被申请人异议致程序终结的，由申请人负担，办法第三十六条 [P]）",
+                payable.grouped()
+            ),
+        ),
+        _ if claimed.is_zero() || awarded >= claimed => (
+            payable,
+            format!("诉讼请求全部支持，{}元由被告负担", payable.grouped()),
+        ),
+        _ => {
+            let share =
+                Yuan::new(payable.as_decimal() * awarded.as_decimal() / claimed.as_decimal());
+            (
+                share,
+                format!(
+                    "按支持比例分担：{} × {}/{} = {}（被告负担），原告负担{} − {} = {}",
+                    payable.grouped(),
+                    awarded.grouped(),
+                    claimed.grouped(),
+                    share.grouped(),
+                    payable.grouped(),
+                    share.grouped(),
+                    (payable - share).grouped()
+                ),
+            )
+        }
+    };
+    if to_defendants > Yuan::ZERO {
+        fee.allocation.push(FeeShare {
+            bearer: FeeBearer::Defendants,
+            parties: defendants,
+            amount: to_defendants,
+        });
+    }
+    let rest = payable - to_defendants;
+    if rest > Yuan::ZERO {
+        fee.allocation.push(FeeShare {
+            bearer: FeeBearer::Plaintiff,
+            parties: plaintiff,
+            amount: rest,
+        });
+    }
+    fee.trail
+        .push(TrailStep::amount(text, RULE_FEE_SPLIT, to_defendants));
+}
+
+/// Interest after the cut-off: on the awarded principal at the (penalty) rate, never above the cap.
+fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInterest> {
+    let facts = cx.facts;
+    let base = awards
+        .iter()
+        .find(|a| a.item == AwardItem::Principal)?
+        .awarded;
+    let from = facts.claims.interest_cutoff_date?.succ_opt()?;
+    let agreed: Rate = facts.penalty_rate.or(facts.annual_interest_rate)?;
+    let (rate, capped) = match &cx.cap {
+        Some(c) if agreed > c.rate => (c.rate, true),
+        _ => (agreed, false),
+    };
+    Some(ContinuingInterest {
+        from,
+        base,
+        rate,
+        capped,
+    })
+}

@@ -1,0 +1,417 @@
+//! Worked examples for [`super::suggest`], computed by hand from the domain file. Every test goes
+//! through `run` (facts → precheck → suggest) so the API can change in one place.
+
+use super::*;
+use crate::domain::{
+    CaseFacts, CaseType, Defendant, DefendantRole, Finding, FindingCode, Plaintiff, PlaintiffKind,
+    Rate, Yuan,
+};
+use chrono::NaiveDate;
+use std::str::FromStr;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn y(s: &str) -> Yuan {
+    Yuan::from_str(s).unwrap()
+}
+
+fn r(s: &str) -> Rate {
+    Rate::from_str(s).unwrap()
+}
+
+/// A bank loan of 100,000 in default since 2024-01-01, interest to 2024-07-02 (183 days).
+fn bank_case() -> CaseFacts {
+    let mut f = CaseFacts {
+        id: "case-1".into(),
+        case_type: Some(CaseType::FinancialLoan),
+        court: Some("杭州市西湖区人民法院".into()),
+        plaintiff: Some(Plaintiff {
+            name: "某某银行股份有限公司".into(),
+            kind: PlaintiffKind::Bank,
+        }),
+        defendants: vec![Defendant {
+            name: "张三".into(),
+            role: DefendantRole::Borrower,
+        }],
+        contract_number: Some("HT-2023-001".into()),
+        contract_date: Some(d("2023-01-01")),
+        loan_amount: Some(y("100000")),
+        annual_interest_rate: Some(r("0.06")),
+        penalty_rate: Some(r("0.09")),
+        maturity_date: Some(d("2024-01-01")),
+        default_date: Some(d("2024-01-01")),
+        filing_date: Some(d("2024-08-01")),
+        ..CaseFacts::default()
+    };
+    f.claims.principal = Some(y("100000"));
+    f.claims.interest = Some(y("4575")); // 100,000 × 9% × 183/360
+    f.claims.interest_cutoff_date = Some(d("2024-07-02"));
+    f
+}
+
+fn run(facts: &CaseFacts) -> (Vec<Finding>, Outcome) {
+    run_with(facts, &RulesConfig::default())
+}
+
+fn run_with(facts: &CaseFacts, cfg: &RulesConfig) -> (Vec<Finding>, Outcome) {
+    let findings = precheck(facts, cfg);
+    let outcome = suggest(facts, &findings, cfg);
+    check_invariants(facts, &outcome);
+    (findings, outcome)
+}
+
+/// What must hold for every outcome: trails everywhere, awarded ≤ claimed.
+fn check_invariants(facts: &CaseFacts, o: &Outcome) {
+    for a in &o.awards {
+        assert!(!a.trail.is_empty(), "{:?} has no trail", a.item);
+        assert!(a.trail.iter().all(|t| !t.rule.is_empty()));
+        if let Some(c) = a.claimed {
+            assert!(a.awarded <= c, "{:?} awarded above claim", a.item);
+        }
+        assert!(a.awarded >= Yuan::ZERO);
+    }
+    assert!(!o.court_fee.trail.is_empty());
+    let allocated: Yuan = o.court_fee.allocation.iter().map(|s| s.amount).sum();
+    if !o.court_fee.allocation.is_empty() {
+        assert_eq!(allocated, o.court_fee.payable, "allocation must add up");
+    }
+    if o.awards.is_empty() && o.disposition == Disposition::NeedsReview {
+        return;
+    }
+    assert_eq!(o.court_fee.basis, facts.claims.sum());
+    assert!(o.rules_version.starts_with("fincase-rules/"));
+}
+
+#[test]
+fn full_support_within_cap_simplified() {
+    let (findings, o) = run(&bank_case());
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(o.disposition, Disposition::Full);
+    assert_eq!(o.document, DocumentKind::Judgment);
+    // 104,575 > 浙江 54,323 → simplified; fee 2,300 + 4,575 × 2% = 2,391.50, halved 1,195.75.
+    assert_eq!(o.procedure, Procedure::Simplified);
+    assert_eq!(o.court_fee.schedule_fee, y("2391.50"));
+    assert_eq!(o.court_fee.payable, y("1195.75"));
+    assert_eq!(o.court_fee.allocation.len(), 1);
+    assert_eq!(o.court_fee.allocation[0].bearer, FeeBearer::Defendants);
+    let interest = o.award(AwardItem::Interest).unwrap();
+    assert_eq!(interest.awarded, y("4575"));
+    let texts: Vec<&str> = interest.trail.iter().map(|t| t.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("100,000.00 × 9% × 183/360 = 4,575.00")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("100,000.00 × 24% × 183/360 = 12,200.00")),
+        "{texts:?}"
+    );
+    let ci = o.continuing_interest.unwrap();
+    assert_eq!(ci.from, d("2024-07-03"));
+    assert_eq!(ci.rate, r("0.09"));
+    assert!(!ci.capped);
+    assert!(
+        o.dispute_points
+            .iter()
+            .any(|p| p.title.contains("上限") && p.source == "rules")
+    );
+}
+
+#[test]
+fn over_cap_interest_is_cut_to_the_ceiling() {
+    let mut f = bank_case();
+    f.penalty_rate = Some(r("0.36"));
+    f.claims.interest = Some(y("18300")); // 100,000 × 36% × 183/360
+    f.claims.other_fees = Some(y("500"));
+    f.claims.attorney_fee = Some(y("3000"));
+    let (findings, o) = run(&f);
+    assert_eq!(
+        findings.iter().map(|x| x.code).collect::<Vec<_>>(),
+        vec![FindingCode::InterestOverCap]
+    );
+    assert_eq!(o.disposition, Disposition::Partial);
+    let interest = o.award(AwardItem::Interest).unwrap();
+    assert_eq!(interest.awarded, y("12200"));
+    assert!(
+        interest
+            .trail
+            .iter()
+            .any(|t| t.rule.contains("法发〔2017〕22号"))
+    );
+    // The ceiling is used up by interest: other fees get nothing.
+    assert_eq!(o.award(AwardItem::OtherFees).unwrap().awarded, Yuan::ZERO);
+    assert_eq!(o.award(AwardItem::AttorneyFee).unwrap().awarded, y("3000"));
+    assert_eq!(o.award(AwardItem::Principal).unwrap().awarded, y("100000"));
+    // Claimed 121,800: fee 2,300 + 21,800 × 2% = 2,736, halved 1,368.
+    assert_eq!(o.court_fee.payable, y("1368"));
+    // Supported 115,200 of 121,800: 1,368 × 115,200 / 121,800 = 1,293.87.
+    let def = o
+        .court_fee
+        .allocation
+        .iter()
+        .find(|s| s.bearer == FeeBearer::Defendants)
+        .unwrap();
+    assert_eq!(def.amount, y("1293.87"));
+    let pl = o
+        .court_fee
+        .allocation
+        .iter()
+        .find(|s| s.bearer == FeeBearer::Plaintiff)
+        .unwrap();
+    assert_eq!(pl.amount, y("74.13"));
+    let ci = o.continuing_interest.unwrap();
+    assert!(ci.capped);
+    assert_eq!(ci.rate, r("0.24"));
+    assert!(o.dispute_points.iter().any(|p| p.title.contains("律师费")));
+}
+
+#[test]
+fn other_fees_share_the_remaining_room() {
+    let mut f = bank_case();
+    f.claims.other_fees = Some(y("9000"));
+    let (_, o) = run(&f);
+    // Ceiling 12,200 − interest 4,575 = 7,625 left for fees.
+    assert_eq!(o.award(AwardItem::OtherFees).unwrap().awarded, y("7625"));
+    assert_eq!(o.disposition, Disposition::Partial);
+}
+
+#[test]
+fn principal_above_loan_amount_is_cut() {
+    let mut f = bank_case();
+    f.claims.principal = Some(y("120000"));
+    let (_, o) = run(&f);
+    let p = o.award(AwardItem::Principal).unwrap();
+    assert_eq!(p.awarded, y("100000"));
+    assert!(p.trail[0].rule.contains("第六百七十条"));
+    assert_eq!(o.disposition, Disposition::Partial);
+}
+
+#[test]
+fn small_claims_by_province_threshold() {
+    let mut f = bank_case();
+    f.loan_amount = Some(y("30000"));
+    f.claims.principal = Some(y("30000"));
+    f.claims.interest = Some(y("1000"));
+    let (_, o) = run(&f);
+    assert_eq!(o.procedure, Procedure::SmallClaims);
+    // 31,000: 50 + 21,000 × 2.5% = 575, halved 287.50.
+    assert_eq!(o.court_fee.payable, y("287.50"));
+    assert!(o.reasons.iter().any(|s| s.contains("54,323.00")));
+    // The same case in a province without a table row goes to simplified.
+    let cfg = RulesConfig {
+        province: "广东".into(),
+        ..RulesConfig::default()
+    };
+    let (_, o) = run_with(&f, &cfg);
+    assert_eq!(o.procedure, Procedure::Simplified);
+}
+
+#[test]
+fn payment_order_when_requested_and_eligible() {
+    let mut f = bank_case();
+    f.payment_order_requested = true;
+    f.claims.interest = None;
+    let (_, o) = run(&f);
+    assert_eq!(o.procedure, Procedure::PaymentOrder);
+    assert_eq!(o.document, DocumentKind::PaymentOrder);
+    assert_eq!(o.court_fee.kind, FeeKind::PaymentOrderApplication);
+    assert_eq!(o.court_fee.payable, y("766.67"));
+    assert_eq!(o.court_fee.allocation[0].bearer, FeeBearer::Defendants);
+}
+
+#[test]
+fn payment_order_refused_with_a_guarantor() {
+    let mut f = bank_case();
+    f.payment_order_requested = true;
+    f.claims.joint_liability = true;
+    f.defendants.push(Defendant {
+        name: "李四".into(),
+        role: DefendantRole::Guarantor,
+    });
+    f.guarantee_period_months = Some(24);
+    let (_, o) = run(&f);
+    assert_eq!(o.document, DocumentKind::Judgment);
+    assert_ne!(o.procedure, Procedure::PaymentOrder);
+    assert!(
+        o.reasons.iter().any(|s| s.contains("第四百三十四条")),
+        "{:?}",
+        o.reasons
+    );
+    assert!(o.guarantors[0].liable);
+}
+
+#[test]
+fn limitation_expired_rejects() {
+    let mut f = bank_case();
+    f.filing_date = Some(d("2027-01-02"));
+    f.claims.interest_cutoff_date = Some(d("2026-12-31"));
+    let (findings, o) = run(&f);
+    assert!(
+        findings
+            .iter()
+            .any(|x| x.code == FindingCode::LimitationExpired)
+    );
+    assert_eq!(o.disposition, Disposition::Rejected);
+    assert_eq!(o.document, DocumentKind::None);
+    assert!(o.awards.iter().all(|a| a.awarded.is_zero()));
+    assert!(
+        o.dispute_points
+            .iter()
+            .any(|p| p.title == "诉讼时效是否届满")
+    );
+    assert_eq!(o.court_fee.allocation[0].bearer, FeeBearer::Plaintiff);
+    assert!(o.continuing_interest.is_none());
+}
+
+#[test]
+fn guarantee_period_expired_releases_the_guarantor_only() {
+    let mut f = bank_case();
+    f.claims.joint_liability = true;
+    f.defendants.push(Defendant {
+        name: "李四".into(),
+        role: DefendantRole::Guarantor,
+    });
+    // Maturity 2024-01-01 + 6 months = 2024-07-01; filed 2024-08-01.
+    let (findings, o) = run(&f);
+    assert!(
+        findings
+            .iter()
+            .any(|x| x.code == FindingCode::GuaranteePeriodExpired)
+    );
+    assert_eq!(o.disposition, Disposition::Partial);
+    assert!(!o.guarantors[0].liable);
+    assert!(o.guarantors[0].reason.contains("2024-07-01"));
+    assert_eq!(o.award(AwardItem::Principal).unwrap().awarded, y("100000"));
+    // Agreed two-year period: liable, full support.
+    f.guarantee_period_months = Some(24);
+    let (_, o) = run(&f);
+    assert!(o.guarantors[0].liable);
+    assert_eq!(o.disposition, Disposition::Full);
+    let fee_parties = &o.court_fee.allocation[0].parties;
+    assert!(fee_parties.contains(&"李四".to_owned()));
+}
+
+#[test]
+fn needs_review_on_scan_or_missing_principal() {
+    let mut f = bank_case();
+    f.image_only = true;
+    let (_, o) = run(&f);
+    assert_eq!(o.disposition, Disposition::NeedsReview);
+    assert_eq!(o.document, DocumentKind::None);
+    let mut g = bank_case();
+    g.claims.principal = None;
+    let (_, o) = run(&g);
+    assert_eq!(o.disposition, Disposition::NeedsReview);
+    assert!(o.court_fee.allocation.is_empty());
+    // Everything absent: no panic, still an outcome.
+    let (_, o) = run(&CaseFacts::default());
+    assert_eq!(o.disposition, Disposition::NeedsReview);
+}
+
+#[test]
+fn credit_card_without_numeric_cap_awards_as_claimed() {
+    let mut f = bank_case();
+    f.case_type = Some(CaseType::CreditCard);
+    f.defendants[0].role = DefendantRole::Cardholder;
+    f.penalty_rate = Some(r("0.30"));
+    f.claims.interest = Some(y("15250"));
+    let cfg = RulesConfig::from_toml("[caps]\ncredit_card = \"none\"").unwrap();
+    let (findings, o) = run_with(&f, &cfg);
+    assert!(findings.is_empty());
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("15250"));
+    assert!(o.cap.is_none());
+    // Default config caps cards at 24 % too.
+    let (_, o) = run(&f);
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("12200"));
+}
+
+#[test]
+fn private_lending_cap_at_formation() {
+    let mut f = bank_case();
+    f.case_type = Some(CaseType::PrivateLending);
+    f.plaintiff = Some(Plaintiff {
+        name: "王五".into(),
+        kind: PlaintiffKind::Person,
+    });
+    f.contract_date = Some(d("2025-06-01"));
+    f.penalty_rate = None;
+    f.annual_interest_rate = Some(r("0.15"));
+    f.claims.interest = Some(y("7625")); // 100,000 × 15% × 183/360
+    let (findings, o) = run(&f);
+    assert!(
+        findings
+            .iter()
+            .any(|x| x.code == FindingCode::InterestOverCap)
+    );
+    // 100,000 × 12% × 183/360 = 6,100.
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("6100"));
+    assert_eq!(o.cap.as_ref().unwrap().rate, r("0.12"));
+}
+
+#[test]
+fn day_count_365_override() {
+    let cfg = RulesConfig::from_toml("day_count = 365").unwrap();
+    let mut f = bank_case();
+    f.penalty_rate = Some(r("0.36"));
+    f.claims.interest = Some(y("18300"));
+    let (_, o) = run_with(&f, &cfg);
+    // 100,000 × 24% × 183/365 = 12,032.88.
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("12032.88"));
+}
+
+#[test]
+fn awards_never_exceed_claims_or_ceiling_over_a_grid() {
+    let rates = ["0.05", "0.12", "0.24", "0.3", "0.5"];
+    let cutoffs = ["2024-01-01", "2024-02-15", "2024-07-02", "2025-03-31"];
+    for rate in rates {
+        for cutoff in cutoffs {
+            for claimed in ["0", "1000", "12200", "50000"] {
+                let mut f = bank_case();
+                f.penalty_rate = Some(r(rate));
+                f.claims.interest = Some(y(claimed));
+                f.claims.other_fees = Some(y("800"));
+                f.claims.interest_cutoff_date = Some(d(cutoff));
+                let (_, o) = run(&f);
+                let days = (d(cutoff) - d("2024-01-01")).num_days();
+                let ceiling = interest::simple_interest(y("100000"), r("0.24"), days, 360).0;
+                let cost = o.award(AwardItem::Interest).unwrap().awarded
+                    + o.award(AwardItem::OtherFees).unwrap().awarded;
+                assert!(
+                    cost <= ceiling.max(Yuan::ZERO),
+                    "rate {rate} cutoff {cutoff} claimed {claimed}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn outcome_serialises() {
+    let (_, o) = run(&bank_case());
+    let json = serde_json::to_string(&o).unwrap();
+    let back: Outcome = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, o);
+    assert!(json.contains("\"disposition\":\"full\""));
+}
+
+#[test]
+fn absurd_amounts_need_review_without_panicking() {
+    let mut f = bank_case();
+    f.claims.principal = Some(y("79000000000000000000000000000"));
+    f.claims.interest = Some(y("79000000000000000000000000000"));
+    let (_, o) = run(&f);
+    assert_eq!(o.disposition, Disposition::NeedsReview);
+    assert!(o.reasons[0].contains("claims.principal"));
+    let mut g = bank_case();
+    g.default_date = Some(NaiveDate::MIN);
+    g.claims.interest_cutoff_date = Some(NaiveDate::MAX);
+    g.penalty_rate = Some(r("100"));
+    g.claims.interest = Some(y("100000000000000"));
+    let (_, o) = run(&g);
+    assert!(o.award(AwardItem::Interest).is_some());
+}
