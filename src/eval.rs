@@ -74,7 +74,13 @@ pub struct Scoreboard {
 
 impl Scoreboard {
     /// Adds one filing's prediction (facts and flags) against its gold.
-    pub fn add(&mut self, pred: &CaseFacts, pred_flags: &[FindingCode], gold: &CaseFacts, gold_flags: &[FindingCode]) {
+    pub fn add(
+        &mut self,
+        pred: &CaseFacts,
+        pred_flags: &[FindingCode],
+        gold: &CaseFacts,
+        gold_flags: &[FindingCode],
+    ) {
         self.filings += 1;
         for (field, ok) in field_agreement(pred, gold) {
             *self.agreed.entry(field).or_default() += usize::from(ok);
@@ -112,7 +118,10 @@ impl Scoreboard {
     pub fn report(&self) -> String {
         let mut s = format!("{} filings\n", self.filings);
         for field in FIELDS {
-            s.push_str(&format!("  {field:<28} {:>6.1}%\n", 100.0 * self.accuracy(field)));
+            s.push_str(&format!(
+                "  {field:<28} {:>6.1}%\n",
+                100.0 * self.accuracy(field)
+            ));
         }
         s.push_str(&format!(
             "  flags exactly right          {:>6.1}%\n",
@@ -120,7 +129,10 @@ impl Scoreboard {
         ));
         for (code, (tp, fp, fne)) in &self.flag_counts {
             if tp + fp + fne > 0 {
-                s.push_str(&format!("  flag {:<24} tp={tp} fp={fp} fn={fne}\n", code.as_str()));
+                s.push_str(&format!(
+                    "  flag {:<24} tp={tp} fp={fp} fn={fne}\n",
+                    code.as_str()
+                ));
             }
         }
         s
@@ -134,7 +146,10 @@ mod tests {
 
     #[test]
     fn counts_agreement_and_flag_errors() {
-        let gold = CaseFacts { court: Some("甲市乙区人民法院".into()), ..Default::default() };
+        let gold = CaseFacts {
+            court: Some("甲市乙区人民法院".into()),
+            ..Default::default()
+        };
         let mut pred = gold.clone();
         pred.claims.principal = Some(Yuan::from_fen(100));
         let mut board = Scoreboard::default();

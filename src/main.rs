@@ -1,1 +1,296 @@
-fn main() {}
+//! The `fincase` command line: the stable contract documented in README.md.
+//!
+//! Only this file uses `anyhow`; every library module has its own typed errors.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use fincase::pipeline::{self, ExtractReport, ProcessOptions};
+use fincase::rules::RulesConfig;
+use fincase::search::CaseIndex;
+use fincase::{extract, fixtures, ingest, rules};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "fincase",
+    version,
+    about = "批量金融借款案件辅助审理 — bulk financial-case adjudication aid"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the text of every page of a PDF, pages separated by form feeds.
+    PdfText {
+        /// The PDF file.
+        file: PathBuf,
+        /// Per-page JSON: {page, text, needs_ocr, warnings}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extract facts from filings: one JSON object per file (JSON Lines), with flags and provenance.
+    Extract {
+        /// PDF files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Court rules settings (TOML) for the pre-check flags.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Run the whole pipeline over a folder or zip of filings.
+    Process {
+        /// Folder or .zip of PDF filings.
+        input: PathBuf,
+        /// Output folder for drafts, per-filing JSON and summary.json.
+        #[arg(long)]
+        out: PathBuf,
+        /// Case index home (SQLite database, tantivy index, originals).
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Court rules settings (TOML).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Full-text search over processed filings.
+    Search {
+        /// The query (words, names, numbers).
+        query: String,
+        /// Case index home.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Number of hits.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// JSON Lines output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The main job: process the bundled demo batch into index/ and say where the drafts are.
+    Demo {
+        /// Case index home.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+    },
+    /// Generate fictitious filings (PDF + gold JSON), deterministically.
+    Fixtures {
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of filings.
+        #[arg(long, default_value_t = 50)]
+        count: usize,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fincase: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_rules(path: Option<&Path>) -> Result<RulesConfig> {
+    match path {
+        None => Ok(RulesConfig::default()),
+        Some(p) => {
+            let s =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            RulesConfig::from_toml(&s).with_context(|| format!("rules settings {}", p.display()))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::PdfText { file, json } => {
+            let bytes = match std::fs::read(&file) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("fincase: cannot read {}: {e}", file.display());
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            match ingest::read_pdf(&bytes) {
+                Ok(doc) if json => {
+                    for page in &doc.pages {
+                        writeln!(out, "{}", serde_json::to_string(page)?)?;
+                    }
+                }
+                Ok(doc) => writeln!(out, "{}", doc.joined())?,
+                Err(e) => {
+                    eprintln!("fincase: {}: [{}] {e}", file.display(), e.code());
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+        Command::Extract {
+            files,
+            rules: rules_path,
+        } => {
+            let cfg = load_rules(rules_path.as_deref())?;
+            let mut failed = false;
+            for file in files {
+                let bytes =
+                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                match ingest::read_pdf(&bytes) {
+                    Ok(doc) => {
+                        let id = file
+                            .file_stem()
+                            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                        let extraction = extract::extract(&id, &doc);
+                        let precheck = rules::precheck(&extraction.facts, &cfg);
+                        let report = ExtractReport::new(extraction, precheck);
+                        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                    }
+                    Err(e) => {
+                        failed = true;
+                        let line = serde_json::json!({
+                            "id": file.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                            "error": {"code": e.code(), "message": e.to_string()},
+                        });
+                        writeln!(out, "{line}")?;
+                    }
+                }
+            }
+            if failed {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Process {
+            input,
+            out: out_dir,
+            index,
+            rules: rules_path,
+            quiet,
+        } => {
+            let mut opts = ProcessOptions::new(&out_dir, &index);
+            opts.rules = load_rules(rules_path.as_deref())?;
+            opts.progress = !quiet;
+            let summary = pipeline::process_batch(&input, &opts)?;
+            print_summary(&mut out, &summary, &out_dir)?;
+        }
+        Command::Search {
+            query,
+            index,
+            limit,
+            json,
+        } => {
+            if !index.join("tantivy").exists() {
+                bail!(
+                    "no case index at {} (run `fincase process` or `fincase demo` first)",
+                    index.display()
+                );
+            }
+            let idx = CaseIndex::open(&index.join("tantivy"))?;
+            let hits = idx.search(&query, limit)?;
+            if json {
+                for h in &hits {
+                    writeln!(out, "{}", serde_json::to_string(h)?)?;
+                }
+            } else {
+                writeln!(
+                    out,
+                    "{} hit(s) for {query:?} in {} filings",
+                    hits.len(),
+                    idx.len()
+                )?;
+                for h in hits {
+                    writeln!(
+                        out,
+                        "{:>6.2}  [{}]  {}  ({})",
+                        h.score, h.status, h.title, h.name
+                    )?;
+                    writeln!(out, "        {}", h.snippet_html.replace('\n', " "))?;
+                }
+            }
+        }
+        Command::Demo { index } => {
+            let input = demo_input()?;
+            let out_dir = index.join("demo-output");
+            let opts = ProcessOptions::new(&out_dir, &index);
+            let summary = pipeline::process_batch(&input, &opts)?;
+            print_summary(&mut out, &summary, &out_dir)?;
+            writeln!(
+                out,
+                "Search it, e.g.: cargo run --release -- search 连带清偿责任"
+            )?;
+        }
+        Command::Fixtures {
+            seed,
+            count,
+            out: dir,
+        } => {
+            let written = fixtures::write_batch(&dir, seed, count)?;
+            writeln!(
+                out,
+                "wrote {} filings (PDF + gold JSON) to {}",
+                written.ids.len(),
+                dir.display()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bundled demo batch: `fixtures/demo` under the working directory, else under the source
+/// tree this binary was built from.
+fn demo_input() -> Result<PathBuf> {
+    let local = PathBuf::from("fixtures/demo");
+    if local.is_dir() {
+        return Ok(local);
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    if built.is_dir() {
+        return Ok(built);
+    }
+    bail!("the demo batch fixtures/demo is missing (run from the repository root)")
+}
+
+fn print_summary(out: &mut impl Write, s: &pipeline::BatchSummary, out_dir: &Path) -> Result<()> {
+    writeln!(
+        out,
+        "batch {}: {} filings from {}",
+        s.batch_id, s.total, s.input
+    )?;
+    for (status, n) in &s.by_status {
+        writeln!(out, "  {:<13} {n}", status.as_str())?;
+    }
+    if !s.by_flag.is_empty() {
+        let flags: Vec<String> = s
+            .by_flag
+            .iter()
+            .map(|(f, n)| format!("{}={n}", f.as_str()))
+            .collect();
+        writeln!(out, "  flags: {}", flags.join(", "))?;
+    }
+    for e in s.not_drafted.iter().take(10) {
+        writeln!(out, "  - {} [{}]: {}", e.name, e.status.as_str(), e.reason)?;
+    }
+    if s.not_drafted.len() > 10 {
+        writeln!(out, "  … {} more in summary.json", s.not_drafted.len() - 10)?;
+    }
+    writeln!(
+        out,
+        "  time: {} ms wall",
+        s.timings_ms.get("wall").copied().unwrap_or(0)
+    )?;
+    writeln!(out, "drafts:  {}", Path::new(&s.drafts_dir).display())?;
+    writeln!(out, "summary: {}", out_dir.join("summary.json").display())?;
+    Ok(())
+}

@@ -1,1 +1,620 @@
-//! pipeline (being written)
+//! `pipeline`: wires the stages for one filing and for a whole batch.
+//!
+//! ingest (PDF → text) → extract (text → facts) → rules (pre-check, outcome) → draft, then the
+//! batch shell stores every result (`store`), indexes it (`search`) and writes the drafts and a
+//! summary to the output folder. CPU work runs on rayon across filings; the database is driven
+//! from a small tokio runtime owned by [`process_batch`], so the two never share threads.
+//!
+//! Invariants:
+//! - One bad filing fails only itself: every error, and even a panic inside a stage, becomes that
+//!   filing's `failed` status with a reason; the batch carries on.
+//! - Memory is bounded by the chunk size: filings are read, processed, stored and indexed a chunk
+//!   at a time, and drafts are streamed to disk as they are made.
+//! - Outputs are deterministic for the same inputs (names sorted; no clock in any draft).
+
+use crate::domain::{
+    CaseFacts, DocumentText, FilingId, Finding, FindingCode, Provenance, Severity,
+};
+use crate::draft::{self, Draft};
+use crate::extract::{self, Extraction};
+use crate::ingest::{self, FilingSource};
+use crate::rules::{self, Disposition, DocumentKind, Outcome, RulesConfig};
+use crate::search::{CaseIndex, IndexedCase};
+use crate::store::{BatchRecord, FilingRecord, OriginalStore, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Errors that stop a whole batch (never caused by one filing's content).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The input could not be listed (missing folder, unreadable zip).
+    #[error(transparent)]
+    Input(#[from] ingest::IngestError),
+    /// The case database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    /// Writing outputs failed.
+    #[error("cannot write outputs to {path}: {source}")]
+    Output {
+        /// Path being written.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The async runtime for the database could not start.
+    #[error("cannot start the database runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Where a filing ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingStatus {
+    /// A draft judgment or payment order is ready for the judge.
+    Drafted,
+    /// Facts are incomplete or doubtful: a person must look before anything is drafted.
+    NeedsReview,
+    /// The filing has no text layer where the facts should be: OCR first.
+    NeedsOcr,
+    /// The pre-check rejects the filing as filed (e.g. limitation expired); reasons given.
+    Rejected,
+    /// The file could not be read at all (not a PDF, encrypted, damaged).
+    Failed,
+}
+
+impl FilingStatus {
+    /// The status as stored and indexed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingStatus::Drafted => "drafted",
+            FilingStatus::NeedsReview => "needs_review",
+            FilingStatus::NeedsOcr => "needs_ocr",
+            FilingStatus::Rejected => "rejected",
+            FilingStatus::Failed => "failed",
+        }
+    }
+}
+
+/// Wall time spent in each stage for one filing.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct StageTimes {
+    /// PDF → text.
+    pub ingest: Duration,
+    /// Text → facts.
+    pub extract: Duration,
+    /// Pre-check and outcome.
+    pub rules: Duration,
+    /// Draft rendering.
+    pub draft: Duration,
+}
+
+/// The extraction as `fincase extract` prints it: the gold schema's fields, plus `flags` and
+/// per-field `provenance`, plus the findings with their reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractReport {
+    /// The facts (flattened: the gold schema's fields at top level).
+    #[serde(flatten)]
+    pub facts: CaseFacts,
+    /// Flag codes of all findings (extraction and pre-check), sorted, no duplicates.
+    pub flags: Vec<FindingCode>,
+    /// Where each field came from.
+    pub provenance: Provenance,
+    /// Findings with reasons.
+    pub findings: Vec<Finding>,
+}
+
+impl ExtractReport {
+    /// Builds the report from an extraction and the pre-check findings.
+    pub fn new(extraction: Extraction, precheck: Vec<Finding>) -> ExtractReport {
+        let mut findings = extraction.findings;
+        findings.extend(precheck);
+        let mut flags: Vec<FindingCode> = findings
+            .iter()
+            .map(|f| f.code)
+            .filter(|c| *c != FindingCode::MissingField)
+            .collect();
+        flags.sort();
+        flags.dedup();
+        ExtractReport {
+            facts: extraction.facts,
+            flags,
+            provenance: extraction.provenance,
+            findings,
+        }
+    }
+}
+
+/// Everything the pipeline produced for one filing.
+#[derive(Debug, Clone)]
+pub struct FilingResult {
+    /// Name inside the batch.
+    pub name: String,
+    /// Content-derived id.
+    pub id: FilingId,
+    /// Status.
+    pub status: FilingStatus,
+    /// Why there is no draft (for banks and judges), when there is none.
+    pub reason: Option<String>,
+    /// Page text, when the file could be read.
+    pub text: Option<DocumentText>,
+    /// Facts, flags and findings, when the file could be read.
+    pub report: Option<ExtractReport>,
+    /// Suggested outcome, when facts were read.
+    pub outcome: Option<Outcome>,
+    /// The draft (judgment or payment order) or, for a filing that gets none, the notice of
+    /// reasons for the judge.
+    pub draft: Option<Draft>,
+    /// Stage timings.
+    pub times: StageTimes,
+}
+
+/// Reads, extracts, checks and drafts one filing. Pure: no IO. Never panics on any input
+/// bytes (a panic inside a stage is caught and reported as `failed`).
+pub fn process_filing(name: &str, bytes: &[u8], cfg: &RulesConfig) -> FilingResult {
+    let id = FilingId::of_bytes(bytes);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        process_filing_inner(name, &id, bytes, cfg)
+    }));
+    caught.unwrap_or_else(|_| FilingResult {
+        name: name.to_owned(),
+        id,
+        status: FilingStatus::Failed,
+        reason: Some("内部错误：处理此文件时程序出错，已跳过（internal error; reported）".into()),
+        text: None,
+        report: None,
+        outcome: None,
+        draft: None,
+        times: StageTimes::default(),
+    })
+}
+
+fn stem(name: &str) -> &str {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    file.rsplit_once('.').map_or(file, |(s, _)| s)
+}
+
+fn process_filing_inner(
+    name: &str,
+    id: &FilingId,
+    bytes: &[u8],
+    cfg: &RulesConfig,
+) -> FilingResult {
+    let mut times = StageTimes::default();
+    let mut result = FilingResult {
+        name: name.to_owned(),
+        id: id.clone(),
+        status: FilingStatus::Failed,
+        reason: None,
+        text: None,
+        report: None,
+        outcome: None,
+        draft: None,
+        times,
+    };
+    let t = Instant::now();
+    let doc = match ingest::read_pdf(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            result.reason = Some(format!("[{}] {e}", e.code()));
+            result.times.ingest = t.elapsed();
+            return result;
+        }
+    };
+    times.ingest = t.elapsed();
+
+    let t = Instant::now();
+    let extraction = extract::extract(stem(name), &doc);
+    times.extract = t.elapsed();
+
+    let t = Instant::now();
+    let precheck = rules::precheck(&extraction.facts, cfg);
+    let report = ExtractReport::new(extraction, precheck);
+    let outcome = rules::suggest(&report.facts, &report.findings, cfg);
+    times.rules = t.elapsed();
+
+    let all_pages_scanned = !doc.pages.is_empty() && doc.pages.iter().all(|p| p.needs_ocr);
+    let blocking: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocking)
+        .map(|f| f.message.as_str())
+        .collect();
+    let (status, reason) =
+        if all_pages_scanned || (doc.any_needs_ocr() && report.facts.claims.principal.is_none()) {
+            (
+                FilingStatus::NeedsOcr,
+                Some("起诉材料为扫描件，无文字层，需 OCR 后再处理".to_owned()),
+            )
+        } else {
+            match outcome.disposition {
+                Disposition::Rejected => (FilingStatus::Rejected, Some(outcome.reasons.join("；"))),
+                Disposition::NeedsReview => {
+                    let mut why: Vec<String> = outcome.reasons.clone();
+                    why.extend(blocking.iter().map(|s| s.to_string()));
+                    (FilingStatus::NeedsReview, Some(why.join("；")))
+                }
+                Disposition::Full | Disposition::Partial => (FilingStatus::Drafted, None),
+            }
+        };
+
+    // Every readable filing gets a document: the draft judgment or payment order when the
+    // outcome allows one, otherwise a notice to the judge listing the reasons.
+    let t = Instant::now();
+    match draft::render(&report.facts, &report.findings, &outcome) {
+        Ok(d) => result.draft = Some(d),
+        Err(e) if status == FilingStatus::Drafted => {
+            result.status = FilingStatus::NeedsReview;
+            result.reason = Some(format!("文书生成失败：{e}"));
+        }
+        Err(_) => {}
+    }
+    times.draft = t.elapsed();
+    if result.reason.is_none() {
+        result.status = status;
+        result.reason = reason;
+    }
+    result.text = Some(doc);
+    result.report = Some(report);
+    result.outcome = Some(outcome);
+    result.times = times;
+    result
+}
+
+/// Options of a batch run.
+#[derive(Debug, Clone)]
+pub struct ProcessOptions {
+    /// Where drafts, per-filing JSON and the summary go.
+    pub out_dir: PathBuf,
+    /// The case index home: `cases.db`, `tantivy/`, `originals/`.
+    pub index_dir: PathBuf,
+    /// Rules configuration (court settings).
+    pub rules: RulesConfig,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Filings held in memory at once.
+    pub chunk_size: usize,
+}
+
+impl ProcessOptions {
+    /// Defaults: national rules, progress bar on, chunks of 256.
+    pub fn new(out_dir: &Path, index_dir: &Path) -> ProcessOptions {
+        ProcessOptions {
+            out_dir: out_dir.to_owned(),
+            index_dir: index_dir.to_owned(),
+            rules: RulesConfig::default(),
+            progress: true,
+            chunk_size: 256,
+        }
+    }
+}
+
+/// One failed or rejected filing in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryEntry {
+    /// Name inside the batch.
+    pub name: String,
+    /// Status.
+    pub status: FilingStatus,
+    /// Reason.
+    pub reason: String,
+}
+
+/// The batch summary (also written as `summary.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchSummary {
+    /// Batch id.
+    pub batch_id: String,
+    /// Input as given.
+    pub input: String,
+    /// Filings seen (PDFs, and entries that could not be read).
+    pub total: usize,
+    /// Count per status.
+    pub by_status: BTreeMap<FilingStatus, usize>,
+    /// Count per flag.
+    pub by_flag: BTreeMap<FindingCode, usize>,
+    /// Every filing without a draft, with its reason.
+    pub not_drafted: Vec<SummaryEntry>,
+    /// Non-PDF files that were skipped.
+    pub skipped: Vec<String>,
+    /// Milliseconds summed over filings per stage, plus store/index and wall time.
+    pub timings_ms: BTreeMap<&'static str, u64>,
+    /// Where the drafts are.
+    pub drafts_dir: String,
+}
+
+fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> PipelineError + '_ {
+    move |source| PipelineError::Output {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), PipelineError> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| PipelineError::Output {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e),
+    })?;
+    std::fs::write(path, json).map_err(out_err(path))
+}
+
+/// A file-system-safe folder name for a filing.
+fn folder_name(name: &str) -> String {
+    let s: String = stem(name)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() { "filing".into() } else { s }
+}
+
+/// Writes one filing's outputs under `dir` and returns the draft's path relative to the
+/// output folder.
+fn write_filing(
+    out_dir: &Path,
+    folder: &str,
+    r: &FilingResult,
+) -> Result<Option<String>, PipelineError> {
+    let dir = out_dir.join("filings").join(folder);
+    std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
+    if let Some(report) = &r.report {
+        write_json(&dir.join("facts.json"), report)?;
+    }
+    if let Some(outcome) = &r.outcome {
+        write_json(&dir.join("outcome.json"), outcome)?;
+    }
+    if let Some(text) = &r.text {
+        let p = dir.join("text.txt");
+        std::fs::write(&p, text.joined()).map_err(out_err(&p))?;
+    }
+    let mut draft_path = None;
+    if let Some(d) = &r.draft {
+        // A draft only for drafted filings; anything else is a notice of reasons.
+        let stem = if r.status == FilingStatus::Drafted && d.kind != DocumentKind::None {
+            "draft"
+        } else {
+            "notice"
+        };
+        let p = dir.join(format!("{stem}.html"));
+        std::fs::write(&p, &d.html).map_err(out_err(&p))?;
+        let p = dir.join(format!("{stem}.txt"));
+        std::fs::write(&p, &d.text).map_err(out_err(&p))?;
+        draft_path = Some(format!("filings/{folder}/{stem}.html"));
+    }
+    Ok(draft_path)
+}
+
+fn title_of(r: &FilingResult) -> String {
+    match &r.report {
+        Some(rep) => {
+            let f = &rep.facts;
+            let plaintiff = f
+                .plaintiff
+                .as_ref()
+                .map_or("（原告不明）", |p| p.name.as_str());
+            let defendants: Vec<&str> = f.defendants.iter().map(|d| d.name.as_str()).collect();
+            let cause = f.case_type.map_or("", |c| c.cause_of_action());
+            format!("{plaintiff} 诉 {} {cause}", defendants.join("、"))
+        }
+        None => r.name.clone(),
+    }
+}
+
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(
+        || "1970-01-01T00:00:00Z".into(),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
+/// One filing after the parallel part of a chunk: its result, the draft's relative path and the
+/// SHA-256 of the original.
+type Processed = (FilingResult, Option<String>, String);
+
+/// Processes a folder or zip of filings: every stage for every filing, then stores, indexes
+/// and writes the outputs. Returns the summary (also written to `<out>/summary.json`).
+pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary, PipelineError> {
+    use rayon::prelude::*;
+    let wall = Instant::now();
+    let mut skipped = Vec::new();
+    let mut sources = Vec::new();
+    for entry in ingest::discover(input)? {
+        match entry {
+            Err(e) if e.is_skipped() => skipped.push(e.name),
+            other => sources.push(other),
+        }
+    }
+    std::fs::create_dir_all(&opts.out_dir).map_err(out_err(&opts.out_dir))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(PipelineError::Runtime)?;
+    let store = runtime.block_on(Store::open_sqlite(&opts.index_dir.join("cases.db")))?;
+    let originals = OriginalStore::new(&opts.index_dir.join("originals"));
+    let index = CaseIndex::open(&opts.index_dir.join("tantivy"))?;
+    let mut writer = index.writer()?;
+
+    let started_at = now_rfc3339();
+    let batch_id = format!(
+        "b{}-{}",
+        started_at.replace(['-', ':', 'T', 'Z'], ""),
+        &OriginalStore::hash(input.display().to_string().as_bytes())[..6]
+    );
+    runtime.block_on(store.begin_batch(&BatchRecord {
+        id: batch_id.clone(),
+        input: input.display().to_string(),
+        started_at,
+        summary_json: None,
+    }))?;
+
+    let mut summary = BatchSummary {
+        batch_id: batch_id.clone(),
+        input: input.display().to_string(),
+        total: 0,
+        by_status: BTreeMap::new(),
+        by_flag: BTreeMap::new(),
+        not_drafted: Vec::new(),
+        skipped,
+        timings_ms: BTreeMap::new(),
+        drafts_dir: opts.out_dir.join("filings").display().to_string(),
+    };
+    let bar = if opts.progress {
+        let bar = indicatif::ProgressBar::new(sources.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} filings {per_sec} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stage_ns: [AtomicU64; 4] = Default::default();
+    let mut store_index = Duration::ZERO;
+    let mut used_folders: std::collections::HashSet<String> = Default::default();
+
+    for chunk in sources.chunks(opts.chunk_size.max(1)) {
+        // Folder names are decided up front (sequentially) so they are deterministic.
+        let folders: Vec<String> = chunk
+            .iter()
+            .map(|e| {
+                let name = match e {
+                    Ok(s) => s.name.as_str(),
+                    Err(e) => e.name.as_str(),
+                };
+                let mut f = folder_name(name);
+                if !used_folders.insert(f.clone()) {
+                    let mut n = 2;
+                    while !used_folders.insert(format!("{f}-{n}")) {
+                        n += 1;
+                    }
+                    f = format!("{f}-{n}");
+                }
+                f
+            })
+            .collect();
+        let done: Vec<Result<Processed, PipelineError>> = chunk
+            .par_iter()
+            .zip(folders.par_iter())
+            .map(|(entry, folder)| {
+                let (r, sha) = match entry {
+                    Ok(FilingSource { name, bytes }) => {
+                        let r = process_filing(name, bytes, &opts.rules);
+                        let sha = originals.put(bytes).map_err(out_err(&opts.index_dir))?;
+                        (r, sha)
+                    }
+                    Err(e) => (
+                        FilingResult {
+                            name: e.name.clone(),
+                            id: FilingId::of_bytes(e.name.as_bytes()),
+                            status: FilingStatus::Failed,
+                            reason: Some(format!("[{}] {}", e.code(), e.reason)),
+                            text: None,
+                            report: None,
+                            outcome: None,
+                            draft: None,
+                            times: StageTimes::default(),
+                        },
+                        String::new(),
+                    ),
+                };
+                for (slot, d) in stage_ns.iter().zip([
+                    r.times.ingest,
+                    r.times.extract,
+                    r.times.rules,
+                    r.times.draft,
+                ]) {
+                    slot.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+                }
+                let draft_path = write_filing(&opts.out_dir, folder, &r)?;
+                bar.inc(1);
+                Ok((r, draft_path, sha))
+            })
+            .collect();
+
+        let t = Instant::now();
+        let mut records = Vec::with_capacity(done.len());
+        for item in done {
+            let (r, draft_path, sha) = item?;
+            summary.total += 1;
+            *summary.by_status.entry(r.status).or_default() += 1;
+            if let Some(rep) = &r.report {
+                for f in &rep.flags {
+                    *summary.by_flag.entry(*f).or_default() += 1;
+                }
+            }
+            if r.status != FilingStatus::Drafted {
+                summary.not_drafted.push(SummaryEntry {
+                    name: r.name.clone(),
+                    status: r.status,
+                    reason: r.reason.clone().unwrap_or_default(),
+                });
+            }
+            if let Some(text) = &r.text {
+                writer.upsert(&IndexedCase {
+                    filing_id: r.id.to_string(),
+                    name: r.name.clone(),
+                    title: title_of(&r),
+                    status: r.status.as_str().into(),
+                    body: text.joined(),
+                })?;
+            }
+            records.push(FilingRecord {
+                id: r.id.to_string(),
+                batch_id: batch_id.clone(),
+                name: r.name.clone(),
+                sha256: sha,
+                status: r.status.as_str().into(),
+                reason: r.reason.clone(),
+                facts_json: r
+                    .report
+                    .as_ref()
+                    .and_then(|x| serde_json::to_string(x).ok()),
+                outcome_json: r
+                    .outcome
+                    .as_ref()
+                    .and_then(|x| serde_json::to_string(x).ok()),
+                draft_path,
+            });
+        }
+        runtime.block_on(store.save_filings(&records))?;
+        writer.commit()?;
+        store_index += t.elapsed();
+    }
+    bar.finish_and_clear();
+
+    for (name, slot) in ["ingest", "extract", "rules", "draft"]
+        .into_iter()
+        .zip(&stage_ns)
+    {
+        summary
+            .timings_ms
+            .insert(name, slot.load(Ordering::Relaxed) / 1_000_000);
+    }
+    summary
+        .timings_ms
+        .insert("store_and_index", store_index.as_millis() as u64);
+    summary
+        .timings_ms
+        .insert("wall", wall.elapsed().as_millis() as u64);
+    let summary_path = opts.out_dir.join("summary.json");
+    write_json(&summary_path, &summary)?;
+    let json = serde_json::to_string(&summary).unwrap_or_default();
+    runtime.block_on(store.finish_batch(&batch_id, &json))?;
+    runtime.block_on(store.close());
+    Ok(summary)
+}

@@ -73,7 +73,10 @@ impl PlaintiffKind {
     /// True for lenders under the financial-loan regime (licensed institutions and AMCs suing on
     /// bank debts, domain §2.1 \[P\]); false for private lenders (4 × LPR regime).
     pub fn is_licensed(self) -> bool {
-        matches!(self, PlaintiffKind::Bank | PlaintiffKind::ConsumerFinance | PlaintiffKind::Amc)
+        matches!(
+            self,
+            PlaintiffKind::Bank | PlaintiffKind::ConsumerFinance | PlaintiffKind::Amc
+        )
     }
 }
 
@@ -154,10 +157,15 @@ pub struct Claims {
 impl Claims {
     /// principal + interest + attorney fee + other fees (absent items count as zero).
     pub fn sum(&self) -> Yuan {
-        [self.principal, self.interest, self.attorney_fee, self.other_fees]
-            .into_iter()
-            .flatten()
-            .sum()
+        [
+            self.principal,
+            self.interest,
+            self.attorney_fee,
+            self.other_fees,
+        ]
+        .into_iter()
+        .flatten()
+        .sum()
     }
 }
 
@@ -215,7 +223,9 @@ impl CaseFacts {
 
     /// Defendants that guarantee the debt.
     pub fn guarantors(&self) -> impl Iterator<Item = &Defendant> {
-        self.defendants.iter().filter(|d| d.role == DefendantRole::Guarantor)
+        self.defendants
+            .iter()
+            .filter(|d| d.role == DefendantRole::Guarantor)
     }
 }
 

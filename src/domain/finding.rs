@@ -86,6 +86,11 @@ impl Finding {
         field: Option<&str>,
         message: impl Into<String>,
     ) -> Finding {
-        Finding { code, severity, field: field.map(str::to_owned), message: message.into() }
+        Finding {
+            code,
+            severity,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
     }
 }

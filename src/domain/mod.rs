@@ -15,17 +15,19 @@ mod facts;
 mod finding;
 mod money;
 
+pub use document::{DocumentText, PageText};
 pub use facts::{
     CaseFacts, CaseType, Claims, Defendant, DefendantRole, Plaintiff, PlaintiffKind, Provenance,
     SourceSpan,
 };
-pub use document::{DocumentText, PageText};
 pub use finding::{Finding, FindingCode, Severity};
 pub use money::{Rate, Yuan};
 
 /// Identifier of one filing (起诉材料) inside a batch: the SHA-256 of its bytes, hex, first 16
 /// characters. Content-addressed so that re-filing the same PDF is recognised.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct FilingId(String);
 

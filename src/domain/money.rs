@@ -34,7 +34,10 @@ impl Yuan {
 
     /// The amount in whole fen.
     pub fn fen(self) -> i64 {
-        (self.0 * Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(i64::MAX)
+        (self.0 * Decimal::ONE_HUNDRED)
+            .trunc()
+            .try_into()
+            .unwrap_or(i64::MAX)
     }
 
     /// True when the amount is zero.
@@ -184,9 +187,15 @@ mod tests {
         let y: Yuan = "1234.565".parse().unwrap();
         assert_eq!(y.to_string(), "1234.57");
         assert_eq!(Yuan::from_fen(5).to_string(), "0.05");
-        assert_eq!("1234567.8".parse::<Yuan>().unwrap().grouped(), "1,234,567.80");
+        assert_eq!(
+            "1234567.8".parse::<Yuan>().unwrap().grouped(),
+            "1,234,567.80"
+        );
         assert_eq!("100".parse::<Yuan>().unwrap().grouped(), "100.00");
-        assert_eq!(serde_json::to_string(&Yuan::from_fen(100)).unwrap(), "\"1.00\"");
+        assert_eq!(
+            serde_json::to_string(&Yuan::from_fen(100)).unwrap(),
+            "\"1.00\""
+        );
     }
 
     #[test]

@@ -118,10 +118,14 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(tokenizer::BIGRAM, tokenizer::BigramTokenizer);
+    index
+        .tokenizers()
+        .register(tokenizer::BIGRAM, tokenizer::BigramTokenizer);
     index.tokenizers().register(
         tokenizer::JIEBA,
-        TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new()).filter(LowerCaser).build(),
+        TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+            .filter(LowerCaser)
+            .build(),
     );
 }
 
@@ -149,14 +153,25 @@ impl CaseIndex {
 
     fn with_index(index: Index, fields: Fields) -> Result<CaseIndex, SearchError> {
         register_tokenizers(&index);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CaseIndex { index, reader, fields })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(CaseIndex {
+            index,
+            reader,
+            fields,
+        })
     }
 
     /// The single writer of this index (takes the directory lock until dropped).
     pub fn writer(&self) -> Result<CaseWriter<'_>, SearchError> {
         let writer = self.index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
-        Ok(CaseWriter { writer, fields: self.fields, owner: self })
+        Ok(CaseWriter {
+            writer,
+            fields: self.fields,
+            owner: self,
+        })
     }
 
     /// Number of filings in the index (as of the last commit).
@@ -184,7 +199,10 @@ impl CaseIndex {
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
             let text = |field: Field| {
-                d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
             };
             let mut snippet = snippets.snippet_from_doc(&d);
             snippet.set_snippet_prefix_postfix("<b>", "</b>");
@@ -212,7 +230,8 @@ impl CaseWriter<'_> {
     /// Adds `case`, replacing any earlier entry with the same filing id.
     pub fn upsert(&mut self, case: &IndexedCase) -> Result<(), SearchError> {
         let f = self.fields;
-        self.writer.delete_term(Term::from_field_text(f.filing_id, &case.filing_id));
+        self.writer
+            .delete_term(Term::from_field_text(f.filing_id, &case.filing_id));
         self.writer.add_document(doc!(
             f.filing_id => case.filing_id.as_str(),
             f.name => case.name.as_str(),
@@ -256,8 +275,18 @@ mod tests {
     fn finds_names_numbers_and_words_and_replaces_on_upsert() {
         let index = CaseIndex::in_memory().unwrap();
         let mut w = index.writer().unwrap();
-        w.upsert(&case("a", "甲银行诉李明辉", "被告李明辉应归还借款本金100,000.00元并承担连带清偿责任。")).unwrap();
-        w.upsert(&case("b", "乙银行诉王芳", "被告王芳拖欠信用卡透支款项 52,300.10 元。合同编号JK-2023-001。")).unwrap();
+        w.upsert(&case(
+            "a",
+            "甲银行诉李明辉",
+            "被告李明辉应归还借款本金100,000.00元并承担连带清偿责任。",
+        ))
+        .unwrap();
+        w.upsert(&case(
+            "b",
+            "乙银行诉王芳",
+            "被告王芳拖欠信用卡透支款项 52,300.10 元。合同编号JK-2023-001。",
+        ))
+        .unwrap();
         w.commit().unwrap();
         assert_eq!(index.len(), 2);
         check_search(&index, "李明辉", &["a"]);

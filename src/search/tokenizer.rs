@@ -36,16 +36,17 @@ pub fn bigram_tokens(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     let mut position = 0;
-    let push = |out: &mut Vec<Token>, from: usize, to: usize, text: String, position: &mut usize| {
-        out.push(Token {
-            offset_from: from,
-            offset_to: to,
-            position: *position,
-            text,
-            position_length: 1,
-        });
-        *position += 1;
-    };
+    let push =
+        |out: &mut Vec<Token>, from: usize, to: usize, text: String, position: &mut usize| {
+            out.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: *position,
+                text,
+                position_length: 1,
+            });
+            *position += 1;
+        };
     while i < chars.len() {
         let (start, c) = chars[i];
         if is_cjk(c) {
@@ -57,8 +58,7 @@ pub fn bigram_tokens(text: &str) -> Vec<Token> {
             if j - i == 1 {
                 push(&mut out, start, end_of(i + 1), c.to_string(), &mut position);
             } else {
-                for k in i..j - 1 {
-                    let from = chars[k].0;
+                for (k, &(from, _)) in chars.iter().enumerate().take(j - 1).skip(i) {
                     let to = end_of(k + 2);
                     push(&mut out, from, to, text[from..to].to_owned(), &mut position);
                 }
@@ -74,7 +74,12 @@ pub fn bigram_tokens(text: &str) -> Vec<Token> {
                     && chars[j + 1].1.is_ascii_digit()
                     && j > i
                     && chars[j - 1].1.is_ascii_digit();
-                if ch.is_ascii_alphanumeric() || ch == '-' && j + 1 < chars.len() && chars[j + 1].1.is_ascii_alphanumeric() && j > i {
+                if ch.is_ascii_alphanumeric()
+                    || ch == '-'
+                        && j + 1 < chars.len()
+                        && chars[j + 1].1.is_ascii_alphanumeric()
+                        && j > i
+                {
                     word.push(ch.to_ascii_lowercase());
                 } else if digit_sep {
                     if ch == '.' {
@@ -98,7 +103,10 @@ pub fn bigram_tokens(text: &str) -> Vec<Token> {
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = BigramStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
-        BigramStream { tokens: bigram_tokens(text).into_iter(), current: Token::default() }
+        BigramStream {
+            tokens: bigram_tokens(text).into_iter(),
+            current: Token::default(),
+        }
     }
 }
 
@@ -132,7 +140,10 @@ mod tests {
     fn cjk_runs_become_bigrams_and_numbers_stay_whole() {
         assert_eq!(texts("被告李明辉"), ["被告", "告李", "李明", "明辉"]);
         assert_eq!(texts("借款100,000.00元"), ["借款", "100000.00", "元"]);
-        assert_eq!(texts("合同编号JK-2023-001号"), ["合同", "同编", "编号", "jk-2023-001", "号"]);
+        assert_eq!(
+            texts("合同编号JK-2023-001号"),
+            ["合同", "同编", "编号", "jk-2023-001", "号"]
+        );
         assert_eq!(texts("甲，乙"), ["甲", "乙"]);
         assert!(texts("").is_empty());
     }

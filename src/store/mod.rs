@@ -122,15 +122,21 @@ impl Store {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+        let open_err = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true);
-        let pool =
-            SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.map_err(open_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(open_err)?;
         let store = Store { pool };
         store.migrate().await.map_err(open_err)?;
         Ok(store)
@@ -138,11 +144,17 @@ impl Store {
 
     /// A private in-memory database (tests).
     pub async fn in_memory() -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open { path: ":memory:".into(), source };
+        let open_err = |source| StoreError::Open {
+            path: ":memory:".into(),
+            source,
+        };
         let opts = SqliteConnectOptions::from_str("sqlite::memory:").map_err(open_err)?;
         // One connection: each in-memory connection would be a different database.
-        let pool =
-            SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.map_err(open_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await
+            .map_err(open_err)?;
         let store = Store { pool };
         store.migrate().await.map_err(open_err)?;
         Ok(store)
@@ -170,13 +182,15 @@ impl Store {
 
     /// Records the start of a batch.
     pub async fn begin_batch(&self, batch: &BatchRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO batches (id, input, started_at, summary_json) VALUES (?, ?, ?, ?)")
-            .bind(&batch.id)
-            .bind(&batch.input)
-            .bind(&batch.started_at)
-            .bind(&batch.summary_json)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO batches (id, input, started_at, summary_json) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&batch.id)
+        .bind(&batch.input)
+        .bind(&batch.started_at)
+        .bind(&batch.summary_json)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -239,10 +253,11 @@ impl Store {
 
     /// A batch by id.
     pub async fn batch(&self, id: &str) -> Result<Option<BatchRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, input, started_at, summary_json FROM batches WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, input, started_at, summary_json FROM batches WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|r| BatchRecord {
             id: r.get("id"),
             input: r.get("input"),
@@ -253,10 +268,11 @@ impl Store {
 
     /// Number of filings per status, over the whole database.
     pub async fn count_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT status, COUNT(*) AS n FROM filings GROUP BY status ORDER BY status")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM filings GROUP BY status ORDER BY status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(|r| (r.get("status"), r.get("n"))).collect())
     }
 
@@ -306,16 +322,31 @@ mod tests {
             summary_json: None,
         };
         store.begin_batch(&batch).await.unwrap();
-        store.save_filings(&[filing("x", "drafted"), filing("y", "failed")]).await.unwrap();
+        store
+            .save_filings(&[filing("x", "drafted"), filing("y", "failed")])
+            .await
+            .unwrap();
         let mut again = filing("y", "drafted");
         again.reason = Some("重新处理".into());
         store.save_filings(&[again.clone()]).await.unwrap();
         assert_eq!(store.filing("y").await.unwrap(), Some(again));
         assert_eq!(store.filing("nope").await.unwrap(), None);
         assert_eq!(store.filings_of_batch("b1").await.unwrap().len(), 2);
-        assert_eq!(store.count_by_status().await.unwrap(), vec![("drafted".to_string(), 2)]);
+        assert_eq!(
+            store.count_by_status().await.unwrap(),
+            vec![("drafted".to_string(), 2)]
+        );
         store.finish_batch("b1", "{\"ok\":2}").await.unwrap();
-        assert_eq!(store.batch("b1").await.unwrap().unwrap().summary_json.as_deref(), Some("{\"ok\":2}"));
+        assert_eq!(
+            store
+                .batch("b1")
+                .await
+                .unwrap()
+                .unwrap()
+                .summary_json
+                .as_deref(),
+            Some("{\"ok\":2}")
+        );
     }
 
     #[tokio::test]

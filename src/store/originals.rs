@@ -12,12 +12,17 @@ pub struct OriginalStore {
 impl OriginalStore {
     /// A store rooted at `dir` (created on first write).
     pub fn new(dir: &Path) -> OriginalStore {
-        OriginalStore { dir: dir.to_owned() }
+        OriginalStore {
+            dir: dir.to_owned(),
+        }
     }
 
     /// The hex SHA-256 of `bytes`.
     pub fn hash(bytes: &[u8]) -> String {
-        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Where the original with this hash lives.

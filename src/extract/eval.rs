@@ -1,0 +1,362 @@
+//! Robustness tests of [`super::extract`] on text that is not a filing.
+
+use super::extract;
+use crate::domain::{DocumentText, FindingCode};
+
+#[test]
+fn random_text_never_panics_and_reports_missing_fields() {
+    let mut state: u64 = 42;
+    let alphabet: Vec<char> = "原告被告诉讼请求此致人民法院元万亿壹拾佰仟零年月日0123456789.,，。：:（）()\t\n ¥%‰借款本金利息LPR合同编号"
+        .chars()
+        .collect();
+    for _ in 0..300 {
+        let mut s = String::new();
+        for _ in 0..(state % 400) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+        }
+        let doc = DocumentText::from_pages(&[s.as_str(), "", s.as_str()]);
+        let _ = extract("x", &doc);
+    }
+    let huge = "诉讼请求：\n一、偿还借款本金99999999999999999999999999元、利息9999999999999999.99元、罚息9999999999999999万元；\n年利率99999999999999999999999%，日利率万分之99999999999999999999\n此致\n某某人民法院\n2023年1月1日";
+    let e = extract("huge", &DocumentText::from_pages(&[huge]));
+    assert!(e.facts.claims.principal.is_none());
+    let e = extract("empty", &DocumentText::default());
+    assert!(e.facts.plaintiff.is_none());
+    assert_eq!(
+        e.findings
+            .iter()
+            .filter(|f| f.code == FindingCode::MissingField)
+            .count(),
+        4
+    );
+}
+
+/// Per-field exact-match accuracy of [`extract`] against the generator's gold.
+#[test]
+fn accuracy_on_composed_filings() {
+    use crate::fixtures::compose;
+    use std::collections::BTreeMap;
+    let n: usize = std::env::var("EXTRACT_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let seed: u64 = std::env::var("EXTRACT_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20260);
+    let mut right: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut wrong_examples: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    for i in 0..n {
+        let c = compose(seed, i);
+        let mut doc = DocumentText::from_pages(&c.pages);
+        for p in &c.image_pages {
+            if let Some(pg) = doc.pages.get_mut(*p) {
+                pg.needs_ocr = true;
+            }
+        }
+        let e = extract(&c.gold.facts.id, &doc);
+        let g = &c.gold.facts;
+        let f = &e.facts;
+        let mismatch_flag = e
+            .findings
+            .iter()
+            .any(|x| x.code == FindingCode::AmountWordsMismatch);
+        let gold_mismatch = c
+            .gold
+            .expected_flags
+            .contains(&FindingCode::AmountWordsMismatch);
+        let checks: Vec<(&'static str, bool, String)> = vec![
+            (
+                "case_type",
+                f.case_type == g.case_type,
+                format!("{:?} vs {:?}", f.case_type, g.case_type),
+            ),
+            (
+                "court",
+                f.court == g.court,
+                format!("{:?} vs {:?}", f.court, g.court),
+            ),
+            (
+                "plaintiff",
+                f.plaintiff == g.plaintiff,
+                format!("{:?} vs {:?}", f.plaintiff, g.plaintiff),
+            ),
+            (
+                "defendants",
+                f.defendants == g.defendants,
+                format!("{:?} vs {:?}", f.defendants, g.defendants),
+            ),
+            (
+                "contract_number",
+                f.contract_number == g.contract_number,
+                format!("{:?} vs {:?}", f.contract_number, g.contract_number),
+            ),
+            (
+                "contract_date",
+                f.contract_date == g.contract_date,
+                format!("{:?} vs {:?}", f.contract_date, g.contract_date),
+            ),
+            (
+                "loan_amount",
+                f.loan_amount == g.loan_amount,
+                format!("{:?} vs {:?}", f.loan_amount, g.loan_amount),
+            ),
+            (
+                "annual_interest_rate",
+                f.annual_interest_rate == g.annual_interest_rate,
+                format!(
+                    "{:?} vs {:?}",
+                    f.annual_interest_rate, g.annual_interest_rate
+                ),
+            ),
+            (
+                "maturity_date",
+                f.maturity_date == g.maturity_date,
+                format!("{:?} vs {:?}", f.maturity_date, g.maturity_date),
+            ),
+            (
+                "default_date",
+                f.default_date == g.default_date,
+                format!("{:?} vs {:?}", f.default_date, g.default_date),
+            ),
+            (
+                "claims.principal",
+                f.claims.principal == g.claims.principal,
+                format!("{:?} vs {:?}", f.claims.principal, g.claims.principal),
+            ),
+            (
+                "claims.interest",
+                f.claims.interest == g.claims.interest,
+                format!("{:?} vs {:?}", f.claims.interest, g.claims.interest),
+            ),
+            (
+                "claims.interest_cutoff_date",
+                f.claims.interest_cutoff_date == g.claims.interest_cutoff_date,
+                format!(
+                    "{:?} vs {:?}",
+                    f.claims.interest_cutoff_date, g.claims.interest_cutoff_date
+                ),
+            ),
+            (
+                "claims.attorney_fee",
+                f.claims.attorney_fee == g.claims.attorney_fee,
+                format!("{:?} vs {:?}", f.claims.attorney_fee, g.claims.attorney_fee),
+            ),
+            (
+                "claims.other_fees",
+                f.claims.other_fees == g.claims.other_fees,
+                format!("{:?} vs {:?}", f.claims.other_fees, g.claims.other_fees),
+            ),
+            (
+                "claims.joint_liability",
+                f.claims.joint_liability == g.claims.joint_liability,
+                format!(
+                    "{:?} vs {:?}",
+                    f.claims.joint_liability, g.claims.joint_liability
+                ),
+            ),
+            (
+                "claims.stated_total",
+                f.claims.stated_total == g.claims.stated_total,
+                format!("{:?} vs {:?}", f.claims.stated_total, g.claims.stated_total),
+            ),
+            (
+                "filing_date",
+                f.filing_date == g.filing_date,
+                format!("{:?} vs {:?}", f.filing_date, g.filing_date),
+            ),
+            (
+                "image_only",
+                f.image_only == g.image_only,
+                format!("{:?} vs {:?}", f.image_only, g.image_only),
+            ),
+            (
+                "penalty_rate",
+                f.penalty_rate == g.penalty_rate,
+                format!("{:?} vs {:?}", f.penalty_rate, g.penalty_rate),
+            ),
+            (
+                "guarantee_period_months",
+                f.guarantee_period_months == g.guarantee_period_months,
+                format!(
+                    "{:?} vs {:?}",
+                    f.guarantee_period_months, g.guarantee_period_months
+                ),
+            ),
+            (
+                "last_demand_date",
+                f.last_demand_date == g.last_demand_date,
+                format!("{:?} vs {:?}", f.last_demand_date, g.last_demand_date),
+            ),
+            (
+                "payment_order_requested",
+                f.payment_order_requested == g.payment_order_requested,
+                format!(
+                    "{:?} vs {:?}",
+                    f.payment_order_requested, g.payment_order_requested
+                ),
+            ),
+            (
+                "amount_words_mismatch",
+                mismatch_flag == gold_mismatch,
+                format!("{mismatch_flag} vs {gold_mismatch}"),
+            ),
+        ];
+        for (name, ok, detail) in checks {
+            if ok {
+                *right.entry(name).or_default() += 1;
+            } else {
+                right.entry(name).or_default();
+                wrong_examples
+                    .entry(name)
+                    .or_default()
+                    .push(format!("#{i}: {detail}"));
+            }
+        }
+        if std::env::var("EXTRACT_DUMP").is_ok_and(|v| v.split(',').any(|x| x == i.to_string())) {
+            eprintln!(
+                "===== filing {i}\n{}\n----- gold {:#?}\n----- got {:#?}",
+                c.pages.join("\n<<PAGE>>\n"),
+                c.gold,
+                e.facts
+            );
+        }
+    }
+    let mut report = String::new();
+    let mut worst = 1.0f64;
+    for (name, ok) in &right {
+        let acc = *ok as f64 / n as f64;
+        worst = worst.min(acc);
+        report.push_str(&format!("{name:30} {acc:.3}\n"));
+        if let Some(ex) = wrong_examples.get(name) {
+            for e in ex.iter().take(4) {
+                report.push_str(&format!("    {e}\n"));
+            }
+        }
+    }
+    eprintln!("{report}");
+    assert!(worst >= 0.97, "per-field accuracy below 97 %:\n{report}");
+}
+
+/// Every provenance span points at its own text in its page.
+#[test]
+fn provenance_spans_match_page_text() {
+    for i in 0..60 {
+        let c = crate::fixtures::compose(31, i);
+        let doc = DocumentText::from_pages(&c.pages);
+        let e = extract(&c.gold.facts.id, &doc);
+        assert!(e.provenance.contains_key("claims.principal"), "filing {i}");
+        assert!(e.provenance.contains_key("court"), "filing {i}");
+        for (field, span) in &e.provenance {
+            let page = &doc.pages[span.page as usize - 1].text;
+            let chars: Vec<char> = page.chars().collect();
+            let got: String = chars[span.start as usize..span.end as usize]
+                .iter()
+                .collect();
+            // Wrapped lines are joined for reading, so a span may straddle a line break.
+            assert_eq!(
+                got.replace('\n', ""),
+                span.text.replace('\n', ""),
+                "filing {i} {field}"
+            );
+            assert!(span.confidence > 0.0 && span.confidence <= 1.0);
+        }
+    }
+}
+
+/// A hand-written complaint: 大写 mismatch, an OCR page, roles from the facts.
+#[test]
+fn hand_written_complaint() {
+    let complaint = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告一：张伟\n被告二：李娜\n案由：金融借款合同纠纷\n诉讼请求：\n一、判令被告张伟偿还借款本金100,000.00元（大写：人民币壹拾万零伍佰元整）；\n二、判令被告张伟支付利息2,000.00元、罚息500.00元、复利30.00元（均暂计至2023年6月20日）；\n三、判令被告张伟支付律师费3,000元、保全费1,000元；\n四、判令被告李娜对上述债务承担连带清偿责任。\n以上合计106,530.00元。\n事实与理由：\n2021年3月15日，原告与被告张伟签订《个人借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%，逾期罚息在借款利率基础上上浮50%。被告李娜提供连带责任保证，保证期间为主债务履行期限届满之日起三年。\n被告张伟自2023年3月16日起逾期。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n二〇二三年七月一日";
+    let mut doc = DocumentText::from_pages(&[complaint, ""]);
+    doc.pages[1].needs_ocr = true;
+    let e = extract("hand", &doc);
+    let f = &e.facts;
+    let y = |s: &str| s.parse::<crate::domain::Yuan>().ok();
+    assert_eq!(f.case_type, Some(crate::domain::CaseType::FinancialLoan));
+    assert_eq!(
+        f.plaintiff.as_ref().map(|p| p.kind),
+        Some(crate::domain::PlaintiffKind::Bank)
+    );
+    assert_eq!(f.defendants.len(), 2);
+    assert_eq!(
+        f.defendants[1].role,
+        crate::domain::DefendantRole::Guarantor
+    );
+    assert_eq!(f.claims.principal, y("100000"));
+    assert_eq!(f.claims.interest, y("2530"));
+    assert_eq!(f.claims.attorney_fee, y("3000"));
+    assert_eq!(f.claims.other_fees, y("1000"));
+    assert_eq!(f.claims.stated_total, y("106530"));
+    assert!(f.claims.joint_liability);
+    assert_eq!(
+        f.claims.interest_cutoff_date,
+        chrono::NaiveDate::from_ymd_opt(2023, 6, 20)
+    );
+    assert_eq!(f.contract_number.as_deref(), Some("HT-2021-00042"));
+    assert_eq!(
+        f.contract_date,
+        chrono::NaiveDate::from_ymd_opt(2021, 3, 15)
+    );
+    assert_eq!(
+        f.maturity_date,
+        chrono::NaiveDate::from_ymd_opt(2023, 3, 15)
+    );
+    assert_eq!(f.default_date, chrono::NaiveDate::from_ymd_opt(2023, 3, 16));
+    assert_eq!(f.filing_date, chrono::NaiveDate::from_ymd_opt(2023, 7, 1));
+    assert_eq!(f.annual_interest_rate, "0.0435".parse().ok());
+    assert_eq!(f.penalty_rate, "0.06525".parse().ok());
+    assert_eq!(f.guarantee_period_months, Some(36));
+    assert_eq!(f.court.as_deref(), Some("青川市东湖区人民法院"));
+    assert!(f.image_only);
+    let codes: Vec<FindingCode> = e.findings.iter().map(|x| x.code).collect();
+    assert!(codes.contains(&FindingCode::NeedsOcr));
+    assert!(codes.contains(&FindingCode::AmountWordsMismatch));
+    assert!(
+        !codes.contains(&FindingCode::MissingField),
+        "{:?}",
+        e.findings
+    );
+    let mm = e
+        .findings
+        .iter()
+        .find(|x| x.code == FindingCode::AmountWordsMismatch);
+    assert_eq!(
+        mm.and_then(|m| m.field.as_deref()),
+        Some("claims.principal")
+    );
+}
+
+/// Plain judgment text (CJRC contexts) is not a filing: no panic, missing fields reported.
+#[test]
+fn cjrc_contexts_are_not_filings() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/cjrc-cail2019-rc/dev_ground_truth.json"
+    );
+    let Ok(raw) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        return;
+    };
+    let mut n = 0;
+    for d in json["data"].as_array().into_iter().flatten().take(200) {
+        for p in d["paragraphs"].as_array().into_iter().flatten() {
+            let Some(ctx) = p["context"].as_str() else {
+                continue;
+            };
+            let e = extract("cjrc", &DocumentText::from_pages(&[ctx]));
+            assert!(
+                e.findings
+                    .iter()
+                    .any(|f| f.code == FindingCode::MissingField)
+            );
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+}

@@ -1,0 +1,48 @@
+//! Extraction: a filing's text ([`DocumentText`]) → typed [`CaseFacts`] with per-field
+//! provenance and findings.
+//!
+//! Two stages, as ripgrep splits its flags into low-level and high-level arguments:
+//! 1. [`raw::read`]: rules over the text find the *strings* that hold each field, their spans
+//!    and a confidence ([`RawExtraction`]). A tagging model (a later issue) can replace or
+//!    complement this stage and produce the same type.
+//! 2. `resolve`: the normalisers ([`amount`], [`date`], [`rate`]) type and validate those
+//!    strings into [`CaseFacts`]; doubts become [`Finding`]s.
+//!
+//! This module owns reading facts from text. It must not apply legal rules (caps, limitation,
+//! fees: `rules`), do IO, or fail: [`extract`] always returns an [`Extraction`], and a filing
+//! it cannot read yields mostly empty facts plus `missing_field` findings.
+//!
+//! [`pii`] recognises and masks ID, credit-code, phone and card numbers for logs.
+
+pub mod amount;
+pub mod date;
+pub mod pii;
+pub mod rate;
+pub mod raw;
+mod resolve;
+mod text;
+
+#[cfg(test)]
+mod eval;
+
+use crate::domain::{CaseFacts, DocumentText, Finding, Provenance};
+pub use raw::RawExtraction;
+pub use resolve::plaintiff_kind;
+
+/// The result of extracting one filing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// The typed facts.
+    pub facts: CaseFacts,
+    /// Per-field provenance: field path → page, char span, source text, confidence.
+    pub provenance: Provenance,
+    /// What the extractor doubts or could not read (`needs_ocr`, `amount_words_mismatch`,
+    /// `missing_field`); legal findings are `rules`' job.
+    pub findings: Vec<Finding>,
+}
+
+/// Extracts the facts of one filing. Never fails: unreadable parts become findings.
+pub fn extract(id: &str, doc: &DocumentText) -> Extraction {
+    let raw = raw::read(doc);
+    resolve::resolve(id, doc, raw)
+}

@@ -1,0 +1,1128 @@
+//! Stage one of extraction: the filing's text → [`RawExtraction`], the *strings* that hold each
+//! field, where they are, and how sure the rule that found them is. No value is typed here
+//! beyond what finding it needs; `extract::resolve` parses and validates.
+//!
+//! The rules: split the filing into documents by their titles (起诉状/支付令申请书, 借款合同,
+//! 还款明细, 催收记录 …), split the complaint into parties, claims (诉讼请求/请求事项), facts
+//! (事实与理由) and the closing (此致 … court, signature date); then read labelled values
+//! (an amount after `本金`, a date after `签订` …), complaint first, the other documents for
+//! what it omits. A later model can produce the same [`RawExtraction`].
+
+use super::amount::{AmountMatch, find_amounts, parse_figure};
+use super::date::{DateMatch, find_dates};
+use super::text::Flat;
+use crate::domain::DocumentText;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// One raw field: the text that holds the value and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawField {
+    /// The value's text (`人民币壹拾万元整（¥100,000.00）`, `2023年5月6日`, `年利率4.35%`).
+    pub value: String,
+    /// 1-based page.
+    pub page: u32,
+    /// First char in the page's text.
+    pub start: u32,
+    /// Last char (exclusive).
+    pub end: u32,
+    /// How sure the rule is, 0..=1.
+    pub confidence: f32,
+}
+
+/// One defendant as found: the name and the text that gives the role, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawDefendant {
+    /// The name.
+    pub name: RawField,
+    /// The role text (`借款人`, `提供连带责任保证`), if found.
+    pub role: Option<RawField>,
+}
+
+/// A 大写 amount that disagrees with its figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMismatch {
+    /// The field the amount was read for, if it was read for one.
+    pub field: Option<&'static str>,
+    /// The whole pair (`100,000.00元（大写：壹拾万零伍佰元整）`).
+    pub span: RawField,
+}
+
+/// Stage-one output: strings, spans and confidences, keyed by `CaseFacts` field path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawExtraction {
+    /// Single-valued fields (`court`, `claims.principal`, `contract_date`, …).
+    pub fields: BTreeMap<&'static str, RawField>,
+    /// Fields summed from parts (`claims.interest`, `claims.other_fees`).
+    pub parts: BTreeMap<&'static str, Vec<RawField>>,
+    /// Defendants in the filing's order.
+    pub defendants: Vec<RawDefendant>,
+    /// 大写/figure disagreements.
+    pub mismatches: Vec<RawMismatch>,
+    /// True when the main document is a 支付令申请书.
+    pub payment_order: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocKind {
+    Complaint,
+    Contract,
+    Ledger,
+    Collection,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Doc {
+    kind: DocKind,
+    /// Logical line indices.
+    lines: Range<usize>,
+}
+
+/// Classifies a title line.
+fn title_kind(line: &str) -> Option<DocKind> {
+    if line.contains('\t') {
+        return None;
+    }
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() || t.chars().count() > 24 || t.contains(['，', '。', '：', ':', '；', '\t'])
+    {
+        return None;
+    }
+    if t.contains("起诉状") || t.contains("起诉书") || t.contains("支付令申请") {
+        return Some(DocKind::Complaint);
+    }
+    if t.contains("还款明细")
+        || t.contains("还款记录")
+        || t.contains("交易明细")
+        || t.contains("对账单")
+        || t.contains("欠款明细")
+        || t.contains("账户明细")
+        || t.contains("计算表")
+        || t.contains("明细表")
+    {
+        return Some(DocKind::Ledger);
+    }
+    if t.contains("催收") || t.contains("催款") || t.contains("催告") {
+        return Some(DocKind::Collection);
+    }
+    if t.contains("转账记录") || t.contains("流水") {
+        return Some(DocKind::Ledger);
+    }
+    if t.contains("合同")
+        || t.contains("合约")
+        || t.contains("协议")
+        || t.ends_with("借据")
+        || t.starts_with("借条")
+        || t.starts_with("欠条")
+    {
+        return Some(DocKind::Contract);
+    }
+    if t.contains("证据")
+        || t.contains("通知书")
+        || t.contains("公告")
+        || t.contains("清单")
+        || t.contains("目录")
+    {
+        return Some(DocKind::Other);
+    }
+    None
+}
+
+fn split_docs(flat: &Flat) -> Vec<Doc> {
+    let mut docs: Vec<Doc> = Vec::new();
+    for i in 0..flat.lines.len() {
+        if let Some(kind) = title_kind(flat.line(i)) {
+            // A contract title inside the complaint's text is a citation, not a new document,
+            // unless it is a line of its own, which `title_kind` already requires.
+            if let Some(last) = docs.last_mut() {
+                last.lines.end = i;
+            }
+            docs.push(Doc {
+                kind,
+                lines: i..i + 1,
+            });
+        } else if let Some(last) = docs.last_mut() {
+            last.lines.end = i + 1;
+        } else {
+            docs.push(Doc {
+                kind: DocKind::Complaint,
+                lines: i..i + 1,
+            });
+        }
+    }
+    docs
+}
+
+/// Byte range covering logical lines `lines`.
+fn bytes_of(flat: &Flat, lines: Range<usize>) -> Range<usize> {
+    if lines.is_empty() {
+        return 0..0;
+    }
+    let a = flat.lines.get(lines.start).map_or(0, |l| l.bytes.start);
+    let b = flat.lines.get(lines.end - 1).map_or(a, |l| l.bytes.end);
+    a..b.max(a)
+}
+
+/// Char offsets of a slice → byte offsets.
+fn char_to_byte(s: &str) -> Vec<usize> {
+    let mut v: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    v.push(s.len());
+    v
+}
+
+#[derive(Debug, Clone)]
+struct Found<T> {
+    bytes: Range<usize>,
+    item: T,
+}
+
+fn amounts_in(flat: &Flat, range: Range<usize>) -> Vec<Found<AmountMatch>> {
+    let s = flat.text.get(range.clone()).unwrap_or("");
+    let map = char_to_byte(s);
+    let mut out: Vec<Found<AmountMatch>> = find_amounts(s)
+        .into_iter()
+        .filter_map(|m| {
+            let a = *map.get(m.start)?;
+            let b = *map.get(m.end)?;
+            Some(Found {
+                bytes: range.start + a..range.start + b,
+                item: m,
+            })
+        })
+        .collect();
+    // Table cells holding a bare figure (`100,000.00`) are amounts too.
+    let mut pos = range.start;
+    for line in s.split('\n') {
+        if line.contains('\t') {
+            let mut cpos = pos;
+            for cell in line.split('\t') {
+                let c = cell.trim();
+                let lead = cell.len() - cell.trim_start().len();
+                if c.contains(['.', ',']) || c.chars().count() >= 3 {
+                    let money_like = c
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit() || ",.，".contains(ch))
+                        && c.chars().any(|ch| ch.is_ascii_digit())
+                        && c.rsplit_once('.').is_some_and(|(_, f)| f.len() == 2);
+                    let b = cpos + lead;
+                    if money_like
+                        && !out
+                            .iter()
+                            .any(|f| f.bytes.start < b + c.len() && b < f.bytes.end)
+                        && let Some(v) = parse_figure(c)
+                    {
+                        let y = crate::domain::Yuan::new(v);
+                        out.push(Found {
+                            bytes: b..b + c.len(),
+                            item: AmountMatch {
+                                start: 0,
+                                end: 0,
+                                text: c.to_owned(),
+                                value: y,
+                                figure: Some(y),
+                                words: None,
+                            },
+                        });
+                    }
+                }
+                cpos += cell.len() + 1;
+            }
+        }
+        pos += line.len() + 1;
+    }
+    out.sort_by_key(|f| f.bytes.start);
+    out
+}
+
+fn dates_in(flat: &Flat, range: Range<usize>) -> Vec<Found<DateMatch>> {
+    let s = flat.text.get(range.clone()).unwrap_or("");
+    let map = char_to_byte(s);
+    find_dates(s)
+        .into_iter()
+        .filter_map(|m| {
+            let a = *map.get(m.start)?;
+            let b = *map.get(m.end)?;
+            Some(Found {
+                bytes: range.start + a..range.start + b,
+                item: m,
+            })
+        })
+        .collect()
+}
+
+fn field(flat: &Flat, bytes: Range<usize>, confidence: f32) -> RawField {
+    let (page, start, end, value) = flat.origin_of(bytes);
+    RawField {
+        value,
+        page,
+        start,
+        end,
+        confidence,
+    }
+}
+
+/// What an amount in the claims is, from the words before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Principal,
+    Interest,
+    Attorney,
+    Other,
+    Total,
+}
+
+const CLAIM_LABELS: &[(&str, Label)] = &[
+    ("借款本金", Label::Principal),
+    ("贷款本金", Label::Principal),
+    ("透支本金", Label::Principal),
+    ("欠款本金", Label::Principal),
+    ("剩余本金", Label::Principal),
+    ("未还本金", Label::Principal),
+    ("本金", Label::Principal),
+    ("透支款", Label::Principal),
+    ("欠款", Label::Principal),
+    ("借款", Label::Principal),
+    ("贷款", Label::Principal),
+    ("利息", Label::Interest),
+    ("罚息", Label::Interest),
+    ("复利", Label::Interest),
+    ("欠息", Label::Interest),
+    ("律师费", Label::Attorney),
+    ("律师代理费", Label::Attorney),
+    ("代理费", Label::Attorney),
+    ("违约金", Label::Other),
+    ("手续费", Label::Other),
+    ("保全费", Label::Other),
+    ("保全保险费", Label::Other),
+    ("公告费", Label::Other),
+    ("滞纳金", Label::Other),
+    ("年费", Label::Other),
+    ("担保费", Label::Other),
+    ("保险费", Label::Other),
+    ("评估费", Label::Other),
+    ("鉴定费", Label::Other),
+    ("服务费", Label::Other),
+    ("管理费", Label::Other),
+    ("合计", Label::Total),
+    ("共计", Label::Total),
+    ("总计", Label::Total),
+    ("总额", Label::Total),
+];
+
+/// The label nearest before the end of `before` (latest end wins, then the longest).
+fn nearest_label(before: &str, table: &[(&str, Label)]) -> Option<(usize, Label)> {
+    let mut best: Option<(usize, usize, Label)> = None;
+    for (w, l) in table {
+        if let Some(i) = before.rfind(w) {
+            let end = i + w.len();
+            let better = match best {
+                None => true,
+                Some((be, bl, _)) => end > be || (end == be && w.len() > bl),
+            };
+            if better {
+                best = Some((end, w.len(), *l));
+            }
+        }
+    }
+    best.map(|(e, l, lab)| (e - l, lab))
+}
+
+/// The label for an amount in a claim: the nearest label word; a 合计/共计 right after one
+/// category (`利息、罚息、复利共计5000元`) belongs to that category.
+fn claim_label(before: &str) -> Option<Label> {
+    let (pos, label) = nearest_label(before, CLAIM_LABELS)?;
+    if label != Label::Total {
+        return Some(label);
+    }
+    let earlier = &before[..pos];
+    let mut cats: Vec<Label> = Vec::new();
+    for (w, l) in CLAIM_LABELS {
+        if *l != Label::Total && earlier.contains(w) && !cats.contains(l) {
+            cats.push(*l);
+        }
+    }
+    match cats.as_slice() {
+        [one] if *one != Label::Principal => Some(*one),
+        _ => Some(Label::Total),
+    }
+}
+
+fn party_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^(?P<side>原告|申请人|被告|被申请人)[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,10})[)）])?[一二三四五六七八九十0-9]*[：:]\s*(?P<name>[^，,（(：:\s；;。]+)(?:[（(](?P<r2>[^）)]{1,12})[)）])?(?P<rest>.*)$",
+        )
+        .expect("static regex")
+    })
+}
+
+const ROLE_WORDS: &[&str] = &[
+    "共同借款人",
+    "借款人",
+    "持卡人",
+    "保证人",
+    "担保人",
+    "抵押人",
+    "出质人",
+    "债务人",
+    "连带责任保证",
+    "抵押担保",
+    "保证",
+];
+
+fn role_in(s: &str) -> Option<&'static str> {
+    ROLE_WORDS.iter().find(|w| s.contains(**w)).copied()
+}
+
+/// Reads a filing into raw fields.
+pub fn read(doc: &DocumentText) -> RawExtraction {
+    let flat = Flat::new(doc);
+    let docs = split_docs(&flat);
+    let mut raw = RawExtraction::default();
+    let complaint = docs.iter().find(|d| d.kind == DocKind::Complaint).cloned();
+    let complaint_lines = complaint.as_ref().map_or(0..0, |d| d.lines.clone());
+    if let Some(first) = complaint_lines.clone().next() {
+        raw.payment_order = flat.line(first).contains("支付令");
+    }
+
+    // --- Complaint sections.
+    let mut claims_start = None;
+    let mut facts_start = None;
+    let mut closing_start = None;
+    for i in complaint_lines.clone() {
+        let l = flat.line(i).trim_start();
+        if claims_start.is_none()
+            && (l.starts_with("诉讼请求") || l.starts_with("请求事项") || l.starts_with("申请请求"))
+        {
+            claims_start = Some(i);
+        } else if facts_start.is_none()
+            && (l.starts_with("事实与理由")
+                || l.starts_with("事实和理由")
+                || l.starts_with("事实及理由")
+                || l.starts_with("申请理由")
+                || l.starts_with("事实理由"))
+        {
+            facts_start = Some(i);
+        } else if l.starts_with("此致") {
+            closing_start = Some(i);
+        }
+    }
+    let end = complaint_lines.end;
+    let parties_lines = complaint_lines.start
+        ..claims_start
+            .or(facts_start)
+            .or(closing_start)
+            .unwrap_or(end);
+    let claims_lines = claims_start.map_or(0..0, |c| {
+        c..facts_start
+            .filter(|f| *f > c)
+            .or(closing_start)
+            .unwrap_or(end)
+    });
+    let facts_lines =
+        facts_start.map_or(0..0, |f| f..closing_start.filter(|c| *c > f).unwrap_or(end));
+    let closing_lines = closing_start.map_or(0..0, |c| c..end);
+
+    // --- Parties.
+    for i in parties_lines.clone() {
+        let line = flat.line(i);
+        let Some(caps) = party_re().captures(line) else {
+            continue;
+        };
+        let (Some(side), Some(name)) = (caps.name("side"), caps.name("name")) else {
+            continue;
+        };
+        let lb = flat.lines.get(i).map_or(0, |l| l.bytes.start);
+        let name_bytes = lb + name.start()..lb + name.end();
+        match side.as_str() {
+            "原告" | "申请人" => {
+                raw.fields
+                    .entry("plaintiff.name")
+                    .or_insert_with(|| field(&flat, name_bytes, 0.95));
+            }
+            _ => {
+                let role = [caps.name("r1"), caps.name("r2")]
+                    .into_iter()
+                    .flatten()
+                    .find(|m| role_in(m.as_str()).is_some())
+                    .or_else(|| caps.name("rest").filter(|m| role_in(m.as_str()).is_some()))
+                    .map(|m| field(&flat, lb + m.start()..lb + m.end(), 0.9));
+                raw.defendants.push(RawDefendant {
+                    name: field(&flat, name_bytes, 0.95),
+                    role,
+                });
+            }
+        }
+    }
+    let complaint_bytes = bytes_of(&flat, complaint_lines.clone());
+    let complaint_text = flat.text.get(complaint_bytes.clone()).unwrap_or("");
+    // Roles stated in the facts (`被告李四自愿提供连带责任保证`).
+    for d in raw.defendants.iter_mut().filter(|d| d.role.is_none()) {
+        let name = d.name.value.clone();
+        if name.is_empty() {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(i) = complaint_text.get(from..).and_then(|s| s.find(&name)) {
+            let at = from + i + name.len();
+            let window: String = complaint_text[at..]
+                .chars()
+                .take_while(|c| !"。；\n".contains(*c))
+                .take(30)
+                .collect();
+            let window = window
+                .split(['，', ','])
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("，");
+            if let Some(w) = role_in(&window) {
+                if let Some(p) = window.find(w) {
+                    let b = complaint_bytes.start + at + p;
+                    d.role = Some(field(&flat, b..b + w.len(), 0.7));
+                }
+                break;
+            }
+            from = at;
+        }
+    }
+
+    // --- Case type words and court.
+    for w in [
+        "金融借款合同纠纷",
+        "信用卡纠纷",
+        "民间借贷纠纷",
+        "保证合同纠纷",
+        "金融不良债权追偿纠纷",
+        "借款合同纠纷",
+    ] {
+        if let Some(i) = complaint_text.find(w) {
+            let b = complaint_bytes.start + i;
+            raw.fields
+                .insert("case_type", field(&flat, b..b + w.len(), 0.95));
+            break;
+        }
+    }
+    if !raw.fields.contains_key("case_type") {
+        let all = &flat.text;
+        for w in ["信用卡", "债权转让", "保证合同"] {
+            if let Some(i) = all.find(w) {
+                raw.fields
+                    .insert("case_type", field(&flat, i..i + w.len(), 0.5));
+                break;
+            }
+        }
+    }
+    if complaint_text.contains("债权转让") || flat.text.contains("债权转让") {
+        raw.fields.entry("assignment").or_insert_with(|| {
+            let i = flat.text.find("债权转让").unwrap_or(0);
+            field(&flat, i..i + "债权转让".len(), 0.8)
+        });
+    }
+    let closing_bytes = bytes_of(&flat, closing_lines.clone());
+    let closing_text = flat.text.get(closing_bytes.clone()).unwrap_or("");
+    if let Some(m) = court_re().find(closing_text) {
+        raw.fields.insert(
+            "court",
+            field(
+                &flat,
+                closing_bytes.start + m.start()..closing_bytes.start + m.end(),
+                0.95,
+            ),
+        );
+    } else if let Some(m) = court_re().find(complaint_text) {
+        raw.fields.insert(
+            "court",
+            field(
+                &flat,
+                complaint_bytes.start + m.start()..complaint_bytes.start + m.end(),
+                0.6,
+            ),
+        );
+    }
+    // Filing date: the last date of the closing.
+    if let Some(d) = dates_in(&flat, closing_bytes.clone()).last() {
+        raw.fields
+            .insert("filing_date", field(&flat, d.bytes.clone(), 0.9));
+    }
+
+    // --- Claims.
+    let claims_bytes = bytes_of(&flat, claims_lines.clone());
+    read_claims(&flat, claims_bytes.clone(), &mut raw);
+
+    // --- Facts: complaint facts first, then the other documents.
+    let facts_bytes = bytes_of(&flat, facts_lines.clone());
+    let mut sources: Vec<(Range<usize>, f32)> = vec![(facts_bytes.clone(), 0.85)];
+    for d in &docs {
+        if d.kind == DocKind::Contract {
+            sources.push((bytes_of(&flat, d.lines.clone()), 0.8));
+        }
+    }
+    sources.push((complaint_bytes.clone(), 0.6));
+    for d in &docs {
+        if d.kind != DocKind::Complaint && d.kind != DocKind::Contract {
+            sources.push((bytes_of(&flat, d.lines.clone()), 0.6));
+        }
+    }
+    read_contract_facts(&flat, &sources, &mut raw);
+    let collections: Vec<Range<usize>> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Collection)
+        .map(|d| bytes_of(&flat, d.lines.clone()))
+        .collect();
+    read_demands(&flat, &collections, &facts_bytes, &mut raw);
+
+    // --- Mismatched 大写 anywhere in the filing.
+    for f in amounts_in(&flat, 0..flat.text.len()) {
+        if f.item.is_mismatch() {
+            let fld = if claims_bytes.contains(&f.bytes.start) {
+                let before = flat
+                    .text
+                    .get(claims_bytes.start..f.bytes.start)
+                    .unwrap_or("");
+                match claim_label(before) {
+                    Some(Label::Principal) => Some("claims.principal"),
+                    Some(Label::Interest) => Some("claims.interest"),
+                    Some(Label::Attorney) => Some("claims.attorney_fee"),
+                    Some(Label::Other) => Some("claims.other_fees"),
+                    Some(Label::Total) => Some("claims.stated_total"),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            raw.mismatches.push(RawMismatch {
+                field: fld,
+                span: field(&flat, f.bytes.clone(), 0.9),
+            });
+        }
+    }
+    raw
+}
+
+fn court_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[\p{Han}]{2,30}?人民法院").expect("static regex"))
+}
+
+/// Splits the claims section into items and reads each amount by its label.
+fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
+    let text = flat.text.get(range.clone()).unwrap_or("");
+    if text.is_empty() {
+        return;
+    }
+    let amounts = amounts_in(flat, range.clone());
+    let mut prev_end = range.start;
+    let item_starts: Vec<usize> = item_re()
+        .find_iter(text)
+        .map(|m| range.start + m.start())
+        .collect();
+    for a in &amounts {
+        // The window: from the previous amount (or the start of this claim item) to here.
+        let item_start = item_starts
+            .iter()
+            .rev()
+            .find(|s| **s <= a.bytes.start)
+            .copied()
+            .unwrap_or(range.start);
+        let from = prev_end.max(item_start);
+        let before = flat.text.get(from..a.bytes.start).unwrap_or("");
+        let after: String = flat
+            .text
+            .get(a.bytes.end..)
+            .unwrap_or("")
+            .chars()
+            .take(4)
+            .collect();
+        prev_end = a.bytes.end;
+        if after.contains("为基数") || after.starts_with("基数") || before.ends_with('以') {
+            continue;
+        }
+        // A table row: the label is the row's first cell.
+        let row_label = {
+            let line_start = flat.text[..a.bytes.start].rfind('\n').map_or(0, |i| i + 1);
+            let line = &flat.text[line_start..a.bytes.start];
+            if line.contains('\t') {
+                line.split('\t').next().map(str::to_owned)
+            } else {
+                None
+            }
+        };
+        let label = match &row_label {
+            Some(cell) => claim_label(cell),
+            None => claim_label(before),
+        };
+        let f = field(
+            flat,
+            a.bytes.clone(),
+            if row_label.is_some() { 0.85 } else { 0.9 },
+        );
+        match label {
+            Some(Label::Principal) => {
+                raw.fields.entry("claims.principal").or_insert(f);
+            }
+            Some(Label::Interest) => raw
+                .parts
+                .entry(if row_label.is_some() {
+                    "table.interest"
+                } else {
+                    "claims.interest"
+                })
+                .or_default()
+                .push(f),
+            Some(Label::Attorney) => {
+                raw.fields.entry("claims.attorney_fee").or_insert(f);
+            }
+            Some(Label::Other) => raw
+                .parts
+                .entry(if row_label.is_some() {
+                    "table.other_fees"
+                } else {
+                    "claims.other_fees"
+                })
+                .or_default()
+                .push(f),
+            Some(Label::Total) => {
+                raw.fields.insert("claims.stated_total", f);
+            }
+            None => {}
+        }
+    }
+    // A claims table repeats the items: use it only for what the prose lacks.
+    for (prose, table) in [
+        ("claims.interest", "table.interest"),
+        ("claims.other_fees", "table.other_fees"),
+    ] {
+        if let Some(t) = raw.parts.remove(table)
+            && !raw.parts.contains_key(prose)
+        {
+            raw.parts.insert(prose, t);
+        }
+    }
+    // Cut-off date of the interest.
+    if let Some(m) = cutoff_re().captures(text)
+        && let Some(d) = dates_in(
+            flat,
+            range.start + m.get(0).map_or(0, |x| x.start())..range.end,
+        )
+        .first()
+    {
+        raw.fields.insert(
+            "claims.interest_cutoff_date",
+            field(flat, d.bytes.clone(), 0.85),
+        );
+    }
+    if let Some(i) = text.find("连带") {
+        let b = range.start + i;
+        let end = text[i..]
+            .char_indices()
+            .nth(6)
+            .map_or(text.len(), |(k, _)| i + k);
+        raw.fields.insert(
+            "claims.joint_liability",
+            field(flat, b..range.start + end, 0.9),
+        );
+    }
+}
+
+fn item_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?m)(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+、|[0-9]+[.、．]|[（(][0-9一二三四五六七八九十]+[)）])")
+            .expect("static regex")
+    })
+}
+
+fn cutoff_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"截至|截止|暂计至|计算至|计至").expect("static regex"))
+}
+
+/// First date within `window` chars after any of `labels` in `range`.
+fn labelled_date(
+    flat: &Flat,
+    range: Range<usize>,
+    labels: &[&str],
+    window: usize,
+) -> Option<Range<usize>> {
+    labelled_date_where(flat, range, labels, window, |_| true)
+}
+
+/// First date within `window` chars after any of `labels` in `range` that `ok` accepts.
+fn labelled_date_where(
+    flat: &Flat,
+    range: Range<usize>,
+    labels: &[&str],
+    window: usize,
+    ok: impl Fn(&Range<usize>) -> bool,
+) -> Option<Range<usize>> {
+    let text = flat.text.get(range.clone())?;
+    let dates = dates_in(flat, range.clone());
+    let mut best: Option<Range<usize>> = None;
+    for l in labels {
+        let mut from = 0;
+        while let Some(i) = text.get(from..).and_then(|s| s.find(l)) {
+            let at = range.start + from + i + l.len();
+            if let Some(d) = dates.iter().find(|d| {
+                d.bytes.start >= at
+                    && flat
+                        .text
+                        .get(at..d.bytes.start)
+                        .is_some_and(|g| g.chars().count() <= window && !g.contains(['。', '\n']))
+                    && ok(&d.bytes)
+            }) && best.as_ref().is_none_or(|b| d.bytes.start < b.start)
+            {
+                best = Some(d.bytes.clone());
+            }
+            from += i + l.len();
+        }
+    }
+    best
+}
+
+/// First amount within `window` chars after any of `labels` in `range`.
+fn labelled_amount(
+    flat: &Flat,
+    range: Range<usize>,
+    labels: &[&str],
+    window: usize,
+) -> Option<Range<usize>> {
+    let text = flat.text.get(range.clone())?;
+    let amounts = amounts_in(flat, range.clone());
+    let mut best: Option<Range<usize>> = None;
+    for l in labels {
+        let mut from = 0;
+        while let Some(i) = text.get(from..).and_then(|s| s.find(l)) {
+            let at = range.start + from + i + l.len();
+            if let Some(a) = amounts.iter().find(|a| {
+                a.bytes.start >= at
+                    && flat
+                        .text
+                        .get(at..a.bytes.start)
+                        .is_some_and(|g| g.chars().count() <= window && !g.contains(['。', '\n']))
+            }) && best.as_ref().is_none_or(|b| a.bytes.start < b.start)
+            {
+                best = Some(a.bytes.clone());
+            }
+            from += i + l.len();
+        }
+    }
+    best
+}
+
+fn rate_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?:(?:执行)?(?:年利率|年化利率|年化|月利率|日利率|年息|月息|日息|借款利率|贷款利率|利率)[为是：:\s]*(?:按)?(?:[^，。；\n]{0,30}?)(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％]|万分之[0-9一二三四五六七八九十点.]+|千分之[0-9一二三四五六七八九十点.]+|百分之[0-9一二三四五六七八九十点.]+|(?:LPR|贷款市场报价利率)[^，。；\n]{0,20}?(?:[0-9]+(?:\.[0-9]+)?\s*(?:个基点|基点|bp|BP|%|％|个百分点)|[一二三四五六七八九十]+个基点)))",
+        )
+        .expect("static regex")
+    })
+}
+
+fn penalty_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:罚息|逾期利率|逾期利息|逾期罚息|逾期贷款)[^。；\n]{0,40}?(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％倍]|万分之[0-9一二三四五六七八九十点.]+|百分之[一二三四五六七八九十点]+)")
+            .expect("static regex")
+    })
+}
+
+fn contract_no_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:合同编号|合同号|借款合同号|协议编号|编号)[为是]?[：:\s]*[“《]?(?P<v>[A-Za-z0-9（）()〔〕【】\[\]\-_/#\p{Han}]{3,40})")
+            .expect("static regex")
+    })
+}
+
+fn clean_contract_no(v: &str) -> String {
+    let mut s: String = v.to_owned();
+    if let Some(i) = s.rfind('号') {
+        if s[..i].chars().any(|c| c.is_ascii_digit()) {
+            s.truncate(i + '号'.len_utf8());
+        }
+    } else if s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && let Some((i, _)) = s.char_indices().find(|(_, c)| !c.is_ascii())
+    {
+        s.truncate(i);
+    }
+    // Drop an unbalanced closing bracket.
+    loop {
+        let open = s.matches(['（', '(']).count();
+        let close = s.matches(['）', ')']).count();
+        if close > open && s.ends_with(['）', ')']) {
+            s.pop();
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut RawExtraction) {
+    for (range, conf) in sources {
+        let Some(text) = flat.text.get(range.clone()) else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        if !raw.fields.contains_key("contract_number")
+            && let Some(c) = contract_no_re().captures(text)
+            && let Some(v) = c.name("v")
+        {
+            let cleaned = clean_contract_no(v.as_str());
+            if cleaned.chars().any(|c| c.is_ascii_digit()) {
+                let b = range.start + v.start();
+                raw.fields
+                    .insert("contract_number", field(flat, b..b + cleaned.len(), *conf));
+            }
+        }
+        if !raw.fields.contains_key("contract_date")
+            && let Some(b) = labelled_date(
+                flat,
+                range.clone(),
+                &[
+                    "签订日期",
+                    "签订时间",
+                    "签约日期",
+                    "合同日期",
+                    "签署日期",
+                    "订立日期",
+                ],
+                6,
+            )
+            .or_else(|| {
+                date_before(
+                    flat,
+                    range.clone(),
+                    &["签订", "签署", "订立", "签约", "申领", "借款"],
+                    60,
+                )
+            })
+        {
+            raw.fields.insert("contract_date", field(flat, b, *conf));
+        }
+        if !raw.fields.contains_key("maturity_date")
+            && let Some(b) = labelled_date(
+                flat,
+                range.clone(),
+                &[
+                    "到期日",
+                    "到期日期",
+                    "还款期限届满日",
+                    "借款到期",
+                    "贷款到期",
+                ],
+                8,
+            )
+            .or_else(|| period_end(flat, range.clone()))
+        {
+            raw.fields.insert("maturity_date", field(flat, b, *conf));
+        }
+        if !raw.fields.contains_key("default_date")
+            && let Some(b) = labelled_date_where(flat, range.clone(), &["自", "从"], 3, |b| {
+                let after: String = flat
+                    .text
+                    .get(b.end..)
+                    .unwrap_or("")
+                    .chars()
+                    .take(14)
+                    .collect();
+                let after = after.split(['。', '；']).next().unwrap_or("");
+                after.contains("逾期")
+                    || after.contains("未按")
+                    || after.contains("违约")
+                    || after.contains("停止还款")
+            })
+            .or_else(|| {
+                labelled_date(
+                    flat,
+                    range.clone(),
+                    &["逾期日", "逾期日期", "首次逾期", "违约日期"],
+                    8,
+                )
+            })
+        {
+            raw.fields.insert("default_date", field(flat, b, *conf));
+        }
+        if !raw.fields.contains_key("loan_amount")
+            && let Some(b) = labelled_amount(
+                flat,
+                range.clone(),
+                &[
+                    "借款金额",
+                    "贷款金额",
+                    "借款本金",
+                    "贷款本金",
+                    "信用额度",
+                    "授信额度",
+                    "透支额度",
+                    "额度",
+                    "借款人民币",
+                    "贷款人民币",
+                    "发放贷款",
+                    "发放借款",
+                    "借款",
+                    "贷款",
+                ],
+                12,
+            )
+        {
+            raw.fields.insert("loan_amount", field(flat, b, *conf));
+        }
+        if !raw.fields.contains_key("annual_interest_rate")
+            && let Some(m) = rate_re()
+                .find(text)
+                .filter(|m| !text[..m.start()].ends_with("罚息"))
+        {
+            let end = text[m.end()..]
+                .find(['，', '。', '；', '\n', ','])
+                .map_or(text.len(), |i| m.end() + i);
+            raw.fields.insert(
+                "annual_interest_rate",
+                field(flat, range.start + m.start()..range.start + end, *conf),
+            );
+        }
+        if !raw.fields.contains_key("penalty_rate")
+            && let Some(m) = penalty_re().find(text)
+        {
+            raw.fields.insert(
+                "penalty_rate",
+                field(flat, range.start + m.start()..range.start + m.end(), *conf),
+            );
+        }
+        if !raw.fields.contains_key("guarantee_period")
+            && let Some(m) = guarantee_re().find(text)
+        {
+            raw.fields.insert(
+                "guarantee_period",
+                field(flat, range.start + m.start()..range.start + m.end(), *conf),
+            );
+        }
+    }
+}
+
+fn guarantee_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"保证期间[^。；\n]{0,40}?(?:[0-9]+|[一二三四五六七八九十两半]+)\s*(?:个月|年)|保证期间(?:未约定|没有约定|未作约定|无约定)|对保证期间(?:未作约定|未约定|没有约定)")
+            .expect("static regex")
+    })
+}
+
+/// The date just before one of `verbs` (`2021年3月15日签订`, `于2021年3月15日与原告签订`).
+fn date_before(
+    flat: &Flat,
+    range: Range<usize>,
+    verbs: &[&str],
+    window: usize,
+) -> Option<Range<usize>> {
+    let dates = dates_in(flat, range.clone());
+    for d in &dates {
+        let after: String = flat
+            .text
+            .get(d.bytes.end..range.end)
+            .unwrap_or("")
+            .chars()
+            .take(window)
+            .collect();
+        let after = after.split(['。', '；', '\n']).next().unwrap_or("");
+        // Stop at the next date: the verb must belong to this one.
+        let after = match find_dates(after).first() {
+            Some(n) => after.chars().take(n.start).collect::<String>(),
+            None => after.to_owned(),
+        };
+        let hit = verbs.iter().any(|v| {
+            after.match_indices(v).any(|(i, _)| {
+                // `借款` as the act (`向原告借款`), not `借款利率`/`借款期限`.
+                let rest = &after[i + v.len()..];
+                *v != "借款"
+                    || !(["利", "期", "金", "到", "本", "合"]
+                        .iter()
+                        .any(|p| rest.starts_with(p))
+                        || (rest.starts_with('人') && !rest.starts_with("人民币")))
+            })
+        });
+        if hit && !after.contains("到期") {
+            return Some(d.bytes.clone());
+        }
+    }
+    None
+}
+
+/// The end date of a term `自…起至…止` / `期限…至…`.
+fn period_end(flat: &Flat, range: Range<usize>) -> Option<Range<usize>> {
+    let text = flat.text.get(range.clone())?;
+    let dates = dates_in(flat, range.clone());
+    for w in ["借款期限", "贷款期限", "期限"] {
+        if let Some(i) = text.find(w) {
+            let at = range.start + i;
+            let inside: Vec<&Found<DateMatch>> = dates
+                .iter()
+                .filter(|d| {
+                    d.bytes.start > at
+                        && flat
+                            .text
+                            .get(at..d.bytes.start)
+                            .is_some_and(|g| g.chars().count() <= 40 && !g.contains('。'))
+                })
+                .collect();
+            if inside.len() >= 2 {
+                return Some(inside[1].bytes.clone());
+            }
+            if let [one] = inside.as_slice()
+                && flat
+                    .text
+                    .get(at..one.bytes.start)
+                    .is_some_and(|g| g.ends_with('至'))
+            {
+                return Some(one.bytes.clone());
+            }
+        }
+    }
+    None
+}
+
+fn read_demands(
+    flat: &Flat,
+    collections: &[Range<usize>],
+    facts: &Range<usize>,
+    raw: &mut RawExtraction,
+) {
+    // The last date in the collection records is the last demand.
+    let mut last: Option<Found<DateMatch>> = None;
+    for r in collections {
+        for d in dates_in(flat, r.clone()) {
+            if last.as_ref().is_none_or(|l| d.item.date >= l.item.date) {
+                last = Some(d);
+            }
+        }
+    }
+    if last.is_none() {
+        let text = flat.text.get(facts.clone()).unwrap_or("");
+        for d in dates_in(flat, facts.clone()) {
+            let after: String = flat
+                .text
+                .get(d.bytes.end..)
+                .unwrap_or("")
+                .chars()
+                .take(20)
+                .collect();
+            if (after.contains("催收") || after.contains("催告") || after.contains("催讨"))
+                && last.as_ref().is_none_or(|l| d.item.date >= l.item.date)
+            {
+                last = Some(d);
+            }
+        }
+        let _ = text;
+    }
+    if let Some(d) = last {
+        raw.fields
+            .insert("last_demand_date", field(flat, d.bytes, 0.7));
+    }
+}

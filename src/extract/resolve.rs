@@ -1,0 +1,371 @@
+//! Stage two of extraction: [`RawExtraction`] → typed, validated [`CaseFacts`] with provenance
+//! and findings. Every parse that fails becomes a missing value (and, for the fields the
+//! pipeline needs, a `missing_field` finding), never an error.
+
+use super::Extraction;
+use super::amount::parse_amount;
+use super::date::parse_date;
+use super::rate::{parse_penalty_rate, parse_rate};
+use super::raw::{RawExtraction, RawField};
+use crate::domain::{
+    CaseFacts, CaseType, Claims, Defendant, DefendantRole, DocumentText, Finding, FindingCode,
+    Plaintiff, PlaintiffKind, Provenance, Severity, SourceSpan, Yuan,
+};
+use rust_decimal::Decimal;
+
+fn span(f: &RawField) -> SourceSpan {
+    SourceSpan {
+        page: f.page,
+        start: f.start,
+        end: f.end,
+        text: f.value.clone(),
+        confidence: f.confidence,
+    }
+}
+
+/// The kind of a plaintiff from its name.
+pub fn plaintiff_kind(name: &str) -> PlaintiffKind {
+    if name.contains("资产管理") {
+        PlaintiffKind::Amc
+    } else if name.contains("消费金融") {
+        PlaintiffKind::ConsumerFinance
+    } else if name.contains("银行") || name.contains("信用社") || name.contains("信用合作联社")
+    {
+        PlaintiffKind::Bank
+    } else if name.contains("公司") || name.contains("企业") || name.contains("合作社") {
+        PlaintiffKind::Company
+    } else {
+        PlaintiffKind::Person
+    }
+}
+
+fn role_of(text: &str, card: bool) -> Option<DefendantRole> {
+    Some(if text.contains("共同借款人") {
+        DefendantRole::CoBorrower
+    } else if text.contains("持卡人") {
+        DefendantRole::Cardholder
+    } else if text.contains("借款人") || text.contains("债务人") {
+        if card {
+            DefendantRole::Cardholder
+        } else {
+            DefendantRole::Borrower
+        }
+    } else if text.contains("抵押") || text.contains("出质") {
+        DefendantRole::Mortgagor
+    } else if text.contains("保证") || text.contains("担保") {
+        DefendantRole::Guarantor
+    } else {
+        return None;
+    })
+}
+
+fn months_of(s: &str) -> Option<u32> {
+    // No agreed period: six months from the due date (民法典第六百九十二条第二款).
+    if ["未约定", "没有约定", "未作约定", "无约定"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        return Some(6);
+    }
+    let t = s.trim_start_matches("保证期间");
+    let digits: String = t
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (n, unit_from) = if !digits.is_empty() {
+        let n: u32 = digits.parse().ok()?;
+        (n, t.find(&digits).map(|i| i + digits.len())?)
+    } else {
+        let start = t.find(|c: char| "一二三四五六七八九十两半".contains(c))?;
+        let cn: String = t[start..]
+            .chars()
+            .take_while(|c| "一二三四五六七八九十两半".contains(*c))
+            .collect();
+        let n = if cn == "半" {
+            0
+        } else {
+            u32::try_from(super::amount::parse_cn_int(&cn)?).ok()?
+        };
+        if cn == "半" {
+            return t.contains("半年").then_some(6);
+        }
+        (n, start + cn.len())
+    };
+    let unit = t.get(unit_from..)?.trim_start();
+    if unit.starts_with("个月") {
+        Some(n)
+    } else if unit.starts_with('年') {
+        n.checked_mul(12)
+    } else {
+        None
+    }
+}
+
+/// Types and validates the raw fields.
+pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extraction {
+    let mut facts = CaseFacts {
+        id: id.to_owned(),
+        ..CaseFacts::default()
+    };
+    let mut prov = Provenance::new();
+    let mut findings = Vec::new();
+    let get = |k: &str| raw.fields.get(k);
+
+    // Plaintiff.
+    if let Some(f) = get("plaintiff.name") {
+        let name = f.value.trim().to_owned();
+        if !name.is_empty() {
+            facts.plaintiff = Some(Plaintiff {
+                kind: plaintiff_kind(&name),
+                name,
+            });
+            prov.insert("plaintiff.name".into(), span(f));
+        }
+    }
+    // Case type.
+    let kind = facts.plaintiff.as_ref().map(|p| p.kind);
+    let words = get("case_type").map(|f| f.value.as_str()).unwrap_or("");
+    let case_type = if kind == Some(PlaintiffKind::Amc) {
+        Some(CaseType::NplAssignment)
+    } else if words.contains("信用卡") {
+        Some(CaseType::CreditCard)
+    } else if words.contains("民间借贷") {
+        Some(CaseType::PrivateLending)
+    } else if words.contains("保证合同") {
+        Some(CaseType::Guarantee)
+    } else if words.contains("不良债权") || (words.contains("债权转让") && kind.is_none()) {
+        Some(CaseType::NplAssignment)
+    } else if words.contains("借款合同") {
+        match kind {
+            Some(PlaintiffKind::Person | PlaintiffKind::Company) => Some(CaseType::PrivateLending),
+            _ => Some(CaseType::FinancialLoan),
+        }
+    } else {
+        match kind {
+            Some(PlaintiffKind::Bank | PlaintiffKind::ConsumerFinance) => {
+                Some(CaseType::FinancialLoan)
+            }
+            Some(PlaintiffKind::Person | PlaintiffKind::Company) => Some(CaseType::PrivateLending),
+            _ => None,
+        }
+    };
+    facts.case_type = case_type;
+    if let (Some(_), Some(f)) = (case_type, get("case_type")) {
+        prov.insert("case_type".into(), span(f));
+    }
+    let card = case_type == Some(CaseType::CreditCard);
+
+    // Defendants.
+    for (i, d) in raw.defendants.iter().enumerate() {
+        let name = d.name.value.trim().to_owned();
+        if name.is_empty() {
+            continue;
+        }
+        let role = d.role.as_ref().and_then(|r| role_of(&r.value, card));
+        let role = role.unwrap_or(match (i, card) {
+            (0, true) => DefendantRole::Cardholder,
+            (0, false) => DefendantRole::Borrower,
+            _ => DefendantRole::Guarantor,
+        });
+        let idx = facts.defendants.len();
+        prov.insert(format!("defendants[{idx}].name"), span(&d.name));
+        if let Some(r) = &d.role {
+            prov.insert(format!("defendants[{idx}].role"), span(r));
+        }
+        facts.defendants.push(Defendant { name, role });
+    }
+
+    // Simple typed fields.
+    if let Some(f) = get("court") {
+        facts.court = Some(f.value.trim().to_owned());
+        prov.insert("court".into(), span(f));
+    }
+    if let Some(f) = get("contract_number") {
+        facts.contract_number = Some(f.value.trim().to_owned());
+        prov.insert("contract_number".into(), span(f));
+    }
+    let date_field = |key: &str, slot: &mut Option<chrono::NaiveDate>, prov: &mut Provenance| {
+        if let Some(f) = raw.fields.get(key)
+            && let Some(d) = parse_date(&f.value)
+        {
+            *slot = Some(d);
+            prov.insert(key.to_owned(), span(f));
+        }
+    };
+    date_field("contract_date", &mut facts.contract_date, &mut prov);
+    date_field("maturity_date", &mut facts.maturity_date, &mut prov);
+    date_field("default_date", &mut facts.default_date, &mut prov);
+    date_field("filing_date", &mut facts.filing_date, &mut prov);
+    date_field("last_demand_date", &mut facts.last_demand_date, &mut prov);
+    date_field(
+        "claims.interest_cutoff_date",
+        &mut facts.claims.interest_cutoff_date,
+        &mut prov,
+    );
+
+    let amount = |key: &str, prov: &mut Provenance| -> Option<Yuan> {
+        let f = raw.fields.get(key)?;
+        let v = parse_amount(&f.value)?;
+        prov.insert(key.to_owned(), span(f));
+        Some(v)
+    };
+    facts.loan_amount = amount("loan_amount", &mut prov);
+    let mut claims = Claims {
+        principal: amount("claims.principal", &mut prov),
+        attorney_fee: amount("claims.attorney_fee", &mut prov),
+        stated_total: amount("claims.stated_total", &mut prov),
+        ..Claims::default()
+    };
+    for (key, slot) in [
+        ("claims.interest", &mut claims.interest),
+        ("claims.other_fees", &mut claims.other_fees),
+    ] {
+        if let Some(parts) = raw.parts.get(key) {
+            let vals: Vec<Yuan> = parts
+                .iter()
+                .filter_map(|p| parse_amount(&p.value))
+                .collect();
+            if !vals.is_empty() {
+                *slot = Some(vals.into_iter().sum());
+                if let Some(first) = parts.first() {
+                    let mut s = span(first);
+                    // Several parts on one page: the span runs from the first to the last.
+                    if let Some(last) = parts.last()
+                        && parts.len() > 1
+                        && parts.iter().all(|p| p.page == first.page)
+                        && last.end > first.start
+                        && let Some(page) = doc.pages.iter().find(|p| p.page == first.page)
+                    {
+                        s.end = last.end;
+                        s.text = page
+                            .text
+                            .chars()
+                            .skip(first.start as usize)
+                            .take((last.end - first.start) as usize)
+                            .collect();
+                        s.confidence *= 0.95;
+                    }
+                    prov.insert(key.to_owned(), s);
+                }
+            }
+        }
+    }
+    if let Some(f) = get("claims.joint_liability") {
+        claims.joint_liability = true;
+        prov.insert("claims.joint_liability".into(), span(f));
+    }
+    claims.interest_cutoff_date = facts.claims.interest_cutoff_date;
+    facts.claims = claims;
+
+    if let Some(f) = get("annual_interest_rate")
+        && let Some(r) = parse_rate(&f.value, facts.contract_date)
+        && r.fraction() < Decimal::ONE
+    {
+        facts.annual_interest_rate = Some(r);
+        prov.insert("annual_interest_rate".into(), span(f));
+    }
+    if let Some(f) = get("penalty_rate")
+        && let Some(r) =
+            parse_penalty_rate(&f.value, facts.annual_interest_rate, facts.contract_date)
+    {
+        facts.penalty_rate = Some(r);
+        prov.insert("penalty_rate".into(), span(f));
+    }
+    if let Some(f) = get("guarantee_period")
+        && let Some(m) = months_of(&f.value)
+    {
+        facts.guarantee_period_months = Some(m);
+        prov.insert("guarantee_period_months".into(), span(f));
+    }
+    facts.payment_order_requested = raw.payment_order;
+    facts.image_only = doc.any_needs_ocr();
+
+    // Findings.
+    for p in doc.pages.iter().filter(|p| p.needs_ocr) {
+        findings.push(Finding::new(
+            FindingCode::NeedsOcr,
+            Severity::Blocking,
+            None,
+            format!("第{}页无文字层（扫描图像），需OCR识别后方可读取", p.page),
+        ));
+    }
+    for m in &raw.mismatches {
+        findings.push(Finding::new(
+            FindingCode::AmountWordsMismatch,
+            Severity::Warning,
+            m.field,
+            format!(
+                "第{}页金额大小写不一致：“{}”，按小写数字取值",
+                m.span.page, m.span.value
+            ),
+        ));
+    }
+    let missing: [(&str, bool, &str); 4] = [
+        (
+            "claims.principal",
+            facts.claims.principal.is_none(),
+            "诉讼请求中的借款本金",
+        ),
+        ("plaintiff", facts.plaintiff.is_none(), "原告（申请人）"),
+        (
+            "defendants",
+            facts.defendants.is_empty(),
+            "被告（被申请人）",
+        ),
+        ("court", facts.court.is_none(), "受诉法院（此致…人民法院）"),
+    ];
+    for (fieldname, is_missing, zh) in missing {
+        if is_missing {
+            findings.push(Finding::new(
+                FindingCode::MissingField,
+                Severity::Warning,
+                Some(fieldname),
+                format!("未能从起诉材料中读取{zh}"),
+            ));
+        }
+    }
+    Extraction {
+        facts,
+        provenance: prov,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintiff_kinds() {
+        assert_eq!(
+            plaintiff_kind("澄泰银行股份有限公司青川分行"),
+            PlaintiffKind::Bank
+        );
+        assert_eq!(
+            plaintiff_kind("禾银消费金融有限公司"),
+            PlaintiffKind::ConsumerFinance
+        );
+        assert_eq!(
+            plaintiff_kind("华岳资产管理股份有限公司青川分公司"),
+            PlaintiffKind::Amc
+        );
+        assert_eq!(
+            plaintiff_kind("青川市鼎盛商贸有限公司"),
+            PlaintiffKind::Company
+        );
+        assert_eq!(plaintiff_kind("王伟"), PlaintiffKind::Person);
+    }
+
+    #[test]
+    fn guarantee_months() {
+        assert_eq!(
+            months_of("保证期间为主债务履行期限届满之日起三年"),
+            Some(36)
+        );
+        assert_eq!(months_of("保证期间为6个月"), Some(6));
+        assert_eq!(months_of("保证期间为主债务履行期届满之日起两年"), Some(24));
+        assert_eq!(months_of("保证期间半年"), Some(6));
+        assert_eq!(months_of("保证期间"), None);
+    }
+}

@@ -1,0 +1,366 @@
+//! Character encodings of PDF fonts: the standard single-byte encodings (WinAnsi, MacRoman,
+//! Standard, MacExpert), glyph names (`/Differences`), and the predefined CJK CMaps that a
+//! Type0 font may name as its `/Encoding` (UCS-2/UTF-16 ones, and GBK, GB18030, Big5,
+//! Shift-JIS, EUC-JP, EUC-KR ones decoded through `encoding_rs`).
+//!
+//! Owns only code → Unicode tables. It does not read font dictionaries (that is `font`).
+//! The single-byte tables and the Adobe Glyph List come from lopdf's own copies, read through
+//! its public `Encoding` API once and cached, so we do not carry a second 4,000-line table.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A 256-entry single-byte encoding (None: no character at that code).
+pub(crate) type ByteTable = [Option<char>; 256];
+
+fn lopdf_table(encoding_name: &[u8]) -> ByteTable {
+    let mut out: ByteTable = [None; 256];
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Type", lopdf::Object::Name(b"Font".to_vec()));
+    dict.set("Encoding", lopdf::Object::Name(encoding_name.to_vec()));
+    let doc = lopdf::Document::new();
+    if let Ok(lopdf::Encoding::OneByteEncoding(table)) = dict.get_font_encoding(&doc) {
+        for (i, g) in table.iter().enumerate() {
+            if let Some(g) = g {
+                out[i] = char::from_u32(u32::from(g.utf16_code_unit()));
+            }
+        }
+    }
+    out
+}
+
+/// The table of a named base encoding (`WinAnsiEncoding`, …), None for an unknown name.
+pub(crate) fn base_table(name: &[u8]) -> Option<&'static ByteTable> {
+    static WIN: OnceLock<ByteTable> = OnceLock::new();
+    static MAC: OnceLock<ByteTable> = OnceLock::new();
+    static STD: OnceLock<ByteTable> = OnceLock::new();
+    static EXP: OnceLock<ByteTable> = OnceLock::new();
+    match name {
+        b"WinAnsiEncoding" => Some(WIN.get_or_init(|| {
+            let mut t = lopdf_table(b"WinAnsiEncoding");
+            // Readers map the undefined WinAnsi slots and 0x20-looking codes as Acrobat does.
+            if t[0x20].is_none() {
+                t[0x20] = Some(' ');
+            }
+            t
+        })),
+        b"MacRomanEncoding" => Some(MAC.get_or_init(|| lopdf_table(b"MacRomanEncoding"))),
+        b"StandardEncoding" => Some(STD.get_or_init(|| lopdf_table(b"StandardEncoding"))),
+        b"MacExpertEncoding" => Some(EXP.get_or_init(|| lopdf_table(b"MacExpertEncoding"))),
+        _ => None,
+    }
+}
+
+fn lopdf_glyph(name: &[u8]) -> Option<char> {
+    let mut enc = lopdf::Dictionary::new();
+    enc.set(
+        "Differences",
+        lopdf::Object::Array(vec![
+            lopdf::Object::Integer(0),
+            lopdf::Object::Name(name.to_vec()),
+        ]),
+    );
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Type", lopdf::Object::Name(b"Font".to_vec()));
+    dict.set("Encoding", lopdf::Object::Dictionary(enc));
+    let doc = lopdf::Document::new();
+    match dict.get_font_encoding(&doc) {
+        Ok(lopdf::Encoding::Differences(d)) => d
+            .map
+            .get(&0)
+            .and_then(|g| char::from_u32(u32::from(g.utf16_code_unit()))),
+        _ => None,
+    }
+}
+
+fn parse_hex(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 8 {
+        return None;
+    }
+    let t = std::str::from_utf8(s).ok()?;
+    u32::from_str_radix(t, 16).ok()
+}
+
+fn one_component(name: &[u8]) -> Option<String> {
+    if name.is_empty() {
+        return None;
+    }
+    // uniXXXX[XXXX...]: UTF-16 code units, four hex digits each.
+    if let Some(hex) = name.strip_prefix(b"uni")
+        && !hex.is_empty()
+        && hex.len() % 4 == 0
+        && hex.iter().all(u8::is_ascii_hexdigit)
+    {
+        let units: Vec<u16> = hex
+            .chunks(4)
+            .filter_map(|c| parse_hex(c).map(|v| v as u16))
+            .collect();
+        let s = super::cmap::units_to_string(&units);
+        return if s.is_empty() { None } else { Some(s) };
+    }
+    // uXXXX to uXXXXXX: one code point.
+    if let Some(hex) = name.strip_prefix(b"u")
+        && (4..=6).contains(&hex.len())
+        && hex.iter().all(u8::is_ascii_hexdigit)
+    {
+        return parse_hex(hex).and_then(char::from_u32).map(String::from);
+    }
+    if let Some(c) = lopdf_glyph(name) {
+        return Some(c.to_string());
+    }
+    None
+}
+
+/// The Unicode text of a glyph name (Adobe Glyph List, `uniXXXX`, `uXXXXX`, ligatures with
+/// `_`, suffixes after `.` dropped). None for names that carry no character (`g123`, `cid45`).
+pub(crate) fn glyph_name_to_unicode(name: &[u8]) -> Option<String> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<Vec<u8>, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(name).cloned()) {
+        return hit;
+    }
+    let base = match name.iter().position(|&b| b == b'.') {
+        Some(0) => name,
+        Some(i) => &name[..i],
+        None => name,
+    };
+    let result = if base.contains(&b'_') {
+        let parts: Option<Vec<String>> = base.split(|&b| b == b'_').map(one_component).collect();
+        parts.map(|p| p.concat())
+    } else {
+        one_component(base)
+    };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < 100_000 {
+            c.insert(name.to_vec(), result.clone());
+        }
+    });
+    result
+}
+
+/// How a predefined CMap splits bytes into codes and what those codes mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Predefined {
+    /// `Identity-H/V`: two-byte codes equal to CIDs; text needs a ToUnicode map.
+    Identity,
+    /// `Uni*-UCS2-*`: two-byte UCS-2 code units.
+    Ucs2,
+    /// `Uni*-UTF16-*`: UTF-16BE, surrogate pairs four bytes.
+    Utf16,
+    /// `Uni*-UTF8-*`: UTF-8.
+    Utf8,
+    /// A legacy multi-byte charset decoded by `encoding_rs`.
+    Legacy(Legacy),
+}
+
+/// Legacy CJK charsets behind predefined CMaps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Legacy {
+    /// GB2312 / GBK (`GB-EUC-*`, `GBpc-EUC-*`, `GBK-EUC-*`, `GBKp-EUC-*`).
+    Gbk,
+    /// GB18030 (`GBK2K-*`).
+    Gb18030,
+    /// Big5 (`B5pc-*`, `ETen-B5-*`, `HKscs-B5-*`, `ETenms-B5-*`).
+    Big5,
+    /// Shift-JIS (`*-RKSJ-*`).
+    ShiftJis,
+    /// EUC-JP (`EUC-H/V`).
+    EucJp,
+    /// EUC-KR / UHC (`KSC-EUC-*`, `KSCms-UHC-*`, `KSCpc-EUC-*`).
+    EucKr,
+}
+
+/// Recognises a predefined CMap name; the bool says whether it writes vertically.
+pub(crate) fn predefined(name: &[u8]) -> Option<(Predefined, bool)> {
+    let n = std::str::from_utf8(name).ok()?;
+    let vertical = n.ends_with("-V");
+    let p = if n == "Identity-H" || n == "Identity-V" {
+        Predefined::Identity
+    } else if n.starts_with("Uni") && n.contains("-UCS2-") {
+        Predefined::Ucs2
+    } else if n.starts_with("Uni") && n.contains("-UTF16-") {
+        Predefined::Utf16
+    } else if n.starts_with("Uni") && n.contains("-UTF8-") {
+        Predefined::Utf8
+    } else if n.starts_with("GBK2K-") {
+        Predefined::Legacy(Legacy::Gb18030)
+    } else if n.starts_with("GB") && n.contains("EUC-") {
+        Predefined::Legacy(Legacy::Gbk)
+    } else if n.starts_with("B5") || n.starts_with("ETen") || n.starts_with("HKscs") {
+        Predefined::Legacy(Legacy::Big5)
+    } else if n.contains("RKSJ") {
+        Predefined::Legacy(Legacy::ShiftJis)
+    } else if n == "EUC-H" || n == "EUC-V" {
+        Predefined::Legacy(Legacy::EucJp)
+    } else if n.starts_with("KSC") {
+        Predefined::Legacy(Legacy::EucKr)
+    } else {
+        return None;
+    };
+    Some((p, vertical))
+}
+
+impl Predefined {
+    /// Splits the next code off `bytes`: (code, byte length). Never returns length 0 for
+    /// non-empty input.
+    pub(crate) fn next_code(self, bytes: &[u8]) -> (u32, usize) {
+        let take = |n: usize| {
+            let n = n.min(bytes.len()).max(1);
+            (
+                bytes[..n].iter().fold(0u32, |a, &b| a << 8 | u32::from(b)),
+                n,
+            )
+        };
+        let b0 = bytes.first().copied().unwrap_or(0);
+        match self {
+            Predefined::Identity | Predefined::Ucs2 => take(2),
+            Predefined::Utf16 => {
+                if (0xD8..=0xDB).contains(&b0) {
+                    take(4)
+                } else {
+                    take(2)
+                }
+            }
+            Predefined::Utf8 => take(match b0 {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            }),
+            Predefined::Legacy(l) => {
+                let two = match l {
+                    Legacy::Gbk | Legacy::Big5 | Legacy::EucKr => (0x81..=0xFE).contains(&b0),
+                    Legacy::Gb18030 => {
+                        if (0x81..=0xFE).contains(&b0) && matches!(bytes.get(1), Some(0x30..=0x39))
+                        {
+                            return take(4);
+                        }
+                        (0x81..=0xFE).contains(&b0)
+                    }
+                    Legacy::ShiftJis => matches!(b0, 0x81..=0x9F | 0xE0..=0xFC),
+                    Legacy::EucJp => {
+                        if b0 == 0x8F {
+                            return take(3);
+                        }
+                        b0 == 0x8E || (0xA1..=0xFE).contains(&b0)
+                    }
+                };
+                take(if two { 2 } else { 1 })
+            }
+        }
+    }
+
+    /// The Unicode text of a code of `len` bytes, when this CMap alone determines it.
+    pub(crate) fn to_unicode(self, code: u32, len: usize) -> Option<String> {
+        let bytes: Vec<u8> = (0..len).rev().map(|i| (code >> (8 * i)) as u8).collect();
+        match self {
+            Predefined::Identity => None,
+            Predefined::Ucs2 | Predefined::Utf16 => {
+                let units: Vec<u16> = bytes
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                let s = super::cmap::units_to_string(&units);
+                if s.is_empty() { None } else { Some(s) }
+            }
+            Predefined::Utf8 => std::str::from_utf8(&bytes).ok().map(str::to_owned),
+            Predefined::Legacy(l) => {
+                if len == 1 && bytes[0] < 0x80 {
+                    return Some(char::from(bytes[0]).to_string());
+                }
+                let enc = match l {
+                    Legacy::Gbk => encoding_rs::GBK,
+                    Legacy::Gb18030 => encoding_rs::GB18030,
+                    Legacy::Big5 => encoding_rs::BIG5,
+                    Legacy::ShiftJis => encoding_rs::SHIFT_JIS,
+                    Legacy::EucJp => encoding_rs::EUC_JP,
+                    Legacy::EucKr => encoding_rs::EUC_KR,
+                };
+                let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
+                if had_errors {
+                    None
+                } else {
+                    Some(s.into_owned())
+                }
+            }
+        }
+    }
+
+    /// A best-guess CID for width lookup: the ASCII range maps to the half-width CIDs 1–95
+    /// that Adobe-GB1, -CNS1, -Japan1 and -Korea1 all share; anything else is unknown.
+    pub(crate) fn guess_cid(self, code: u32, len: usize) -> Option<u32> {
+        match self {
+            Predefined::Identity => Some(code),
+            _ => {
+                let ascii = match (self, len) {
+                    (Predefined::Legacy(_), 1) | (Predefined::Utf8, 1) => Some(code),
+                    (Predefined::Ucs2 | Predefined::Utf16, 2) if code < 0x80 => Some(code),
+                    _ => None,
+                }?;
+                (0x20..=0x7E).contains(&ascii).then(|| ascii - 0x1F)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_tables_come_from_lopdf() {
+        let win = base_table(b"WinAnsiEncoding").map(|t| (t[0x41], t[0x80], t[0xE9]));
+        assert_eq!(win, Some((Some('A'), Some('€'), Some('é'))));
+        let std = base_table(b"StandardEncoding").map(|t| (t[0x27], t[0xAE]));
+        assert_eq!(std, Some((Some('’'), Some('ﬁ'))));
+        assert!(base_table(b"Nope").is_none());
+    }
+
+    #[test]
+    fn glyph_names() {
+        assert_eq!(glyph_name_to_unicode(b"A").as_deref(), Some("A"));
+        assert_eq!(glyph_name_to_unicode(b"eacute").as_deref(), Some("é"));
+        assert_eq!(glyph_name_to_unicode(b"uni4E2D").as_deref(), Some("中"));
+        assert_eq!(
+            glyph_name_to_unicode(b"uni4E2D6587").as_deref(),
+            Some("中文")
+        );
+        assert_eq!(
+            glyph_name_to_unicode(b"u20000").as_deref(),
+            Some("\u{20000}")
+        );
+        assert_eq!(glyph_name_to_unicode(b"f_i").as_deref(), Some("fi"));
+        assert_eq!(glyph_name_to_unicode(b"a.sc").as_deref(), Some("a"));
+        assert_eq!(glyph_name_to_unicode(b"g123"), None);
+    }
+
+    #[test]
+    fn predefined_cmaps_decode() {
+        let (gbk, v) = predefined(b"GBK-EUC-H").unwrap_or((Predefined::Identity, true));
+        assert!(!v);
+        let bytes = [0xD6u8, 0xD0, b'1'];
+        let (c, n) = gbk.next_code(&bytes);
+        assert_eq!(n, 2);
+        assert_eq!(gbk.to_unicode(c, n).as_deref(), Some("中"));
+        let (c, n) = gbk.next_code(&bytes[2..]);
+        assert_eq!(
+            (gbk.to_unicode(c, n).as_deref(), gbk.guess_cid(c, n)),
+            (Some("1"), Some(18))
+        );
+        let (sj, _) = predefined(b"90ms-RKSJ-H").unwrap_or((Predefined::Identity, true));
+        let (c, n) = sj.next_code(&[0x93, 0xFA]);
+        assert_eq!(sj.to_unicode(c, n).as_deref(), Some("日"));
+        let (b5, _) = predefined(b"ETen-B5-H").unwrap_or((Predefined::Identity, true));
+        let (c, n) = b5.next_code(&[0xA4, 0xA4]);
+        assert_eq!(b5.to_unicode(c, n).as_deref(), Some("中"));
+        let (g18, _) = predefined(b"GBK2K-H").unwrap_or((Predefined::Identity, true));
+        assert_eq!(g18.next_code(&[0x81, 0x30, 0x81, 0x30]).1, 4);
+        let (u, _) = predefined(b"UniGB-UTF16-H").unwrap_or((Predefined::Identity, true));
+        let (c, n) = u.next_code(&[0xD8, 0x40, 0xDC, 0x00]);
+        assert_eq!(u.to_unicode(c, n).as_deref(), Some("\u{20000}"));
+        assert_eq!(predefined(b"UniGB-UCS2-V").map(|p| p.1), Some(true));
+    }
+}

@@ -1,0 +1,654 @@
+//! Fonts as the text extractor needs them: how a shown string splits into codes, what Unicode
+//! text and what advance width each code has.
+//!
+//! Order of trust for text: a `/ToUnicode` map first (entry by entry: a code the map lacks falls
+//! through), then a predefined CJK CMap, then `/Encoding` (base encoding + `/Differences`).
+//! Loading a font never fails: whatever cannot be read becomes a warning and a fallback, so
+//! one bad font costs its own glyphs, never the page. This module does not walk content streams.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::cmap::{CidCMap, ToUnicode};
+use super::encoding::{self, ByteTable, Predefined};
+
+/// Most bytes a ToUnicode or embedded CMap stream may decompress to.
+const MAX_CMAP_BYTES: usize = 16 << 20;
+/// Most individual widths read from a `/W` or `/Widths` array.
+const MAX_WIDTHS: usize = 1 << 20;
+
+/// Follows references (bounded) to the object they name.
+pub(crate) fn resolve<'a>(doc: &'a Document, mut obj: &'a Object) -> Option<&'a Object> {
+    for _ in 0..16 {
+        match obj {
+            Object::Reference(id) => obj = doc.get_object(*id).ok()?,
+            other => return Some(other),
+        }
+    }
+    None
+}
+
+/// A dictionary entry, references followed.
+pub(crate) fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    resolve(doc, dict.get(key).ok()?)
+}
+
+/// A dictionary entry that is a dictionary (or a stream's dictionary).
+pub(crate) fn get_dict<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Dictionary> {
+    match get(doc, dict, key)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+/// A numeric dictionary entry.
+pub(crate) fn get_num(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<f64> {
+    num(get(doc, dict, key)?)
+}
+
+/// A number object as f64 (finite only).
+pub(crate) fn num(obj: &Object) -> Option<f64> {
+    let v = match obj {
+        Object::Integer(i) => *i as f64,
+        Object::Real(r) => f64::from(*r),
+        _ => return None,
+    };
+    v.is_finite().then_some(v)
+}
+
+/// A name dictionary entry.
+pub(crate) fn get_name<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a [u8]> {
+    match get(doc, dict, key)? {
+        Object::Name(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// Decoded bytes of a stream, bounded.
+pub(crate) fn stream_data(stream: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String> {
+    match stream.decompressed_content_with_limit(limit) {
+        Ok(d) => Ok(d),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => Err(
+            format!("stream larger than {} MiB once decompressed", limit >> 20),
+        ),
+        Err(e) => {
+            if stream.dict.get(b"Filter").is_err() && stream.content.len() <= limit {
+                Ok(stream.content.clone())
+            } else {
+                Err(format!("stream could not be decoded: {e}"))
+            }
+        }
+    }
+}
+
+/// Widths of the standard 14 fonts for ASCII 32..=126 (Helvetica, Times-Roman); Courier is
+/// monospaced at 600.
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+const TIMES: [u16; 95] = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Std14 {
+    Helvetica,
+    Times,
+    Courier,
+}
+
+impl Std14 {
+    fn of(base_font: &str) -> Option<Std14> {
+        // Subset prefix "ABCDEF+" and style suffixes are ignored.
+        let name = base_font.rsplit('+').next().unwrap_or(base_font);
+        if name.starts_with("Helvetica") || name.starts_with("Arial") {
+            Some(Std14::Helvetica)
+        } else if name.starts_with("Times") {
+            Some(Std14::Times)
+        } else if name.starts_with("Courier") {
+            Some(Std14::Courier)
+        } else {
+            None
+        }
+    }
+
+    fn width(self, c: char) -> Option<f64> {
+        let code = c as u32;
+        if !(32..=126).contains(&code) {
+            return None;
+        }
+        let i = (code - 32) as usize;
+        Some(f64::from(match self {
+            Std14::Helvetica => HELVETICA[i],
+            Std14::Times => TIMES[i],
+            Std14::Courier => 600,
+        }))
+    }
+}
+
+/// How codes of a Type0 font split and map to CIDs.
+#[derive(Debug)]
+enum CodeMap {
+    Predefined(Predefined),
+    Embedded(CidCMap, Option<Predefined>),
+}
+
+/// CID widths from `/W`: sorted, non-overlapping as written.
+#[derive(Debug, Default)]
+struct CidWidths {
+    ranges: Vec<(u32, u32, f64)>,
+    singles: HashMap<u32, f64>,
+}
+
+impl CidWidths {
+    fn parse(doc: &Document, w: &[Object]) -> CidWidths {
+        let mut out = CidWidths::default();
+        let mut i = 0;
+        let mut count = 0usize;
+        while i < w.len() && count < MAX_WIDTHS {
+            let Some(first) = resolve(doc, &w[i]).and_then(num) else {
+                i += 1;
+                continue;
+            };
+            let first = first.max(0.0) as u32;
+            match w.get(i + 1).and_then(|o| resolve(doc, o)) {
+                Some(Object::Array(ws)) => {
+                    for (k, wv) in ws.iter().enumerate() {
+                        if let Some(v) = resolve(doc, wv).and_then(num) {
+                            out.singles.insert(first.saturating_add(k as u32), v);
+                            count += 1;
+                        }
+                    }
+                    i += 2;
+                }
+                Some(o) => {
+                    let last = num(o).unwrap_or(0.0).max(0.0) as u32;
+                    let v = w.get(i + 2).and_then(|o| resolve(doc, o)).and_then(num);
+                    if let Some(v) = v
+                        && last >= first
+                    {
+                        out.ranges.push((first, last, v));
+                        count += 1;
+                    }
+                    i += 3;
+                }
+                None => break,
+            }
+        }
+        out.ranges.sort_by_key(|r| r.0);
+        out
+    }
+
+    fn get(&self, cid: u32) -> Option<f64> {
+        if let Some(v) = self.singles.get(&cid) {
+            return Some(*v);
+        }
+        let idx = self.ranges.partition_point(|r| r.0 <= cid);
+        self.ranges[..idx]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|r| cid <= r.1)
+            .map(|r| r.2)
+    }
+}
+
+#[derive(Debug)]
+enum Kind {
+    Simple {
+        table: Box<ByteTable>,
+        differences: HashMap<u8, String>,
+        first_char: u32,
+        widths: Vec<f64>,
+        missing_width: Option<f64>,
+        std14: Option<Std14>,
+    },
+    Composite {
+        map: CodeMap,
+        widths: CidWidths,
+        default_width: f64,
+        vertical_advance: f64,
+    },
+}
+
+/// One code of a shown string, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Decoded {
+    /// Bytes the code took.
+    pub(crate) len: usize,
+    /// The Unicode text (None: the font cannot say).
+    pub(crate) text: Option<String>,
+    /// Horizontal advance in text-space units per unit of font size (glyph width / 1000).
+    pub(crate) width: f64,
+    /// A single-byte code 32, to which word spacing (`Tw`) applies.
+    pub(crate) is_space_byte: bool,
+}
+
+/// A font, loaded and ready to decode shown strings.
+#[derive(Debug)]
+pub(crate) struct Font {
+    /// `/BaseFont`, for warnings.
+    pub(crate) name: String,
+    kind: Kind,
+    to_unicode: Option<ToUnicode>,
+    /// Writes vertically (a `-V` CMap).
+    pub(crate) vertical: bool,
+    /// Glyph-space to text-space factor (1/1000 except Type3's `/FontMatrix`).
+    width_scale: f64,
+    /// Problems met while loading.
+    pub(crate) warnings: Vec<String>,
+}
+
+fn load_to_unicode(
+    doc: &Document,
+    font: &Dictionary,
+    warnings: &mut Vec<String>,
+) -> Option<ToUnicode> {
+    let s = match get(doc, font, b"ToUnicode") {
+        Some(Object::Stream(s)) => s,
+        // `/ToUnicode /Identity-H`: not valid, but common; codes are then read as UCS-2.
+        Some(Object::Name(n)) if n.starts_with(b"Identity") => return Some(ToUnicode::identity()),
+        _ => return None,
+    };
+    match stream_data(s, MAX_CMAP_BYTES) {
+        Ok(data) => {
+            let m = ToUnicode::parse(&data);
+            warnings.extend(m.warnings.iter().cloned());
+            if m.is_empty() {
+                warnings.push("ToUnicode map has no usable entry; using the encoding".into());
+                None
+            } else {
+                Some(m)
+            }
+        }
+        Err(e) => {
+            warnings.push(format!("ToUnicode unreadable ({e}); using the encoding"));
+            None
+        }
+    }
+}
+
+impl Font {
+    /// Loads a font dictionary. Never fails; problems become [`Font::warnings`].
+    pub(crate) fn load(doc: &Document, dict: &Dictionary) -> Font {
+        let mut warnings = Vec::new();
+        let name = get_name(doc, dict, b"BaseFont")
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|| "(unnamed)".into());
+        let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
+        let to_unicode = load_to_unicode(doc, dict, &mut warnings);
+        if subtype == b"Type0" {
+            return Self::load_composite(doc, dict, name, to_unicode, warnings);
+        }
+        let mut width_scale = 0.001;
+        if subtype == b"Type3"
+            && let Some(Object::Array(m)) = get(doc, dict, b"FontMatrix")
+            && let Some(a) = m.first().and_then(num)
+            && a.abs() > 1e-9
+            && a.abs() < 1.0
+        {
+            width_scale = a.abs();
+        }
+        // Base encoding and differences.
+        let default_base: &[u8] = if subtype == b"TrueType" {
+            b"WinAnsiEncoding"
+        } else {
+            b"StandardEncoding"
+        };
+        let mut base_name: &[u8] = default_base;
+        let mut differences = HashMap::new();
+        match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => {
+                if encoding::base_table(n).is_some() {
+                    base_name = n;
+                } else {
+                    warnings.push(format!(
+                        "font {name}: unknown encoding /{}",
+                        String::from_utf8_lossy(n)
+                    ));
+                }
+            }
+            Some(Object::Dictionary(enc)) => {
+                if let Some(n) = get_name(doc, enc, b"BaseEncoding")
+                    && encoding::base_table(n).is_some()
+                {
+                    base_name = n;
+                }
+                if let Some(Object::Array(diffs)) = get(doc, enc, b"Differences") {
+                    let mut code: i64 = 0;
+                    for d in diffs.iter().take(4096) {
+                        match resolve(doc, d) {
+                            Some(Object::Integer(c)) => code = *c,
+                            Some(Object::Name(g)) => {
+                                if (0..=255).contains(&code)
+                                    && let Some(t) = encoding::glyph_name_to_unicode(g)
+                                {
+                                    differences.insert(code as u8, t);
+                                }
+                                code += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        let table = Box::new(
+            encoding::base_table(base_name)
+                .copied()
+                .unwrap_or([None; 256]),
+        );
+        let first_char = get_num(doc, dict, b"FirstChar")
+            .unwrap_or(0.0)
+            .clamp(0.0, 255.0) as u32;
+        let widths: Vec<f64> = match get(doc, dict, b"Widths") {
+            Some(Object::Array(ws)) => ws
+                .iter()
+                .take(256)
+                .map(|w| resolve(doc, w).and_then(num).unwrap_or(0.0))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let missing_width = get_dict(doc, dict, b"FontDescriptor")
+            .and_then(|fd| get_num(doc, fd, b"MissingWidth"))
+            .filter(|w| *w > 0.0);
+        let std14 = if widths.is_empty() {
+            Std14::of(&name)
+        } else {
+            None
+        };
+        Font {
+            name,
+            kind: Kind::Simple {
+                table,
+                differences,
+                first_char,
+                widths,
+                missing_width,
+                std14,
+            },
+            to_unicode,
+            vertical: false,
+            width_scale,
+            warnings,
+        }
+    }
+
+    fn load_composite(
+        doc: &Document,
+        dict: &Dictionary,
+        name: String,
+        to_unicode: Option<ToUnicode>,
+        mut warnings: Vec<String>,
+    ) -> Font {
+        let mut vertical = false;
+        let map = match get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => match encoding::predefined(n) {
+                Some((p, v)) => {
+                    vertical = v;
+                    CodeMap::Predefined(p)
+                }
+                None => {
+                    warnings.push(format!(
+                        "font {name}: predefined CMap /{} not supported; read as 2-byte codes",
+                        String::from_utf8_lossy(n)
+                    ));
+                    CodeMap::Predefined(Predefined::Identity)
+                }
+            },
+            Some(Object::Stream(s)) => match stream_data(s, MAX_CMAP_BYTES) {
+                Ok(data) => {
+                    let m = CidCMap::parse(&data);
+                    vertical = m.vertical;
+                    let base = m
+                        .use_cmap
+                        .as_deref()
+                        .and_then(encoding::predefined)
+                        .map(|p| p.0);
+                    if m.spaces.is_empty() && base.is_none() {
+                        warnings.push(format!("font {name}: embedded CMap has no code space"));
+                    }
+                    CodeMap::Embedded(m, base)
+                }
+                Err(e) => {
+                    warnings.push(format!("font {name}: encoding CMap unreadable ({e})"));
+                    CodeMap::Predefined(Predefined::Identity)
+                }
+            },
+            _ => {
+                warnings.push(format!("font {name}: Type0 font without /Encoding"));
+                CodeMap::Predefined(Predefined::Identity)
+            }
+        };
+        let descendant = match get(doc, dict, b"DescendantFonts") {
+            Some(Object::Array(a)) => a.first().and_then(|o| match resolve(doc, o) {
+                Some(Object::Dictionary(d)) => Some(d),
+                _ => None,
+            }),
+            Some(Object::Dictionary(d)) => Some(d),
+            _ => None,
+        };
+        let (widths, default_width, vertical_advance, ordering) = match descendant {
+            Some(cid) => {
+                let widths = match get(doc, cid, b"W") {
+                    Some(Object::Array(w)) => CidWidths::parse(doc, w),
+                    _ => CidWidths::default(),
+                };
+                let dw = get_num(doc, cid, b"DW").unwrap_or(1000.0);
+                let dw2 = match get(doc, cid, b"DW2") {
+                    Some(Object::Array(a)) => a.get(1).and_then(num).unwrap_or(-1000.0),
+                    _ => -1000.0,
+                };
+                let ordering = get_dict(doc, cid, b"CIDSystemInfo")
+                    .and_then(|si| match get(doc, si, b"Ordering") {
+                        Some(Object::String(s, _)) => Some(String::from_utf8_lossy(s).into_owned()),
+                        Some(Object::Name(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                (widths, dw, dw2, ordering)
+            }
+            None => {
+                warnings.push(format!("font {name}: Type0 font without a descendant font"));
+                (CidWidths::default(), 1000.0, -1000.0, String::new())
+            }
+        };
+        let identity_only = matches!(map, CodeMap::Predefined(Predefined::Identity))
+            || matches!(map, CodeMap::Embedded(_, None));
+        if to_unicode.is_none() && identity_only {
+            warnings.push(format!(
+                "font {name}: CID font ({}) without ToUnicode; its text cannot be mapped",
+                if ordering.is_empty() {
+                    "unknown ordering"
+                } else {
+                    &ordering
+                }
+            ));
+        }
+        Font {
+            name,
+            kind: Kind::Composite {
+                map,
+                widths,
+                default_width,
+                vertical_advance,
+            },
+            to_unicode,
+            vertical,
+            width_scale: 0.001,
+            warnings,
+        }
+    }
+
+    /// A placeholder for a font that could not be found at all.
+    pub(crate) fn missing(name: &str) -> Font {
+        Font {
+            name: name.to_owned(),
+            kind: Kind::Simple {
+                table: Box::new(
+                    encoding::base_table(b"StandardEncoding")
+                        .copied()
+                        .unwrap_or([None; 256]),
+                ),
+                differences: HashMap::new(),
+                first_char: 0,
+                widths: Vec::new(),
+                missing_width: None,
+                std14: None,
+            },
+            to_unicode: None,
+            vertical: false,
+            width_scale: 0.001,
+            warnings: vec![format!("font /{name} not found in the page resources")],
+        }
+    }
+
+    /// Vertical advance (text-space units per unit font size, negative = downwards) of a
+    /// vertical font.
+    pub(crate) fn vertical_advance(&self) -> f64 {
+        match &self.kind {
+            Kind::Composite {
+                vertical_advance, ..
+            } => vertical_advance * 0.001,
+            Kind::Simple { .. } => -1.0,
+        }
+    }
+
+    /// Decodes the next code at the start of `bytes` (non-empty).
+    pub(crate) fn decode_next(&self, bytes: &[u8]) -> Decoded {
+        match &self.kind {
+            Kind::Simple {
+                table,
+                differences,
+                first_char,
+                widths,
+                missing_width,
+                std14,
+            } => {
+                let b = bytes[0];
+                let code = u32::from(b);
+                let text = self
+                    .to_unicode
+                    .as_ref()
+                    .and_then(|m| m.lookup(code))
+                    .or_else(|| differences.get(&b).cloned())
+                    .or_else(|| table[usize::from(b)].map(String::from));
+                let w = if code >= *first_char && ((code - first_char) as usize) < widths.len() {
+                    widths[(code - first_char) as usize]
+                } else if let Some(mw) = missing_width {
+                    *mw
+                } else if let Some(s) = std14 {
+                    text.as_deref()
+                        .and_then(|t| t.chars().next())
+                        .and_then(|c| s.width(c))
+                        .unwrap_or(500.0)
+                } else {
+                    500.0
+                };
+                Decoded {
+                    len: 1,
+                    text,
+                    width: w * self.width_scale,
+                    is_space_byte: b == 32,
+                }
+            }
+            Kind::Composite {
+                map,
+                widths,
+                default_width,
+                ..
+            } => {
+                let (code, len, cid, fallback) = match map {
+                    CodeMap::Predefined(p) => {
+                        let (code, len) = p.next_code(bytes);
+                        (code, len, p.guess_cid(code, len), Some(*p))
+                    }
+                    CodeMap::Embedded(m, base) => {
+                        let (code, len) = match (m.spaces.is_empty(), base) {
+                            (true, Some(b)) => b.next_code(bytes),
+                            _ => m.next_code(bytes),
+                        };
+                        let cid = m
+                            .cid(code)
+                            .or_else(|| base.and_then(|b| b.guess_cid(code, len)));
+                        (code, len, cid, *base)
+                    }
+                };
+                let text = self
+                    .to_unicode
+                    .as_ref()
+                    .and_then(|m| m.lookup(code))
+                    .or_else(|| fallback.and_then(|p| p.to_unicode(code, len)));
+                let w = cid.and_then(|c| widths.get(c)).unwrap_or(*default_width);
+                Decoded {
+                    len,
+                    text,
+                    width: w * self.width_scale,
+                    is_space_byte: len == 1 && code == 32,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    #[test]
+    fn simple_font_differences_lose_to_tounicode() {
+        let mut doc = Document::with_version("1.5");
+        let tu = doc.add_object(lopdf::Stream::new(
+            dictionary! {},
+            b"1 beginbfchar <41> <4E2D> endbfchar".to_vec(),
+        ));
+        let font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => dictionary! { "Differences" => vec![65.into(), Object::Name(b"B".to_vec()), Object::Name(b"eacute".to_vec())] },
+            "ToUnicode" => tu,
+        };
+        let f = Font::load(&doc, &font);
+        assert_eq!(f.decode_next(b"A").text.as_deref(), Some("中"));
+        assert_eq!(f.decode_next(b"B").text.as_deref(), Some("é"));
+        assert_eq!(f.decode_next(b"C").text.as_deref(), Some("C"));
+        // Helvetica's built-in metrics: 'C' is 722/1000.
+        assert!((f.decode_next(b"C").width - 0.722).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cid_widths() {
+        let doc = Document::with_version("1.5");
+        let w: Vec<Object> = vec![
+            1.into(),
+            Object::Array(vec![500.into(), 600.into()]),
+            10.into(),
+            20.into(),
+            250.into(),
+        ];
+        let cw = CidWidths::parse(&doc, &w);
+        assert_eq!(cw.get(1), Some(500.0));
+        assert_eq!(cw.get(2), Some(600.0));
+        assert_eq!(cw.get(15), Some(250.0));
+        assert_eq!(cw.get(21), None);
+    }
+}

@@ -1,0 +1,399 @@
+//! `ingest`: filings in, page text out.
+//!
+//! Owns two things: finding the filings of a batch ([`discover`]: a folder, a zip or a single
+//! PDF, with archive safety limits) and reading a PDF's text page by page ([`read_pdf`]). PDF
+//! parsing is lopdf's object model; content streams are walked by our own interpreter
+//! (`content`), fonts decoded by `font`/`cmap`/`encoding`, and reading order rebuilt from glyph
+//! positions by `layout`. lopdf's own `extract_text` is not used.
+//!
+//! Invariants:
+//! - No panic is reachable from a file's bytes, and every per-file cost is bounded (operators,
+//!   glyphs, decompressed bytes, CMap sizes, nesting, time). Past a limit the page keeps what
+//!   was read and says so in its warnings.
+//! - One bad page, font or stream costs that page/font/stream, never the document; one bad
+//!   archive entry costs that entry, never the batch.
+//! - This module does not interpret the text (that is `extract`) and writes nothing to disk.
+
+mod cmap;
+mod content;
+mod encoding;
+mod font;
+mod layout;
+mod lexer;
+mod source;
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::domain::{DocumentText, PageText};
+
+pub use source::{
+    FilingSource, MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, SourceError,
+    SourceErrorKind, discover,
+};
+
+/// Why a filing (or a batch input) could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The bytes are not a PDF, or a PDF too damaged to open.
+    #[error("文件不是有效的 PDF / not a readable PDF: {reason}")]
+    Unreadable {
+        /// What went wrong, one line.
+        reason: String,
+    },
+    /// The PDF is encrypted and does not open with the empty user password.
+    #[error("PDF 已加密，无法以空密码打开 / the PDF is encrypted and needs a password")]
+    Encrypted,
+    /// The file is empty or the PDF has no pages.
+    #[error("文件为空或没有页面 / empty filing: {reason}")]
+    Empty {
+        /// What is missing, one line.
+        reason: String,
+    },
+    /// The batch input does not exist or cannot be listed.
+    #[error("输入无法读取 / cannot read input {path}: {reason}")]
+    InputUnreadable {
+        /// The input path as given.
+        path: String,
+        /// The OS error, one line.
+        reason: String,
+    },
+    /// The zip archive itself cannot be opened (not its entries: those fail one by one).
+    #[error("压缩包无法读取 / cannot read archive {path}: {reason}")]
+    ArchiveUnreadable {
+        /// The archive path as given.
+        path: String,
+        /// What went wrong, one line.
+        reason: String,
+    },
+}
+
+impl IngestError {
+    /// A stable public code for this error (used by the CLI, HTTP and the batch summary).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::Unreadable { .. } => "FILING_UNREADABLE",
+            IngestError::Encrypted => "FILING_ENCRYPTED",
+            IngestError::Empty { .. } => "FILING_EMPTY",
+            IngestError::InputUnreadable { .. } => "INPUT_UNREADABLE",
+            IngestError::ArchiveUnreadable { .. } => "ARCHIVE_UNREADABLE",
+        }
+    }
+
+    /// True when trying again may succeed (an IO problem), false when the input itself is bad.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, IngestError::InputUnreadable { .. })
+    }
+}
+
+/// Longest time spent on one document before its remaining pages are skipped.
+const DOCUMENT_TIME_LIMIT: Duration = Duration::from_secs(20);
+/// Most pages read from one document.
+const MAX_PAGES: usize = 20_000;
+/// Most page-tree nodes visited.
+const MAX_PAGE_NODES: usize = 200_000;
+
+/// Reads the text of every page of a PDF.
+///
+/// Fails only when the document as a whole cannot be read (not a PDF, encrypted, no pages);
+/// anything that goes wrong inside a page becomes a warning on that page.
+pub fn read_pdf(bytes: &[u8]) -> Result<DocumentText, IngestError> {
+    if bytes.is_empty() {
+        return Err(IngestError::Empty {
+            reason: "the file has 0 bytes".into(),
+        });
+    }
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(IngestError::Unreadable {
+            reason: "no %PDF- header".into(),
+        });
+    }
+    let loaded = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)));
+    let doc = match loaded {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))) => {
+            return Err(IngestError::Encrypted);
+        }
+        Ok(Err(e)) => {
+            return Err(IngestError::Unreadable {
+                reason: one_line(&e.to_string()),
+            });
+        }
+        Err(_) => {
+            return Err(IngestError::Unreadable {
+                reason: "the PDF parser failed on this file".into(),
+            });
+        }
+    };
+    if doc.trailer.has(b"Encrypt") {
+        return Err(IngestError::Encrypted);
+    }
+    let deadline = Instant::now() + DOCUMENT_TIME_LIMIT;
+    let (pages, tree_warning) = collect_pages(&doc);
+    if pages.is_empty() {
+        return Err(IngestError::Empty {
+            reason: "the PDF has no pages".into(),
+        });
+    }
+    let mut out = DocumentText::default();
+    for (i, page) in pages.iter().enumerate() {
+        let number = i as u32 + 1;
+        let mut text = if Instant::now() > deadline {
+            PageText {
+                page: number,
+                warnings: vec!["document time limit reached; page not read".into()],
+                ..PageText::default()
+            }
+        } else {
+            match catch_unwind(AssertUnwindSafe(|| read_page(&doc, page, deadline))) {
+                Ok(mut t) => {
+                    t.page = number;
+                    t
+                }
+                Err(_) => PageText {
+                    page: number,
+                    warnings: vec![INTERNAL_ERROR.into()],
+                    ..PageText::default()
+                },
+            }
+        };
+        if i == 0
+            && let Some(w) = &tree_warning
+        {
+            text.warnings.insert(0, w.clone());
+        }
+        out.pages.push(text);
+    }
+    Ok(out)
+}
+
+/// The warning a page gets when the reader itself failed on it (a bug, not the file's fault).
+const INTERNAL_ERROR: &str = "internal error while reading this page";
+
+fn one_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    line.chars().take(200).collect()
+}
+
+/// A page found in the page tree, with what it inherits.
+struct PageRef<'a> {
+    dict: &'a Dictionary,
+    resources: Option<&'a Dictionary>,
+    media_box: Option<[f64; 4]>,
+}
+
+fn media_box(doc: &Document, dict: &Dictionary) -> Option<[f64; 4]> {
+    let Some(Object::Array(a)) = font::get(doc, dict, b"MediaBox") else {
+        return None;
+    };
+    if a.len() != 4 {
+        return None;
+    }
+    let v: Vec<f64> = a
+        .iter()
+        .filter_map(|o| font::resolve(doc, o).and_then(font::num))
+        .collect();
+    if v.len() != 4 {
+        return None;
+    }
+    let b = [
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ];
+    (b[2] - b[0] > 1.0 && b[3] - b[1] > 1.0).then_some(b)
+}
+
+fn is_pages_node(doc: &Document, d: &Dictionary) -> bool {
+    match font::get_name(doc, d, b"Type") {
+        Some(b"Pages") => true,
+        Some(b"Page") => false,
+        _ => matches!(font::get(doc, d, b"Kids"), Some(Object::Array(_))),
+    }
+}
+
+/// Walks the page tree with a cycle guard; falls back to scanning for `/Type /Page` objects
+/// when the tree yields nothing.
+fn collect_pages(doc: &Document) -> (Vec<PageRef<'_>>, Option<String>) {
+    let mut pages = Vec::new();
+    let mut visited: HashSet<ObjectId> = HashSet::new();
+    let mut cycle = false;
+    let root = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|o| o.as_reference().ok());
+    type Frame<'a> = (ObjectId, Option<&'a Dictionary>, Option<[f64; 4]>, usize);
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    if let Some(r) = root {
+        stack.push((r, None, None, 0));
+    }
+    while let Some((id, res, mb, depth)) = stack.pop() {
+        if pages.len() >= MAX_PAGES || visited.len() >= MAX_PAGE_NODES {
+            break;
+        }
+        if !visited.insert(id) {
+            cycle = true;
+            continue;
+        }
+        let Ok(dict) = doc.get_dictionary(id) else {
+            continue;
+        };
+        let res = font::get_dict(doc, dict, b"Resources").or(res);
+        let mb = media_box(doc, dict).or(mb);
+        if is_pages_node(doc, dict) {
+            if depth > 256 {
+                continue;
+            }
+            if let Some(Object::Array(kids)) = font::get(doc, dict, b"Kids") {
+                for kid in kids.iter().rev() {
+                    if let Ok(kid_id) = kid.as_reference() {
+                        stack.push((kid_id, res, mb, depth + 1));
+                    }
+                }
+            }
+        } else {
+            pages.push(PageRef {
+                dict,
+                resources: res,
+                media_box: mb,
+            });
+        }
+    }
+    if !pages.is_empty() {
+        let w = cycle.then(|| "page tree has a cycle; each page read once".to_string());
+        return (pages, w);
+    }
+    // Fallback: every object that says it is a page, in object order.
+    for obj in doc.objects.values() {
+        if pages.len() >= MAX_PAGES {
+            break;
+        }
+        if let Object::Dictionary(d) = obj
+            && font::get_name(doc, d, b"Type") == Some(b"Page")
+        {
+            pages.push(PageRef {
+                dict: d,
+                resources: font::get_dict(doc, d, b"Resources"),
+                media_box: media_box(doc, d),
+            });
+        }
+    }
+    let w = (!pages.is_empty())
+        .then(|| "page tree unreadable; pages found by scanning objects".to_string());
+    (pages, w)
+}
+
+fn read_page(doc: &Document, page: &PageRef<'_>, deadline: Instant) -> PageText {
+    let limits = content::Limits {
+        deadline: Some(deadline),
+        ..content::Limits::default()
+    };
+    let mut interp = content::Interpreter::new(doc, limits);
+    let mut data: Vec<u8> = Vec::new();
+    let mut warnings = Vec::new();
+    let streams: Vec<&Object> = match font::get(doc, page.dict, b"Contents") {
+        Some(Object::Array(a)) => a.iter().take(10_000).collect(),
+        Some(o) => vec![o],
+        None => Vec::new(),
+    };
+    for s in streams {
+        match font::resolve(doc, s) {
+            Some(Object::Stream(stream)) => match font::stream_data(stream, interp.bytes_left()) {
+                Ok(d) => {
+                    interp.charge_bytes(d.len() + 1);
+                    data.extend_from_slice(&d);
+                    data.push(b'\n');
+                }
+                Err(e) => warnings.push(format!("content stream skipped: {e}")),
+            },
+            Some(Object::Null) | None => {}
+            Some(_) => warnings.push("page /Contents is not a stream; skipped".into()),
+        }
+    }
+    interp.run_page(&data, page.resources);
+    run_annotations(doc, page, &mut interp);
+    let glyphs = interp.finish();
+    let text = layout::page_text(&glyphs, page.media_box);
+    warnings.extend(glyphs.warnings.iter().cloned());
+    let has_text = text.chars().any(|c| !c.is_whitespace());
+    PageText {
+        page: 0,
+        needs_ocr: !has_text && glyphs.images > 0,
+        text,
+        warnings,
+    }
+}
+
+/// Draws the normal appearance of each visible annotation (form fields, stamps, free text):
+/// e-signature and seal text often lives there.
+fn run_annotations<'a>(
+    doc: &'a Document,
+    page: &PageRef<'a>,
+    interp: &mut content::Interpreter<'a>,
+) {
+    let Some(Object::Array(annots)) = font::get(doc, page.dict, b"Annots") else {
+        return;
+    };
+    for a in annots.iter().take(2_000) {
+        let Some(Object::Dictionary(annot)) = font::resolve(doc, a) else {
+            continue;
+        };
+        let flags = font::get_num(doc, annot, b"F").unwrap_or(0.0) as i64;
+        // Hidden (bit 2) or NoView (bit 6).
+        if flags & 2 != 0
+            || flags & 32 != 0
+            || font::get_name(doc, annot, b"Subtype") == Some(b"Popup")
+        {
+            continue;
+        }
+        let rect = match font::get(doc, annot, b"Rect") {
+            Some(Object::Array(r)) if r.len() == 4 => {
+                let v: Vec<f64> = r.iter().map(|o| font::num(o).unwrap_or(0.0)).collect();
+                [
+                    v[0].min(v[2]),
+                    v[1].min(v[3]),
+                    v[0].max(v[2]),
+                    v[1].max(v[3]),
+                ]
+            }
+            _ => continue,
+        };
+        let Some(ap) = font::get_dict(doc, annot, b"AP") else {
+            continue;
+        };
+        let Ok(normal) = ap.get(b"N") else {
+            continue;
+        };
+        let (id, obj) = match normal {
+            Object::Reference(id) => (Some(*id), font::resolve(doc, normal)),
+            other => (None, Some(other)),
+        };
+        let (id, stream) = match obj {
+            Some(Object::Stream(s)) => (id, s),
+            Some(Object::Dictionary(states)) => {
+                let Some(state) = font::get_name(doc, annot, b"AS") else {
+                    continue;
+                };
+                let Ok(entry) = states.get(state) else {
+                    continue;
+                };
+                let sid = entry.as_reference().ok();
+                match font::resolve(doc, entry) {
+                    Some(Object::Stream(s)) => (sid, s),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        interp.run_annotation(stream, id, rect);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,583 @@
+//! Tests of `read_pdf` on PDFs built here with lopdf (one per encoding and layout case), plus
+//! the robustness run over `../shared/pdfcorpus` (skipped when that folder is absent).
+
+use super::*;
+use lopdf::{Stream, StringFormat, dictionary};
+use std::path::Path;
+
+/// A small PDF builder over lopdf.
+struct Builder {
+    doc: Document,
+    pages_id: ObjectId,
+    kids: Vec<Object>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        Builder {
+            doc,
+            pages_id,
+            kids: Vec::new(),
+        }
+    }
+
+    /// STSong-Light (not embedded) with a predefined CMap.
+    fn cjk_font(&mut self, encoding: &str) -> ObjectId {
+        let cid = self.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::String(b"Adobe".to_vec(), StringFormat::Literal),
+                "Ordering" => Object::String(b"GB1".to_vec(), StringFormat::Literal),
+                "Supplement" => 4,
+            },
+            "DW" => 1000,
+            "W" => vec![1.into(), 95.into(), 500.into()],
+        });
+        self.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
+            "DescendantFonts" => vec![cid.into()],
+        })
+    }
+
+    fn helvetica(&mut self) -> ObjectId {
+        self.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        })
+    }
+
+    fn page(&mut self, content: &[u8], resources: Dictionary) -> ObjectId {
+        let c = self
+            .doc
+            .add_object(Stream::new(dictionary! {}, content.to_vec()));
+        let id = self.doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => self.pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => c, "Resources" => resources,
+        });
+        self.kids.push(id.into());
+        id
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let n = self.kids.len() as i64;
+        let pages = dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => n };
+        self.doc
+            .objects
+            .insert(self.pages_id, Object::Dictionary(pages));
+        let catalog = self
+            .doc
+            .add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
+        self.doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        self.doc.save_to(&mut out).expect("in-memory save");
+        out
+    }
+}
+
+fn fonts(list: &[(&str, ObjectId)]) -> Dictionary {
+    let mut f = Dictionary::new();
+    for (name, id) in list {
+        f.set(name.as_bytes().to_vec(), Object::Reference(*id));
+    }
+    dictionary! { "Font" => f }
+}
+
+fn ucs2(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+fn gbk_hex(s: &str) -> String {
+    let (b, _, _) = encoding_rs::GBK.encode(s);
+    b.iter().map(|x| format!("{x:02X}")).collect()
+}
+
+/// Reads a one-page PDF and returns that page.
+fn check_page(bytes: &[u8]) -> PageText {
+    let doc = read_pdf(bytes).expect("test PDF reads");
+    assert_eq!(doc.pages.len(), 1);
+    doc.pages.into_iter().next().unwrap_or_default()
+}
+
+#[test]
+fn stsong_ucs2_two_td_positions() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let content = format!(
+        "BT /F1 12 Tf 72 700 Td <{}> Tj 0 -20 Td <{}> Tj ET",
+        ucs2("原告：某某银行股份有限公司"),
+        ucs2("被告：张三")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f)]));
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "原告：某某银行股份有限公司\n被告：张三");
+    assert!(!p.needs_ocr);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn gbk_euc_with_ascii_and_kerned_number() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("GBK-EUC-H");
+    let content = format!(
+        "BT /F1 10.5 Tf 72 700 Td [<{}> -15 <{}>] TJ ET",
+        gbk_hex("借款本金人民币3"),
+        gbk_hex(",217.88元")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f)]));
+    assert_eq!(check_page(&b.finish()).text, "借款本金人民币3,217.88元");
+}
+
+#[test]
+fn other_predefined_cmaps() {
+    for (enc, bytes_hex, want) in [
+        ("UniGB-UTF16-H", ucs2("利息"), "利息"),
+        ("GB-EUC-H", gbk_hex("罚息"), "罚息"),
+        ("GBKp-EUC-H", gbk_hex("复利"), "复利"),
+        ("GBK2K-H", gbk_hex("违约金"), "违约金"),
+        ("UniCNS-UCS2-H", ucs2("銀行"), "銀行"),
+        ("B5pc-H", "BBC8A6E6".to_string(), "銀行"),
+        ("90ms-RKSJ-H", "93FA967B".to_string(), "日本"),
+    ] {
+        let mut b = Builder::new();
+        let f = b.cjk_font(enc);
+        let content = format!("BT /F1 12 Tf 72 700 Td <{bytes_hex}> Tj ET");
+        b.page(content.as_bytes(), fonts(&[("F1", f)]));
+        assert_eq!(check_page(&b.finish()).text, want, "{enc}");
+    }
+}
+
+#[test]
+fn simple_font_winansi_words_and_accents() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    // "Hello" in Helvetica 12pt is 27.3pt wide: a 40pt step leaves a word gap.
+    let content =
+        b"BT /F1 12 Tf 72 700 Td (Hello) Tj 40 0 Td (World) Tj 0 -14 Td (caf\\351 na\\357ve) Tj ET";
+    b.page(content, fonts(&[("F1", f)]));
+    assert_eq!(check_page(&b.finish()).text, "Hello World\ncafé naïve");
+}
+
+#[test]
+fn form_xobject_text_is_read_with_its_matrix() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let form_content = format!("BT /S 12 Tf 0 0 Td <{}> Tj ET", ucs2("（印章）某某银行"));
+    let form = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 200.into(), 50.into()],
+            "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-100).into()],
+            "Resources" => fonts(&[("S", f)]),
+        },
+        form_content.into_bytes(),
+    ));
+    let content = format!(
+        "BT /F1 12 Tf 72 700 Td <{}> Tj ET q 1 0 0 1 72 700 cm /Fm1 Do Q",
+        ucs2("落款")
+    );
+    let mut res = fonts(&[("F1", f)]);
+    res.set("XObject", dictionary! { "Fm1" => form });
+    b.page(content.as_bytes(), res);
+    assert_eq!(check_page(&b.finish()).text, "落款\n（印章）某某银行");
+}
+
+#[test]
+fn table_row_cells_are_tab_separated_in_order() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let cjk = b.cjk_font("UniGB-UCS2-H");
+    // Written out of order on purpose: position decides.
+    let content = format!(
+        "BT /F1 10 Tf 300 600 Td (2020-02-15) Tj ET BT /F1 10 Tf 72 600 Td (1) Tj ET \
+         BT /F1 10 Tf 150 600 Td (56,818.64) Tj ET BT /C 10 Tf 72 620 Td <{}> Tj 78 0 Td <{}> Tj 150 0 Td <{}> Tj ET",
+        ucs2("序号"),
+        ucs2("金额"),
+        ucs2("日期")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f), ("C", cjk)]));
+    assert_eq!(
+        check_page(&b.finish()).text,
+        "序号\t金额\t日期\n1\t56,818.64\t2020-02-15"
+    );
+}
+
+#[test]
+fn image_only_page_needs_ocr() {
+    let mut b = Builder::new();
+    let img = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0x80],
+    ));
+    b.page(
+        b"q 595 0 0 842 0 0 cm /Im0 Do Q",
+        dictionary! { "XObject" => dictionary! { "Im0" => img } },
+    );
+    let p = check_page(&b.finish());
+    assert!(p.needs_ocr);
+    assert_eq!(p.text, "");
+    // Inline images count too.
+    let mut b = Builder::new();
+    b.page(
+        b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q",
+        Dictionary::new(),
+    );
+    assert!(check_page(&b.finish()).needs_ocr);
+}
+
+#[test]
+fn invisible_text_over_a_scan_counts_as_text_with_a_warning() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let img = b.doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+        "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
+        vec![0],
+    ));
+    let content = format!(
+        "/Im0 Do BT 3 Tr /F1 12 Tf 72 700 Td <{}> Tj ET",
+        ucs2("民事起诉状")
+    );
+    let mut res = fonts(&[("F1", f)]);
+    res.set("XObject", dictionary! { "Im0" => img });
+    b.page(content.as_bytes(), res);
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "民事起诉状");
+    assert!(!p.needs_ocr);
+    assert!(p.warnings.iter().any(|w| w.contains("invisible text")));
+}
+
+#[test]
+fn kids_cycle_does_not_hang_and_pages_are_read_once() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (page one) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    // A second /Pages node whose kids point back at the root.
+    let inner = b.doc.add_object(
+        dictionary! { "Type" => "Pages", "Kids" => vec![b.pages_id.into()], "Count" => 1 },
+    );
+    b.kids.push(inner.into());
+    let doc = read_pdf(&b.finish()).expect("reads");
+    assert_eq!(doc.pages.len(), 1);
+    assert_eq!(doc.pages[0].text, "page one");
+    assert!(doc.pages[0].warnings.iter().any(|w| w.contains("cycle")));
+}
+
+#[test]
+fn missing_font_and_bad_stream_cost_only_their_page() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(b"BT /Nope 12 Tf 72 700 Td (lost) Tj ET", Dictionary::new());
+    b.page(b"BT /F1 12 Tf 72 700 Td (kept) Tj ET", fonts(&[("F1", f)]));
+    let broken = b.doc.add_object(Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        b"not zlib at all".to_vec(),
+    ));
+    let page3 = b
+        .doc
+        .add_object(dictionary! { "Type" => "Page", "Parent" => b.pages_id, "Contents" => broken });
+    b.kids.push(page3.into());
+    let doc = read_pdf(&b.finish()).expect("reads");
+    assert_eq!(doc.pages.len(), 3);
+    assert!(
+        doc.pages[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("not found"))
+    );
+    assert_eq!(doc.pages[1].text, "kept");
+    assert_eq!(doc.pages[2].text, "");
+}
+
+#[test]
+fn identity_h_with_tounicode_and_huge_range() {
+    let mut b = Builder::new();
+    // A ToUnicode with a 4-billion-code range next to good entries.
+    let tu = b.doc.add_object(Stream::new(
+        dictionary! {},
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange
+          2 beginbfchar <0001> <501F> <0002> <6B3E> endbfchar
+          1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange"
+            .to_vec(),
+    ));
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <00010002> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let start = Instant::now();
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "借款");
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(p.warnings.iter().any(|w| w.contains("clipped")));
+}
+
+#[test]
+fn identity_h_without_tounicode_warns() {
+    let mut b = Builder::new();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 4 },
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <0F9C0F9D> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("GB1") && w.contains("ToUnicode"))
+    );
+}
+
+#[test]
+fn whole_document_errors_have_stable_codes() {
+    assert_eq!(read_pdf(b"").err().map(|e| e.code()), Some("FILING_EMPTY"));
+    assert_eq!(
+        read_pdf(b"hello, not a pdf").err().map(|e| e.code()),
+        Some("FILING_UNREADABLE")
+    );
+    assert_eq!(
+        read_pdf(b"%PDF-1.4\n garbage").err().map(|e| e.code()),
+        Some("FILING_UNREADABLE")
+    );
+
+    // Encrypted with a user password: cannot be opened.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (secret) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    let bytes = b.finish();
+    let encrypt = |user: &str| -> Vec<u8> {
+        let mut doc = Document::load_mem(&bytes).expect("reload");
+        let id = Object::String(b"0123456789abcdef".to_vec(), StringFormat::Hexadecimal);
+        doc.trailer.set("ID", vec![id.clone(), id]);
+        let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password: user,
+            key_length: 128,
+            permissions: lopdf::Permissions::default(),
+        })
+        .expect("encryption state");
+        doc.encrypt(&state).expect("encrypt");
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    };
+    let locked = encrypt("user-secret");
+    let err = read_pdf(&locked).err();
+    assert_eq!(err.as_ref().map(|e| e.code()), Some("FILING_ENCRYPTED"));
+    // Encrypted with an empty user password: opens.
+    let open = encrypt("");
+    assert_eq!(
+        read_pdf(&open).ok().map(|d| d.joined()),
+        Some("secret".to_string())
+    );
+}
+
+#[test]
+fn random_and_mutated_bytes_never_panic() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let content = format!(
+        "BT /F1 12 Tf 72 700 Td <{}> Tj ET",
+        ucs2("金融借款合同纠纷")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f)]));
+    let good = b.finish();
+    // xorshift: deterministic.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..300 {
+        let mut m = good.clone();
+        match round % 3 {
+            0 => {
+                for _ in 0..(1 + next() % 8) {
+                    let i = (next() as usize) % m.len();
+                    m[i] ^= (next() & 0xff) as u8;
+                }
+            }
+            1 => m.truncate((next() as usize) % m.len()),
+            _ => {
+                m = (0..(next() % 2000))
+                    .map(|_| (next() & 0xff) as u8)
+                    .collect();
+                m.splice(0..0, b"%PDF-1.7\n".iter().copied());
+            }
+        }
+        let r = catch_unwind(AssertUnwindSafe(|| read_pdf(&m)));
+        assert!(r.is_ok(), "panic on mutation round {round}");
+        if let Ok(Ok(doc)) = r {
+            assert!(
+                doc.pages
+                    .iter()
+                    .all(|p| !p.warnings.iter().any(|w| w == INTERNAL_ERROR))
+            );
+        }
+    }
+}
+
+/// Runs `read_pdf` over every file of the shared corpus (when present): zero panics allowed.
+/// Set FINCASE_CORPUS_DUMP=<dir> to also write each file's text there (for the poppler
+/// comparison, done outside the test suite).
+#[test]
+fn corpus_never_panics() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/pdfcorpus"));
+    if !root.is_dir() {
+        eprintln!("pdfcorpus absent: skipped");
+        return;
+    }
+    let dump = std::env::var_os("FINCASE_CORPUS_DUMP").map(std::path::PathBuf::from);
+    let mut files = Vec::new();
+    for sub in ["pdfjs", "pdf-rs"] {
+        if let Ok(rd) = std::fs::read_dir(root.join(sub)) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    files.sort();
+    let (mut panics, mut internal, mut with_text, mut errors) = (0, 0, 0, 0);
+    let mut slowest = (Duration::ZERO, String::new());
+    let start = Instant::now();
+    for p in &files {
+        let Ok(bytes) = std::fs::read(p) else {
+            continue;
+        };
+        let t = Instant::now();
+        let r = catch_unwind(AssertUnwindSafe(|| read_pdf(&bytes)));
+        let el = t.elapsed();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if el > slowest.0 {
+            slowest = (el, name.clone());
+        }
+        let text = match r {
+            Err(_) => {
+                panics += 1;
+                eprintln!("PANIC: {name}");
+                continue;
+            }
+            Ok(Err(e)) => {
+                errors += 1;
+                format!("#ERROR {}", e.code())
+            }
+            Ok(Ok(doc)) => {
+                if doc
+                    .pages
+                    .iter()
+                    .any(|p| p.warnings.iter().any(|w| w == INTERNAL_ERROR))
+                {
+                    internal += 1;
+                    eprintln!("INTERNAL: {name}");
+                }
+                let j = doc.joined();
+                if j.chars().any(|c| !c.is_whitespace()) {
+                    with_text += 1;
+                }
+                j
+            }
+        };
+        if let Some(d) = &dump {
+            let sub = p
+                .parent()
+                .and_then(|x| x.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let _ = std::fs::create_dir_all(d.join(&sub));
+            let _ = std::fs::write(d.join(&sub).join(format!("{name}.txt")), text);
+        }
+    }
+    eprintln!(
+        "corpus: {} files, {with_text} with text, {errors} whole-file errors, {panics} panics, \
+         {internal} internal page errors, {:.2?} total, slowest {:.2?} ({})",
+        files.len(),
+        start.elapsed(),
+        slowest.0,
+        slowest.1
+    );
+    assert_eq!(panics, 0);
+    assert_eq!(internal, 0);
+}
+
+/// The fixture generator's PDFs (krilla embedded font, STSong-Light UCS-2 and GBK) read back
+/// to the text it says it drew, ignoring whitespace; its image-only pages need OCR.
+#[test]
+fn generated_fixtures_read_back() {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (mut pages, mut same, mut exact, mut ocr_ok, mut ocr_pages) = (0, 0, 0, 0, 0);
+    let mut mismatches = Vec::new();
+    for i in 0..30 {
+        let g = match crate::fixtures::generate_one(2024, i) {
+            Ok(g) => g,
+            Err(e) => panic!("fixture {i} not generated: {e}"),
+        };
+        let doc = match read_pdf(&g.pdf) {
+            Ok(d) => d,
+            Err(e) => panic!("fixture {i} ({:?}) unreadable: {e}", g.producer),
+        };
+        assert_eq!(doc.pages.len(), g.pages.len(), "fixture {i}");
+        for (p, want) in doc.pages.iter().zip(&g.pages) {
+            pages += 1;
+            if want.is_empty() {
+                ocr_pages += 1;
+                if p.needs_ocr {
+                    ocr_ok += 1;
+                }
+            }
+            if squash(&p.text) == squash(want) {
+                same += 1;
+            } else if mismatches.len() < 3 {
+                mismatches.push(format!(
+                    "{} {:?} p{}:\n{}\n---\n{}",
+                    g.id, g.producer, p.page, p.text, want
+                ));
+            }
+            if p.text == *want {
+                exact += 1;
+            }
+        }
+    }
+    eprintln!(
+        "fixtures: {pages} pages, {same} equal ignoring whitespace, {exact} exactly equal, \
+         {ocr_ok}/{ocr_pages} image pages flagged needs_ocr"
+    );
+    assert_eq!(same, pages, "{}", mismatches.join("\n====\n"));
+    assert_eq!(ocr_ok, ocr_pages);
+}
