@@ -231,6 +231,17 @@ fn process_filing_inner(
                 FilingStatus::NeedsOcr,
                 Some("起诉材料为扫描件，无文字层，需 OCR 后再处理".to_owned()),
             )
+        } else if doc.any_needs_ocr() {
+            // The complaint was read, but a scanned page (an attachment) has not been: a judge
+            // must not rely on the filing until it is read. The notice lists the page(s).
+            let mut why: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.code == FindingCode::NeedsOcr)
+                .map(|f| f.message.clone())
+                .collect();
+            why.push("其余页面的事实已读取，OCR 后即可生成文书".to_owned());
+            (FilingStatus::NeedsOcr, Some(why.join("；")))
         } else {
             match outcome.disposition {
                 Disposition::Rejected => (FilingStatus::Rejected, Some(outcome.reasons.join("；"))),

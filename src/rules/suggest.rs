@@ -74,7 +74,7 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
     if facts.image_only || has(FindingCode::NeedsOcr) {
         cx.review = true;
         cx.reasons
-            .push("起诉材料含无文字层的扫描页，需OCR或人工录入后再计算".to_owned());
+            .push("起诉材料含无文字层的扫描页，其内容尚未读取，需OCR或人工录入后核对".to_owned());
     }
     if facts.claims.principal.is_none() {
         cx.review = true;
