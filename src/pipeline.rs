@@ -222,7 +222,7 @@ fn process_filing_inner(
     let blocking: Vec<&str> = report
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Blocking)
+        .filter(|f| f.severity == Severity::Reject)
         .map(|f| f.message.as_str())
         .collect();
     let (status, reason) =

@@ -53,16 +53,18 @@ impl FindingCode {
     }
 }
 
-/// How much a finding matters to the outcome.
+/// How much a finding matters, and who must act on it (rules issue: `reject`, `review`, `info`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// For the judge's attention; the draft is still produced.
     Info,
-    /// Changes the suggested outcome (a claim is cut or rejected).
-    Warning,
-    /// The filing cannot proceed as filed (rejected at pre-check, or needs OCR).
-    Blocking,
+    /// The judge decides: the finding changes or may change the suggested outcome (a claim cut
+    /// or rejected, a doubtful fact).
+    Review,
+    /// The bank must fix the filing and file again (or the filing cannot proceed as filed: no
+    /// text layer, limitation expired).
+    Reject,
 }
 
 /// One finding about a filing.

@@ -285,7 +285,7 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
     for p in doc.pages.iter().filter(|p| p.needs_ocr) {
         findings.push(Finding::new(
             FindingCode::NeedsOcr,
-            Severity::Blocking,
+            Severity::Reject,
             None,
             format!("第{}页无文字层（扫描图像），需OCR识别后方可读取", p.page),
         ));
@@ -293,7 +293,7 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
     for m in &raw.mismatches {
         findings.push(Finding::new(
             FindingCode::AmountWordsMismatch,
-            Severity::Warning,
+            Severity::Review,
             m.field,
             format!(
                 "第{}页金额大小写不一致：“{}”，按小写数字取值",
@@ -319,7 +319,7 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
         if is_missing {
             findings.push(Finding::new(
                 FindingCode::MissingField,
-                Severity::Warning,
+                Severity::Review,
                 Some(fieldname),
                 format!("未能从起诉材料中读取{zh}"),
             ));

@@ -58,7 +58,7 @@ pub fn precheck(facts: &CaseFacts, cfg: &RulesConfig) -> Vec<Finding> {
         out.extend(bad.into_iter().map(|field| {
             Finding::new(
                 FindingCode::MissingField,
-                Severity::Warning,
+                Severity::Review,
                 Some(field),
                 "数值超出合理范围（为负或过大），疑为识别错误，无法采信",
             )
@@ -81,7 +81,7 @@ pub fn missing_fields(facts: &CaseFacts) -> Vec<Finding> {
     if facts.claims.principal.is_none() {
         out.push(Finding::new(
             FindingCode::MissingField,
-            Severity::Warning,
+            Severity::Review,
             Some("claims.principal"),
             "未能读取诉请本金，无法计算利息上限与诉讼费",
         ));
@@ -89,7 +89,7 @@ pub fn missing_fields(facts: &CaseFacts) -> Vec<Finding> {
     if facts.filing_date.is_none() {
         out.push(Finding::new(
             FindingCode::MissingField,
-            Severity::Warning,
+            Severity::Review,
             Some("filing_date"),
             "未能读取起诉日期，无法判断诉讼时效与保证期间",
         ));
@@ -105,7 +105,7 @@ pub fn claims_total_mismatch(facts: &CaseFacts) -> Option<Finding> {
     (stated != sum).then(|| {
         Finding::new(
             FindingCode::ClaimsTotalMismatch,
-            Severity::Warning,
+            Severity::Review,
             Some("claims.stated_total"),
             format!(
                 "诉状所列合计{}元与各项诉请之和{}元不符（相差{}元），请原告核对",
@@ -136,7 +136,7 @@ pub fn interest_over_cap(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Finding
         };
         Finding::new(
             FindingCode::InterestOverCap,
-            Severity::Warning,
+            Severity::Review,
             Some(field),
             format!(
                 "约定年利率{}超过上限{}（{}）；超出部分不予支持。{}",
@@ -176,7 +176,7 @@ pub fn limitation_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Findin
     (filed > end).then(|| {
         Finding::new(
             FindingCode::LimitationExpired,
-            Severity::Blocking,
+            Severity::Reject,
             Some("filing_date"),
             format!(
                 "诉讼时效自{start}起算{}年，至{end}届满；起诉日期{filed}已超过诉讼时效（民法典第一百八十八条）。如有催收、还款等中断事由，请原告补充证据",
@@ -212,7 +212,7 @@ pub fn guarantee_period_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<
         let agreed = if facts.guarantee_period_months.is_some_and(|m| m > 0) { "约定" } else { "未约定，按法定" };
         Finding::new(
             FindingCode::GuaranteePeriodExpired,
-            Severity::Warning,
+            Severity::Review,
             Some("guarantee_period_months"),
             format!(
                 "保证期间{agreed}{}个月，自主债务履行期届满日{}起算至{end}止；起诉日期{filed}已超过保证期间，保证人不再承担保证责任（民法典第六百九十二条、第六百九十三条）",
@@ -301,7 +301,7 @@ mod tests {
         f.claims.stated_total = Some(y("106000"));
         let found = precheck(&f, &RulesConfig::default());
         assert_eq!(found[0].code, FindingCode::ClaimsTotalMismatch);
-        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].severity, Severity::Review);
         assert!(found[0].message.contains("106,000.00") && found[0].message.contains("105,000.00"));
     }
 
@@ -342,7 +342,7 @@ mod tests {
         f.filing_date = Some(d("2026-01-12"));
         let found = precheck(&f, &RulesConfig::default());
         assert_eq!(found[0].code, FindingCode::LimitationExpired);
-        assert_eq!(found[0].severity, Severity::Blocking);
+        assert_eq!(found[0].severity, Severity::Reject);
         // A demand in 2024 interrupts: runs to 2027.
         f.last_demand_date = Some(d("2024-05-01"));
         assert!(codes(&f).is_empty());

@@ -614,7 +614,7 @@ fn route(
     }
     let unclear: Vec<&str> = findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning)
+        .filter(|f| f.severity >= Severity::Review)
         .filter(|f| {
             matches!(
                 f.code,
