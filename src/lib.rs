@@ -14,17 +14,23 @@
 //! - [`rules`]: `CaseFacts` → pre-check findings, suggested outcome, court fee; pure, no IO.
 //! - [`draft`]: outcome → 民事判决书 / 支付令 draft (minijinja templates); pure, no IO.
 //! - [`search`]: the tantivy full-text index with a Chinese-aware tokenizer.
-//! - [`store`]: the case database (SQLite by default).
+//! - [`store`]: the case database (SQLite by default, PostgreSQL to scale out), job queue, originals.
+//! - [`jobs`]: the queue worker: claims jobs under a lease and runs them (`JobKind`).
+//! - [`http`]: the axum service (`fincase serve`): bulk intake, status, tokens and roles.
 //! - [`pipeline`]: wires the stages for a batch (rayon across filings) and writes the outputs.
 //! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
+//! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
 //! - [`fixtures`]: the deterministic generator of fictitious filings with gold answers.
 
+pub mod backtest;
 pub mod domain;
 pub mod draft;
 pub mod eval;
 pub mod extract;
 pub mod fixtures;
+pub mod http;
 pub mod ingest;
+pub mod jobs;
 pub mod pipeline;
 pub mod rules;
 pub mod search;

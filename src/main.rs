@@ -32,6 +32,9 @@ enum Command {
         /// Per-page JSON: {page, text, needs_ocr, warnings}.
         #[arg(long)]
         json: bool,
+        /// With --json: also each line's box and each character's box on the page.
+        #[arg(long, requires = "json")]
+        positions: bool,
     },
     /// Extract facts from filings: one JSON object per file (JSON Lines), with flags and provenance.
     Extract {
@@ -91,6 +94,48 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run the HTTP service (bulk intake, status, tokens) with in-process queue workers.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Case index home (SQLite database, originals, upload staging).
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Service configuration (TOML): database, limits, workers, rules.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Logs as JSON lines.
+        #[arg(long)]
+        json_logs: bool,
+    },
+    /// Backtest suggested outcomes against real judgments: JSON Lines in (CAIL sentence arrays
+    /// or {"id","text"}), one JSON record per judgment out, the agreement summary to stderr.
+    Backtest {
+        /// The judgments: JSON Lines, one judgment per line (or one JSON array of them).
+        file: PathBuf,
+        /// Write the summary (markdown; JSON when the name ends in .json) here, not to stderr.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+        /// Court rules settings (TOML); national defaults when absent.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Run queue workers only (scale-out: many processes share the PostgreSQL queue).
+    Worker {
+        /// Case index home (used for the SQLite database when no DATABASE_URL is set).
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Service configuration (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker tasks in this process.
+        #[arg(long, default_value_t = 1)]
+        tasks: usize,
+        /// Logs as JSON lines.
+        #[arg(long)]
+        json_logs: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,7 +163,11 @@ fn load_rules(path: Option<&Path>) -> Result<RulesConfig> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::PdfText { file, json } => {
+        Command::PdfText {
+            file,
+            json,
+            positions,
+        } => {
             let bytes = match std::fs::read(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -128,6 +177,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             match ingest::read_pdf(&bytes) {
                 Ok(doc) if json => {
+                    let doc = if positions {
+                        doc
+                    } else {
+                        doc.without_positions()
+                    };
                     for page in &doc.pages {
                         writeln!(out, "{}", serde_json::to_string(page)?)?;
                     }
@@ -244,8 +298,78 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 dir.display()
             )?;
         }
+        Command::Serve {
+            addr,
+            index,
+            config,
+            json_logs,
+        } => {
+            fincase::http::init_tracing(json_logs);
+            let (cfg, rules) = load_service_config(config.as_deref())?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve(&addr, &index, cfg, rules))?;
+        }
+        Command::Backtest {
+            file,
+            summary,
+            rules,
+        } => {
+            backtest_file(&mut out, &file, summary.as_deref(), rules.as_deref())?;
+        }
+        Command::Worker {
+            index,
+            config,
+            tasks,
+            json_logs,
+        } => {
+            fincase::http::init_tracing(json_logs);
+            let (cfg, rules) = load_service_config(config.as_deref())?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(work(&index, cfg, rules, tasks))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase backtest`: one JSON line per judgment to `out`, the summary to stderr or a file.
+fn backtest_file(
+    out: &mut impl Write,
+    file: &Path,
+    summary_path: Option<&Path>,
+    rules_path: Option<&Path>,
+) -> Result<()> {
+    use fincase::backtest;
+    let cfg = load_rules(rules_path)?;
+    let content =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut summary = backtest::Summary::default();
+    for (line, doc) in backtest::read_documents(&content) {
+        match doc {
+            Ok(doc) => {
+                let b = backtest::backtest(&doc, line, &cfg);
+                summary.add(&b.record, b.has_orders, b.has_claims);
+                writeln!(out, "{}", serde_json::to_string(&b.record)?)?;
+            }
+            Err(e) => {
+                summary.add_unreadable();
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"line": line, "id": null, "error": e.to_string()})
+                )?;
+            }
+        }
+    }
+    match summary_path {
+        Some(p) if p.extension().is_some_and(|e| e == "json") => {
+            std::fs::write(p, serde_json::to_string_pretty(&summary)?)
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        Some(p) => std::fs::write(p, summary.to_markdown())
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => eprint!("{}", summary.to_markdown()),
+    }
+    Ok(())
 }
 
 /// The bundled demo batch: `fixtures/demo` under the working directory, else under the source
@@ -292,5 +416,87 @@ fn print_summary(out: &mut impl Write, s: &pipeline::BatchSummary, out_dir: &Pat
     )?;
     writeln!(out, "drafts:  {}", Path::new(&s.drafts_dir).display())?;
     writeln!(out, "summary: {}", out_dir.join("summary.json").display())?;
+    Ok(())
+}
+
+fn load_service_config(
+    path: Option<&Path>,
+) -> Result<(fincase::http::ServiceConfig, std::sync::Arc<RulesConfig>)> {
+    let mut cfg = match path {
+        None => fincase::http::ServiceConfig::default(),
+        Some(p) => {
+            let s =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            fincase::http::ServiceConfig::from_toml(&s)?
+        }
+    };
+    cfg.apply_env();
+    let rules = load_rules(cfg.rules.as_deref())?;
+    Ok((cfg, std::sync::Arc::new(rules)))
+}
+
+async fn open_service_store(
+    index: &Path,
+    cfg: &fincase::http::ServiceConfig,
+) -> Result<fincase::store::Store> {
+    let store = match &cfg.database_url {
+        Some(url) => fincase::store::Store::open_url(url).await?,
+        None => fincase::store::Store::open_sqlite(&index.join("cases.db")).await?,
+    };
+    Ok(store)
+}
+
+async fn shutdown_signal(tx: tokio::sync::watch::Sender<bool>) {
+    let _ = tokio::signal::ctrl_c().await;
+    let _ = tx.send(true);
+}
+
+async fn serve(
+    addr: &str,
+    index: &Path,
+    cfg: fincase::http::ServiceConfig,
+    rules: std::sync::Arc<RulesConfig>,
+) -> Result<()> {
+    let store = open_service_store(index, &cfg).await?;
+    fincase::http::bootstrap_admin(&store, &cfg).await?;
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let workers =
+        fincase::http::spawn_workers(&store, rules, &cfg.workers, cfg.workers.in_process, &rx);
+    let app = fincase::http::router(fincase::http::AppState::new(store.clone(), index, cfg));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(addr, backend = store.backend(), "serving");
+    let mut stop = rx.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = shutdown_signal(tx) => {}
+                _ = stop.changed() => {}
+            }
+        })
+        .await?;
+    for w in workers {
+        let _ = w.await;
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn work(
+    index: &Path,
+    cfg: fincase::http::ServiceConfig,
+    rules: std::sync::Arc<RulesConfig>,
+    tasks: usize,
+) -> Result<()> {
+    let store = open_service_store(index, &cfg).await?;
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let workers = fincase::http::spawn_workers(&store, rules, &cfg.workers, tasks.max(1), &rx);
+    tracing::info!(tasks, backend = store.backend(), "worker started");
+    shutdown_signal(tx).await;
+    for w in workers {
+        let _ = w.await;
+    }
+    store.close().await;
     Ok(())
 }

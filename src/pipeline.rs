@@ -369,8 +369,14 @@ fn folder_name(name: &str) -> String {
     if s.is_empty() { "filing".into() } else { s }
 }
 
-/// Writes one filing's outputs under `dir` and returns the draft's path relative to the
-/// output folder.
+/// Renders a draft in one binary format.
+type MakeFormat = fn(&Draft) -> Result<Vec<u8>, draft::DraftError>;
+
+/// Writes one filing's outputs under `filings/<folder>/` and returns the draft's path relative
+/// to the output folder. A drafted filing gets `draft.html`, `draft.txt`, `draft.docx`,
+/// `draft.pdf` and its 多案联审 entry `group.json`; when DOCX or PDF cannot be made (a character
+/// the PDF font lacks), the other formats are still written and `draft.errors.txt` says why.
+/// Any other filing gets `notice.html` and `notice.txt`.
 fn write_filing(
     out_dir: &Path,
     folder: &str,
@@ -400,7 +406,37 @@ fn write_filing(
         std::fs::write(&p, &d.html).map_err(out_err(&p))?;
         let p = dir.join(format!("{stem}.txt"));
         std::fs::write(&p, &d.text).map_err(out_err(&p))?;
-        draft_path = Some(format!("filings/{folder}/{stem}.html"));
+        let rel = format!("filings/{folder}/{stem}.html");
+        // Outputs of an earlier run into the same folder must not survive a status change.
+        for stale in ["group.json", "draft.errors.txt"] {
+            let _ = std::fs::remove_file(dir.join(stale));
+        }
+        if stem == "draft" {
+            let mut problems = Vec::new();
+            let formats: [(&str, MakeFormat); 2] =
+                [("docx", draft::to_docx), ("pdf", draft::to_pdf)];
+            for (ext, make) in formats {
+                let p = dir.join(format!("draft.{ext}"));
+                match make(d) {
+                    Ok(bytes) => std::fs::write(&p, bytes).map_err(out_err(&p))?,
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&p);
+                        problems.push(format!("{ext}: {e}"));
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                let p = dir.join("draft.errors.txt");
+                std::fs::write(&p, problems.join("\n") + "\n").map_err(out_err(&p))?;
+            }
+            if let (Some(report), Some(outcome)) = (&r.report, &r.outcome)
+                && let Some((key, entry)) =
+                    draft::groups::group_entry(&r.name, &rel, &report.facts, outcome)
+            {
+                write_json(&dir.join("group.json"), &GroupFile { key, entry })?;
+            }
+        }
+        draft_path = Some(rel);
     }
     Ok(draft_path)
 }
@@ -627,5 +663,44 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     let json = serde_json::to_string(&summary).unwrap_or_default();
     runtime.block_on(store.finish_batch(&batch_id, &json))?;
     runtime.block_on(store.close());
+    write_groups(&opts.out_dir, &used_folders)?;
     Ok(summary)
+}
+
+/// One drafted filing's 多案联审 entry as `write_filing` leaves it (`group.json`).
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct GroupFile {
+    key: draft::groups::GroupKey,
+    entry: draft::groups::GroupEntry,
+}
+
+/// 多案联审: writes `groups.json` and `groups.html`, grouping the batch's drafted filings per
+/// plaintiff by outcome structure ([`draft::groups`]). Reads back the small `group.json` each
+/// drafted filing left (memory: one entry per drafted filing, a few hundred bytes each), in
+/// folder order, so the sheet is the same whatever order rayon finished in.
+fn write_groups<'a>(
+    out_dir: &Path,
+    folders: impl IntoIterator<Item = &'a String>,
+) -> Result<draft::groups::GroupSheet, PipelineError> {
+    let mut folders: Vec<&String> = folders.into_iter().collect();
+    folders.sort();
+    let mut entries = Vec::new();
+    for folder in folders {
+        let p = out_dir.join("filings").join(folder).join("group.json");
+        let bytes = match std::fs::read(&p) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(out_err(&p)(e)),
+        };
+        let g: GroupFile =
+            serde_json::from_slice(&bytes).map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
+        entries.push((g.key, g.entry));
+    }
+    let sheet = draft::groups::group_filings(entries);
+    write_json(&out_dir.join("groups.json"), &sheet)?;
+    let p = out_dir.join("groups.html");
+    let html =
+        draft::groups::groups_html(&sheet).map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
+    std::fs::write(&p, html).map_err(out_err(&p))?;
+    Ok(sheet)
 }

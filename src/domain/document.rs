@@ -16,6 +16,96 @@ pub struct PageText {
     /// Problems met while reading this page (a font that could not be decoded, …); the text
     /// is still the best that could be read.
     pub warnings: Vec<String>,
+    /// Where each line of `text` lies on the page, character by character (empty for text
+    /// that did not come from a PDF, and left out of the JSON when empty). Maps a char span of
+    /// `text` to page coordinates for highlighting: see [`PageText::span_boxes`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineBox>,
+}
+
+/// An axis-aligned box on the page: `[x0, y0, x1, y1]` in PDF default user space (points, origin
+/// at the bottom left of the page's coordinate system, y upwards; the page's `/Rotate` is not
+/// applied), `x0 <= x1`, `y0 <= y1`.
+pub type PageBox = [f32; 4];
+
+/// One line of [`PageText::text`] and where its characters are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineBox {
+    /// First character of the line in the page text (inclusive), in chars as
+    /// `SourceSpan::start` counts them.
+    pub start: u32,
+    /// End of the line (exclusive), in chars; the `\n` after it is not part of the line.
+    pub end: u32,
+    /// The union of the line's character boxes.
+    pub bbox: PageBox,
+    /// One box per character of the line (`end - start` of them). A glyph's box spans its
+    /// advance and, across it, from 0.2 em below to 0.8 em above the baseline; a separator the
+    /// reader inserted (a space or tab between glyphs) gets the gap between its neighbours.
+    pub chars: Vec<PageBox>,
+}
+
+// Coordinates are always finite (the reader never stores NaN), so equality is total.
+impl Eq for LineBox {}
+
+impl PageText {
+    /// Records where the line of `text` that starts at char `start` lies: one box per char
+    /// (`chars.len()` chars). Non-finite coordinates are stored as 0.
+    pub fn add_line(&mut self, start: u32, mut chars: Vec<PageBox>) {
+        for b in &mut chars {
+            for v in b.iter_mut() {
+                if !v.is_finite() {
+                    *v = 0.0;
+                }
+            }
+        }
+        let bbox = chars
+            .iter()
+            .copied()
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+            .unwrap_or_default();
+        self.lines.push(LineBox {
+            start,
+            end: start.saturating_add(chars.len() as u32),
+            bbox,
+            chars,
+        });
+    }
+
+    /// The boxes that cover chars `start..end` of `text`: one per line the span touches (the
+    /// union of that line's boxes inside the span). Empty when the page has no positions or
+    /// the span covers no positioned character.
+    pub fn span_boxes(&self, start: u32, end: u32) -> Vec<PageBox> {
+        let mut out = Vec::new();
+        for line in &self.lines {
+            let (s, e) = (start.max(line.start), end.min(line.end));
+            if s >= e {
+                continue;
+            }
+            let from = (s - line.start) as usize;
+            let to = (e - line.start) as usize;
+            let mut acc: Option<PageBox> = None;
+            for b in line.chars.get(from..to).unwrap_or(&[]) {
+                acc = Some(match acc {
+                    None => *b,
+                    Some(a) => [
+                        a[0].min(b[0]),
+                        a[1].min(b[1]),
+                        a[2].max(b[2]),
+                        a[3].max(b[3]),
+                    ],
+                });
+            }
+            out.extend(acc);
+        }
+        out
+    }
 }
 
 /// The text of a whole document.
@@ -37,6 +127,7 @@ impl DocumentText {
                     text: t.as_ref().to_owned(),
                     needs_ocr: false,
                     warnings: Vec::new(),
+                    lines: Vec::new(),
                 })
                 .collect(),
         }
@@ -52,6 +143,15 @@ impl DocumentText {
             out.push_str(&p.text);
         }
         out
+    }
+
+    /// Drops the per-character positions of every page (for compact output, e.g. `pdf-text
+    /// --json` without `--positions`).
+    pub fn without_positions(mut self) -> DocumentText {
+        for p in &mut self.pages {
+            p.lines = Vec::new();
+        }
+        self
     }
 
     /// True when any page needs OCR.

@@ -169,6 +169,36 @@ impl Claims {
     }
 }
 
+/// A kind of evidence document the filing contains (read from the documents' titles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// A loan contract, card agreement, IOU (借条) or loan receipt (借据).
+    Contract,
+    /// A record of the loan or of the money moving: 借据, 转账记录, 还款明细, 对账单, 流水.
+    LoanRecord,
+    /// A collection record (催收记录).
+    Collection,
+    /// Any other titled document (证据目录, 通知书…).
+    Other,
+}
+
+/// Collateral (抵押物) securing the debt, as the filing states it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collateral {
+    /// What is mortgaged, as written (`被告张三名下房产`).
+    pub description: String,
+    /// The mortgagor's name, when stated.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Registration certificate number (不动产权证号 / 他项权证号), when stated.
+    #[serde(default)]
+    pub certificate_number: Option<String>,
+    /// Ceiling of a maximum-amount mortgage (最高额抵押的最高债权额), when stated.
+    #[serde(default)]
+    pub max_amount: Option<Yuan>,
+}
+
 /// The typed facts of one filing. Field names are the gold schema (foundation issue); the
 /// fields after `image_only` are fincase's own additions that the rules need.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +243,32 @@ pub struct CaseFacts {
     /// Whether the plaintiff asks for a payment order (支付令) instead of a judgment.
     #[serde(default)]
     pub payment_order_requested: bool,
+    /// The evidence documents the filing contains; `None` when the filing's documents were not
+    /// examined (gold files, hand-built facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<EvidenceKind>>,
+    /// The plaintiff's domicile (住所) as written, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plaintiff_domicile: Option<String>,
+    /// The defendants' domiciles (住所 / 住址) as written, those found, in filing order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defendant_domiciles: Vec<String>,
+    /// True when a contract in the filing has a choice-of-court clause (协议管辖).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub jurisdiction_clause: bool,
+    /// Date of a demand on the guarantor (向保证人主张权利), which keeps the guarantor liable when
+    /// it falls within the guarantee period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guarantor_demand_date: Option<NaiveDate>,
+    /// Interest due and unpaid at the default date (欠付利息): the base of 复利.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpaid_interest: Option<Yuan>,
+    /// Collateral securing the debt (抵押物), when the filing states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral: Option<Collateral>,
+    /// The amount whose preservation (财产保全) the plaintiff applies for, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preservation_amount: Option<Yuan>,
 }
 
 impl CaseFacts {

@@ -23,11 +23,15 @@ pub enum FindingCode {
     CreditCardGuarantor,
     /// A field the pipeline needs could not be read.
     MissingField,
+    /// The filing contains no contract, or no record of the loan or transfer.
+    MissingEvidence,
+    /// The court addressed may lack territorial jurisdiction.
+    JurisdictionDoubt,
 }
 
 impl FindingCode {
     /// Every code, in a fixed order.
-    pub const ALL: [FindingCode; 8] = [
+    pub const ALL: [FindingCode; 10] = [
         FindingCode::NeedsOcr,
         FindingCode::AmountWordsMismatch,
         FindingCode::ClaimsTotalMismatch,
@@ -36,6 +40,8 @@ impl FindingCode {
         FindingCode::GuaranteePeriodExpired,
         FindingCode::CreditCardGuarantor,
         FindingCode::MissingField,
+        FindingCode::MissingEvidence,
+        FindingCode::JurisdictionDoubt,
     ];
 
     /// The schema name (`needs_ocr`, …).
@@ -49,6 +55,8 @@ impl FindingCode {
             FindingCode::GuaranteePeriodExpired => "guarantee_period_expired",
             FindingCode::CreditCardGuarantor => "credit_card_guarantor",
             FindingCode::MissingField => "missing_field",
+            FindingCode::MissingEvidence => "missing_evidence",
+            FindingCode::JurisdictionDoubt => "jurisdiction_doubt",
         }
     }
 }

@@ -15,10 +15,10 @@ mod facts;
 mod finding;
 mod money;
 
-pub use document::{DocumentText, PageText};
+pub use document::{DocumentText, LineBox, PageBox, PageText};
 pub use facts::{
-    CaseFacts, CaseType, Claims, Defendant, DefendantRole, Plaintiff, PlaintiffKind, Provenance,
-    SourceSpan,
+    CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, EvidenceKind, Plaintiff,
+    PlaintiffKind, Provenance, SourceSpan,
 };
 pub use finding::{Finding, FindingCode, Severity};
 pub use money::{Rate, Yuan};

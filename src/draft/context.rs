@@ -105,6 +105,8 @@ pub struct DraftContext {
     findings: Vec<Titled>,
     trails: Vec<TrailBlock>,
     rules_version: String,
+    template_version: &'static str,
+    model_version: String,
 }
 
 /// 2024-07-02 → `2024年7月2日` (body text).
@@ -186,6 +188,7 @@ pub fn build(
     findings: &[Finding],
     outcome: &Outcome,
     opts: &DraftOptions,
+    template_version: &'static str,
 ) -> DraftContext {
     let plaintiff = facts
         .plaintiff
@@ -276,7 +279,7 @@ pub fn build(
     );
 
     let claims = claim_paras(facts, &debtors);
-    let facts_found = facts_paragraphs(facts, &plaintiff, &debtors);
+    let facts_found = facts_paragraphs(facts, &plaintiff, &debtors, (pl_role, def_role));
     let mut reasoning = vec![format!(
         "原告{plaintiff}与被告{debtors}签订的借款合同系双方真实意思表示，不违反法律、行政法规的强制性规定，合法有效，双方均应按约履行。被告未按约还款，构成违约，应承担归还借款本金并支付利息的责任。"
     )];
@@ -394,6 +397,8 @@ pub fn build(
         findings,
         trails: trails(outcome),
         rules_version: outcome.rules_version.clone(),
+        template_version,
+        model_version: opts.model_version(),
     }
 }
 
@@ -427,10 +432,16 @@ fn claim_paras(facts: &CaseFacts, debtors: &str) -> Vec<Para> {
     out
 }
 
-fn facts_paragraphs(facts: &CaseFacts, plaintiff: &str, debtors: &str) -> Vec<String> {
+/// The facts found; `roles` are (原告, 被告) or, in a payment order, (申请人, 被申请人).
+fn facts_paragraphs(
+    facts: &CaseFacts,
+    plaintiff: &str,
+    debtors: &str,
+    (pl, de): (&str, &str),
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut s = format!(
-        "{}，原告{plaintiff}与被告{debtors}签订",
+        "{}，{pl}{plaintiff}与{de}{debtors}签订",
         opt_date(facts.contract_date)
     );
     if let Some(n) = &facts.contract_number {
@@ -457,15 +468,15 @@ fn facts_paragraphs(facts: &CaseFacts, plaintiff: &str, debtors: &str) -> Vec<St
             .guarantee_period_months
             .map(|m| format!("，保证期间为{m}个月"))
             .unwrap_or_default();
-        out.push(format!("被告{guarantors}为上述借款提供保证担保{period}。"));
+        out.push(format!("{de}{guarantors}为上述借款提供保证担保{period}。"));
     }
     if let Some(dd) = facts.default_date {
-        out.push(format!("自{}起，被告{debtors}未按约还款。", date_zh(dd)));
+        out.push(format!("自{}起，{de}{debtors}未按约还款。", date_zh(dd)));
     }
     let c = &facts.claims;
     if let Some(p) = c.principal {
         let mut s = format!(
-            "截至{}，被告尚欠借款本金{}元",
+            "截至{}，{de}尚欠借款本金{}元",
             opt_date(c.interest_cutoff_date.or(facts.filing_date)),
             p.grouped()
         );

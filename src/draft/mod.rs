@@ -1,11 +1,18 @@
-//! Drafts: turns facts, findings and the rules' [`Outcome`] into a 民事判决书 or 支付令 draft (HTML
-//! and plain text) for a judge to review and edit.
+//! Drafts: turns facts, findings and the rules' [`Outcome`] into a 民事判决书 or 支付令 draft for
+//! a judge to review and edit, in four formats: HTML (review screen, every figure linked to its
+//! trail), plain text, DOCX ([`to_docx`], to edit in Word/WPS/LibreOffice) and PDF ([`to_pdf`],
+//! embedded subset CJK font, text extractable); plus the 多案联审 group sheet ([`groups`]).
 //!
 //! **Owns:** the wording and layout of drafts. Templates are data under `src/draft/templates/`
 //! (minijinja, compiled in with `include_str!`, versioned in their file names:
-//! `judgment.v1.html.j2`, `payment_order.v1.html.j2`, `notice.v1.html.j2`); their structure follows
-//! the domain file §4.2 (judgment), §4.5 (operative items), §4.6 (迟延履行 clause, 2023 CPL
-//! 第二百六十四条) and §4.7 (支付令).
+//! `judgment.v2.html.j2`, `payment_order.v2.html.j2`, `notice.v2.html.j2`, `groups.v1.html.j2`);
+//! their structure follows the domain file §4.2 (judgment), §4.5 (operative items), §4.6
+//! (迟延履行 clause, 2023 CPL 第二百六十四条) and §4.7 (支付令). Every draft records the template,
+//! rules and extraction versions that produced it ([`Draft`] fields, HTML `<meta>`, the
+//! appendix's last line, DOCX custom properties, PDF keywords).
+//!
+//! DOCX and PDF are laid out from [`Block`]s read back from the rendered HTML, so the template
+//! stays the single source of wording and the four formats never disagree.
 //!
 //! **Must not:** compute law (every figure comes from `rules`, with its trail), do IO, or see an
 //! HTTP/DB type. Same input → byte-identical output.
@@ -21,9 +28,18 @@
 //!   of limitation must still be accepted, 民诉法解释第二百一十九条 \[M\]), so the notice is addressed
 //!   to the judge, not a ruling.
 
+mod blocks;
 mod context;
+mod docx;
+mod font;
+pub mod groups;
+mod pdf;
 
+pub use blocks::{Block, BlockKind, blocks_of};
 pub use context::{date_zh, date_zh_numerals, small_zh};
+pub use docx::{APPENDIX_FONT, BODY_FONT, HEADING_FONT, to_docx};
+pub use font::PdfFont;
+pub use pdf::{PAGE_H, PAGE_W, PdfOptions, to_pdf, to_pdf_with};
 
 use crate::domain::{CaseFacts, Finding};
 use crate::rules::{DocumentKind, Outcome};
@@ -32,22 +48,34 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::sync::OnceLock;
 
 /// Template of a 民事判决书.
-pub const JUDGMENT_TEMPLATE: &str = "judgment.v1.html.j2";
+pub const JUDGMENT_TEMPLATE: &str = "judgment.v2.html.j2";
 /// Template of a 支付令.
-pub const PAYMENT_ORDER_TEMPLATE: &str = "payment_order.v1.html.j2";
+pub const PAYMENT_ORDER_TEMPLATE: &str = "payment_order.v2.html.j2";
 /// Template of the notice drafted when no court document is suggested.
-pub const NOTICE_TEMPLATE: &str = "notice.v1.html.j2";
+pub const NOTICE_TEMPLATE: &str = "notice.v2.html.j2";
 
-const TEMPLATES: [(&str, &str); 3] = [
+/// What read the facts, when the caller does not say ([`DraftOptions::model_version`]): the
+/// rule-based extractor of this build (no model is used yet).
+pub const EXTRACTOR_VERSION: &str = concat!(
+    "fincase-extract/",
+    env!("CARGO_PKG_VERSION"),
+    " (rules, no model)"
+);
+
+const TEMPLATES: [(&str, &str); 4] = [
     (
         JUDGMENT_TEMPLATE,
-        include_str!("templates/judgment.v1.html.j2"),
+        include_str!("templates/judgment.v2.html.j2"),
     ),
     (
         PAYMENT_ORDER_TEMPLATE,
-        include_str!("templates/payment_order.v1.html.j2"),
+        include_str!("templates/payment_order.v2.html.j2"),
     ),
-    (NOTICE_TEMPLATE, include_str!("templates/notice.v1.html.j2")),
+    (NOTICE_TEMPLATE, include_str!("templates/notice.v2.html.j2")),
+    (
+        groups::GROUPS_TEMPLATE,
+        include_str!("templates/groups.v1.html.j2"),
+    ),
 ];
 
 /// A rendered draft.
@@ -59,8 +87,19 @@ pub struct Draft {
     pub html: String,
     /// The plain-text version of the same document.
     pub text: String,
-    /// The template's versioned name (`judgment.v1.html.j2`).
+    /// The template's versioned name (`judgment.v2.html.j2`).
     pub template_version: &'static str,
+    /// The rules version of the outcome (`Outcome::rules_version`).
+    pub rules_version: String,
+    /// What extracted the facts ([`EXTRACTOR_VERSION`] unless the caller says otherwise).
+    pub model_version: String,
+}
+
+impl Draft {
+    /// The draft's paragraphs with their layout roles, as DOCX and PDF lay them out.
+    pub fn blocks(&self) -> Vec<Block> {
+        blocks_of(&self.html)
+    }
 }
 
 /// Errors of drafting. A template error is a bug in a shipped template, not bad input.
@@ -73,6 +112,26 @@ pub enum DraftError {
         template: &'static str,
         /// minijinja's message.
         message: String,
+    },
+    /// The DOCX package could not be written.
+    #[error("draft DOCX: {message}")]
+    Docx {
+        /// The cause.
+        message: String,
+    },
+    /// The PDF could not be written (font unreadable, krilla error).
+    #[error("draft PDF: {message}")]
+    Pdf {
+        /// The cause.
+        message: String,
+    },
+    /// The PDF font has no glyph for these characters (e.g. a rare hanzi in a party's name):
+    /// the HTML, text and DOCX versions are unaffected; a fuller font can be supplied
+    /// ([`PdfOptions::font`]).
+    #[error("draft PDF: the font lacks {chars:?}; use the DOCX version or a fuller font")]
+    Unencodable {
+        /// The missing characters, sorted.
+        chars: String,
     },
 }
 
@@ -111,28 +170,39 @@ pub struct DraftOptions {
     pub judgment_date: Option<NaiveDate>,
     /// The intermediate court named in the appeal notice.
     pub appellate_court: Option<String>,
+    /// What extracted the facts (model name and version); [`EXTRACTOR_VERSION`] when `None`.
+    pub model_version: Option<String>,
 }
 
-fn environment() -> Result<&'static Environment<'static>, DraftError> {
-    static ENV: OnceLock<Result<Environment<'static>, DraftError>> = OnceLock::new();
+impl DraftOptions {
+    /// The extraction version to record.
+    pub fn model_version(&self) -> String {
+        self.model_version
+            .clone()
+            .unwrap_or_else(|| EXTRACTOR_VERSION.to_owned())
+    }
+}
+
+pub(crate) fn environment() -> Result<&'static Environment<'static>, DraftError> {
+    static ENV: OnceLock<Result<Environment<'static>, (&'static str, String)>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // `{{ amount|yuan }}`: a serialised `Yuan` printed with grouping (`1,234.50`).
+        env.add_filter("yuan", |v: String| {
+            v.parse::<crate::domain::Yuan>()
+                .map_or(v, crate::domain::Yuan::grouped)
+        });
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
-                .map_err(|e| DraftError::Template {
-                    template: name,
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| (name, e.to_string()))?;
         }
         Ok(env)
     })
     .as_ref()
-    .map_err(|e| match e {
-        DraftError::Template { template, message } => DraftError::Template {
-            template,
-            message: message.clone(),
-        },
+    .map_err(|(template, message)| DraftError::Template {
+        template,
+        message: message.clone(),
     })
 }
 
@@ -158,7 +228,7 @@ pub fn render_with(
         DocumentKind::PaymentOrder => PAYMENT_ORDER_TEMPLATE,
         DocumentKind::None => NOTICE_TEMPLATE,
     };
-    let ctx = context::build(facts, findings, outcome, opts);
+    let ctx = context::build(facts, findings, outcome, opts, template);
     let err = |e: minijinja::Error| DraftError::Template {
         template,
         message: format!("{e:#}"),
@@ -174,6 +244,8 @@ pub fn render_with(
         html,
         text,
         template_version: template,
+        rules_version: outcome.rules_version.clone(),
+        model_version: opts.model_version(),
     })
 }
 
@@ -245,7 +317,7 @@ pub fn html_to_text(html: &str) -> String {
     text.trim_end().to_owned() + "\n"
 }
 
-fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_owned();
     }

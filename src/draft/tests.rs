@@ -121,6 +121,7 @@ fn judgment_has_the_key_sentences_and_amounts() {
         clerk: Some("赵书记".into()),
         judgment_date: Some(d("2024-09-15")),
         appellate_court: Some("浙江省杭州市中级人民法院".into()),
+        model_version: None,
     };
     let draft = check_draft(&bank_case(), &opts);
     assert_eq!(draft.kind, DocumentKind::Judgment);

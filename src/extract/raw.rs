@@ -63,6 +63,10 @@ pub struct RawExtraction {
     pub mismatches: Vec<RawMismatch>,
     /// True when the main document is a 支付令申请书.
     pub payment_order: bool,
+    /// The title line of every document after the complaint (借款合同, 还款明细, 催收记录 …).
+    pub documents: Vec<RawField>,
+    /// Each defendant's domicile text (住所 / 住址), those found, in filing order.
+    pub defendant_domiciles: Vec<RawField>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -428,18 +432,32 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let closing_lines = closing_start.map_or(0..0, |c| c..end);
 
     // --- Parties.
+    // Which party the current line describes: None before the first, Some(None) for the
+    // plaintiff, Some(Some(k)) for the k-th defendant; its domicile is read once.
+    let mut current: Option<Option<usize>> = None;
+    let mut domicile_read = false;
     for i in parties_lines.clone() {
         let line = flat.line(i);
+        let lb = flat.lines.get(i).map_or(0, |l| l.bytes.start);
         let Some(caps) = party_re().captures(line) else {
+            if let Some(who) = current
+                && !domicile_read
+            {
+                domicile_read = read_domicile(&flat, lb, line, who, &mut raw);
+            }
             continue;
         };
         let (Some(side), Some(name)) = (caps.name("side"), caps.name("name")) else {
             continue;
         };
-        let lb = flat.lines.get(i).map_or(0, |l| l.bytes.start);
         let name_bytes = lb + name.start()..lb + name.end();
         match side.as_str() {
             "原告" | "申请人" => {
+                current = if raw.fields.contains_key("plaintiff.name") {
+                    None
+                } else {
+                    Some(None)
+                };
                 raw.fields
                     .entry("plaintiff.name")
                     .or_insert_with(|| field(&flat, name_bytes, 0.95));
@@ -455,7 +473,12 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                     name: field(&flat, name_bytes, 0.95),
                     role,
                 });
+                current = Some(Some(raw.defendants.len() - 1));
             }
+        }
+        domicile_read = false;
+        if let (Some(who), Some(rest)) = (current, caps.name("rest")) {
+            domicile_read = read_domicile(&flat, lb + rest.start(), rest.as_str(), who, &mut raw);
         }
     }
     let complaint_bytes = bytes_of(&flat, complaint_lines.clone());
@@ -575,6 +598,27 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         .collect();
     read_demands(&flat, &collections, &facts_bytes, &mut raw);
 
+    // --- Documents, choice of court, collateral.
+    for d in &docs {
+        if d.kind != DocKind::Complaint {
+            raw.documents.push(field(
+                &flat,
+                bytes_of(&flat, d.lines.start..d.lines.start + 1),
+                0.9,
+            ));
+        }
+    }
+    for d in docs.iter().filter(|d| d.kind == DocKind::Contract) {
+        let bytes = bytes_of(&flat, d.lines.clone());
+        let text = flat.text.get(bytes.clone()).unwrap_or("");
+        if let Some(m) = jurisdiction_re().find(text) {
+            raw.fields.entry("jurisdiction_clause").or_insert_with(|| {
+                field(&flat, bytes.start + m.start()..bytes.start + m.end(), 0.8)
+            });
+        }
+    }
+    read_collateral(&flat, complaint_bytes.clone(), &mut raw);
+
     // --- Mismatched 大写 anywhere in the filing.
     for f in amounts_in(&flat, 0..flat.text.len()) {
         if f.item.is_mismatch() {
@@ -601,6 +645,103 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         }
     }
     raw
+}
+
+fn domicile_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"住(?:所地|所|址)?[：:]?\s*(?P<addr>[^，,。；;\s（(]{2,40})")
+            .expect("static regex")
+    })
+}
+
+/// Reads a domicile (`住所：…`, `住址：…`, `住…`) from `text` (starting at byte `at`) for the
+/// party `who` (`None` = plaintiff, `Some(k)` = k-th defendant). True when one was read.
+fn read_domicile(
+    flat: &Flat,
+    at: usize,
+    text: &str,
+    who: Option<usize>,
+    raw: &mut RawExtraction,
+) -> bool {
+    let Some(m) = domicile_re().captures(text).and_then(|c| c.name("addr")) else {
+        return false;
+    };
+    let f = field(flat, at + m.start()..at + m.end(), 0.8);
+    match who {
+        None => {
+            raw.fields.entry("plaintiff_domicile").or_insert(f);
+        }
+        Some(_) => raw.defendant_domiciles.push(f),
+    }
+    true
+}
+
+fn jurisdiction_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"[^。；\n]{0,40}(?:人民法院|法院)管辖[^。；\n]{0,10}|协议管辖")
+            .expect("static regex")
+    })
+}
+
+fn mortgage_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"被告(?P<owner>[^，,。；;、\s]{2,30}?)以其(?P<what>(?:名下|所有的?)[^，,。；;]{1,40}?)为[^。；;]{0,30}?提供(?P<max>最高额)?抵押担保",
+        )
+        .expect("static regex")
+    })
+}
+
+fn certificate_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?:不动产权证(?:书)?号?|不动产登记证明号?|他项权证号?|房屋所有权证号?|权证号)[：:为]?\s*(?P<no>[^，,。；;\s）)]{4,40})",
+        )
+        .expect("static regex")
+    })
+}
+
+/// The collateral stated in the complaint: owner and what (`被告张三以其名下房产…提供抵押担保`),
+/// the certificate number and, for a 最高额抵押, the ceiling (the first amount after `最高`).
+fn read_collateral(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
+    let text = flat.text.get(range.clone()).unwrap_or("");
+    let Some(caps) = mortgage_re().captures(text) else {
+        return;
+    };
+    let (Some(owner), Some(what)) = (caps.name("owner"), caps.name("what")) else {
+        return;
+    };
+    let at = range.start;
+    raw.fields.insert(
+        "collateral.owner",
+        field(flat, at + owner.start()..at + owner.end(), 0.8),
+    );
+    raw.fields.insert(
+        "collateral.description",
+        field(flat, at + what.start()..at + what.end(), 0.8),
+    );
+    if let Some(no) = certificate_re().captures(text).and_then(|c| c.name("no")) {
+        raw.fields.insert(
+            "collateral.certificate_number",
+            field(flat, at + no.start()..at + no.end(), 0.8),
+        );
+    }
+    if let Some(i) = text
+        .find("最高债权")
+        .or_else(|| text.find("最高额"))
+        .filter(|_| caps.name("max").is_some() || text.contains("最高债权"))
+    {
+        let from = at + i;
+        let sentence_end = text[i..].find('。').map_or(range.end, |e| at + i + e);
+        if let Some(a) = amounts_in(flat, from..sentence_end).first() {
+            raw.fields
+                .insert("collateral.max_amount", field(flat, a.bytes.clone(), 0.7));
+        }
+    }
 }
 
 fn court_re() -> &'static Regex {

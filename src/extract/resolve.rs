@@ -8,8 +8,8 @@ use super::date::parse_date;
 use super::rate::{parse_penalty_rate, parse_rate};
 use super::raw::{RawExtraction, RawField};
 use crate::domain::{
-    CaseFacts, CaseType, Claims, Defendant, DefendantRole, DocumentText, Finding, FindingCode,
-    Plaintiff, PlaintiffKind, Provenance, Severity, SourceSpan, Yuan,
+    CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, DocumentText, EvidenceKind,
+    Finding, FindingCode, Plaintiff, PlaintiffKind, Provenance, Severity, SourceSpan, Yuan,
 };
 use rust_decimal::Decimal;
 
@@ -99,6 +99,29 @@ fn months_of(s: &str) -> Option<u32> {
         n.checked_mul(12)
     } else {
         None
+    }
+}
+
+/// The evidence kind of a document title: a contract (借款合同, 借条, 领用合约 — not a 保证合同 or
+/// 转让协议 alone), a loan record (借据, 转账记录, 还款明细, 对账单, 流水), a collection record.
+fn evidence_kind(title: &str) -> EvidenceKind {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.ends_with("借据")
+        || ["明细", "对账单", "转账", "流水", "记录表", "计算表", "凭证"]
+            .iter()
+            .any(|w| t.contains(w))
+            && !t.contains("催")
+    {
+        EvidenceKind::LoanRecord
+    } else if t.contains("催") {
+        EvidenceKind::Collection
+    } else if ["借款", "借贷", "贷款", "借条", "欠条", "合约", "信用卡"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
+        EvidenceKind::Contract
+    } else {
+        EvidenceKind::Other
     }
 }
 
@@ -280,6 +303,55 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
     }
     facts.payment_order_requested = raw.payment_order;
     facts.image_only = doc.any_needs_ocr();
+
+    // Evidence, domiciles, choice of court, collateral (rules: missing_evidence,
+    // jurisdiction_doubt, 优先受偿). Evidence is only judged when a complaint was read.
+    if facts.plaintiff.is_some() || facts.claims.principal.is_some() {
+        let mut ev: Vec<EvidenceKind> = raw
+            .documents
+            .iter()
+            .map(|f| evidence_kind(&f.value))
+            .collect();
+        ev.sort();
+        ev.dedup();
+        facts.evidence = Some(ev);
+    }
+    if let Some(f) = get("plaintiff_domicile") {
+        facts.plaintiff_domicile = Some(f.value.trim().to_owned());
+        prov.insert("plaintiff_domicile".into(), span(f));
+    }
+    for (i, f) in raw.defendant_domiciles.iter().enumerate() {
+        facts.defendant_domiciles.push(f.value.trim().to_owned());
+        prov.insert(format!("defendant_domiciles[{i}]"), span(f));
+    }
+    if let Some(f) = get("jurisdiction_clause") {
+        facts.jurisdiction_clause = true;
+        prov.insert("jurisdiction_clause".into(), span(f));
+    }
+    if let Some(f) = get("collateral.description") {
+        let owner = get("collateral.owner").map(|o| o.value.trim().to_owned());
+        let what = f.value.trim();
+        facts.collateral = Some(Collateral {
+            description: match &owner {
+                Some(o) => format!("被告{o}{what}"),
+                None => what.to_owned(),
+            },
+            owner,
+            certificate_number: get("collateral.certificate_number")
+                .map(|c| c.value.trim().to_owned()),
+            max_amount: get("collateral.max_amount").and_then(|a| parse_amount(&a.value)),
+        });
+        for key in [
+            "collateral.description",
+            "collateral.owner",
+            "collateral.certificate_number",
+            "collateral.max_amount",
+        ] {
+            if let Some(f) = get(key) {
+                prov.insert(key.into(), span(f));
+            }
+        }
+    }
 
     // Findings.
     for p in doc.pages.iter().filter(|p| p.needs_ocr) {

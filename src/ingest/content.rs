@@ -90,6 +90,10 @@ pub(crate) struct Glyph {
     pub(crate) size: f64,
     /// Which string-showing run drew it (duplicates across runs are fake-bold overprints).
     pub(crate) run: u32,
+    /// Offsets from the baseline to the glyph box's two sides, across the writing direction
+    /// (`[lo_x, lo_y, hi_x, hi_y]`, device space): 0.2 em below to 0.8 em above the baseline,
+    /// or ±0.5 em around the centre line of vertical writing.
+    pub(crate) across: [f64; 4],
 }
 
 /// What the interpreter collected on one page.
@@ -105,6 +109,8 @@ pub(crate) struct PageGlyphs {
     pub(crate) invisible_glyphs: usize,
     /// Warnings, deduplicated.
     pub(crate) warnings: Vec<String>,
+    /// The resource limit that stopped the page, if one did (the filing then fails).
+    pub(crate) limit: Option<String>,
 }
 
 #[derive(Clone)]
@@ -194,9 +200,7 @@ impl<'a> Interpreter<'a> {
     pub(crate) fn run_page(&mut self, content: &[u8], resources: Option<&'a Dictionary>) {
         let gs = GState::new(IDENTITY);
         if let Err(Stop::Limit(why)) = self.run(content, resources, gs, 0) {
-            self.warn(format!(
-                "page reading stopped: {why}; text may be incomplete"
-            ));
+            self.out.limit.get_or_insert(why);
         }
     }
 
@@ -483,9 +487,7 @@ impl<'a> Interpreter<'a> {
         let a = sane([sx, 0.0, 0.0, sy, rect[0] - x0 * sx, rect[1] - y0 * sy]);
         let gs = GState::new(a);
         if let Err(Stop::Limit(why)) = self.run_form(stream, id, &gs, None, 0) {
-            self.warn(format!(
-                "page reading stopped: {why}; text may be incomplete"
-            ));
+            self.out.limit.get_or_insert(why);
         }
     }
 
@@ -515,10 +517,13 @@ impl<'a> Interpreter<'a> {
         let data = match font::stream_data(stream, self.bytes_left()) {
             Ok(d) => d,
             Err(e) => {
-                self.warn(format!("Form XObject unreadable: {e}"));
                 if id.is_some() {
                     self.forms.pop();
                 }
+                if let font::StreamError::TooLarge(_) = e {
+                    return Err(Stop::Limit(format!("Form XObject: {e}")));
+                }
+                self.warn(format!("Form XObject unreadable: {e}"));
                 return Ok(());
             }
         };
@@ -585,6 +590,11 @@ impl<'a> Interpreter<'a> {
                 } else {
                     (trm[0] * trm[0] + trm[1] * trm[1]).sqrt()
                 };
+                let across = if font.vertical {
+                    [-0.5 * trm[0], -0.5 * trm[1], 0.5 * trm[0], 0.5 * trm[1]]
+                } else {
+                    [-0.2 * trm[2], -0.2 * trm[3], 0.8 * trm[2], 0.8 * trm[3]]
+                };
                 let start = self.out.text.len() as u32;
                 let mut pushed = false;
                 for c in text.chars() {
@@ -605,6 +615,7 @@ impl<'a> Interpreter<'a> {
                         y1: ey,
                         size,
                         run: self.run,
+                        across,
                     });
                     if invisible {
                         self.out.invisible_glyphs += 1;

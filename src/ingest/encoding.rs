@@ -171,6 +171,8 @@ pub(crate) enum Legacy {
     EucJp,
     /// EUC-KR / UHC (`KSC-EUC-*`, `KSCms-UHC-*`, `KSCpc-EUC-*`).
     EucKr,
+    /// JIS X 0208 row/cell codes without the EUC high bits (`H`, `V`).
+    Jis,
 }
 
 /// Recognises a predefined CMap name; the bool says whether it writes vertically.
@@ -193,6 +195,8 @@ pub(crate) fn predefined(name: &[u8]) -> Option<(Predefined, bool)> {
         Predefined::Legacy(Legacy::Big5)
     } else if n.contains("RKSJ") {
         Predefined::Legacy(Legacy::ShiftJis)
+    } else if n == "H" || n == "V" {
+        Predefined::Legacy(Legacy::Jis)
     } else if n == "EUC-H" || n == "EUC-V" {
         Predefined::Legacy(Legacy::EucJp)
     } else if n.starts_with("KSC") {
@@ -241,6 +245,7 @@ impl Predefined {
                         (0x81..=0xFE).contains(&b0)
                     }
                     Legacy::ShiftJis => matches!(b0, 0x81..=0x9F | 0xE0..=0xFC),
+                    Legacy::Jis => true,
                     Legacy::EucJp => {
                         if b0 == 0x8F {
                             return take(3);
@@ -271,7 +276,12 @@ impl Predefined {
                 if len == 1 && bytes[0] < 0x80 {
                     return Some(char::from(bytes[0]).to_string());
                 }
+                let mut bytes = bytes;
+                if l == Legacy::Jis {
+                    bytes.iter_mut().for_each(|b| *b |= 0x80);
+                }
                 let enc = match l {
+                    Legacy::Jis => encoding_rs::EUC_JP,
                     Legacy::Gbk => encoding_rs::GBK,
                     Legacy::Gb18030 => encoding_rs::GB18030,
                     Legacy::Big5 => encoding_rs::BIG5,
@@ -306,9 +316,155 @@ impl Predefined {
     }
 }
 
+/// An Adobe character collection whose CIDs have a known Unicode meaning (tables in
+/// `data/`, from Adobe's BSD-licensed `Adobe-*-UCS2` CMaps; see `data/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Collection {
+    /// Adobe-GB1 (simplified Chinese).
+    Gb1,
+    /// Adobe-CNS1 (traditional Chinese).
+    Cns1,
+    /// Adobe-Japan1.
+    Japan1,
+    /// Adobe-Korea1.
+    Korea1,
+}
+
+/// Highest CID a collection table may hold.
+const MAX_COLLECTION_CID: u32 = 65_535;
+
+impl Collection {
+    /// The collection of a `/CIDSystemInfo` (registry, ordering), when a table exists.
+    pub(crate) fn of(registry: &str, ordering: &str) -> Option<Collection> {
+        if registry != "Adobe" {
+            return None;
+        }
+        match ordering {
+            "GB1" => Some(Collection::Gb1),
+            "CNS1" => Some(Collection::Cns1),
+            "Japan1" => Some(Collection::Japan1),
+            "Korea1" => Some(Collection::Korea1),
+            _ => None,
+        }
+    }
+
+    /// The collection a predefined CMap name belongs to (`UniGB-…`, `GBK-EUC-H`, `90ms-RKSJ-H`).
+    pub(crate) fn of_cmap(name: &[u8]) -> Option<Collection> {
+        let n = std::str::from_utf8(name).ok()?;
+        if n.starts_with("UniGB") || n.starts_with("GB") {
+            Some(Collection::Gb1)
+        } else if n.starts_with("UniCNS")
+            || n.starts_with("B5")
+            || n.starts_with("ETen")
+            || n.starts_with("HKscs")
+            || n.starts_with("CNS")
+        {
+            Some(Collection::Cns1)
+        } else if n.starts_with("UniJIS")
+            || n.contains("RKSJ")
+            || n.starts_with("EUC-")
+            || n == "H"
+            || n == "V"
+        {
+            Some(Collection::Japan1)
+        } else if n.starts_with("UniKS") || n.starts_with("KSC") {
+            Some(Collection::Korea1)
+        } else {
+            None
+        }
+    }
+
+    /// The Unicode character of a CID.
+    pub(crate) fn to_unicode(self, cid: u32) -> Option<char> {
+        static TABLES: [OnceLock<Vec<u32>>; 4] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
+        let (slot, data): (usize, &[u8]) = match self {
+            Collection::Gb1 => (0, include_bytes!("data/GB1.cidu")),
+            Collection::Cns1 => (1, include_bytes!("data/CNS1.cidu")),
+            Collection::Japan1 => (2, include_bytes!("data/Japan1.cidu")),
+            Collection::Korea1 => (3, include_bytes!("data/Korea1.cidu")),
+        };
+        let table = TABLES[slot].get_or_init(|| decode_collection(data));
+        let u = *table.get(usize::try_from(cid).ok()?)?;
+        if u == 0 { None } else { char::from_u32(u) }
+    }
+}
+
+/// Decodes a `.cidu` table (format in `data/gen_cid.py`) into code points indexed by CID
+/// (0: none). Bounded by [`MAX_COLLECTION_CID`] whatever the bytes say.
+fn decode_collection(data: &[u8]) -> Vec<u32> {
+    fn varint(data: &[u8], at: &mut usize) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..35).step_by(7) {
+            let b = *data.get(*at)?;
+            *at += 1;
+            v |= u64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let mut out: Vec<u32> = Vec::new();
+    let (mut at, mut cid, mut uni) = (0usize, -1i64, 0i64);
+    while at < data.len() {
+        let (Some(gap), Some(zz), Some(run)) = (
+            varint(data, &mut at),
+            varint(data, &mut at),
+            varint(data, &mut at),
+        ) else {
+            break;
+        };
+        let delta = if zz & 1 == 1 {
+            -((zz as i64 + 1) >> 1)
+        } else {
+            (zz >> 1) as i64
+        };
+        cid += gap as i64 + 1;
+        uni += delta;
+        for k in 0..=run as i64 {
+            let (c, u) = (cid + k, uni + k);
+            if c < 0 || c > i64::from(MAX_COLLECTION_CID) || !(0..=0x10FFFF).contains(&u) {
+                return out;
+            }
+            let c = c as usize;
+            if out.len() <= c {
+                out.resize(c + 1, 0);
+            }
+            out[c] = u as u32;
+        }
+        cid += run as i64;
+        uni += run as i64;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collection_tables_map_cids() {
+        let gb = Collection::of("Adobe", "GB1");
+        assert_eq!(gb, Some(Collection::Gb1));
+        assert_eq!(Collection::Gb1.to_unicode(34), Some('A'));
+        assert_eq!(Collection::Gb1.to_unicode(4559), Some('中'));
+        assert_eq!(Collection::Japan1.to_unicode(842), Some('ぁ'));
+        assert_eq!(Collection::Japan1.to_unicode(1200), Some('一'));
+        assert_eq!(Collection::Cns1.to_unicode(34), Some('A'));
+        assert_eq!(Collection::Korea1.to_unicode(34), Some('A'));
+        assert_eq!(Collection::Gb1.to_unicode(0), None);
+        assert_eq!(Collection::Gb1.to_unicode(1_000_000), None);
+        assert_eq!(Collection::of("Adobe", "Identity"), None);
+        assert_eq!(Collection::of_cmap(b"GBK-EUC-H"), Some(Collection::Gb1));
+        // Garbage never panics and stays bounded.
+        assert!(decode_collection(&[0xFF; 64]).len() <= 65_536);
+        assert!(decode_collection(&[0x80, 0x80, 0x80, 0x80, 0x7F, 0, 5]).is_empty());
+    }
 
     #[test]
     fn base_tables_come_from_lopdf() {

@@ -2,21 +2,30 @@
 //! text and what advance width each code has.
 //!
 //! Order of trust for text: a `/ToUnicode` map first (entry by entry: a code the map lacks falls
-//! through), then a predefined CJK CMap, then `/Encoding` (base encoding + `/Differences`).
+//! through), then a predefined CJK CMap, then the Adobe collection's CID → Unicode table
+//! (Adobe-GB1/CNS1/Japan1/Korea1), then the embedded TrueType/OpenType program's own `cmap`
+//! and `post` glyph names (`sfnt`, read on first need); for simple fonts `/Encoding` (base
+//! encoding, or the embedded Type 1 / CFF program's built-in encoding when none is named
+//! (`fontfile`), + `/Differences`).
 //! Loading a font never fails: whatever cannot be read becomes a warning and a fallback, so
 //! one bad font costs its own glyphs, never the page. This module does not walk content streams.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::{CidCMap, ToUnicode};
-use super::encoding::{self, ByteTable, Predefined};
+use super::encoding::{self, ByteTable, Collection, Predefined};
+use super::fontfile;
+use super::sfnt::Sfnt;
 
 /// Most bytes a ToUnicode or embedded CMap stream may decompress to.
 const MAX_CMAP_BYTES: usize = 16 << 20;
 /// Most individual widths read from a `/W` or `/Widths` array.
 const MAX_WIDTHS: usize = 1 << 20;
+/// Most bytes an embedded font program may decompress to.
+const MAX_FONT_BYTES: usize = 32 << 20;
 
 /// Follows references (bounded) to the object they name.
 pub(crate) fn resolve<'a>(doc: &'a Document, mut obj: &'a Object) -> Option<&'a Object> {
@@ -74,18 +83,44 @@ pub(crate) fn get_name<'a>(
     }
 }
 
+/// Why a stream's bytes could not be had.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum StreamError {
+    /// It decodes past the byte limit (a decompression bomb or a stream too large).
+    TooLarge(usize),
+    /// Its filter failed.
+    Undecodable(String),
+}
+
+impl std::fmt::Display for StreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StreamError::TooLarge(limit) => write!(
+                f,
+                "stream larger than {:.1} MiB once decompressed",
+                *limit as f64 / f64::from(1u32 << 20)
+            ),
+            StreamError::Undecodable(e) => write!(f, "stream could not be decoded: {e}"),
+        }
+    }
+}
+
 /// Decoded bytes of a stream, bounded.
-pub(crate) fn stream_data(stream: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String> {
+pub(crate) fn stream_data(stream: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, StreamError> {
     match stream.decompressed_content_with_limit(limit) {
         Ok(d) => Ok(d),
-        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => Err(
-            format!("stream larger than {} MiB once decompressed", limit >> 20),
-        ),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            Err(StreamError::TooLarge(limit))
+        }
         Err(e) => {
-            if stream.dict.get(b"Filter").is_err() && stream.content.len() <= limit {
-                Ok(stream.content.clone())
+            if stream.dict.get(b"Filter").is_err() {
+                if stream.content.len() <= limit {
+                    Ok(stream.content.clone())
+                } else {
+                    Err(StreamError::TooLarge(limit))
+                }
             } else {
-                Err(format!("stream could not be decoded: {e}"))
+                Err(StreamError::Undecodable(e.to_string()))
             }
         }
     }
@@ -215,7 +250,8 @@ impl CidWidths {
 enum Kind {
     Simple {
         table: Box<ByteTable>,
-        differences: HashMap<u8, String>,
+        /// `/Differences`: None for a glyph name that carries no character.
+        differences: HashMap<u8, Option<String>>,
         first_char: u32,
         widths: Vec<f64>,
         missing_width: Option<f64>,
@@ -226,7 +262,127 @@ enum Kind {
         widths: CidWidths,
         default_width: f64,
         vertical_advance: f64,
+        /// The Adobe collection of the CIDs, when its CID → Unicode table is known.
+        collection: Option<Collection>,
     },
+}
+
+/// The built-in encoding of a simple font's embedded Type 1 (`/FontFile`) or CFF
+/// (`/FontFile3 /Type1C`) program.
+fn builtin_encoding(doc: &Document, dict: &Dictionary) -> Option<fontfile::BuiltinEncoding> {
+    let fd = get_dict(doc, dict, b"FontDescriptor")?;
+    if let Some(Object::Stream(s)) = get(doc, fd, b"FontFile") {
+        return fontfile::type1_encoding(&stream_data(s, MAX_FONT_BYTES).ok()?);
+    }
+    match get(doc, fd, b"FontFile3") {
+        Some(Object::Stream(s))
+            if get_name(doc, &s.dict, b"Subtype") == Some(b"Type1C".as_slice()) =>
+        {
+            fontfile::cff_encoding(&stream_data(s, MAX_FONT_BYTES).ok()?)
+        }
+        _ => None,
+    }
+}
+
+/// An embedded font program whose own tables may name the glyphs the PDF's maps do not.
+#[derive(Debug)]
+struct Program {
+    /// The font file stream (`/FontFile2`, or `/FontFile3` of subtype `OpenType`).
+    stream: lopdf::Stream,
+    /// The `/CIDToGIDMap` stream of a CIDFontType2 (None: identity).
+    cid_to_gid: Option<lopdf::Stream>,
+    /// A simple font whose codes select glyphs through the (3,0) or (1,0) cmap.
+    symbolic: bool,
+}
+
+/// What was read from a [`Program`], on first need.
+#[derive(Debug, Default)]
+struct ProgramTables {
+    /// Glyph id → text: the inverted Unicode cmap, then `post` glyph names.
+    glyph_text: HashMap<u16, String>,
+    /// Simple fonts: code → glyph id through the symbol or Macintosh cmap.
+    code_glyph: HashMap<u32, u16>,
+    /// CID → glyph id (None: identity).
+    cid_to_gid: Option<Vec<u16>>,
+}
+
+impl Program {
+    fn find(doc: &Document, dict: &Dictionary, symbolic: bool) -> Option<Box<Program>> {
+        let fd = get_dict(doc, dict, b"FontDescriptor")?;
+        let stream = match get(doc, fd, b"FontFile2") {
+            Some(Object::Stream(s)) => s,
+            _ => match get(doc, fd, b"FontFile3") {
+                Some(Object::Stream(s))
+                    if get_name(doc, &s.dict, b"Subtype") == Some(b"OpenType".as_slice()) =>
+                {
+                    s
+                }
+                _ => return None,
+            },
+        };
+        let cid_to_gid = match get(doc, dict, b"CIDToGIDMap") {
+            Some(Object::Stream(s)) => Some(s.clone()),
+            _ => None,
+        };
+        Some(Box::new(Program {
+            stream: stream.clone(),
+            cid_to_gid,
+            symbolic,
+        }))
+    }
+
+    fn read(&self) -> ProgramTables {
+        let mut out = ProgramTables::default();
+        if let Some(s) = &self.cid_to_gid
+            && let Ok(d) = stream_data(s, 2 << 20)
+        {
+            out.cid_to_gid = Some(
+                d.chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect(),
+            );
+        }
+        let Ok(data) = stream_data(&self.stream, MAX_FONT_BYTES) else {
+            return out;
+        };
+        let Some(sfnt) = Sfnt::parse(&data) else {
+            return out;
+        };
+        out.glyph_text = sfnt
+            .glyph_to_unicode()
+            .into_iter()
+            .filter(|(_, c)| !matches!(*c as u32, 0xE000..=0xF8FF))
+            .map(|(g, c)| (g, c.to_string()))
+            .collect();
+        for (gid, name) in sfnt.names.iter().enumerate() {
+            let (Ok(gid), Some(name)) = (u16::try_from(gid), name) else {
+                continue;
+            };
+            if gid == 0 || out.glyph_text.contains_key(&gid) {
+                continue;
+            }
+            if let Some(t) = encoding::glyph_name_to_unicode(name.as_bytes()) {
+                out.glyph_text.insert(gid, t);
+            }
+        }
+        if self.symbolic {
+            let sym = sfnt.cmap(3, 0);
+            let mac = sfnt.cmap(1, 0);
+            for code in 0..256u32 {
+                let g = sym
+                    .and_then(|t| {
+                        [code, 0xF000 + code, 0xF100 + code, 0xF200 + code]
+                            .into_iter()
+                            .find_map(|c| t.glyph(c))
+                    })
+                    .or_else(|| mac.and_then(|t| t.glyph(code)));
+                if let Some(g) = g {
+                    out.code_glyph.insert(code, g);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// One code of a shown string, decoded.
@@ -253,6 +409,10 @@ pub(crate) struct Font {
     pub(crate) vertical: bool,
     /// Glyph-space to text-space factor (1/1000 except Type3's `/FontMatrix`).
     width_scale: f64,
+    /// The embedded TrueType/OpenType program, consulted for codes the maps leave unmapped.
+    program: Option<Box<Program>>,
+    /// Its tables, read on the first such code.
+    program_tables: OnceCell<ProgramTables>,
     /// Problems met while loading.
     pub(crate) warnings: Vec<String>,
 }
@@ -314,11 +474,13 @@ impl Font {
             b"StandardEncoding"
         };
         let mut base_name: &[u8] = default_base;
+        let mut named_base = false;
         let mut differences = HashMap::new();
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => {
                 if encoding::base_table(n).is_some() {
                     base_name = n;
+                    named_base = true;
                 } else {
                     warnings.push(format!(
                         "font {name}: unknown encoding /{}",
@@ -331,6 +493,7 @@ impl Font {
                     && encoding::base_table(n).is_some()
                 {
                     base_name = n;
+                    named_base = true;
                 }
                 if let Some(Object::Array(diffs)) = get(doc, enc, b"Differences") {
                     let mut code: i64 = 0;
@@ -338,10 +501,9 @@ impl Font {
                         match resolve(doc, d) {
                             Some(Object::Integer(c)) => code = *c,
                             Some(Object::Name(g)) => {
-                                if (0..=255).contains(&code)
-                                    && let Some(t) = encoding::glyph_name_to_unicode(g)
-                                {
-                                    differences.insert(code as u8, t);
+                                if (0..=255).contains(&code) {
+                                    differences
+                                        .insert(code as u8, encoding::glyph_name_to_unicode(g));
                                 }
                                 code += 1;
                             }
@@ -351,6 +513,17 @@ impl Font {
                 }
             }
             _ => {}
+        }
+        // No named base encoding: an embedded Type 1 / CFF program's own encoding is the base.
+        if !named_base
+            && matches!(subtype, b"Type1" | b"MMType1")
+            && let Some(builtin) = builtin_encoding(doc, dict)
+        {
+            for (code, glyph) in builtin.iter().enumerate().take(256) {
+                if let Some(t) = glyph.as_deref().and_then(encoding::glyph_name_to_unicode) {
+                    differences.entry(code as u8).or_insert(Some(t));
+                }
+            }
         }
         let table = Box::new(
             encoding::base_table(base_name)
@@ -376,6 +549,15 @@ impl Font {
         } else {
             None
         };
+        let program = if subtype == b"TrueType" {
+            let flags = get_dict(doc, dict, b"FontDescriptor")
+                .and_then(|fd| get_num(doc, fd, b"Flags"))
+                .unwrap_or(0.0) as i64;
+            let symbolic = flags & 4 != 0 || get(doc, dict, b"Encoding").is_none();
+            Program::find(doc, dict, symbolic)
+        } else {
+            None
+        };
         Font {
             name,
             kind: Kind::Simple {
@@ -389,6 +571,8 @@ impl Font {
             to_unicode,
             vertical: false,
             width_scale,
+            program,
+            program_tables: OnceCell::new(),
             warnings,
         }
     }
@@ -447,7 +631,7 @@ impl Font {
             Some(Object::Dictionary(d)) => Some(d),
             _ => None,
         };
-        let (widths, default_width, vertical_advance, ordering) = match descendant {
+        let (widths, default_width, vertical_advance, registry, ordering) = match descendant {
             Some(cid) => {
                 let widths = match get(doc, cid, b"W") {
                     Some(Object::Array(w)) => CidWidths::parse(doc, w),
@@ -458,23 +642,41 @@ impl Font {
                     Some(Object::Array(a)) => a.get(1).and_then(num).unwrap_or(-1000.0),
                     _ => -1000.0,
                 };
-                let ordering = get_dict(doc, cid, b"CIDSystemInfo")
-                    .and_then(|si| match get(doc, si, b"Ordering") {
-                        Some(Object::String(s, _)) => Some(String::from_utf8_lossy(s).into_owned()),
-                        Some(Object::Name(s)) => Some(String::from_utf8_lossy(s).into_owned()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                (widths, dw, dw2, ordering)
+                let info = |key: &[u8]| {
+                    get_dict(doc, cid, b"CIDSystemInfo")
+                        .and_then(|si| match get(doc, si, key) {
+                            Some(Object::String(s, _)) | Some(Object::Name(s)) => {
+                                Some(String::from_utf8_lossy(s).trim().to_owned())
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or_default()
+                };
+                (widths, dw, dw2, info(b"Registry"), info(b"Ordering"))
             }
             None => {
                 warnings.push(format!("font {name}: Type0 font without a descendant font"));
-                (CidWidths::default(), 1000.0, -1000.0, String::new())
+                (
+                    CidWidths::default(),
+                    1000.0,
+                    -1000.0,
+                    String::new(),
+                    String::new(),
+                )
             }
         };
+        let collection = Collection::of(&registry, &ordering).or_else(|| {
+            // A non-embedded font named after its CMap ("Ryumin-Light-90ms-RKSJ-H"), or an
+            // encoding CMap that extends a predefined one, still says its collection.
+            match get(doc, dict, b"Encoding") {
+                Some(Object::Name(n)) if n.as_slice() != b"Identity-H" => Collection::of_cmap(n),
+                _ => None,
+            }
+        });
         let identity_only = matches!(map, CodeMap::Predefined(Predefined::Identity))
             || matches!(map, CodeMap::Embedded(_, None));
-        if to_unicode.is_none() && identity_only {
+        let program = descendant.and_then(|d| Program::find(doc, d, false));
+        if to_unicode.is_none() && identity_only && program.is_none() && collection.is_none() {
             warnings.push(format!(
                 "font {name}: CID font ({}) without ToUnicode; its text cannot be mapped",
                 if ordering.is_empty() {
@@ -491,10 +693,13 @@ impl Font {
                 widths,
                 default_width,
                 vertical_advance,
+                collection,
             },
             to_unicode,
             vertical,
             width_scale: 0.001,
+            program,
+            program_tables: OnceCell::new(),
             warnings,
         }
     }
@@ -518,6 +723,8 @@ impl Font {
             to_unicode: None,
             vertical: false,
             width_scale: 0.001,
+            program: None,
+            program_tables: OnceCell::new(),
             warnings: vec![format!("font /{name} not found in the page resources")],
         }
     }
@@ -531,6 +738,28 @@ impl Font {
             } => vertical_advance * 0.001,
             Kind::Simple { .. } => -1.0,
         }
+    }
+
+    fn tables(&self) -> Option<&ProgramTables> {
+        let p = self.program.as_ref()?;
+        Some(self.program_tables.get_or_init(|| p.read()))
+    }
+
+    /// The text of a simple font's code through the embedded program's own cmap.
+    fn program_code_text(&self, code: u32) -> Option<String> {
+        let t = self.tables()?;
+        let g = t.code_glyph.get(&code)?;
+        t.glyph_text.get(g).cloned()
+    }
+
+    /// The text of a CID through the embedded program (CID → glyph id → its cmap or name).
+    fn program_cid_text(&self, cid: u32) -> Option<String> {
+        let t = self.tables()?;
+        let gid = match &t.cid_to_gid {
+            Some(m) => *m.get(usize::try_from(cid).ok()?)?,
+            None => u16::try_from(cid).ok()?,
+        };
+        t.glyph_text.get(&gid).cloned()
     }
 
     /// Decodes the next code at the start of `bytes` (non-empty).
@@ -550,8 +779,16 @@ impl Font {
                     .to_unicode
                     .as_ref()
                     .and_then(|m| m.lookup(code))
-                    .or_else(|| differences.get(&b).cloned())
-                    .or_else(|| table[usize::from(b)].map(String::from));
+                    .or_else(|| match differences.get(&b) {
+                        Some(Some(t)) => Some(t.clone()),
+                        // A name without a character: the glyph itself may say more.
+                        Some(None) => self
+                            .program_code_text(code)
+                            .or_else(|| table[usize::from(b)].map(String::from)),
+                        None => table[usize::from(b)]
+                            .map(String::from)
+                            .or_else(|| self.program_code_text(code)),
+                    });
                 let w = if code >= *first_char && ((code - first_char) as usize) < widths.len() {
                     widths[(code - first_char) as usize]
                 } else if let Some(mw) = missing_width {
@@ -575,6 +812,7 @@ impl Font {
                 map,
                 widths,
                 default_width,
+                collection,
                 ..
             } => {
                 let (code, len, cid, fallback) = match map {
@@ -597,7 +835,12 @@ impl Font {
                     .to_unicode
                     .as_ref()
                     .and_then(|m| m.lookup(code))
-                    .or_else(|| fallback.and_then(|p| p.to_unicode(code, len)));
+                    .or_else(|| fallback.and_then(|p| p.to_unicode(code, len)))
+                    .or_else(|| {
+                        let c = collection.as_ref()?.to_unicode(cid?)?;
+                        Some(c.to_string())
+                    })
+                    .or_else(|| cid.and_then(|c| self.program_cid_text(c)));
                 let w = cid.and_then(|c| widths.get(c)).unwrap_or(*default_width);
                 Decoded {
                     len,

@@ -1,10 +1,19 @@
-//! Reading order: rebuilds lines of text from glyph positions.
+//! Reading order: rebuilds lines of text from glyphs, and records where every character is.
 //!
-//! Glyphs are grouped by writing direction, then into lines by baseline (tolerance relative to
-//! the font size), lines ordered top → bottom and glyphs left → right. Inside a line a gap
-//! decides what goes between two glyphs: nothing between CJK glyphs or inside a number, a space
-//! where the gap says a word ended, a TAB where it is wide (table cells). Pure function of its
-//! input; knows nothing of PDF syntax.
+//! Two orders, chosen per page:
+//! - **content order** (the default, as `pdftotext -raw`): glyphs stay in drawing order; a line
+//!   continues while the next glyph sits on the same baseline and does not jump back to the
+//!   left. Word, WPS and LibreOffice draw text in reading order, columns one after the other,
+//!   and a table row cell by cell, so this keeps columns apart and a row's cells on one line.
+//! - **layout order**, when the drawing order is chaotic (lines that go up and down, or cells of
+//!   one row drawn right to left, on more than a quarter of the transitions): glyphs grouped
+//!   into lines by baseline, lines top → bottom, chunks left → right.
+//!
+//! Glyphs are first grouped by writing direction. Inside a line a gap decides what goes between
+//! two glyphs: nothing between CJK glyphs or inside a number, a space where the gap says a word
+//! ended, a TAB where it is wide (table cells). A second copy of a glyph drawn at (almost) the
+//! same place by another run (fake bold, shadow) is dropped. Every character of the output gets
+//! a box (see `PageText::lines`). Pure function of its input; knows nothing of PDF syntax.
 
 use super::content::{Glyph, PageGlyphs};
 
@@ -16,6 +25,8 @@ const SPACE_GAP: f64 = 0.25;
 const NUMBER_GAP: f64 = 0.45;
 /// Gap (in em) above which a space separates two CJK glyphs.
 const CJK_GAP: f64 = 1.0;
+/// How many earlier glyphs are searched for an overprinted duplicate.
+const DUP_WINDOW: usize = 256;
 
 /// True for characters of CJK scripts and full-width forms.
 pub(crate) fn is_cjk(c: char) -> bool {
@@ -29,8 +40,24 @@ fn is_numberish(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, ',' | '.' | '%' | '-' | '/' | ':')
 }
 
+/// A page box `[x0, y0, x1, y1]`.
+type PBox = [f32; 4];
+
+/// The text of a page and where its lines are.
+#[derive(Debug, Default)]
+pub(crate) struct Laid {
+    /// Lines separated by `\n`.
+    pub(crate) text: String,
+    /// Per line: its first char offset in `text` and one box per char.
+    pub(crate) lines: Vec<(u32, Vec<PBox>)>,
+    /// True when the drawing order was chaotic and layout order was used.
+    pub(crate) layout_order: bool,
+}
+
 struct Item<'g> {
     g: &'g Glyph,
+    text: &'g str,
+    orientation: u8,
     u0: f64,
     u1: f64,
     v: f64,
@@ -49,8 +76,47 @@ fn frame(orientation: u8, x: f64, y: f64) -> (f64, f64) {
 
 /// Builds the page text from collected glyphs. `media_box` (x0, y0, x1, y1 in device space)
 /// drops glyphs drawn off the page, as viewers do.
-pub(crate) fn page_text(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> String {
-    let mut groups: [Vec<Item<'_>>; 4] = Default::default();
+pub(crate) fn page_text(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> Laid {
+    let items = collect_items(pg, media_box);
+    let lines = content_lines(items);
+    let (lines, layout_order) = if chaotic(&lines) {
+        (layout_lines(lines.into_iter().flatten().collect()), true)
+    } else {
+        (lines, false)
+    };
+    let mut out = Laid {
+        layout_order,
+        ..Laid::default()
+    };
+    let mut offset: u32 = 0;
+    for line in &lines {
+        let mut chars = line_chars(line);
+        while chars.last().is_some_and(|(c, _)| c.is_whitespace()) {
+            chars.pop();
+        }
+        let lead = chars.iter().take_while(|(c, _)| c.is_whitespace()).count();
+        if lead == chars.len() {
+            continue;
+        }
+        if !out.text.is_empty() {
+            out.text.push('\n');
+            offset += 1;
+        }
+        let mut boxes = Vec::with_capacity(chars.len() - lead);
+        for (c, b) in &chars[lead..] {
+            out.text.push(*c);
+            boxes.push(*b);
+        }
+        out.lines.push((offset, boxes));
+        offset += (chars.len() - lead) as u32;
+    }
+    out
+}
+
+/// Glyphs in drawing order with their frame coordinates; off-page glyphs and overprinted
+/// duplicates dropped.
+fn collect_items(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> Vec<Item<'_>> {
+    let mut items: Vec<Item<'_>> = Vec::with_capacity(pg.glyphs.len());
     let mut last_orientation = 0u8;
     for (idx, g) in pg.glyphs.iter().enumerate() {
         let size = if g.size.is_finite() && g.size > 1e-3 {
@@ -77,19 +143,92 @@ pub(crate) fn page_text(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> String 
         last_orientation = orientation;
         let (u0, v) = frame(orientation, g.x0, g.y0);
         let (u1, _) = frame(orientation, g.x1, g.y1);
-        groups[usize::from(orientation)].push(Item {
+        let text = pg.text.get(g.start as usize..g.end as usize).unwrap_or("");
+        let it = Item {
             g,
+            text,
+            orientation,
             u0,
             u1: u1.max(u0),
             v,
             size,
             idx,
+        };
+        let dup = items.iter().rev().take(DUP_WINDOW).any(|k| {
+            k.g.run != it.g.run
+                && k.orientation == it.orientation
+                && (k.u0 - it.u0).abs() < 0.2 * it.size
+                && (k.v - it.v).abs() < 0.2 * it.size
+                && k.text == it.text
         });
+        if !dup {
+            items.push(it);
+        }
+    }
+    items
+}
+
+/// Splits glyphs (in drawing order) into lines: a line continues while the next glyph has the
+/// same direction and baseline and does not jump back to the left.
+fn content_lines(items: Vec<Item<'_>>) -> Vec<Vec<Item<'_>>> {
+    let mut lines: Vec<Vec<Item<'_>>> = Vec::new();
+    let mut end = f64::NEG_INFINITY;
+    for it in items {
+        let cont = lines.last().and_then(|l| l.last()).is_some_and(|p| {
+            let em = p.size.max(it.size);
+            p.orientation == it.orientation
+                && (p.v - it.v).abs() <= 0.5 * em
+                && it.u0 >= (end - 0.3 * em).min(p.u0)
+        });
+        if cont {
+            end = end.max(it.u1);
+            if let Some(l) = lines.last_mut() {
+                l.push(it);
+            }
+        } else {
+            end = it.u1;
+            lines.push(vec![it]);
+        }
+    }
+    lines
+}
+
+/// True when the drawing order jumps around: lines against the page's main direction (up when
+/// most go down, or the reverse) plus lines starting left of the previous one on the same
+/// baseline, on at least 2 and more than a quarter of the transitions.
+fn chaotic(lines: &[Vec<Item<'_>>]) -> bool {
+    let (mut up, mut down, mut left, mut n) = (0usize, 0usize, 0usize, 0usize);
+    for pair in lines.windows(2) {
+        let (Some(a), Some(b)) = (pair[0].first(), pair[1].first()) else {
+            continue;
+        };
+        if a.orientation != b.orientation {
+            continue;
+        }
+        n += 1;
+        let em = a.size.max(b.size);
+        if b.v > a.v + 0.5 * em {
+            up += 1;
+        } else if b.v < a.v - 0.5 * em {
+            down += 1;
+        } else if b.u0 < a.u0 {
+            left += 1;
+        }
+    }
+    let chaos = up.min(down) + left;
+    chaos >= 2 && chaos * 4 > n
+}
+
+/// Layout order: per direction (most glyphs first), lines by baseline top → bottom, each
+/// ordered left → right by chunks.
+fn layout_lines(items: Vec<Item<'_>>) -> Vec<Vec<Item<'_>>> {
+    let mut groups: [Vec<Item<'_>>; 4] = Default::default();
+    for it in items {
+        groups[usize::from(it.orientation & 3)].push(it);
     }
     let mut order: Vec<usize> = (0..4).filter(|&o| !groups[o].is_empty()).collect();
     order.sort_by_key(|&o| std::cmp::Reverse(groups[o].len()));
-
-    let mut out = String::new();
+    let mut out = Vec::new();
     for o in order {
         let mut items = std::mem::take(&mut groups[o]);
         items.sort_by(|a, b| b.v.total_cmp(&a.v).then(a.idx.cmp(&b.idx)));
@@ -108,18 +247,7 @@ pub(crate) fn page_text(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> String 
                 }
             }
         }
-        for line in lines {
-            let line = order_line(line);
-            let text = line_text(pg, &line);
-            let trimmed = text.trim_end();
-            if trimmed.trim_start().is_empty() {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(trimmed);
-        }
+        out.extend(lines.into_iter().map(order_line));
     }
     out
 }
@@ -149,41 +277,57 @@ fn order_line(mut line: Vec<Item<'_>>) -> Vec<Item<'_>> {
     chunks.into_iter().flatten().collect()
 }
 
-fn line_text(pg: &PageGlyphs, line: &[Item<'_>]) -> String {
-    let mut s = String::new();
-    let mut kept: Vec<&Item<'_>> = Vec::with_capacity(line.len());
+fn round2(v: f64) -> f32 {
+    ((v * 100.0).round() / 100.0) as f32
+}
+
+/// The box of the `k`-th of `n` characters of a glyph's text (its advance split evenly).
+fn glyph_box(g: &Glyph, k: usize, n: usize) -> PBox {
+    let n = n.max(1) as f64;
+    let (t0, t1) = (k as f64 / n, (k + 1) as f64 / n);
+    let (ax, ay) = (g.x1 - g.x0, g.y1 - g.y0);
+    let [lx, ly, hx, hy] = g.across;
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for t in [t0, t1] {
+        for (ox, oy) in [(lx, ly), (hx, hy)] {
+            let (x, y) = (g.x0 + t * ax + ox, g.y0 + t * ay + oy);
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+    }
+    [round2(x0), round2(y0), round2(x1), round2(y1)]
+}
+
+/// The gap between two boxes, as the box of a separator.
+fn gap_box(a: &PBox, b: &PBox) -> PBox {
+    let (x0, x1) = if a[2] <= b[0] {
+        (a[2], b[0])
+    } else if b[2] <= a[0] {
+        (b[2], a[0])
+    } else {
+        (a[2].min(b[0]), a[2].max(b[0]))
+    };
+    [x0, a[1].min(b[1]), x1, a[3].max(b[3])]
+}
+
+/// The characters of a line with their boxes, separators inserted from the gaps.
+fn line_chars(line: &[Item<'_>]) -> Vec<(char, PBox)> {
+    let mut s: Vec<(char, PBox)> = Vec::new();
+    let mut prev: Option<&Item<'_>> = None;
     let mut prev_end = f64::NEG_INFINITY;
     for it in line {
-        let text = pg
-            .text
-            .get(it.g.start as usize..it.g.end as usize)
-            .unwrap_or("");
-        // A second copy of the same glyph at (almost) the same place from another run is a
-        // fake-bold overprint or a shadow: keep one.
-        let dup = kept.iter().rev().take(6).any(|k| {
-            k.g.run != it.g.run
-                && (k.u0 - it.u0).abs() < 0.2 * it.size
-                && (k.v - it.v).abs() < 0.2 * it.size
-                && pg.text.get(k.g.start as usize..k.g.end as usize) == Some(text)
-        });
-        if dup {
-            continue;
-        }
-        if let Some(prev) = kept.last() {
-            let prev_text = pg
-                .text
-                .get(prev.g.start as usize..prev.g.end as usize)
-                .unwrap_or("");
+        let n = it.text.chars().count();
+        let first_box = glyph_box(it.g, 0, n);
+        if let Some(p) = prev {
             let gap = it.u0 - prev_end;
-            let em = prev.size.max(it.size);
-            let a = prev_text.chars().next_back().unwrap_or(' ');
-            let b = text.chars().next().unwrap_or(' ');
-            let new_chunk = prev.g.run != it.g.run;
-            if gap > TAB_GAP * em || (new_chunk && gap < -em && !dup_free_overlap(prev, it)) {
-                while s.ends_with(' ') {
-                    s.pop();
-                }
-                s.push('\t');
+            let em = p.size.max(it.size);
+            let a = p.text.chars().next_back().unwrap_or(' ');
+            let b = it.text.chars().next().unwrap_or(' ');
+            let new_chunk = p.g.run != it.g.run;
+            let sep = if gap > TAB_GAP * em || (new_chunk && gap < -em && it.u0 < p.u0) {
+                Some('\t')
             } else if !a.is_whitespace() && !b.is_whitespace() {
                 let threshold = if is_cjk(a) && is_cjk(b) {
                     CJK_GAP
@@ -192,13 +336,24 @@ fn line_text(pg: &PageGlyphs, line: &[Item<'_>]) -> String {
                 } else {
                     SPACE_GAP
                 };
-                if gap > threshold * em {
-                    s.push(' ');
+                (gap > threshold * em).then_some(' ')
+            } else {
+                None
+            };
+            if let Some(sep) = sep {
+                if sep == '\t' {
+                    while s.last().is_some_and(|(c, _)| *c == ' ') {
+                        s.pop();
+                    }
                 }
+                let last = s.last().map_or(first_box, |(_, b)| *b);
+                s.push((sep, gap_box(&last, &first_box)));
             }
         }
-        s.push_str(text);
-        prev_end = if kept.is_empty() {
+        for (k, c) in it.text.chars().enumerate() {
+            s.push((c, glyph_box(it.g, k, n)));
+        }
+        prev_end = if prev.is_none() {
             it.u1
         } else {
             prev_end.max(it.u1)
@@ -207,14 +362,9 @@ fn line_text(pg: &PageGlyphs, line: &[Item<'_>]) -> String {
         if it.u1 < prev_end - TAB_GAP * it.size {
             prev_end = it.u1;
         }
-        kept.push(it);
+        prev = Some(it);
     }
     s
-}
-
-/// True when `it` starts inside `prev`'s own box (kerning-like overlap, not cell overflow).
-fn dup_free_overlap(prev: &Item<'_>, it: &Item<'_>) -> bool {
-    it.u0 >= prev.u0
 }
 
 #[cfg(test)]
@@ -235,24 +385,46 @@ mod tests {
                 y1: *y,
                 size: *size,
                 run: i as u32,
+                across: [0.0, -0.2 * size, 0.0, 0.8 * size],
             });
         }
         pg
     }
 
     #[test]
-    fn lines_sorted_top_to_bottom_and_gaps_decide_separators() {
+    fn content_order_keeps_columns_and_gaps_decide_separators() {
+        // Left column (two lines), then the right column from the top again.
+        let pg = glyphs(&[
+            ("中", 10.0, 700.0, 10.0, 10.0),
+            ("文", 20.5, 700.0, 10.0, 10.0),
+            ("1", 10.0, 680.0, 5.0, 10.0),
+            ("2", 15.5, 680.0, 5.0, 10.0),
+            ("x", 60.0, 680.0, 5.0, 10.0),
+            ("a", 300.0, 700.0, 5.0, 10.0),
+            ("b", 308.0, 700.0, 5.0, 10.0),
+            ("c", 300.0, 680.0, 5.0, 10.0),
+        ]);
+        let laid = page_text(&pg, None);
+        assert!(!laid.layout_order);
+        assert_eq!(laid.text, "中文\n12\tx\na b\nc");
+    }
+
+    #[test]
+    fn chaotic_drawing_order_falls_back_to_layout_order() {
+        // Cells of each row drawn right to left, rows bottom to top and back.
         let pg = glyphs(&[
             ("b", 100.0, 700.0, 5.0, 10.0),
-            ("中", 10.0, 680.0, 10.0, 10.0),
-            ("文", 20.5, 680.0, 10.0, 10.0),
             ("a", 90.0, 700.5, 5.0, 10.0),
-            ("1", 10.0, 660.0, 5.0, 10.0),
-            ("2", 15.5, 660.0, 5.0, 10.0),
-            ("x", 80.0, 660.0, 5.0, 10.0),
             ("y", 88.0, 660.0, 5.0, 10.0),
+            ("x", 80.0, 660.0, 5.0, 10.0),
+            ("文", 20.5, 680.0, 10.0, 10.0),
+            ("中", 10.0, 680.0, 10.0, 10.0),
+            ("2", 15.5, 660.0, 5.0, 10.0),
+            ("1", 10.0, 660.0, 5.0, 10.0),
         ]);
-        assert_eq!(page_text(&pg, None), "a b\n中文\n12\tx y");
+        let laid = page_text(&pg, None);
+        assert!(laid.layout_order);
+        assert_eq!(laid.text, "a b\n中文\n12\tx y");
     }
 
     #[test]
@@ -262,6 +434,27 @@ mod tests {
             ("A", 10.3, 700.0, 6.0, 10.0),
             ("Z", 9000.0, 700.0, 6.0, 10.0),
         ]);
-        assert_eq!(page_text(&pg, Some([0.0, 0.0, 612.0, 792.0])), "A");
+        assert_eq!(page_text(&pg, Some([0.0, 0.0, 612.0, 792.0])).text, "A");
+    }
+
+    #[test]
+    fn every_char_has_a_box_and_separators_cover_the_gap() {
+        let pg = glyphs(&[
+            ("A", 10.0, 700.0, 6.0, 10.0),
+            ("fi", 16.0, 700.0, 6.0, 10.0),
+            ("B", 40.0, 700.0, 6.0, 10.0),
+            ("C", 10.0, 680.0, 6.0, 10.0),
+        ]);
+        let laid = page_text(&pg, None);
+        assert_eq!(laid.text, "Afi B\nC");
+        assert_eq!(laid.lines.len(), 2);
+        let (start, boxes) = &laid.lines[0];
+        assert_eq!((*start, boxes.len()), (0, 5));
+        // The ligature's advance is split between its two letters.
+        assert_eq!(boxes[1], [16.0, 698.0, 19.0, 708.0]);
+        assert_eq!(boxes[2], [19.0, 698.0, 22.0, 708.0]);
+        // The space spans the gap between "i" and "B".
+        assert_eq!(boxes[3], [22.0, 698.0, 40.0, 708.0]);
+        assert_eq!(laid.lines[1], (6, vec![[10.0, 678.0, 16.0, 688.0]]));
     }
 }

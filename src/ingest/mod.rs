@@ -8,8 +8,9 @@
 //!
 //! Invariants:
 //! - No panic is reachable from a file's bytes, and every per-file cost is bounded (operators,
-//!   glyphs, decompressed bytes, CMap sizes, nesting, time). Past a limit the page keeps what
-//!   was read and says so in its warnings.
+//!   glyphs, decompressed bytes, CMap sizes, nesting, time; see [`ReadLimits`]). Past a limit
+//!   the filing fails with [`IngestError::LimitExceeded`] and its reason; CMaps past their own
+//!   limit cost only their font, Form XObjects nested too deep only themselves (a warning).
 //! - One bad page, font or stream costs that page/font/stream, never the document; one bad
 //!   archive entry costs that entry, never the batch.
 //! - This module does not interpret the text (that is `extract`) and writes nothing to disk.
@@ -18,8 +19,10 @@ mod cmap;
 mod content;
 mod encoding;
 mod font;
+mod fontfile;
 mod layout;
 mod lexer;
+mod sfnt;
 mod source;
 
 use std::collections::HashSet;
@@ -53,6 +56,13 @@ pub enum IngestError {
         /// What is missing, one line.
         reason: String,
     },
+    /// Reading the PDF went past a resource limit (time, decoded bytes, operators, glyphs):
+    /// a decompression bomb, or a file too complex to be a filing.
+    #[error("文件超出处理限制 / the PDF exceeds a processing limit: {reason}")]
+    LimitExceeded {
+        /// Which limit, one line.
+        reason: String,
+    },
     /// The batch input does not exist or cannot be listed.
     #[error("输入无法读取 / cannot read input {path}: {reason}")]
     InputUnreadable {
@@ -78,6 +88,7 @@ impl IngestError {
             IngestError::Unreadable { .. } => "FILING_UNREADABLE",
             IngestError::Encrypted => "FILING_ENCRYPTED",
             IngestError::Empty { .. } => "FILING_EMPTY",
+            IngestError::LimitExceeded { .. } => "FILING_LIMIT_EXCEEDED",
             IngestError::InputUnreadable { .. } => "INPUT_UNREADABLE",
             IngestError::ArchiveUnreadable { .. } => "ARCHIVE_UNREADABLE",
         }
@@ -89,18 +100,50 @@ impl IngestError {
     }
 }
 
-/// Longest time spent on one document before its remaining pages are skipped.
-const DOCUMENT_TIME_LIMIT: Duration = Duration::from_secs(20);
 /// Most pages read from one document.
 const MAX_PAGES: usize = 20_000;
 /// Most page-tree nodes visited.
 const MAX_PAGE_NODES: usize = 200_000;
 
-/// Reads the text of every page of a PDF.
+/// Resource limits for reading one PDF; past any of them [`read_pdf_with`] fails with
+/// [`IngestError::LimitExceeded`] and the process is unharmed.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLimits {
+    /// Wall time for the whole document.
+    pub time: Duration,
+    /// Decoded content bytes of one page (its content streams and Form XObjects): a
+    /// decompression bomb stops here, before it is inflated further.
+    pub page_bytes: usize,
+    /// Decoded content bytes of the whole document.
+    pub document_bytes: usize,
+    /// Operators run on one page.
+    pub page_operators: usize,
+    /// Glyphs shown on one page.
+    pub page_glyphs: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> ReadLimits {
+        ReadLimits {
+            time: Duration::from_secs(10),
+            page_bytes: 128 << 20,
+            document_bytes: 1 << 30,
+            page_operators: 2_000_000,
+            page_glyphs: 1_000_000,
+        }
+    }
+}
+
+/// Reads the text of every page of a PDF with the default [`ReadLimits`].
 ///
-/// Fails only when the document as a whole cannot be read (not a PDF, encrypted, no pages);
-/// anything that goes wrong inside a page becomes a warning on that page.
+/// Fails only when the document as a whole cannot be read (not a PDF, encrypted, no pages, a
+/// resource limit); anything else that goes wrong inside a page becomes a warning on that page.
 pub fn read_pdf(bytes: &[u8]) -> Result<DocumentText, IngestError> {
+    read_pdf_with(bytes, &ReadLimits::default())
+}
+
+/// [`read_pdf`] with explicit resource limits.
+pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty {
             reason: "the file has 0 bytes".into(),
@@ -132,7 +175,7 @@ pub fn read_pdf(bytes: &[u8]) -> Result<DocumentText, IngestError> {
     if doc.trailer.has(b"Encrypt") {
         return Err(IngestError::Encrypted);
     }
-    let deadline = Instant::now() + DOCUMENT_TIME_LIMIT;
+    let deadline = Instant::now() + limits.time;
     let (pages, tree_warning) = collect_pages(&doc);
     if pages.is_empty() {
         return Err(IngestError::Empty {
@@ -140,26 +183,40 @@ pub fn read_pdf(bytes: &[u8]) -> Result<DocumentText, IngestError> {
         });
     }
     let mut out = DocumentText::default();
+    let mut bytes_left = limits.document_bytes;
     for (i, page) in pages.iter().enumerate() {
         let number = i as u32 + 1;
-        let mut text = if Instant::now() > deadline {
-            PageText {
+        if Instant::now() > deadline {
+            return Err(IngestError::LimitExceeded {
+                reason: format!(
+                    "time limit of {:.1} s reached at page {number}",
+                    limits.time.as_secs_f64()
+                ),
+            });
+        }
+        let page_limits = content::Limits {
+            max_ops: limits.page_operators,
+            max_glyphs: limits.page_glyphs,
+            max_bytes: limits.page_bytes.min(bytes_left),
+            deadline: Some(deadline),
+            ..content::Limits::default()
+        };
+        let mut text = match catch_unwind(AssertUnwindSafe(|| read_page(&doc, page, page_limits))) {
+            Ok(Ok((mut t, used))) => {
+                bytes_left = bytes_left.saturating_sub(used);
+                t.page = number;
+                t
+            }
+            Ok(Err(why)) => {
+                return Err(IngestError::LimitExceeded {
+                    reason: format!("page {number}: {why}"),
+                });
+            }
+            Err(_) => PageText {
                 page: number,
-                warnings: vec!["document time limit reached; page not read".into()],
+                warnings: vec![INTERNAL_ERROR.into()],
                 ..PageText::default()
-            }
-        } else {
-            match catch_unwind(AssertUnwindSafe(|| read_page(&doc, page, deadline))) {
-                Ok(mut t) => {
-                    t.page = number;
-                    t
-                }
-                Err(_) => PageText {
-                    page: number,
-                    warnings: vec![INTERNAL_ERROR.into()],
-                    ..PageText::default()
-                },
-            }
+            },
         };
         if i == 0
             && let Some(w) = &tree_warning
@@ -289,11 +346,13 @@ fn collect_pages(doc: &Document) -> (Vec<PageRef<'_>>, Option<String>) {
     (pages, w)
 }
 
-fn read_page(doc: &Document, page: &PageRef<'_>, deadline: Instant) -> PageText {
-    let limits = content::Limits {
-        deadline: Some(deadline),
-        ..content::Limits::default()
-    };
+/// Reads one page; Err(reason) when a resource limit stopped it. Also returns the decoded
+/// bytes it used.
+fn read_page(
+    doc: &Document,
+    page: &PageRef<'_>,
+    limits: content::Limits,
+) -> Result<(PageText, usize), String> {
     let mut interp = content::Interpreter::new(doc, limits);
     let mut data: Vec<u8> = Vec::new();
     let mut warnings = Vec::new();
@@ -310,6 +369,7 @@ fn read_page(doc: &Document, page: &PageRef<'_>, deadline: Instant) -> PageText 
                     data.extend_from_slice(&d);
                     data.push(b'\n');
                 }
+                Err(e @ font::StreamError::TooLarge(_)) => return Err(format!("content {e}")),
                 Err(e) => warnings.push(format!("content stream skipped: {e}")),
             },
             Some(Object::Null) | None => {}
@@ -318,16 +378,48 @@ fn read_page(doc: &Document, page: &PageRef<'_>, deadline: Instant) -> PageText 
     }
     interp.run_page(&data, page.resources);
     run_annotations(doc, page, &mut interp);
+    let used = limits.max_bytes.saturating_sub(interp.bytes_left());
     let glyphs = interp.finish();
-    let text = layout::page_text(&glyphs, page.media_box);
-    warnings.extend(glyphs.warnings.iter().cloned());
-    let has_text = text.chars().any(|c| !c.is_whitespace());
-    PageText {
-        page: 0,
-        needs_ocr: !has_text && glyphs.images > 0,
-        text,
-        warnings,
+    if let Some(why) = glyphs.limit {
+        return Err(why);
     }
+    let laid = layout::page_text(&glyphs, page.media_box);
+    warnings.extend(glyphs.warnings.iter().cloned());
+    if laid.layout_order {
+        warnings.push("text drawn in no reading order; lines rebuilt from positions".into());
+    }
+    let (visible, junk) = text_quality(&laid.text);
+    // Text that is mostly U+FFFD or private-use code points is a font without a usable map:
+    // the page must be read from its image.
+    let junk_text = visible > 0 && junk * 2 > visible;
+    if junk_text {
+        warnings.push(format!(
+            "{junk} of {visible} characters are U+FFFD or private-use: text layer unusable"
+        ));
+    }
+    let mut out = PageText {
+        page: 0,
+        needs_ocr: junk_text || (visible == 0 && glyphs.images > 0),
+        text: laid.text,
+        warnings,
+        lines: Vec::new(),
+    };
+    for (start, boxes) in laid.lines {
+        out.add_line(start, boxes);
+    }
+    Ok((out, used))
+}
+
+/// Visible (non-whitespace) characters and how many of them are U+FFFD or private-use.
+fn text_quality(text: &str) -> (usize, usize) {
+    let (mut visible, mut junk) = (0, 0);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        visible += 1;
+        if matches!(c as u32, 0xFFFD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF) {
+            junk += 1;
+        }
+    }
+    (visible, junk)
 }
 
 /// Draws the normal appearance of each visible annotation (form fields, stamps, free text):

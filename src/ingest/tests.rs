@@ -190,10 +190,11 @@ fn table_row_cells_are_tab_separated_in_order() {
     let mut b = Builder::new();
     let f = b.helvetica();
     let cjk = b.cjk_font("UniGB-UCS2-H");
-    // Written out of order on purpose: position decides.
+    // Drawn as Word does: row by row, cell by cell.
     let content = format!(
-        "BT /F1 10 Tf 300 600 Td (2020-02-15) Tj ET BT /F1 10 Tf 72 600 Td (1) Tj ET \
-         BT /F1 10 Tf 150 600 Td (56,818.64) Tj ET BT /C 10 Tf 72 620 Td <{}> Tj 78 0 Td <{}> Tj 150 0 Td <{}> Tj ET",
+        "BT /C 10 Tf 72 620 Td <{}> Tj 78 0 Td <{}> Tj 150 0 Td <{}> Tj ET \
+         BT /F1 10 Tf 72 600 Td (1) Tj ET BT /F1 10 Tf 150 600 Td (56,818.64) Tj ET \
+         BT /F1 10 Tf 300 600 Td (2020-02-15) Tj ET",
         ucs2("序号"),
         ucs2("金额"),
         ucs2("日期")
@@ -203,6 +204,100 @@ fn table_row_cells_are_tab_separated_in_order() {
         check_page(&b.finish()).text,
         "序号\t金额\t日期\n1\t56,818.64\t2020-02-15"
     );
+}
+
+#[test]
+fn table_drawn_out_of_order_is_laid_out_by_position() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let cjk = b.cjk_font("UniGB-UCS2-H");
+    // Every row right to left, the header last: position decides.
+    let content = format!(
+        "BT /F1 10 Tf 300 600 Td (2020-02-15) Tj ET BT /F1 10 Tf 150 600 Td (56,818.64) Tj ET \
+         BT /F1 10 Tf 72 600 Td (1) Tj ET \
+         BT /C 10 Tf 300 620 Td <{}> Tj -150 0 Td <{}> Tj -78 0 Td <{}> Tj ET",
+        ucs2("日期"),
+        ucs2("金额"),
+        ucs2("序号")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f), ("C", cjk)]));
+    assert_eq!(
+        check_page(&b.finish()).text,
+        "序号\t金额\t日期\n1\t56,818.64\t2020-02-15"
+    );
+}
+
+#[test]
+fn two_columns_are_read_one_after_the_other() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let content = format!(
+        "BT /F1 12 Tf 72 700 Td <{}> Tj 0 -20 Td <{}> Tj ET BT /F1 12 Tf 320 700 Td <{}> Tj 0 -20 Td <{}> Tj ET",
+        ucs2("左栏第一行"),
+        ucs2("左栏第二行"),
+        ucs2("右栏第一行"),
+        ucs2("右栏第二行")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f)]));
+    assert_eq!(
+        check_page(&b.finish()).text,
+        "左栏第一行\n左栏第二行\n右栏第一行\n右栏第二行"
+    );
+}
+
+/// Every character of the text has a box (a line's `chars` match its text), lines do not
+/// overlap the `\n` between them, and a span maps to the glyphs that drew it.
+#[test]
+fn char_spans_map_to_glyph_boxes() {
+    let mut b = Builder::new();
+    let f = b.cjk_font("UniGB-UCS2-H");
+    let h = b.helvetica();
+    let content = format!(
+        "BT /F1 12 Tf 72 700 Td <{}> Tj 0 -20 Td <{}> Tj ET BT /H 10 Tf 72 650 Td (Total) Tj 100 0 Td (3,217.88) Tj ET",
+        ucs2("原告：某某银行股份有限公司"),
+        ucs2("被告：张三")
+    );
+    b.page(content.as_bytes(), fonts(&[("F1", f), ("H", h)]));
+    let p = check_page(&b.finish());
+    assert_eq!(
+        p.text,
+        "原告：某某银行股份有限公司\n被告：张三\nTotal\t3,217.88"
+    );
+    let chars: Vec<char> = p.text.chars().collect();
+    assert_eq!(p.lines.len(), 3);
+    let mut covered = 0;
+    for (i, line) in p.lines.iter().enumerate() {
+        assert_eq!(line.chars.len() as u32, line.end - line.start);
+        let text: String = chars[line.start as usize..line.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(Some(text.as_str()), p.text.split('\n').nth(i));
+        covered += line.chars.len();
+        for bx in &line.chars {
+            assert!(bx[0] <= bx[2] && bx[1] <= bx[3], "{bx:?}");
+        }
+    }
+    // All chars but the two newlines have a position.
+    assert_eq!(covered, chars.len() - 2);
+    let near = |a: [f32; 4], b: [f32; 4]| a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 0.05);
+    // "张三": chars 3..5 of line 2, 12 pt glyphs from x = 72 + 3 × 12, baseline 680.
+    let s = p.lines[1].start;
+    let boxes = p.span_boxes(s + 3, s + 5);
+    assert_eq!(boxes.len(), 1);
+    assert!(near(boxes[0], [108.0, 677.6, 132.0, 689.6]), "{boxes:?}");
+    // A span across two lines gives one box per line.
+    assert_eq!(p.span_boxes(s - 3, s + 2).len(), 2);
+    // The amount: Helvetica 10 pt from x = 172; "3,217.88" is 5 digits, a comma and a dot.
+    let s = p.lines[2].start;
+    let amount = p.span_boxes(s + 6, s + 14);
+    let width = (6.0 * 556.0 + 2.0 * 278.0) / 100.0;
+    assert!(
+        near(amount[0], [172.0, 648.0, 172.0 + width, 658.0]),
+        "{amount:?}"
+    );
+    // The tab between the cells has the gap as its box.
+    let tab = p.lines[2].chars[5];
+    assert!(tab[0] >= 72.0 + 22.0 && tab[2] <= 172.0 + 0.05, "{tab:?}");
 }
 
 #[test]
@@ -330,7 +425,8 @@ fn identity_h_with_tounicode_and_huge_range() {
 }
 
 #[test]
-fn identity_h_without_tounicode_warns() {
+fn identity_h_without_tounicode_uses_the_collection_or_warns() {
+    // Identity-H on a non-embedded Adobe-GB1 font: CIDs read through the Adobe-GB1 table.
     let mut b = Builder::new();
     let cid = b.doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
@@ -338,6 +434,22 @@ fn identity_h_without_tounicode_warns() {
     });
     let font = b.doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <0CA60AF6043B10ED> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "人民币元");
+    // Adobe-Identity, nothing embedded, no ToUnicode: nothing can be said; a warning.
+    let mut b = Builder::new();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "SimSun",
         "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
     });
     b.page(
@@ -349,8 +461,78 @@ fn identity_h_without_tounicode_warns() {
     assert!(
         p.warnings
             .iter()
-            .any(|w| w.contains("GB1") && w.contains("ToUnicode"))
+            .any(|w| w.contains("Identity") && w.contains("ToUnicode"))
     );
+}
+
+#[test]
+fn cid_truetype_without_tounicode_reads_the_embedded_cmap() {
+    // A CIDFontType2 whose only text source is its embedded TrueType 'cmap' (CID → glyph id
+    // through a CIDToGIDMap stream, glyph id → Unicode by inverting the cmap), and a glyph the
+    // cmap lacks that the 'post' table names.
+    let ttf = super::sfnt::build_test_font(
+        &[(0x4E2D, 3), (0x6587, 4), (0x31, 5)],
+        &[".notdef", "a", "b", "c", "d", "e", "uni5143"],
+    );
+    let mut b = Builder::new();
+    let file = b.doc.add_object(Stream::new(
+        dictionary! { "Length1" => ttf.len() as i64 },
+        ttf,
+    ));
+    // CIDs 1, 2, 3, 4 → glyphs 3, 4, 5, 6.
+    let c2g = b.doc.add_object(Stream::new(
+        dictionary! {},
+        vec![0, 0, 0, 3, 0, 4, 0, 5, 0, 6],
+    ));
+    let fd = b.doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "ABCDEF+SimSun", "Flags" => 4,
+        "FontFile2" => file,
+    });
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+SimSun",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "FontDescriptor" => fd, "CIDToGIDMap" => c2g, "DW" => 1000,
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+SimSun",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <0001000200030004> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "中文1元");
+    assert!(
+        !p.warnings.iter().any(|w| w.contains("without")),
+        "{:?}",
+        p.warnings
+    );
+}
+
+#[test]
+fn embedded_type1_builtin_encoding_is_the_base() {
+    // TeX's CMR fonts: no /BaseEncoding, the program's own encoding puts "fi" at 12.
+    let prog = b"%!PS-AdobeFont-1.0: CMR10\n/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\ndup 12 /fi put\ndup 97 /a put\ndup 108 /l put\ndup 101 /e put\nreadonly def\ncurrentfile eexec\n".to_vec();
+    let mut b = Builder::new();
+    let file = b.doc.add_object(Stream::new(
+        dictionary! { "Length1" => prog.len() as i64, "Length2" => 0, "Length3" => 0 },
+        prog,
+    ));
+    let fd = b.doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "CMR10", "Flags" => 4, "FontFile" => file,
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "CMR10",
+        "FirstChar" => 0, "LastChar" => 255, "FontDescriptor" => fd,
+        "Widths" => (0..256).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
+    });
+    b.page(
+        b"BT /F1 10 Tf 72 700 Td <0C6C65> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "\u{FB01}le");
 }
 
 #[test]
@@ -444,6 +626,147 @@ fn random_and_mutated_bytes_never_panic() {
                     .iter()
                     .all(|p| !p.warnings.iter().any(|w| w == INTERNAL_ERROR))
             );
+        }
+    }
+}
+
+/// A 12 KiB Flate stream that inflates to 8 MiB against a 1 MiB page limit: the filing fails
+/// fast with a clear reason (the default limit works the same way at 128 MiB).
+#[test]
+fn decompression_bomb_fails_fast_with_a_reason() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let mut bomb = Stream::new(dictionary! {}, vec![b' '; 8 << 20]);
+    bomb.compress().expect("compress");
+    assert!(bomb.content.len() < 64 << 10, "{}", bomb.content.len());
+    let c = b.doc.add_object(bomb);
+    let page = b.doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => b.pages_id, "Contents" => c, "Resources" => fonts(&[("F1", f)]),
+    });
+    b.kids.push(page.into());
+    let bytes = b.finish();
+    let limits = ReadLimits {
+        page_bytes: 1 << 20,
+        ..ReadLimits::default()
+    };
+    let start = Instant::now();
+    let err = read_pdf_with(&bytes, &limits).err();
+    assert!(start.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        err.as_ref().map(|e| e.code()),
+        Some("FILING_LIMIT_EXCEEDED")
+    );
+    let msg = err.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("page 1") && msg.contains("decompressed"),
+        "{msg}"
+    );
+    // With the default limits the same file reads (8 MiB of spaces: no text).
+    assert_eq!(
+        read_pdf(&bytes).ok().map(|d| d.joined()),
+        Some(String::new())
+    );
+}
+
+#[test]
+fn operator_and_time_limits_fail_the_filing() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(
+        "BT /F1 12 Tf 72 700 Td (x) Tj ET q Q "
+            .repeat(2000)
+            .as_bytes(),
+        fonts(&[("F1", f)]),
+    );
+    let bytes = b.finish();
+    let few_ops = ReadLimits {
+        page_operators: 1000,
+        ..ReadLimits::default()
+    };
+    let err = read_pdf_with(&bytes, &few_ops).err();
+    assert_eq!(
+        err.as_ref().map(|e| e.code()),
+        Some("FILING_LIMIT_EXCEEDED")
+    );
+    let no_time = ReadLimits {
+        time: Duration::ZERO,
+        ..ReadLimits::default()
+    };
+    let err = read_pdf_with(&bytes, &no_time).err();
+    assert!(err.is_some_and(|e| e.to_string().contains("time limit")));
+}
+
+#[test]
+fn mostly_unmapped_text_needs_ocr() {
+    let mut b = Builder::new();
+    let tu = b.doc.add_object(Stream::new(
+        dictionary! {},
+        b"1 beginbfrange <41> <5A> <E000> endbfrange 1 beginbfchar <61> <4E2D> endbfchar".to_vec(),
+    ));
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Custom", "ToUnicode" => tu,
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (ABCDEFGa) Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert!(p.needs_ocr);
+    assert!(p.warnings.iter().any(|w| w.contains("private-use")));
+}
+
+/// Byte flips and truncations of generated filings (always) and of corpus files (when the
+/// corpus is present), 200 mutations each: never a panic, never an internal page error.
+#[test]
+fn mutated_fixtures_and_corpus_files_never_panic() {
+    let mut seeds: Vec<Vec<u8>> = (0..3)
+        .filter_map(|i| crate::fixtures::generate_one(7, i).ok().map(|g| g.pdf))
+        .collect();
+    assert_eq!(seeds.len(), 3);
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/pdfcorpus/pdfjs"
+    ));
+    for name in [
+        "160F-2019.pdf",
+        "issue840.pdf",
+        "noembed-identity.pdf",
+        "TAMReview.pdf",
+    ] {
+        if let Ok(b) = std::fs::read(root.join(name)) {
+            seeds.push(b);
+        }
+    }
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (s, seed) in seeds.iter().enumerate() {
+        for round in 0..200 {
+            let mut m = seed.clone();
+            if round % 4 == 3 {
+                m.truncate((next() as usize) % m.len().max(1));
+            } else {
+                for _ in 0..(1 + next() % 16) {
+                    let i = (next() as usize) % m.len().max(1);
+                    if let Some(b) = m.get_mut(i) {
+                        *b ^= (next() & 0xff) as u8 | 1;
+                    }
+                }
+            }
+            let r = catch_unwind(AssertUnwindSafe(|| read_pdf(&m)));
+            assert!(r.is_ok(), "panic: seed {s} round {round}");
+            if let Ok(Ok(doc)) = r {
+                assert!(
+                    doc.pages
+                        .iter()
+                        .all(|p| !p.warnings.iter().any(|w| w == INTERNAL_ERROR)),
+                    "internal error: seed {s} round {round}"
+                );
+            }
         }
     }
 }

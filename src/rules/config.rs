@@ -6,7 +6,8 @@
 //! rounding and the small-claims thresholds.
 
 use super::RulesError;
-use super::tables::{SmallClaimsThreshold, default_small_claims};
+use super::fee::{FeeSlice, TieredSchedule};
+use super::tables::{LprQuote, SmallClaimsThreshold, default_small_claims, lpr_table};
 use crate::domain::{Rate, Yuan};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -71,6 +72,10 @@ pub struct RulesConfig {
     pub province: String,
     /// Small-claims thresholds `(province, effective_from) → (mandatory_max, optional_max)`.
     pub small_claims: Vec<SmallClaimsThreshold>,
+    /// LPR history, sorted by date: the shipped `lpr.csv` plus the court's `[[lpr]]` rows.
+    pub lpr: Vec<LprQuote>,
+    /// The 案件受理费 schedule: 诉讼费用交纳办法第十三条(一) \[P\] unless the court overrides it.
+    pub fee_schedule: TieredSchedule,
 }
 
 impl Default for RulesConfig {
@@ -87,7 +92,23 @@ impl Default for RulesConfig {
             default_guarantee_period_months: 6,
             province: "浙江".to_owned(),
             small_claims: default_small_claims(),
+            lpr: lpr_table().to_vec(),
+            fee_schedule: TieredSchedule::acceptance(),
         }
+    }
+}
+
+impl RulesConfig {
+    /// The LPR quote in force on `date` in this configuration's table: the latest row dated on
+    /// or before it; `None` before the first row (domain file §3).
+    pub fn lpr_at(&self, date: NaiveDate) -> Option<LprQuote> {
+        let idx = self.lpr.partition_point(|q| q.date <= date);
+        idx.checked_sub(1).and_then(|i| self.lpr.get(i)).copied()
+    }
+
+    /// The one-year LPR in force on `date` (see [`RulesConfig::lpr_at`]).
+    pub fn lpr_1y_at(&self, date: NaiveDate) -> Option<Rate> {
+        self.lpr_at(date).map(|q| q.one_year)
     }
 }
 
@@ -167,6 +188,34 @@ struct RawThreshold {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawLpr {
+    date: TomlDate,
+    /// Percent per year (`3.45`).
+    one_year: TomlNumber,
+    /// Percent per year.
+    five_year: TomlNumber,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlice {
+    from: TomlNumber,
+    to: Option<TomlNumber>,
+    /// Percent (`2.5`).
+    percent: TomlNumber,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeSchedule {
+    flat: TomlNumber,
+    flat_up_to: TomlNumber,
+    slices: Vec<RawSlice>,
+    rule: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawConfig {
     profile: Option<String>,
     province: Option<String>,
@@ -177,6 +226,9 @@ struct RawConfig {
     caps: Option<RawCaps>,
     #[serde(default)]
     small_claims: Vec<RawThreshold>,
+    #[serde(default)]
+    lpr: Vec<RawLpr>,
+    fee_schedule: Option<RawFeeSchedule>,
 }
 
 impl RulesConfig {
@@ -199,6 +251,15 @@ impl RulesConfig {
     /// effective_from = 2025-01-01
     /// mandatory_max = "60000"
     /// optional_max = "240000"
+    /// [[lpr]]                              # added to the shipped LPR table; same date replaces
+    /// date = 2026-03-20
+    /// one_year = "3.00"                    # percent
+    /// five_year = "3.50"
+    /// [fee_schedule]                       # replaces the 第十三条(一) schedule as a whole
+    /// flat = 50
+    /// flat_up_to = 10000
+    /// slices = [ { from = 10000, to = 100000, percent = "2.5" },
+    ///            { from = 100000, percent = "2" } ]
     /// ```
     pub fn from_toml(s: &str) -> Result<RulesConfig, RulesError> {
         let raw: RawConfig = toml::from_str(s).map_err(|e| RulesError::Config(e.to_string()))?;
@@ -263,6 +324,44 @@ impl RulesConfig {
             cfg.small_claims
                 .retain(|o| !(o.province == t.province && o.effective_from == t.effective_from));
             cfg.small_claims.push(t);
+        }
+        for row in raw.lpr {
+            let q = LprQuote {
+                date: row.date.parse()?,
+                one_year: Rate::from_percent(row.one_year.decimal("lpr.one_year")?),
+                five_year: Rate::from_percent(row.five_year.decimal("lpr.five_year")?),
+            };
+            if q.one_year.fraction().is_sign_negative() || q.five_year.fraction().is_sign_negative()
+            {
+                return Err(RulesError::Config(format!("lpr {}: negative rate", q.date)));
+            }
+            cfg.lpr.retain(|o| o.date != q.date);
+            cfg.lpr.push(q);
+        }
+        cfg.lpr.sort_by_key(|q| q.date);
+        if let Some(fs) = raw.fee_schedule {
+            let mut slices = Vec::new();
+            for (i, sl) in fs.slices.iter().enumerate() {
+                let what = format!("fee_schedule.slices[{i}]");
+                slices.push(FeeSlice {
+                    from: sl.from.decimal(&what)?,
+                    to: sl.to.as_ref().map(|t| t.decimal(&what)).transpose()?,
+                    rate: sl.percent.decimal(&what)? / Decimal::ONE_HUNDRED,
+                });
+            }
+            let schedule = TieredSchedule {
+                rule: fs
+                    .rule
+                    .unwrap_or_else(|| format!("本院诉讼费标准（{}）", cfg.profile)),
+                flat: fs.flat.decimal("fee_schedule.flat")?,
+                flat_up_to: fs.flat_up_to.decimal("fee_schedule.flat_up_to")?,
+                slices,
+                cap: None,
+            };
+            schedule
+                .validate()
+                .map_err(|e| RulesError::Config(format!("fee_schedule: {e}")))?;
+            cfg.fee_schedule = schedule;
         }
         Ok(cfg)
     }

@@ -1,6 +1,10 @@
 //! Court fees: the 案件受理费 for property cases by the cumulative tiered schedule of
 //! 诉讼费用交纳办法 (国务院令第481号) 第十三条(一) \[P\], its reductions (第十五条, 第十六条, halved once
-//! only: 民诉法解释第二百零六条 \[P\]) and the payment-order fee of ⅓ (第十四条(三) \[P\]).
+//! only: 民诉法解释第二百零六条 \[P\]), the payment-order fee of ⅓ (第十四条(三) \[P\]), the
+//! preservation fee (第十四条(二) \[P\], capped at 5,000) and the enforcement fee (第十四条(一) \[P\]).
+//!
+//! Every schedule is data ([`TieredSchedule`]): the acceptance schedule can be replaced per court
+//! through [`super::RulesConfig::from_toml`] (`[fee_schedule]`).
 
 use super::config::FeeRounding;
 use super::outcome::{CaseEnding, CourtFee, FeeKind, Procedure, TrailStep};
@@ -11,115 +15,224 @@ use rust_decimal::Decimal;
 pub const FEE_SCHEDULE_VERSION: &str = "诉讼费用交纳办法(2007)";
 
 const RULE_SCHEDULE: &str = "诉讼费用交纳办法第十三条(一) [P]";
+const RULE_PRESERVATION: &str = "诉讼费用交纳办法第十四条(二) [P]";
+const RULE_ENFORCEMENT: &str = "诉讼费用交纳办法第十四条(一) [P]";
 
-/// One slice of the schedule: the part of the claim in `(from, to]` is charged at `per_mille`‰.
-struct Slice {
-    from: i64,
-    to: Option<i64>,
-    per_mille: i64,
+/// One slice of a tiered schedule: the part of the amount in `(from, to]` is charged at `rate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeSlice {
+    /// Lower bound of the slice (exclusive), yuan.
+    pub from: Decimal,
+    /// Upper bound (inclusive), `None` for the open top slice.
+    pub to: Option<Decimal>,
+    /// Rate on the slice, a fraction (`0.025` = 2.5 %).
+    pub rate: Decimal,
 }
 
-/// 第十三条(一): 50 yuan flat up to 10,000, then each slice at its own rate (分段累计).
-const FLAT_FEE: i64 = 50;
-const FLAT_UP_TO: i64 = 10_000;
-const SLICES: [Slice; 9] = [
-    Slice {
-        from: 10_000,
-        to: Some(100_000),
-        per_mille: 25,
-    },
-    Slice {
-        from: 100_000,
-        to: Some(200_000),
-        per_mille: 20,
-    },
-    Slice {
-        from: 200_000,
-        to: Some(500_000),
-        per_mille: 15,
-    },
-    Slice {
-        from: 500_000,
-        to: Some(1_000_000),
-        per_mille: 10,
-    },
-    Slice {
-        from: 1_000_000,
-        to: Some(2_000_000),
-        per_mille: 9,
-    },
-    Slice {
-        from: 2_000_000,
-        to: Some(5_000_000),
-        per_mille: 8,
-    },
-    Slice {
-        from: 5_000_000,
-        to: Some(10_000_000),
-        per_mille: 7,
-    },
-    Slice {
-        from: 10_000_000,
-        to: Some(20_000_000),
-        per_mille: 6,
-    },
-    Slice {
-        from: 20_000_000,
-        to: None,
-        per_mille: 5,
-    },
-];
-
-fn yuan(i: i64) -> Yuan {
-    Yuan::new(Decimal::from(i))
+/// A cumulative tiered fee schedule (分段累计): a flat fee up to `flat_up_to`, then each slice at
+/// its own rate, optionally capped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieredSchedule {
+    /// The rule cited on every step, with its tag.
+    pub rule: String,
+    /// Flat fee per case for amounts up to `flat_up_to`.
+    pub flat: Decimal,
+    /// Upper bound of the flat part.
+    pub flat_up_to: Decimal,
+    /// Slices above `flat_up_to`, contiguous and ascending.
+    pub slices: Vec<FeeSlice>,
+    /// Maximum fee, if any (preservation: 5,000).
+    pub cap: Option<Decimal>,
 }
 
-fn pct(per_mille: i64) -> String {
-    format!("{}%", (Decimal::from(per_mille) / Decimal::TEN).normalize())
+fn d(i: i64) -> Decimal {
+    Decimal::from(i)
+}
+
+/// `per_mille`‰ as a fraction.
+fn pm(per_mille: i64) -> Decimal {
+    Decimal::new(per_mille, 3)
+}
+
+fn slices(rows: &[(i64, Option<i64>, Decimal)]) -> Vec<FeeSlice> {
+    rows.iter()
+        .map(|&(from, to, rate)| FeeSlice {
+            from: d(from),
+            to: to.map(d),
+            rate,
+        })
+        .collect()
+}
+
+impl TieredSchedule {
+    /// 案件受理费, 第十三条(一) \[P\]: 50 per case up to 10,000; 2.5 % to 100,000; 2 % to 200,000;
+    /// 1.5 % to 500,000; 1 % to 1,000,000; 0.9 % to 2,000,000; 0.8 % to 5,000,000; 0.7 % to
+    /// 10,000,000; 0.6 % to 20,000,000; 0.5 % above.
+    pub fn acceptance() -> TieredSchedule {
+        TieredSchedule {
+            rule: RULE_SCHEDULE.to_owned(),
+            flat: d(50),
+            flat_up_to: d(10_000),
+            slices: slices(&[
+                (10_000, Some(100_000), pm(25)),
+                (100_000, Some(200_000), pm(20)),
+                (200_000, Some(500_000), pm(15)),
+                (500_000, Some(1_000_000), pm(10)),
+                (1_000_000, Some(2_000_000), pm(9)),
+                (2_000_000, Some(5_000_000), pm(8)),
+                (5_000_000, Some(10_000_000), pm(7)),
+                (10_000_000, Some(20_000_000), pm(6)),
+                (20_000_000, None, pm(5)),
+            ]),
+            cap: None,
+        }
+    }
+
+    /// 申请保全措施, 第十四条(二) \[P\]: 30 per case up to 1,000 (or no amount); 1 % to 100,000;
+    /// 0.5 % above; at most 5,000 (reached at 896,000).
+    pub fn preservation() -> TieredSchedule {
+        TieredSchedule {
+            rule: RULE_PRESERVATION.to_owned(),
+            flat: d(30),
+            flat_up_to: d(1_000),
+            slices: slices(&[(1_000, Some(100_000), pm(10)), (100_000, None, pm(5))]),
+            cap: Some(d(5_000)),
+        }
+    }
+
+    /// 申请执行, 第十四条(一) \[P\]: 50 per case up to 10,000; 1.5 % to 500,000; 1 % to
+    /// 5,000,000; 0.5 % to 10,000,000; 0.1 % above.
+    pub fn enforcement() -> TieredSchedule {
+        TieredSchedule {
+            rule: RULE_ENFORCEMENT.to_owned(),
+            flat: d(50),
+            flat_up_to: d(10_000),
+            slices: slices(&[
+                (10_000, Some(500_000), pm(15)),
+                (500_000, Some(5_000_000), pm(10)),
+                (5_000_000, Some(10_000_000), pm(5)),
+                (10_000_000, None, pm(1)),
+            ]),
+            cap: None,
+        }
+    }
+
+    /// Checks the shape: slices start at `flat_up_to`, are contiguous and ascending, only the
+    /// last may be open, and no number is negative. Returns the first problem.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.flat.is_sign_negative() || self.flat_up_to.is_sign_negative() {
+            return Err("negative flat fee or bound".to_owned());
+        }
+        let mut at = self.flat_up_to;
+        for (i, s) in self.slices.iter().enumerate() {
+            if s.from != at {
+                return Err(format!("slice {i} starts at {} but should at {at}", s.from));
+            }
+            if s.rate.is_sign_negative() || s.rate > Decimal::ONE {
+                return Err(format!("slice {i}: rate {} not in 0..=1", s.rate));
+            }
+            match s.to {
+                Some(t) if t > s.from => at = t,
+                Some(t) => return Err(format!("slice {i}: end {t} not above start {}", s.from)),
+                None if i + 1 == self.slices.len() => {}
+                None => return Err(format!("slice {i}: only the last slice may be open")),
+            }
+        }
+        if self.cap.is_some_and(|c| c.is_sign_negative()) {
+            return Err("negative cap".to_owned());
+        }
+        Ok(())
+    }
+
+    /// The fee for `amount`, exact (not rounded), with one trail step per slice used.
+    pub fn fee(&self, amount: Yuan) -> (Decimal, Vec<TrailStep>) {
+        let x = amount.as_decimal().max(Decimal::ZERO);
+        let mut fee = self.flat;
+        let mut trail = vec![TrailStep::amount(
+            format!(
+                "不超过{}元的部分：每件{}元",
+                Yuan::new(self.flat_up_to).grouped(),
+                self.flat.normalize()
+            ),
+            self.rule.clone(),
+            Yuan::new(self.flat),
+        )];
+        for s in &self.slices {
+            if x <= s.from {
+                break;
+            }
+            let top = s.to.map_or(x, |t| x.min(t));
+            let part = top - s.from;
+            let charge = part * s.rate;
+            fee += charge;
+            let range = match s.to {
+                Some(t) => format!(
+                    "{}至{}元",
+                    Yuan::new(s.from).grouped(),
+                    Yuan::new(t).grouped()
+                ),
+                None => format!("超过{}元", Yuan::new(s.from).grouped()),
+            };
+            trail.push(TrailStep::amount(
+                format!(
+                    "{range}的部分：{} × {}% = {}",
+                    Yuan::new(part).grouped(),
+                    (s.rate * Decimal::ONE_HUNDRED).normalize(),
+                    Yuan::new(charge).grouped()
+                ),
+                self.rule.clone(),
+                Yuan::new(charge),
+            ));
+        }
+        if let Some(cap) = self.cap
+            && fee > cap
+        {
+            trail.push(TrailStep::amount(
+                format!(
+                    "合计{}元超过最高额{}元，按{}元收取",
+                    Yuan::new(fee).grouped(),
+                    Yuan::new(cap).grouped(),
+                    Yuan::new(cap).grouped()
+                ),
+                self.rule.clone(),
+                Yuan::new(cap),
+            ));
+            fee = cap;
+        }
+        (fee, trail)
+    }
+}
+
+impl Default for TieredSchedule {
+    fn default() -> TieredSchedule {
+        TieredSchedule::acceptance()
+    }
 }
 
 /// The 第十三条(一) schedule fee for a claim of `claim` yuan, exact (not rounded), with one trail
 /// step per slice used.
 pub fn schedule_fee(claim: Yuan) -> (Decimal, Vec<TrailStep>) {
-    let x = claim.as_decimal().max(Decimal::ZERO);
-    let mut fee = Decimal::from(FLAT_FEE);
-    let mut trail = vec![TrailStep::amount(
-        format!(
-            "不超过{}元的部分：每件{}元",
-            yuan(FLAT_UP_TO).grouped(),
-            FLAT_FEE
-        ),
-        RULE_SCHEDULE,
-        yuan(FLAT_FEE),
-    )];
-    for s in &SLICES {
-        let from = Decimal::from(s.from);
-        if x <= from {
-            break;
-        }
-        let top = s.to.map_or(x, |t| x.min(Decimal::from(t)));
-        let part = top - from;
-        let charge = part * Decimal::from(s.per_mille) / Decimal::ONE_THOUSAND;
-        fee += charge;
-        let range = match s.to {
-            Some(t) => format!("{}至{}元", yuan(s.from).grouped(), yuan(t).grouped()),
-            None => format!("超过{}元", yuan(s.from).grouped()),
-        };
-        trail.push(TrailStep::amount(
-            format!(
-                "{range}的部分：{} × {} = {}",
-                Yuan::new(part).grouped(),
-                pct(s.per_mille),
-                Yuan::new(charge).grouped()
-            ),
-            RULE_SCHEDULE,
-            Yuan::new(charge),
-        ));
-    }
-    (fee, trail)
+    TieredSchedule::acceptance().fee(claim)
 }
 
-/// The court fee for a property claim of `claim` yuan.
+/// The court fee for a property claim of `claim` yuan under the national schedule; see
+/// [`court_fee_with`].
+pub fn court_fee(
+    claim: Yuan,
+    procedure: Procedure,
+    ending: CaseEnding,
+    rounding: FeeRounding,
+) -> CourtFee {
+    court_fee_with(
+        &TieredSchedule::acceptance(),
+        claim,
+        procedure,
+        ending,
+        rounding,
+    )
+}
+
+/// The court fee for a property claim of `claim` yuan under `schedule`.
 ///
 /// - `Procedure::PaymentOrder`: the 支付令 application fee, ⅓ of the schedule fee
 ///   (第十四条(三) \[P\]); e.g. 100,000 → 2,300 ÷ 3 = 766.67.
@@ -130,29 +243,30 @@ pub fn schedule_fee(claim: Yuan) -> (Decimal, Vec<TrailStep>) {
 /// The base is the amount claimed to the cut-off date; interest "until repayment" is not in it
 /// (domain file §1.1 \[M\]). Rounding per `rounding` (§1.7 \[M\]). The allocation is left empty; an
 /// [`super::Outcome`] fills it.
-pub fn court_fee(
+pub fn court_fee_with(
+    schedule: &TieredSchedule,
     claim: Yuan,
     procedure: Procedure,
     ending: CaseEnding,
     rounding: FeeRounding,
 ) -> CourtFee {
-    let (exact, mut trail) = schedule_fee(claim);
-    let schedule = rounding.apply(exact);
+    let (exact, mut trail) = schedule.fee(claim);
+    let schedule_fee = rounding.apply(exact);
     trail.push(TrailStep::amount(
         format!(
             "诉讼请求金额{}元，按分段累计计算受理费合计{}元",
             claim.grouped(),
-            schedule.grouped()
+            schedule_fee.grouped()
         ),
-        RULE_SCHEDULE,
-        schedule,
+        schedule.rule.clone(),
+        schedule_fee,
     ));
     if procedure == Procedure::PaymentOrder {
         let payable = rounding.apply(exact / Decimal::from(3));
         trail.push(TrailStep::amount(
             format!(
                 "支付令申请费为受理费的三分之一：{} ÷ 3 = {}",
-                schedule.grouped(),
+                schedule_fee.grouped(),
                 payable.grouped()
             ),
             "诉讼费用交纳办法第十四条(三) [P]",
@@ -161,7 +275,7 @@ pub fn court_fee(
         return CourtFee {
             kind: FeeKind::PaymentOrderApplication,
             basis: claim,
-            schedule_fee: schedule,
+            schedule_fee,
             halved: false,
             payable,
             allocation: Vec::new(),
@@ -191,7 +305,7 @@ pub fn court_fee(
             format!(
                 "{}，减半收取：{} ÷ 2 = {}",
                 grounds.join("、"),
-                schedule.grouped(),
+                schedule_fee.grouped(),
                 p.grouped()
             ),
             rule,
@@ -199,17 +313,73 @@ pub fn court_fee(
         ));
         p
     } else {
-        schedule
+        schedule_fee
     };
     CourtFee {
         kind: FeeKind::Acceptance,
         basis: claim,
-        schedule_fee: schedule,
+        schedule_fee,
         halved,
         payable,
         allocation: Vec::new(),
         trail,
     }
+}
+
+/// A fee computed from one schedule with no reduction (preservation, enforcement).
+fn plain_fee(
+    schedule: &TieredSchedule,
+    kind: FeeKind,
+    what: &str,
+    amount: Yuan,
+    rounding: FeeRounding,
+) -> CourtFee {
+    let (exact, mut trail) = schedule.fee(amount);
+    let payable = rounding.apply(exact);
+    trail.push(TrailStep::amount(
+        format!(
+            "{what}金额{}元，按分段累计计算{}元",
+            amount.grouped(),
+            payable.grouped()
+        ),
+        schedule.rule.clone(),
+        payable,
+    ));
+    CourtFee {
+        kind,
+        basis: amount,
+        schedule_fee: payable,
+        halved: false,
+        payable,
+        allocation: Vec::new(),
+        trail,
+    }
+}
+
+/// The preservation application fee (申请保全措施) for preserving `amount` yuan of property:
+/// 30 up to 1,000; 1 % of the part to 100,000; 0.5 % above; at most 5,000
+/// (诉讼费用交纳办法第十四条(二) \[P\]). E.g. 200,000 → 30 + 990 + 500 = 1,520.
+pub fn preservation_fee(amount: Yuan, rounding: FeeRounding) -> CourtFee {
+    plain_fee(
+        &TieredSchedule::preservation(),
+        FeeKind::Preservation,
+        "申请保全财产",
+        amount,
+        rounding,
+    )
+}
+
+/// The enforcement application fee (申请执行) for `amount` yuan to be enforced: 50 up to 10,000;
+/// 1.5 % to 500,000; 1 % to 5,000,000; 0.5 % to 10,000,000; 0.1 % above
+/// (诉讼费用交纳办法第十四条(一) \[P\]); collected after enforcement (第二十条 \[P\]).
+pub fn enforcement_fee(amount: Yuan, rounding: FeeRounding) -> CourtFee {
+    plain_fee(
+        &TieredSchedule::enforcement(),
+        FeeKind::Enforcement,
+        "申请执行",
+        amount,
+        rounding,
+    )
 }
 
 #[cfg(test)]

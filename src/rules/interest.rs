@@ -7,14 +7,15 @@
 //! - licensed lenders (bank, consumer finance, AMC on a bank debt; or an unknown plaintiff in a
 //!   financial-loan case): 24 %/yr all-in, 法发〔2017〕22号 第2条 \[M\];
 //! - everyone else (companies, persons; 民间借贷): 4 × the one-year LPR in force at contract
-//!   formation, 民间借贷规定第二十五条 \[P\]. Contracts formed before 2020-08-20 take
-//!   [`RulesConfig::private_lending_pre_2020_cap`] (24 %) by default: under 第三十一条 \[P\] interest
-//!   up to 2020-08-19 may follow the old 24 % rule and interest from 2020-08-20 the new ceiling
-//!   at filing; the split is a judge's call, so the default keeps the old figure and says so.
+//!   formation, 民间借贷规定第二十五条 \[P\]. Contracts formed before 2020-08-20: under
+//!   第三十一条 \[P\] interest up to 2020-08-19 follows the old rule
+//!   ([`RulesConfig::private_lending_pre_2020_cap`], 24 %) and interest from 2020-08-20 the new
+//!   ceiling as at the filing date (4 × the one-year LPR at filing); [`ceiling_periods`] splits the
+//!   period there. The rate test of the pre-check keeps the old 24 % figure for such contracts.
 
 use super::config::RulesConfig;
 use super::outcome::InterestCap;
-use super::tables::lpr_1y_at;
+use super::outcome::TrailStep;
 use crate::domain::{CaseFacts, CaseType, PlaintiffKind, Rate, Yuan};
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -62,11 +63,7 @@ pub fn cap_for(facts: &CaseFacts, cfg: &RulesConfig) -> Option<InterestCap> {
         });
     }
     let kind = facts.plaintiff.as_ref().map(|p| p.kind);
-    let private = match kind {
-        Some(k) => !k.is_licensed(),
-        None => facts.case_type == Some(CaseType::PrivateLending),
-    };
-    if !private {
+    if !is_private_lending(facts) {
         let who = match kind {
             Some(PlaintiffKind::Bank) => "原告为银行",
             Some(PlaintiffKind::ConsumerFinance) => "原告为消费金融公司",
@@ -95,7 +92,7 @@ pub fn cap_for(facts: &CaseFacts, cfg: &RulesConfig) -> Option<InterestCap> {
             ),
         });
     };
-    match lpr_1y_at(formed) {
+    match cfg.lpr_1y_at(formed) {
         Some(lpr) if formed >= switch => {
             let rate = Rate::yearly(lpr.fraction() * cfg.private_lending_lpr_multiple);
             Some(InterestCap {
@@ -116,12 +113,179 @@ pub fn cap_for(facts: &CaseFacts, cfg: &RulesConfig) -> Option<InterestCap> {
                 rate,
                 rule: RULE_CAP_TRANSITION.to_owned(),
                 reason: format!(
-                    "民间借贷，合同成立于{formed}（2020年8月20日前）；依第三十一条，2020年8月19日前的利息可适用原规定（年利率24%保护），此后按起诉时一年期LPR的四倍；本院参数默认按年利率{}计算，分段计算由法官决定",
-                    pct(rate)
+                    "民间借贷，合同成立于{formed}（2020年8月20日前）；依第三十一条，2020年8月19日前的利息适用原规定（年利率{}保护），2020年8月20日起按起诉时一年期LPR的{}倍计算，分段计算",
+                    pct(rate),
+                    cfg.private_lending_lpr_multiple.normalize()
                 ),
             })
         }
     }
+}
+
+/// True when `facts` fall under the private-lending regime: not a credit-card case, and a
+/// plaintiff that is not a licensed lender (or, with no plaintiff read, a 民间借贷 case).
+pub fn is_private_lending(facts: &CaseFacts) -> bool {
+    if facts.case_type == Some(CaseType::CreditCard) {
+        return false;
+    }
+    match facts.plaintiff.as_ref().map(|p| p.kind) {
+        Some(k) => !k.is_licensed(),
+        None => facts.case_type == Some(CaseType::PrivateLending),
+    }
+}
+
+/// The ceiling from 2020-08-20 on for a private-lending contract formed before that day:
+/// multiple × the one-year LPR at the filing date (民间借贷规定第三十一条 \[P\]), with that LPR.
+/// `None` when the transition does not apply or the filing date or its LPR is unknown.
+pub fn transition_later_cap(facts: &CaseFacts, cfg: &RulesConfig) -> Option<(Rate, Rate)> {
+    let formed = facts.contract_date?;
+    if !is_private_lending(facts) || formed >= private_lending_switch_date() {
+        return None;
+    }
+    let lpr = cfg.lpr_1y_at(facts.filing_date?)?;
+    Some((
+        Rate::yearly(lpr.fraction() * cfg.private_lending_lpr_multiple),
+        lpr,
+    ))
+}
+
+/// One period of an interest ceiling: `(from, to]` at `rate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CeilingPeriod {
+    /// Day before the first day counted.
+    pub from: NaiveDate,
+    /// Last day counted.
+    pub to: NaiveDate,
+    /// Days counted (`to − from`).
+    pub days: i64,
+    /// Yearly ceiling in the period.
+    pub rate: Rate,
+    /// The rule, with its tag.
+    pub rule: String,
+}
+
+/// The ceiling periods over `(start, end]`: one at the case's ceiling, or, for a private-lending
+/// contract formed before 2020-08-20 ([`transition_later_cap`]), up to two split at 2020-08-19:
+/// the old ceiling to 2020-08-19, the ceiling at filing from 2020-08-20 (第三十一条 \[P\]).
+pub fn ceiling_periods(
+    facts: &CaseFacts,
+    cfg: &RulesConfig,
+    cap: &InterestCap,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<CeilingPeriod> {
+    let whole = |rate: Rate, rule: &str| CeilingPeriod {
+        from: start,
+        to: end,
+        days: days_between(start, end),
+        rate,
+        rule: rule.to_owned(),
+    };
+    let Some((later, _)) = transition_later_cap(facts, cfg) else {
+        return vec![whole(cap.rate, &cap.rule)];
+    };
+    let old = cfg.private_lending_pre_2020_cap;
+    let last_old_day = private_lending_switch_date().pred_opt().unwrap_or_default();
+    if end <= last_old_day {
+        return vec![whole(old, RULE_CAP_TRANSITION)];
+    }
+    if start >= last_old_day {
+        return vec![whole(later, RULE_CAP_TRANSITION)];
+    }
+    vec![
+        CeilingPeriod {
+            from: start,
+            to: last_old_day,
+            days: days_between(start, last_old_day),
+            rate: old,
+            rule: RULE_CAP_TRANSITION.to_owned(),
+        },
+        CeilingPeriod {
+            from: last_old_day,
+            to: end,
+            days: days_between(last_old_day, end),
+            rate: later,
+            rule: RULE_CAP_TRANSITION.to_owned(),
+        },
+    ]
+}
+
+/// The ceiling amount on `base` over `(start, end]` ([`ceiling_periods`]), one trail step per
+/// period, and a one-line arithmetic summary.
+pub fn ceiling_amount(
+    facts: &CaseFacts,
+    cfg: &RulesConfig,
+    cap: &InterestCap,
+    base: Yuan,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> (Yuan, Vec<TrailStep>, String) {
+    let periods = ceiling_periods(facts, cfg, cap, start, end);
+    let mut total = Yuan::ZERO;
+    let mut trail = Vec::new();
+    let mut texts = Vec::new();
+    let split = periods.len() > 1;
+    for p in &periods {
+        let (amount, text) = simple_interest(base, p.rate, p.days, cfg.day_count);
+        total = total + amount;
+        let label = if split {
+            format!(
+                "上限（{}至{}）：",
+                p.from.succ_opt().unwrap_or(p.from),
+                p.to
+            )
+        } else {
+            "上限：".to_owned()
+        };
+        trail.push(TrailStep::amount(
+            format!("{label}{text}"),
+            p.rule.clone(),
+            amount,
+        ));
+        texts.push(text);
+    }
+    if split {
+        trail.push(TrailStep::amount(
+            format!(
+                "分段上限合计：{} = {}",
+                trail
+                    .iter()
+                    .filter_map(|t| t.amount)
+                    .map(|a| a.grouped())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                total.grouped()
+            ),
+            RULE_CAP_TRANSITION,
+            total,
+        ));
+    }
+    let summary = if split {
+        format!("{}；合计{}", texts.join("；"), total.grouped())
+    } else {
+        texts.join("")
+    };
+    (total, trail, summary)
+}
+
+/// A floating rate `LPR + bp` (贷款市场报价利率加基点): the one-year LPR in force on `date` (the
+/// latest quote on or before it, domain file §3) plus `bp` basis points, with the lookup as a
+/// trail step. `None` before the first quote in the table.
+pub fn lpr_plus_bp(cfg: &RulesConfig, date: NaiveDate, bp: i64) -> Option<(Rate, TrailStep)> {
+    let q = cfg.lpr_at(date)?;
+    let rate = Rate::yearly(q.one_year.fraction() + Decimal::new(bp, 4));
+    let step = TrailStep::note(
+        format!(
+            "{date}适用{}公布的一年期LPR {}，加{bp}个基点：{} + {}% = {}",
+            q.date,
+            pct(q.one_year),
+            pct(q.one_year),
+            (Decimal::new(bp, 2)).normalize(),
+            pct(rate)
+        ),
+        "中国人民银行公告〔2019〕第15号（LPR形成机制） [M]",
+    );
+    Some((rate, step))
 }
 
 /// Simple interest `base × rate × days / day_count`, with its arithmetic as text

@@ -15,7 +15,8 @@
 //! - [`config`]: [`RulesConfig`], per-court parameters with national defaults and a TOML override.
 //! - [`tables`]: LPR history and small-claims thresholds, embedded CSV (`include_str!`).
 //! - [`interest`]: the cap regime of a case and simple-interest arithmetic.
-//! - [`fee`]: 案件受理费 / 支付令申请费 ([`court_fee`]).
+//! - [`fee`]: 案件受理费 / 支付令申请费 ([`court_fee`]), 保全费 ([`preservation_fee`]), 执行费
+//!   ([`enforcement_fee`]), each a [`TieredSchedule`].
 //! - [`precheck`](mod@precheck): the rule findings ([`precheck()`]).
 //! - [`suggest`](mod@suggest): the outcome ([`suggest()`]); [`outcome`] holds its types.
 //!
@@ -36,15 +37,17 @@ pub mod tables;
 mod suggest_tests;
 
 pub use config::{FeeRounding, RulesConfig};
-pub use fee::court_fee;
+pub use fee::{
+    FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee, preservation_fee,
+};
 pub use outcome::{
-    Award, AwardItem, CaseEnding, ContinuingInterest, CourtFee, Disposition, DisputePoint,
-    DocumentKind, FeeBearer, FeeKind, FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure,
-    TrailStep,
+    Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
+    DisputePoint, DocumentKind, FeeBearer, FeeKind, FeeShare, GuarantorDecision, InterestCap,
+    Outcome, Procedure, TrailStep,
 };
 pub use precheck::precheck;
 pub use suggest::suggest;
-pub use tables::{SmallClaimsThreshold, lpr_1y_at, lpr_5y_at};
+pub use tables::{LprQuote, SmallClaimsThreshold, lpr_1y_at, lpr_5y_at};
 
 /// Version of the rules and their compiled-in tables, recorded in every [`Outcome`].
 pub const RULES_VERSION: &str =

@@ -227,6 +227,10 @@ pub enum FeeKind {
     Acceptance,
     /// 支付令申请费 (办法第十四条(三) \[P\]).
     PaymentOrderApplication,
+    /// 申请保全措施费 (办法第十四条(二) \[P\]).
+    Preservation,
+    /// 申请执行费 (办法第十四条(一) \[P\]).
+    Enforcement,
 }
 
 /// How the case ends, for the fee reductions of 办法第十五条 \[P\].
@@ -297,6 +301,33 @@ pub struct Outcome {
     pub reasons: Vec<String>,
     /// [`super::RULES_VERSION`] and the configuration profile.
     pub rules_version: String,
+    /// The preservation fee and who bears it, when the filing applies for preservation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preservation_fee: Option<CourtFee>,
+    /// Priority over the collateral (优先受偿), when the debt is secured by a mortgage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral_priority: Option<CollateralPriority>,
+}
+
+/// The 优先受偿 judgment item: the plaintiff is paid first from the proceeds of the collateral
+/// (民法典第三百九十四条, 第四百一十条 \[P\]), within the registered maximum for a ceiling
+/// mortgage (第四百二十条 \[P\]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollateralPriority {
+    /// The mortgagor, when known.
+    pub owner: Option<String>,
+    /// The collateral as described in the filing.
+    pub description: String,
+    /// Registration certificate number, when stated.
+    pub certificate_number: Option<String>,
+    /// Ceiling of a maximum-amount mortgage, when stated.
+    pub max_amount: Option<Yuan>,
+    /// The amount the priority covers: the awarded debt, or the ceiling when lower.
+    pub secured: Yuan,
+    /// The judgment item wording.
+    pub text: String,
+    /// How `secured` was reached.
+    pub trail: Vec<TrailStep>,
 }
 
 impl Outcome {

@@ -7,7 +7,9 @@
 
 use super::config::RulesConfig;
 use super::interest::{add_months, add_years, cap_for, pct};
-use crate::domain::{CaseFacts, CaseType, Finding, FindingCode, Rate, Severity, Yuan};
+use crate::domain::{
+    CaseFacts, CaseType, EvidenceKind, Finding, FindingCode, Rate, Severity, Yuan,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -49,7 +51,7 @@ pub fn out_of_range(facts: &CaseFacts) -> Vec<&'static str> {
 }
 
 /// All rule findings for `facts`, in a fixed order: missing fields, claims total, interest cap,
-/// limitation, guarantee period, credit-card guarantor. Facts with an amount or rate out of
+/// limitation, guarantee period, credit-card guarantor, missing evidence, jurisdiction. Facts with an amount or rate out of
 /// range ([`out_of_range`]) get one `missing_field` finding per such field and no arithmetic.
 pub fn precheck(facts: &CaseFacts, cfg: &RulesConfig) -> Vec<Finding> {
     let bad = out_of_range(facts);
@@ -71,6 +73,8 @@ pub fn precheck(facts: &CaseFacts, cfg: &RulesConfig) -> Vec<Finding> {
     out.extend(limitation_expired(facts, cfg));
     out.extend(guarantee_period_expired(facts, cfg));
     out.extend(credit_card_guarantor(facts));
+    out.extend(missing_evidence(facts));
+    out.extend(jurisdiction_doubt(facts));
     out
 }
 
@@ -200,14 +204,30 @@ pub fn guarantee_period_end(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Naiv
     add_months(facts.maturity_date?, guarantee_period_months(facts, cfg))
 }
 
-/// `guarantee_period_expired` (Warning: the guarantor claims fail, not the case): a guarantor
-/// defendant exists and filing_date > maturity_date + guarantee period (default 6 months,
-/// 民法典第六百九十二条 \[P\]; the period is not interrupted). The filing is taken as the first demand
-/// on the guarantor (第六百九十三条第二款 \[P\]); a demand proven earlier is for the judge.
+/// True when the facts show a demand on the guarantor (`guarantor_demand_date`) on or before the
+/// last day of the guarantee period: the guarantor stays liable (民法典第六百九十三条第二款 \[P\]).
+pub fn guarantor_demanded_in_time(facts: &CaseFacts, cfg: &RulesConfig) -> bool {
+    match (
+        facts.guarantor_demand_date,
+        guarantee_period_end(facts, cfg),
+    ) {
+        (Some(demand), Some(end)) => demand <= end,
+        _ => false,
+    }
+}
+
+/// `guarantee_period_expired` (Review: the guarantor claims fail, not the case): a guarantor
+/// defendant exists, filing_date > maturity_date + guarantee period (default 6 months,
+/// 民法典第六百九十二条 \[P\]; the period is not interrupted), and no demand on the guarantor
+/// within the period is shown (`guarantor_demand_date`, 第六百九十三条第二款 \[P\]); without one
+/// the filing is the first demand.
 pub fn guarantee_period_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Finding> {
     facts.guarantors().next()?;
     let filed = facts.filing_date?;
     let end = guarantee_period_end(facts, cfg)?;
+    if guarantor_demanded_in_time(facts, cfg) {
+        return None;
+    }
     (filed > end).then(|| {
         let agreed = if facts.guarantee_period_months.is_some_and(|m| m > 0) { "约定" } else { "未约定，按法定" };
         Finding::new(
@@ -237,6 +257,104 @@ pub fn credit_card_guarantor(facts: &CaseFacts) -> Option<Finding> {
         format!(
             "信用卡纠纷列{}为保证人；信用卡债务通常无保证，请核查保证合同",
             g.name
+        ),
+    ))
+}
+
+/// `missing_evidence`: the filing's documents were examined (`facts.evidence` is `Some`) and it
+/// contains no contract (借款合同 / 借条 / 领用合约) or no record of the loan or the transfer
+/// (借据, 转账记录, 还款明细, 对账单): the plaintiff bears the burden of proving the loan
+/// (民诉法第六十七条 \[M\]; 民间借贷规定第二条 \[M\]). Severity `reject` when neither is present
+/// and every page has text (the bank must add the evidence and refile), `review` when one is
+/// missing or a scanned page may hold it.
+pub fn missing_evidence(facts: &CaseFacts) -> Option<Finding> {
+    let ev = facts.evidence.as_ref()?;
+    let contract = ev.contains(&EvidenceKind::Contract);
+    let record = ev.contains(&EvidenceKind::LoanRecord);
+    if contract && record {
+        return None;
+    }
+    let mut missing = Vec::new();
+    if !contract {
+        missing.push("借款合同（借条、领用合约）");
+    }
+    if !record {
+        missing.push("借据、转账凭证或还款明细等放款记录");
+    }
+    let severity = if !contract && !record && !facts.image_only {
+        Severity::Reject
+    } else {
+        Severity::Review
+    };
+    let scan = if facts.image_only {
+        "；材料含扫描页，所缺证据可能在扫描页中，需OCR后核对"
+    } else {
+        ""
+    };
+    Some(Finding::new(
+        FindingCode::MissingEvidence,
+        severity,
+        Some("evidence"),
+        format!(
+            "起诉材料中未见{}，原告应就借贷关系及款项交付提供证据，请补充后提交{scan}",
+            missing.join("及")
+        ),
+    ))
+}
+
+/// The city of an address or a court name: the text up to and including the first `市`, after
+/// any province (`浙江省`, `…自治区`). `None` when there is no `市` in the first 12 characters.
+pub fn city_of(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let s = s
+        .find("自治区")
+        .map(|i| &s[i + "自治区".len()..])
+        .or_else(|| s.find('省').map(|i| &s[i + '省'.len_utf8()..]))
+        .unwrap_or(s);
+    let i = s.find('市')?;
+    let city = &s[..i + '市'.len_utf8()];
+    (city.chars().count() <= 12 && city.chars().count() >= 2).then_some(city)
+}
+
+/// `jurisdiction_doubt` (Review): the court addressed is in a city (`…市`) where none of the known
+/// domiciles is (defendants' domicile, or the plaintiff's as the place of performance of a money
+/// debt: 民诉法第二十四条, 民诉法解释第十八条第二款 \[P\]) and no choice-of-court clause was read
+/// (第三十五条 \[P\]). For a payment order only the debtors' domicile counts (民诉法解释第二十三条
+/// \[P\]). Silent when the court's city or every domicile is unknown.
+///
+/// `extract` must provide `court`, `plaintiff_domicile`, `defendant_domiciles` (住所 / 住址 of
+/// the party lines) and `jurisdiction_clause` (a 管辖 clause in a contract).
+pub fn jurisdiction_doubt(facts: &CaseFacts) -> Option<Finding> {
+    if facts.jurisdiction_clause {
+        return None;
+    }
+    let court = facts.court.as_deref()?;
+    let court_city = city_of(court)?;
+    let mut places: Vec<&str> = facts
+        .defendant_domiciles
+        .iter()
+        .filter_map(|a| city_of(a))
+        .collect();
+    if !facts.payment_order_requested {
+        places.extend(facts.plaintiff_domicile.as_deref().and_then(city_of));
+    }
+    if places.is_empty() || places.contains(&court_city) {
+        return None;
+    }
+    places.sort_unstable();
+    places.dedup();
+    let basis = if facts.payment_order_requested {
+        "支付令由债务人住所地基层法院管辖（民诉法解释第二十三条）"
+    } else {
+        "合同纠纷由被告住所地或合同履行地（接收货币一方所在地）法院管辖（民诉法第二十四条、民诉法解释第十八条第二款）"
+    };
+    Some(Finding::new(
+        FindingCode::JurisdictionDoubt,
+        Severity::Review,
+        Some("court"),
+        format!(
+            "受诉法院{court}位于{court_city}，当事人住所地在{}，未见协议管辖条款；{basis}，请核查管辖依据",
+            places.join("、")
         ),
     ))
 }

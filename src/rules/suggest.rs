@@ -11,16 +11,18 @@
 //! - attendance, mediation and evidence are unknown to the rules: the outcome is for a judgment.
 
 use super::config::RulesConfig;
-use super::fee::court_fee;
-use super::interest::{cap_for, days_between, pct, simple_interest};
+use super::fee::{court_fee_with, preservation_fee};
+use super::interest::{
+    add_years, cap_for, ceiling_amount, days_between, pct, simple_interest, transition_later_cap,
+};
 use super::outcome::{
-    Award, AwardItem, CaseEnding, ContinuingInterest, CourtFee, Disposition, DisputePoint,
-    DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure,
-    TrailStep,
+    Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
+    DisputePoint, DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome,
+    Procedure, TrailStep,
 };
 use super::precheck::{
-    guarantee_period_end, guarantee_period_expired, limitation_end, limitation_expired,
-    limitation_start, out_of_range,
+    guarantee_period_end, guarantee_period_expired, guarantor_demanded_in_time, limitation_end,
+    limitation_expired, limitation_start, out_of_range,
 };
 use super::tables::threshold_at;
 use crate::domain::{CaseFacts, CaseType, Finding, FindingCode, Rate, Severity, Yuan};
@@ -32,6 +34,10 @@ const RULE_COSTS: &str = "民法典第六百九十一条（实现债权的费用
 const RULE_FEES_AS_INTEREST: &str = "法发〔2017〕22号 第2条 [M]；九民纪要第51条（变相利息） [M]";
 const RULE_LIMITATION: &str = "民法典第一百八十八条 [P]";
 const RULE_FEE_SPLIT: &str = "诉讼费用交纳办法第二十九条 [P]；民诉法解释第二百零三条 [P]";
+const RULE_COMPOUND: &str = "民法典第六百七十六条 [P]；银发〔2003〕251号（复利按罚息利率） [M]";
+const RULE_MORTGAGE: &str = "民法典第三百九十四条、第四百一十条 [P]";
+const RULE_MAX_MORTGAGE: &str = "民法典第四百二十条 [P]";
+const RULE_GUARANTOR_LIMITATION: &str = "民法典第六百九十四条第二款 [P]";
 
 /// Working state while the outcome is built.
 struct Ctx<'a> {
@@ -103,7 +109,9 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
 
     let guarantors = guarantor_decisions(&mut cx, limitation, guarantee_expired);
     let cut = awards.iter().any(Award::is_cut)
-        || guarantors.iter().any(|g| !g.liable && guarantee_expired);
+        || guarantors
+            .iter()
+            .any(|g| !g.liable && (guarantee_expired || g.reason.contains("第六百九十四条")));
     let disposition = if cx.review {
         Disposition::NeedsReview
     } else if limitation {
@@ -117,9 +125,24 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
 
     let (procedure, document) = route(&mut cx, findings, disposition);
     let claimed = facts.claims.sum();
-    let mut fee = court_fee(claimed, procedure, CaseEnding::Judgment, cfg.fee_rounding);
+    let mut fee = court_fee_with(
+        &cfg.fee_schedule,
+        claimed,
+        procedure,
+        CaseEnding::Judgment,
+        cfg.fee_rounding,
+    );
     let awarded: Yuan = awards.iter().map(|a| a.awarded).sum();
     allocate_fee(&mut fee, facts, disposition, &guarantors, claimed, awarded);
+    let preservation = facts.preservation_amount.map(|amount| {
+        let mut p = preservation_fee(amount, cfg.fee_rounding);
+        allocate_fee(&mut p, facts, disposition, &guarantors, claimed, awarded);
+        p
+    });
+    let priority = match disposition {
+        Disposition::Full | Disposition::Partial => collateral_priority(&mut cx, awarded),
+        _ => None,
+    };
 
     let continuing = match disposition {
         Disposition::Full | Disposition::Partial => continuing_interest(&cx, &awards),
@@ -147,12 +170,15 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         dispute_points: cx.disputes,
         reasons: cx.reasons,
         rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
+        preservation_fee: preservation,
+        collateral_priority: priority,
     }
 }
 
 /// The outcome when an amount or rate is out of range: nothing is computed.
 fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> Outcome {
-    let mut fee = court_fee(
+    let mut fee = court_fee_with(
+        &cfg.fee_schedule,
         Yuan::ZERO,
         Procedure::Ordinary,
         CaseEnding::Judgment,
@@ -177,6 +203,8 @@ fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> O
             bad.join("、")
         )],
         rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
+        preservation_fee: None,
+        collateral_priority: None,
     }
 }
 
@@ -338,6 +366,27 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
             RULE_OVERDUE,
             at_rate,
         ));
+        let mut recomputed = at_rate;
+        if let Some(unpaid) = facts.unpaid_interest.filter(|u| !u.is_zero()) {
+            let (compound, ctext) = simple_interest(unpaid, r, days, dc);
+            i_trail.push(TrailStep::amount(
+                format!("复利：以欠付利息为基数按{rate_name}计算：{ctext}"),
+                RULE_COMPOUND,
+                compound,
+            ));
+            recomputed = at_rate + compound;
+            i_trail.push(TrailStep::amount(
+                format!(
+                    "复算利息合计：{} + {} = {}",
+                    at_rate.grouped(),
+                    compound.grouped(),
+                    recomputed.grouped()
+                ),
+                RULE_OVERDUE,
+                recomputed,
+            ));
+        }
+        let at_rate = recomputed;
         if let Some(ci) = claimed_interest
             && ci > at_rate
         {
@@ -384,9 +433,8 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
         );
     };
 
-    let (ceiling, cap_text) = simple_interest(base, cap.rate, days, dc);
-    let cap_step = TrailStep::amount(format!("上限：{cap_text}"), cap.rule.clone(), ceiling);
-    i_trail.push(cap_step.clone());
+    let (ceiling, cap_steps, cap_text) = ceiling_amount(facts, cx.cfg, &cap, base, start, end);
+    i_trail.extend(cap_steps.iter().cloned());
     let mut room = ceiling;
     let interest = claimed_interest.map(|ci| {
         let awarded = ci.min(room);
@@ -413,7 +461,10 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
         let awarded = co.min(room);
         let trail = vec![
             TrailStep::note(period.clone(), "计息天数：实际天数/年基准天数（本院参数） [M]"),
-            cap_step.clone(),
+        ]
+        .into_iter()
+        .chain(cap_steps.iter().cloned())
+        .chain([
             TrailStep::amount(
                 format!(
                     "违约金、手续费等其他费用视为资金成本，与利息合计不超过上限：剩余额度{} − {} = {}；min({}, {}) = {}",
@@ -427,7 +478,8 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
                 RULE_FEES_AS_INTEREST,
                 awarded,
             ),
-        ];
+        ])
+        .collect();
         Award { item: AwardItem::OtherFees, claimed: Some(co), awarded, trail }
     });
 
@@ -437,10 +489,17 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
         .flatten()
         .any(|r| r > cap.rate);
     let detail = if claimed_cost > ceiling {
+        let basis = match transition_later_cap(facts, cx.cfg) {
+            Some((later, _)) => format!(
+                "按2020年8月19日前年利率{}、此后年利率{}分段计算",
+                pct(cx.cfg.private_lending_pre_2020_cap),
+                pct(later)
+            ),
+            None => format!("以年利率{}计算", pct(cap.rate)),
+        };
         cx.reasons.push(format!(
-            "利息及其他费用合计{}元超过以年利率{}计算的上限{}元，超出部分不予支持",
+            "利息及其他费用合计{}元超过{basis}的上限{}元，超出部分不予支持",
             claimed_cost.grouped(),
-            pct(cap.rate),
             ceiling.grouped()
         ));
         format!(
@@ -518,8 +577,33 @@ fn guarantor_decisions(
                         .unwrap_or_default()
                 ),
             )
+        } else if let Some(demand) = facts
+            .guarantor_demand_date
+            .filter(|_| guarantor_demanded_in_time(facts, cx.cfg))
+            && let Some(own_end) = add_years(demand, cx.cfg.limitation_years)
+            && facts.filing_date.is_some_and(|f| f > own_end)
+        {
+            (
+                false,
+                format!(
+                    "原告于{demand}在保证期间内向保证人主张权利，保证债务诉讼时效自该日起算至{own_end}届满，起诉时已超过（{RULE_GUARANTOR_LIMITATION}）"
+                ),
+            )
         } else if !facts.claims.joint_liability {
             (false, "原告未请求保证人承担连带清偿责任".to_owned())
+        } else if let Some(demand) = facts
+            .guarantor_demand_date
+            .filter(|_| guarantor_demanded_in_time(facts, cx.cfg))
+        {
+            (
+                true,
+                format!(
+                    "原告于{demand}在保证期间（至{}）内向保证人主张权利，保证人对借款人的债务承担连带清偿责任（民法典第六百八十八条、第六百九十一条、第六百九十三条第二款 [P]），承担保证责任后有权向借款人追偿（民法典第七百条 [P]）",
+                    guarantee_period_end(facts, cx.cfg)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
+            )
         } else {
             (
                 true,
@@ -765,8 +849,11 @@ fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInter
         .awarded;
     let from = facts.claims.interest_cutoff_date?.succ_opt()?;
     let agreed: Rate = facts.penalty_rate.or(facts.annual_interest_rate)?;
-    let (rate, capped) = match &cx.cap {
-        Some(c) if agreed > c.rate => (c.rate, true),
+    let cap_rate = transition_later_cap(facts, cx.cfg)
+        .map(|(later, _)| later)
+        .or(cx.cap.as_ref().map(|c| c.rate));
+    let (rate, capped) = match cap_rate {
+        Some(c) if agreed > c => (c, true),
         _ => (agreed, false),
     };
     Some(ContinuingInterest {
@@ -774,5 +861,81 @@ fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInter
         base,
         rate,
         capped,
+    })
+}
+
+/// 优先受偿: the plaintiff is paid first from the collateral's proceeds for the awarded debt
+/// (民法典第三百九十四条, 第四百一十条 \[P\]), within the registered maximum of a ceiling mortgage
+/// (第四百二十条 \[P\]). `None` without collateral facts.
+fn collateral_priority(cx: &mut Ctx<'_>, awarded: Yuan) -> Option<CollateralPriority> {
+    let c = cx.facts.collateral.as_ref()?;
+    let plaintiff = cx
+        .facts
+        .plaintiff
+        .as_ref()
+        .map_or("原告".to_owned(), |p| format!("原告{}", p.name));
+    let owner = c
+        .owner
+        .clone()
+        .or_else(|| {
+            cx.facts
+                .defendants
+                .iter()
+                .find(|d| d.role == crate::domain::DefendantRole::Mortgagor)
+                .map(|d| d.name.clone())
+        })
+        .or_else(|| cx.facts.debtors().next().map(|d| d.name.clone()));
+    let mut trail = vec![TrailStep::amount(
+        format!(
+            "抵押担保的主债权为判决支持的款项合计{}元；抵押权人有权就抵押财产折价或者拍卖、变卖所得价款优先受偿（需核对抵押登记，不动产抵押自登记时设立，民法典第四百零二条 [P]）",
+            awarded.grouped()
+        ),
+        RULE_MORTGAGE,
+        awarded,
+    )];
+    let secured = match c.max_amount {
+        Some(max) => {
+            let s = awarded.min(max);
+            trail.push(TrailStep::amount(
+                format!(
+                    "最高额抵押，以最高债权额为限：min({}, {}) = {}",
+                    awarded.grouped(),
+                    max.grouped(),
+                    s.grouped()
+                ),
+                RULE_MAX_MORTGAGE,
+                s,
+            ));
+            s
+        }
+        None => awarded,
+    };
+    let whose = owner
+        .as_deref()
+        .map_or(String::new(), |o| format!("被告{o}名下"));
+    let what = c.description.trim_start_matches(&whose[..]).to_owned();
+    let cert = c
+        .certificate_number
+        .as_deref()
+        .map_or(String::new(), |n| format!("（权证号：{n}）"));
+    let range = match c.max_amount {
+        Some(max) => format!("在最高债权额{}元范围内", max.grouped()),
+        None => "在上述债务范围内".to_owned(),
+    };
+    let text = format!(
+        "{plaintiff}对{whose}{what}{cert}折价或者拍卖、变卖所得价款，{range}享有优先受偿权"
+    );
+    cx.dispute(
+        "原告对抵押财产是否享有优先受偿权",
+        format!("{text}；需核对抵押合同及抵押登记证明"),
+    );
+    Some(CollateralPriority {
+        owner,
+        description: c.description.clone(),
+        certificate_number: c.certificate_number.clone(),
+        max_amount: c.max_amount,
+        secured,
+        text,
+        trail,
     })
 }

@@ -1,21 +1,120 @@
-//! `store`: the case database and the store of original PDFs.
+//! `store`: the case database, the durable job queue and the store of original PDFs.
 //!
-//! SQLite (embedded, WAL, under `index/`) is the default; the service issue adds PostgreSQL
-//! behind the same [`Store`] interface. The database is the system of record: the tantivy index
-//! (`search`) can be rebuilt from it. Originals are kept content-addressed (SHA-256) in
-//! [`OriginalStore`], so the same PDF filed twice is stored once.
+//! One interface, [`Store`], over two backends: SQLite (embedded, WAL, under `index/`, the
+//! default) and PostgreSQL (`DATABASE_URL=postgres://…`, for the service scaled out over several
+//! worker machines). Each backend has its own migration list, applied at open. The database is the
+//! system of record: the tantivy index (`search`) can be rebuilt from it. Originals are kept
+//! content-addressed (SHA-256): on disk under `index/originals/` with SQLite ([`OriginalStore`]), in
+//! the database (`originals`, bytea) with PostgreSQL, so that workers on other machines need
+//! nothing else than the database.
 //!
 //! Must not: compute facts or outcomes (it stores what the pipeline computed, as JSON), or know
 //! about HTTP. Async (sqlx); the batch pipeline drives it from a small tokio runtime.
+//!
+//! Both backends run the same SQL text, written with `?` placeholders and rewritten to `$n` for
+//! PostgreSQL (`pg_sql`); the only dialect differences (the claim's `FOR UPDATE SKIP LOCKED`,
+//! `BLOB`/`BYTEA`, the migration lock) are spelled out where they occur.
 
 mod originals;
+mod queue;
+mod service;
 
 pub use originals::OriginalStore;
+pub use queue::{JobRecord, JobState, QueueCounts};
+pub use service::{
+    Admitted, BatchView, FilingOutput, FilingView, NewBatch, NewFiling, Role, TokenRecord,
+};
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{PgPool, Row, SqlitePool};
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
+
+/// Runs one query on whichever backend `$db` is, binding the same values, and maps the result
+/// with `$map` (written once, type-checked once per backend).
+macro_rules! db_query {
+    ($db:expr, $sql:expr, [$($b:expr),* $(,)?], $method:ident, $map:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite(p) => {
+                sqlx::query($sql)$(.bind($b))*.$method(p).await.map($map)
+            }
+            $crate::store::Db::Postgres(p) => {
+                sqlx::query(&$crate::store::pg_sql($sql))$(.bind($b))*.$method(p).await.map($map)
+            }
+        }
+    };
+}
+pub(crate) use db_query;
+
+/// The same inside a transaction: `$tx` is a `sqlx::Transaction` of the backend `$pg` says.
+macro_rules! tx_query {
+    ($pg:expr, $tx:expr, $sql:expr, [$($b:expr),* $(,)?], $method:ident) => {
+        sqlx::query(&$crate::store::dialect($pg, $sql))$(.bind($b))*.$method(&mut *$tx).await
+    };
+}
+pub(crate) use tx_query;
+
+/// Runs `$body` (which uses `tx_query!(PG, tx, …)`) in one transaction on either backend; `$body`
+/// evaluates to `Result<T, StoreError>`; the transaction commits on `Ok`, rolls back on `Err`.
+macro_rules! in_tx {
+    ($db:expr, |$tx:ident, $pg:ident| $body:block) => {
+        match $db {
+            $crate::store::Db::Sqlite(p) => {
+                let mut $tx = p.begin().await?;
+                let $pg = false;
+                let r: Result<_, $crate::store::StoreError> = async { $body }.await;
+                if r.is_ok() {
+                    $tx.commit().await?;
+                }
+                r
+            }
+            $crate::store::Db::Postgres(p) => {
+                let mut $tx = p.begin().await?;
+                let $pg = true;
+                let r: Result<_, $crate::store::StoreError> = async { $body }.await;
+                if r.is_ok() {
+                    $tx.commit().await?;
+                }
+                r
+            }
+        }
+    };
+}
+pub(crate) use in_tx;
+
+/// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …` (our SQL never has `?` in a literal).
+pub(crate) fn pg_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The SQL for the backend: as written for SQLite, rewritten for PostgreSQL.
+pub(crate) fn dialect(pg: bool, sql: &str) -> Cow<'_, str> {
+    if pg {
+        Cow::Owned(pg_sql(sql))
+    } else {
+        Cow::Borrowed(sql)
+    }
+}
+
+/// Milliseconds since the Unix epoch: the clock of leases, backoff and record times.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
 
 /// Errors of the case database.
 #[derive(Debug, thiserror::Error)]
@@ -86,38 +185,116 @@ pub struct FilingRecord {
     pub draft_path: Option<String>,
 }
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE batches (
-        id TEXT PRIMARY KEY,
-        input TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        summary_json TEXT
-    );
-    CREATE TABLE filings (
-        id TEXT PRIMARY KEY,
-        batch_id TEXT NOT NULL REFERENCES batches(id),
-        name TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        status TEXT NOT NULL,
-        reason TEXT,
-        facts_json TEXT,
-        outcome_json TEXT,
-        draft_path TEXT
-    );
-    CREATE INDEX filings_batch ON filings(batch_id);
-    CREATE INDEX filings_status ON filings(status);",
-)];
+/// Schema migrations, in order, for both backends (`BLOB` becomes `BYTEA` for PostgreSQL).
+/// Never edit an applied migration: add one.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            input TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            summary_json TEXT
+        );
+        CREATE TABLE filings (
+            id TEXT PRIMARY KEY,
+            batch_id TEXT NOT NULL REFERENCES batches(id),
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            facts_json TEXT,
+            outcome_json TEXT,
+            draft_path TEXT
+        );
+        CREATE INDEX filings_batch ON filings(batch_id);
+        CREATE INDEX filings_status ON filings(status);",
+    ),
+    (
+        2,
+        // The service: organisations own batches and filings (NULL for command-line batches),
+        // drafts live in the database, a filing is filed once per (organisation, hash), API
+        // tokens are stored hashed, the job queue, and originals in the database (PostgreSQL,
+        // and SQLite in memory).
+        "ALTER TABLE batches ADD COLUMN org TEXT;
+        ALTER TABLE batches ADD COLUMN intake_json TEXT;
+        ALTER TABLE filings ADD COLUMN org TEXT;
+        ALTER TABLE filings ADD COLUMN reference TEXT;
+        ALTER TABLE filings ADD COLUMN draft_kind TEXT;
+        ALTER TABLE filings ADD COLUMN draft_html TEXT;
+        ALTER TABLE filings ADD COLUMN draft_text TEXT;
+        ALTER TABLE filings ADD COLUMN processed_count BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE filings ADD COLUMN updated_ms BIGINT;
+        CREATE UNIQUE INDEX filings_org_sha ON filings(org, sha256) WHERE org IS NOT NULL;
+        CREATE INDEX batches_org ON batches(org);
+        CREATE TABLE api_tokens (
+            token_hash TEXT PRIMARY KEY,
+            org TEXT NOT NULL,
+            role TEXT NOT NULL,
+            label TEXT NOT NULL,
+            created_ms BIGINT NOT NULL
+        );
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            filing_id TEXT NOT NULL,
+            batch_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts BIGINT NOT NULL DEFAULT 0,
+            max_attempts BIGINT NOT NULL,
+            next_run_ms BIGINT NOT NULL,
+            lease_owner TEXT,
+            lease_expires_ms BIGINT,
+            last_error TEXT,
+            created_ms BIGINT NOT NULL,
+            updated_ms BIGINT NOT NULL
+        );
+        CREATE INDEX jobs_runnable ON jobs(state, next_run_ms);
+        CREATE INDEX jobs_filing ON jobs(filing_id);
+        CREATE TABLE originals (
+            sha256 TEXT PRIMARY KEY,
+            bytes BLOB NOT NULL
+        );",
+    ),
+];
 
-/// The case database.
-#[derive(Clone)]
+/// Builds a [`FilingRecord`] from a row of either backend.
+macro_rules! filing_from_row {
+    ($r:expr) => {
+        FilingRecord {
+            id: $r.get("id"),
+            batch_id: $r.get("batch_id"),
+            name: $r.get("name"),
+            sha256: $r.get("sha256"),
+            status: $r.get("status"),
+            reason: $r.get("reason"),
+            facts_json: $r.get("facts_json"),
+            outcome_json: $r.get("outcome_json"),
+            draft_path: $r.get("draft_path"),
+        }
+    };
+}
+
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// Embedded SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// The case database: batches, filings, the job queue, API tokens and originals.
+#[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) db: Db,
+    /// Originals on disk (SQLite on disk); `None`: originals live in the database.
+    pub(crate) originals: Option<OriginalStore>,
 }
 
 impl Store {
     /// Opens (creating when absent) the SQLite database at `path`, in WAL mode, and applies
-    /// pending migrations.
+    /// pending migrations. Originals go to `originals/` next to the database file.
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -131,168 +308,331 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
             .await
             .map_err(open_err)?;
-        let store = Store { pool };
+        let originals_dir = path.parent().map_or_else(
+            || Path::new("originals").to_owned(),
+            |p| p.join("originals"),
+        );
+        let store = Store {
+            db: Db::Sqlite(pool),
+            originals: Some(OriginalStore::new(&originals_dir)),
+        };
         store.migrate().await.map_err(open_err)?;
         Ok(store)
     }
 
-    /// A private in-memory database (tests).
+    /// A private in-memory SQLite database (tests); originals are kept in it too.
     pub async fn in_memory() -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open {
             path: ":memory:".into(),
             source,
         };
-        let opts = SqliteConnectOptions::from_str("sqlite::memory:").map_err(open_err)?;
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(open_err)?
+            .foreign_keys(true);
         // One connection: each in-memory connection would be a different database.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts)
             .await
             .map_err(open_err)?;
-        let store = Store { pool };
+        let store = Store {
+            db: Db::Sqlite(pool),
+            originals: None,
+        };
         store.migrate().await.map_err(open_err)?;
         Ok(store)
     }
 
+    /// Opens the PostgreSQL database at `url` (`postgres://user@host:port/db`) and applies
+    /// pending migrations. With `schema`, everything lives in that schema (created when absent):
+    /// tests use a fresh random schema each and drop it with [`Store::drop_postgres_schema`].
+    pub async fn open_postgres(
+        url: &str,
+        schema: Option<&str>,
+        max_connections: u32,
+    ) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: redact_url(url),
+            source,
+        };
+        let mut opts = PgConnectOptions::from_str(url).map_err(open_err)?;
+        if let Some(schema) = schema {
+            check_schema_name(schema).map_err(open_err)?;
+            let setup = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await
+                .map_err(open_err)?;
+            sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .execute(&setup)
+                .await
+                .map_err(open_err)?;
+            setup.close().await;
+            opts = opts.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .connect_with(opts)
+            .await
+            .map_err(open_err)?;
+        let store = Store {
+            db: Db::Postgres(pool),
+            originals: None,
+        };
+        store.migrate().await.map_err(open_err)?;
+        Ok(store)
+    }
+
+    /// Opens the database a URL names: `postgres://…`/`postgresql://…` is PostgreSQL, anything
+    /// else a SQLite file path (`sqlite://` prefix optional).
+    pub async fn open_url(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::open_postgres(url, None, 16).await
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Store::open_sqlite(Path::new(path)).await
+        }
+    }
+
+    /// Drops a PostgreSQL schema and everything in it (the end of a test run).
+    pub async fn drop_postgres_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: redact_url(url),
+            source,
+        };
+        check_schema_name(schema).map_err(open_err)?;
+        let opts = PgConnectOptions::from_str(url).map_err(open_err)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await
+            .map_err(open_err)?;
+        sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&pool)
+            .await?;
+        pool.close().await;
+        Ok(())
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations, each in its own transaction. PostgreSQL takes an advisory
+    /// lock first, so several processes starting at once migrate once.
     async fn migrate(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            .execute(&self.pool)
-            .await?;
-        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
-            .fetch_one(&self.pool)
-            .await?;
-        let current = current.unwrap_or(0);
-        for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            let mut tx = self.pool.begin().await?;
-            sqlx::raw_sql(sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
-                .bind(version)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+        match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                    .execute(pool)
+                    .await?;
+                let current: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
+                        .fetch_one(pool)
+                        .await?;
+                let current = current.unwrap_or(0);
+                for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+                    let mut tx = pool.begin().await?;
+                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(724310)")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+                    .execute(&mut *tx)
+                    .await?;
+                let current: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM schema_version")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let current = current.unwrap_or(0);
+                for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+                    let sql = sql.replace("BLOB", "BYTEA");
+                    sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
         }
         Ok(())
     }
 
     /// Records the start of a batch.
     pub async fn begin_batch(&self, batch: &BatchRecord) -> Result<(), StoreError> {
-        sqlx::query(
+        db_query!(
+            &self.db,
             "INSERT INTO batches (id, input, started_at, summary_json) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&batch.id)
-        .bind(&batch.input)
-        .bind(&batch.started_at)
-        .bind(&batch.summary_json)
-        .execute(&self.pool)
-        .await?;
+            [
+                &batch.id,
+                &batch.input,
+                &batch.started_at,
+                &batch.summary_json
+            ],
+            execute,
+            |_| ()
+        )?;
         Ok(())
     }
 
     /// Records a batch's summary.
     pub async fn finish_batch(&self, id: &str, summary_json: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE batches SET summary_json = ? WHERE id = ?")
-            .bind(summary_json)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        db_query!(
+            &self.db,
+            "UPDATE batches SET summary_json = ? WHERE id = ?",
+            [summary_json, id],
+            execute,
+            |_| ()
+        )?;
         Ok(())
     }
 
     /// Inserts or replaces filings, all in one transaction.
     pub async fn save_filings(&self, records: &[FilingRecord]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for r in records {
-            sqlx::query(
-                "INSERT INTO filings (id, batch_id, name, sha256, status, reason, facts_json,
-                                      outcome_json, draft_path)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(id) DO UPDATE SET batch_id = excluded.batch_id,
-                    name = excluded.name, sha256 = excluded.sha256, status = excluded.status,
-                    reason = excluded.reason, facts_json = excluded.facts_json,
-                    outcome_json = excluded.outcome_json, draft_path = excluded.draft_path",
-            )
-            .bind(&r.id)
-            .bind(&r.batch_id)
-            .bind(&r.name)
-            .bind(&r.sha256)
-            .bind(&r.status)
-            .bind(&r.reason)
-            .bind(&r.facts_json)
-            .bind(&r.outcome_json)
-            .bind(&r.draft_path)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        in_tx!(&self.db, |tx, pg| {
+            for r in records {
+                tx_query!(
+                    pg,
+                    tx,
+                    "INSERT INTO filings (id, batch_id, name, sha256, status, reason, facts_json,
+                                          outcome_json, draft_path)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT(id) DO UPDATE SET batch_id = excluded.batch_id,
+                        name = excluded.name, sha256 = excluded.sha256, status = excluded.status,
+                        reason = excluded.reason, facts_json = excluded.facts_json,
+                        outcome_json = excluded.outcome_json, draft_path = excluded.draft_path",
+                    [
+                        &r.id,
+                        &r.batch_id,
+                        &r.name,
+                        &r.sha256,
+                        &r.status,
+                        &r.reason,
+                        &r.facts_json,
+                        &r.outcome_json,
+                        &r.draft_path
+                    ],
+                    execute
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// One filing by id.
     pub async fn filing(&self, id: &str) -> Result<Option<FilingRecord>, StoreError> {
-        let row = sqlx::query("SELECT * FROM filings WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| filing_from_row(&r)))
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, batch_id, name, sha256, status, reason, facts_json, outcome_json,
+                    draft_path FROM filings WHERE id = ?",
+            [id],
+            fetch_optional,
+            |row| row.map(|r| filing_from_row!(r))
+        )?)
     }
 
     /// The filings a batch processed, by name.
     pub async fn filings_of_batch(&self, batch_id: &str) -> Result<Vec<FilingRecord>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM filings WHERE batch_id = ? ORDER BY name")
-            .bind(batch_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(filing_from_row).collect())
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, batch_id, name, sha256, status, reason, facts_json, outcome_json,
+                    draft_path FROM filings WHERE batch_id = ? ORDER BY name, id",
+            [batch_id],
+            fetch_all,
+            |rows| rows.iter().map(|r| filing_from_row!(r)).collect::<Vec<_>>()
+        )?)
     }
 
     /// A batch by id.
     pub async fn batch(&self, id: &str) -> Result<Option<BatchRecord>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, input, started_at, summary_json FROM batches WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| BatchRecord {
-            id: r.get("id"),
-            input: r.get("input"),
-            started_at: r.get("started_at"),
-            summary_json: r.get("summary_json"),
-        }))
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, input, started_at, summary_json FROM batches WHERE id = ?",
+            [id],
+            fetch_optional,
+            |row| row.map(|r| BatchRecord {
+                id: r.get("id"),
+                input: r.get("input"),
+                started_at: r.get("started_at"),
+                summary_json: r.get("summary_json"),
+            })
+        )?)
     }
 
     /// Number of filings per status, over the whole database.
     pub async fn count_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query(
+        Ok(db_query!(
+            &self.db,
             "SELECT status, COUNT(*) AS n FROM filings GROUP BY status ORDER BY status",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(|r| (r.get("status"), r.get("n"))).collect())
+            [],
+            fetch_all,
+            |rows| rows
+                .iter()
+                .map(|r| (r.get("status"), r.get("n")))
+                .collect::<Vec<_>>()
+        )?)
+    }
+
+    /// True when the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        db_query!(&self.db, "SELECT 1", [], execute, |_| ())?;
+        Ok(())
     }
 
     /// Closes the pool, flushing the WAL.
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
     }
 }
 
-fn filing_from_row(r: &sqlx::sqlite::SqliteRow) -> FilingRecord {
-    FilingRecord {
-        id: r.get("id"),
-        batch_id: r.get("batch_id"),
-        name: r.get("name"),
-        sha256: r.get("sha256"),
-        status: r.get("status"),
-        reason: r.get("reason"),
-        facts_json: r.get("facts_json"),
-        outcome_json: r.get("outcome_json"),
-        draft_path: r.get("draft_path"),
+/// A URL with any password removed (for error messages and logs).
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..s + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn check_schema_name(schema: &str) -> Result<(), sqlx::Error> {
+    let ok = !schema.is_empty()
+        && schema.len() <= 63
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Configuration(
+            format!("schema name {schema:?}: use a-z, 0-9 and _ only").into(),
+        ))
     }
 }
 

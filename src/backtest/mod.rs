@@ -1,0 +1,179 @@
+//! Backtesting suggested outcomes against real judgments (issue 8): split a civil judgment
+//! into its sections, parse what the court ordered, replay the case from what the court had
+//! before deciding (claims, defence, facts) through the rules, and compare field by field.
+//!
+//! **Owns:** the judgment splitter ([`split()`](split::split)), the order parser
+//! ([`parse_orders`]), the replay ([`replay()`](replay::replay)), the record schema
+//! ([`Record`]) and the [`Summary`]. **Must not:** read a judgment's reasoning (本院认为) or
+//! orders when replaying, do IO (the command line reads and writes the files), or panic on any
+//! input line: an unreadable line is an [`InputError`], a judgment missing a section gives a
+//! record with notes and `null` agreement.
+//!
+//! # Layout
+//! - [`split`](mod@split): sections of a judgment (first or second instance, excerpts too).
+//! - [`money`]: which amount of a clause is principal, interest, fee, base, ceiling, total.
+//! - [`orders`]: the 判决如下 items and the fee sentence → [`Orders`].
+//! - [`replay`](mod@replay): claims + facts → `CaseFacts` → `rules::precheck` / `rules::suggest`.
+//! - [`compare`]: the JSON Lines record and the summary with its confusion matrix.
+
+pub mod compare;
+pub mod money;
+pub mod orders;
+pub mod replay;
+pub mod split;
+
+pub use compare::{Agree, Record, Summary};
+pub use orders::{Orders, OutcomeClass, parse_orders};
+pub use split::{Judgment, Section, split};
+
+use crate::rules::RulesConfig;
+use serde::Deserialize;
+
+/// One judgment to backtest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Its id (`line-N` when the input has none).
+    pub id: String,
+    /// Its full text.
+    pub text: String,
+}
+
+/// Why an input line is not a judgment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// The line is not JSON.
+    #[error("line {line}: not JSON: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// JSON, but neither a CAIL sentence array nor an `{"id","text"}` object.
+    #[error(
+        "line {line}: expected a JSON array of {{\"sentence\": …}} or an object {{\"id\", \"text\"}}"
+    )]
+    Shape {
+        /// 1-based line.
+        line: usize,
+    },
+}
+
+#[derive(Deserialize)]
+struct CailSentence {
+    sentence: String,
+}
+
+#[derive(Deserialize)]
+struct IdText {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    text: String,
+}
+
+/// Reads one JSON value as a judgment: a CAIL array of `{"sentence": …}` (joined in order) or
+/// an object `{"id", "text"}` (the id may be a string or a number).
+pub fn document_from_value(v: serde_json::Value, line: usize) -> Result<Document, InputError> {
+    let fallback = format!("line-{line}");
+    if v.is_array() {
+        let sentences: Vec<CailSentence> =
+            serde_json::from_value(v).map_err(|_| InputError::Shape { line })?;
+        let text: String = sentences.into_iter().map(|s| s.sentence).collect();
+        return Ok(Document { id: fallback, text });
+    }
+    let it: IdText = serde_json::from_value(v).map_err(|_| InputError::Shape { line })?;
+    let id = match it.id {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => fallback,
+    };
+    Ok(Document { id, text: it.text })
+}
+
+/// Reads an input file: JSON Lines (one judgment per line, blank lines skipped) or one JSON
+/// array whose elements are judgments (a CAIL file saved as a single array of documents).
+/// Each entry carries its 1-based line (or element) number.
+pub fn read_documents(content: &str) -> Vec<(usize, Result<Document, InputError>)> {
+    let trimmed = content.trim_start();
+    if trimmed.starts_with('[')
+        && content.lines().filter(|l| !l.trim().is_empty()).count() > 1
+        && let Ok(serde_json::Value::Array(items)) = serde_json::from_str(content)
+        && items.iter().all(|i| i.is_array() || i.is_object())
+    {
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i + 1, document_from_value(v, i + 1)))
+            .collect();
+    }
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let line = i + 1;
+            let doc = serde_json::from_str::<serde_json::Value>(l)
+                .map_err(|e| InputError::Json {
+                    line,
+                    message: e.to_string(),
+                })
+                .and_then(|v| document_from_value(v, line));
+            (line, doc)
+        })
+        .collect()
+}
+
+/// The result of backtesting one judgment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backtest {
+    /// The output record.
+    pub record: Record,
+    /// True when the judgment has an orders section.
+    pub has_orders: bool,
+    /// True when the judgment has a claims section with something claimed.
+    pub has_claims: bool,
+}
+
+/// Backtests one judgment: split, parse the orders, replay from claims + facts, compare.
+pub fn backtest(doc: &Document, line: usize, cfg: &RulesConfig) -> Backtest {
+    let j = split(&doc.text);
+    let mut notes = Vec::new();
+    let orders_text = j.section(Section::Orders);
+    let orders = parse_orders(orders_text.unwrap_or(""), j.section(Section::Fees));
+    let (_, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
+    let has_orders = orders_text.is_some();
+    let has_claims = claimed.principal.is_some()
+        || claimed.interest_sum.is_some()
+        || claimed.attorney_fee.is_some()
+        || claimed.other_fees.is_some();
+    if !has_orders {
+        notes.push("no orders section (判决如下)".to_owned());
+    }
+    if j.section(Section::Claims).is_none() {
+        notes.push("no claims section".to_owned());
+    } else if !has_claims {
+        notes.push("no amount claimed could be read".to_owned());
+    }
+    if j.instance == split::Instance::Second {
+        notes.push("second instance".to_owned());
+    }
+    let suggested = compare::suggested_side(&outcome, &mut notes);
+    let actual = compare::actual_side(&orders, &claimed);
+    if has_orders && actual.decided.outcome.is_none() {
+        notes.push("actual outcome not determinable (e.g. appeal dismissed)".to_owned());
+    }
+    let agree = compare::agree(&suggested, &actual.decided, has_orders && has_claims);
+    Backtest {
+        record: Record {
+            line,
+            id: doc.id.clone(),
+            claimed: compare::claimed_side(&claimed),
+            suggested,
+            actual,
+            agree,
+            notes,
+        },
+        has_orders,
+        has_claims,
+    }
+}

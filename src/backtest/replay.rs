@@ -1,0 +1,418 @@
+//! Replay: build [`CaseFacts`] from what the court had before deciding (header and parties,
+//! claims, defence, facts; never the reasoning or the orders), then run the rules
+//! ([`precheck()`], [`suggest()`]) for the suggested outcome.
+//!
+//! The claims are read with the same clause reader as the orders, so the claimed and the
+//! actual amounts are comparable. Facts are read with `extract`'s normalisers: rates from the
+//! sentences that name a 利率, dates next to 签订 / 到期 / 催收 / 起诉. Nothing here panics.
+
+use super::money::{MoneyKind, byte_at, classify, clauses, cutoff_date, sum_of};
+use super::orders::{is_payment, joint_names};
+use super::split::{Judgment, Section};
+use crate::domain::{
+    CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, Plaintiff, PlaintiffKind,
+    Rate, Yuan,
+};
+use crate::extract::amount::find_amounts;
+use crate::extract::date::find_dates;
+use crate::extract::plaintiff_kind;
+use crate::extract::rate::{parse_penalty_rate, parse_rate};
+use crate::rules::{Outcome, RulesConfig, precheck, suggest};
+use chrono::NaiveDate;
+
+/// What the claims section asks for, read clause by clause.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimedItems {
+    /// 本金 claimed.
+    pub principal: Option<Yuan>,
+    /// 利息 + 罚息 + 复利 claimed as sums.
+    pub interest_sum: Option<Yuan>,
+    /// The cut-off date of the interest sum.
+    pub interest_cutoff: Option<NaiveDate>,
+    /// 律师费 claimed.
+    pub attorney_fee: Option<Yuan>,
+    /// Other fees claimed.
+    pub other_fees: Option<Yuan>,
+    /// Defendants asked to bear joint liability.
+    pub joint_liability_defendants: Vec<String>,
+    /// True when priority over collateral is asked.
+    pub priority: bool,
+    /// True when interest is asked to run until payment (a formula, not only a sum).
+    pub continuing_interest: bool,
+}
+
+/// The request part of a claims section: from 诉讼请求 / 请求判令 / 上诉请求 up to 事实和理由.
+fn request_part(claims: &str) -> &str {
+    let start = [
+        "诉讼请求",
+        "请求判令",
+        "请求法院",
+        "请求：",
+        "上诉请求",
+        "要求判令",
+        "诉请",
+    ]
+    .iter()
+    .filter_map(|w| claims.find(w))
+    .min()
+    .unwrap_or(0);
+    let rest = &claims[start..];
+    let end = [
+        "事实和理由",
+        "事实与理由",
+        "事实及理由",
+        "主要理由",
+        "理由如下",
+    ]
+    .iter()
+    .filter_map(|w| rest.find(w))
+    .min()
+    .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Reads the claimed items of a claims section.
+pub fn read_claims(claims: &str) -> ClaimedItems {
+    let req = request_part(claims);
+    let mut out = ClaimedItems::default();
+    let mut hits = Vec::new();
+    for c in clauses(req) {
+        if c.contains("连带") && c.contains("责任") {
+            for n in joint_names(&c) {
+                if !out.joint_liability_defendants.contains(&n) {
+                    out.joint_liability_defendants.push(n);
+                }
+            }
+            continue;
+        }
+        if c.contains("优先受偿") || c.contains("抵押权") || c.contains("质押权") {
+            out.priority = true;
+            continue;
+        }
+        if (c.contains("诉讼费") || c.contains("受理费")) && !is_payment(&c) {
+            continue;
+        }
+        let h = classify(&c);
+        if out.interest_cutoff.is_none() && h.iter().any(|x| x.kind == MoneyKind::Interest) {
+            out.interest_cutoff = cutoff_date(&c);
+        }
+        if [
+            "实际",
+            "清偿之日",
+            "付清之日",
+            "还清之日",
+            "履行之日",
+            "给付之日",
+        ]
+        .iter()
+        .any(|w| c.contains(w))
+        {
+            out.continuing_interest = true;
+        }
+        hits.extend(h);
+    }
+    out.principal = sum_of(&hits, MoneyKind::Principal);
+    out.interest_sum = sum_of(&hits, MoneyKind::Interest);
+    out.attorney_fee = sum_of(&hits, MoneyKind::AttorneyFee);
+    out.other_fees = sum_of(&hits, MoneyKind::OtherFee);
+    out
+}
+
+/// The lender kind from the plaintiff's name: banks, credit cooperatives, consumer-finance and
+/// small-loan companies are licensed (domain §2.1 \[P\]; 法释〔2020〕27号 \[P\] for 小额贷款公司,
+/// mapped to `ConsumerFinance` as the licensed non-bank kind the domain types have); else
+/// `extract::plaintiff_kind` (asset-management company, company, person).
+pub fn lender_kind(name: &str) -> PlaintiffKind {
+    if name.contains("小额贷款") && !name.contains("担保") {
+        PlaintiffKind::ConsumerFinance
+    } else {
+        plaintiff_kind(name)
+    }
+}
+
+/// Stops a party name: the first of these ends it.
+const NAME_STOPS: &[&str] = &[
+    "诉称",
+    "起诉",
+    "向本院",
+    "提出",
+    "请求",
+    "辩称",
+    "称",
+    "于",
+    "对",
+    "与",
+    "和",
+    "及",
+    "，",
+    "。",
+    "、",
+    "（",
+    "(",
+    "：",
+    ":",
+    "因",
+    "的",
+    "为",
+    "系",
+    "在",
+    "经",
+    "未",
+    "偿还",
+    "归还",
+    "支付",
+    "承担",
+    "不服",
+];
+
+fn name_after(text: &str, marker: &str) -> Option<String> {
+    let p = text.find(marker)? + marker.len();
+    let rest = text[p..].trim_start_matches(['：', ':', ' ']);
+    let end = NAME_STOPS
+        .iter()
+        .filter_map(|w| rest.find(w))
+        .min()
+        .unwrap_or(rest.len());
+    let name = rest[..end].trim();
+    let n = name.chars().count();
+    ((2..=40).contains(&n)).then(|| name.to_owned())
+}
+
+/// The plaintiff's name from the header or the claims (`原告X诉称`, `原告X向本院提出诉讼请求`);
+/// on appeal, the 被上诉人（原审原告） or the appellant who was the plaintiff.
+pub fn plaintiff_name(j: &Judgment) -> Option<String> {
+    let before = j.before_decision();
+    for marker in ["原审原告", "原告"] {
+        if let Some(n) = name_after(&before, marker) {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// The first defendant named in the claims or header (`被告X`).
+fn first_defendant(text: &str) -> Option<String> {
+    name_after(text, "被告")
+}
+
+/// The sentences of `text` (split at 。；), with their byte starts.
+fn sentences(text: &str) -> Vec<&str> {
+    text.split(['。', '；', ';'])
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// The first date right after one of `markers` (within a few chars) in `s`.
+fn date_near(s: &str, markers: &[&str], window: usize) -> Option<NaiveDate> {
+    find_dates(s).into_iter().find_map(|d| {
+        let b = byte_at(s, d.start);
+        let before: String = s[..b]
+            .chars()
+            .rev()
+            .take(window)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        markers.iter().any(|m| before.contains(m)).then_some(d.date)
+    })
+}
+
+/// Facts read from the facts section (and the claims' narrative when there are no facts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct FactReadings {
+    contract_date: Option<NaiveDate>,
+    loan_amount: Option<Yuan>,
+    rate: Option<Rate>,
+    penalty_rate: Option<Rate>,
+    maturity: Option<NaiveDate>,
+    last_demand: Option<NaiveDate>,
+    filing: Option<NaiveDate>,
+    guarantee_months: Option<u32>,
+}
+
+fn read_facts(text: &str) -> FactReadings {
+    let mut f = FactReadings::default();
+    let mut loans: Vec<Yuan> = Vec::new();
+    for s in sentences(text) {
+        if f.contract_date.is_none() && (s.contains("签订") || s.contains("签署")) {
+            f.contract_date = find_dates(s).first().map(|d| d.date);
+        }
+        if (s.contains("借款") || s.contains("贷款") || s.contains("发放")) && !s.contains("最高")
+        {
+            for m in find_amounts(s) {
+                let b = byte_at(s, m.start);
+                let near: String = s[..b]
+                    .chars()
+                    .rev()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if ["借款", "贷款", "发放", "借给", "金额"]
+                    .iter()
+                    .any(|w| near.contains(w))
+                    && !near.contains("余额")
+                {
+                    loans.push(m.value);
+                }
+            }
+        }
+        let has_rate = ["利率", "月息", "年息", "日息", "利息按"]
+            .iter()
+            .any(|w| s.contains(w));
+        if has_rate {
+            let penalty = s.contains("罚息") || s.contains("逾期");
+            if f.rate.is_none()
+                && let Some(r) = rate_in(s, penalty)
+            {
+                f.rate = Some(r);
+            }
+            if penalty
+                && f.penalty_rate.is_none()
+                && let Some(p) = s.find("罚息").or_else(|| s.find("逾期"))
+            {
+                f.penalty_rate = parse_penalty_rate(&s[p..], f.rate, f.contract_date)
+                    .filter(|r| f.rate.is_none_or(|b| *r >= b));
+            }
+        }
+        if f.maturity.is_none() {
+            f.maturity = date_near(s, &["到期", "至", "还款期限", "还款日"], 6)
+                .filter(|_| s.contains("期限") || s.contains("到期") || s.contains("还款日"));
+        }
+        if ["催收", "催告", "催讨", "催款", "主张权利", "公告"]
+            .iter()
+            .any(|w| s.contains(w))
+        {
+            for d in find_dates(s) {
+                if f.last_demand.is_none_or(|l| d.date > l) {
+                    f.last_demand = Some(d.date);
+                }
+            }
+        }
+        if f.filing.is_none() && (s.contains("起诉") || s.contains("立案") || s.contains("诉至"))
+        {
+            f.filing =
+                date_near(s, &["于", "日"], 4).or_else(|| find_dates(s).last().map(|d| d.date));
+        }
+        if f.guarantee_months.is_none() && s.contains("保证期间") {
+            f.guarantee_months = if s.contains("三年") {
+                Some(36)
+            } else if s.contains("两年") || s.contains("二年") || s.contains("2年") {
+                Some(24)
+            } else if s.contains("六个月") || s.contains("6个月") {
+                Some(6)
+            } else {
+                None
+            };
+        }
+    }
+    // One loan amount, written once or repeated: the amount lent. Several different amounts
+    // (several loans, partial disbursements) are not summed: the cap on principal is skipped.
+    loans.dedup();
+    if let [one] = loans.as_slice() {
+        f.loan_amount = Some(*one);
+    }
+    f
+}
+
+/// The contract (or penalty) rate of a sentence, never an uplift percentage.
+fn rate_in(s: &str, penalty: bool) -> Option<Rate> {
+    let from = ["利率", "月息", "年息", "日息"]
+        .iter()
+        .filter_map(|w| s.find(w))
+        .min()?;
+    let mut t = &s[from..];
+    if penalty && let Some(p) = t.find("罚息").or_else(|| t.find("逾期")) {
+        t = &t[..p];
+    }
+    parse_rate(t, None)
+}
+
+/// The case type from the plaintiff kind and the words of the text.
+fn case_type(kind: PlaintiffKind, text: &str) -> CaseType {
+    if text.contains("信用卡") {
+        CaseType::CreditCard
+    } else if text.contains("民间借贷") && !kind.is_licensed() {
+        CaseType::PrivateLending
+    } else if kind == PlaintiffKind::Amc || text.contains("债权转让") || text.contains("不良债权")
+    {
+        CaseType::NplAssignment
+    } else if kind.is_licensed() {
+        CaseType::FinancialLoan
+    } else {
+        CaseType::PrivateLending
+    }
+}
+
+/// Builds the facts of a judgment from its header, claims, defence and facts only.
+pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
+    let claims_text = j.section(Section::Claims).unwrap_or("");
+    let claimed = read_claims(claims_text);
+    let before = j.before_decision();
+    let facts_text = j
+        .section(Section::Facts)
+        .map(str::to_owned)
+        .unwrap_or_else(|| before.clone());
+    let fr = read_facts(&facts_text);
+    let fr_all = read_facts(&before);
+    let name = plaintiff_name(j);
+    let kind = name.as_deref().map_or(PlaintiffKind::Company, lender_kind);
+    let mut defendants = Vec::new();
+    if let Some(b) = first_defendant(request_part(claims_text)).or_else(|| first_defendant(&before))
+    {
+        defendants.push(Defendant {
+            name: b,
+            role: DefendantRole::Borrower,
+        });
+    }
+    for g in &claimed.joint_liability_defendants {
+        if !defendants.iter().any(|d| &d.name == g) {
+            defendants.push(Defendant {
+                name: g.clone(),
+                role: DefendantRole::Guarantor,
+            });
+        }
+    }
+    let collateral = claimed.priority.then(|| Collateral {
+        description: "抵押物（起诉状所列）".to_owned(),
+        ..Collateral::default()
+    });
+    let last_demand = fr.last_demand.or(fr_all.last_demand);
+    let facts = CaseFacts {
+        id: id.to_owned(),
+        case_type: Some(case_type(kind, &before)),
+        plaintiff: name.map(|n| Plaintiff { name: n, kind }),
+        defendants,
+        contract_date: fr.contract_date.or(fr_all.contract_date),
+        loan_amount: fr.loan_amount.or(fr_all.loan_amount),
+        annual_interest_rate: fr.rate.or(fr_all.rate),
+        maturity_date: fr.maturity.or(fr_all.maturity),
+        claims: Claims {
+            principal: claimed.principal,
+            interest: claimed.interest_sum,
+            interest_cutoff_date: claimed.interest_cutoff,
+            attorney_fee: claimed.attorney_fee,
+            other_fees: claimed.other_fees,
+            joint_liability: !claimed.joint_liability_defendants.is_empty(),
+            stated_total: None,
+        },
+        filing_date: fr_all.filing,
+        penalty_rate: fr.penalty_rate.or(fr_all.penalty_rate),
+        guarantee_period_months: fr.guarantee_months.or(fr_all.guarantee_months),
+        last_demand_date: last_demand,
+        guarantor_demand_date: last_demand,
+        collateral,
+        ..CaseFacts::default()
+    };
+    (facts, claimed)
+}
+
+/// Replays a judgment: facts from before the decision, then precheck and suggest.
+pub fn replay(j: &Judgment, id: &str, cfg: &RulesConfig) -> (CaseFacts, ClaimedItems, Outcome) {
+    let (facts, claimed) = facts_of(j, id);
+    let findings = precheck(&facts, cfg);
+    let outcome = suggest(&facts, &findings, cfg);
+    (facts, claimed, outcome)
+}

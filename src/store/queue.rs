@@ -1,0 +1,420 @@
+//! The durable job queue, in the database: a job is claimed under a lease (owner + expiry), and
+//! its result is recorded only while the lease is still held, in the same transaction that
+//! marks the job done, so a filing's result is recorded exactly once even when two workers end
+//! up computing it (a lease expired under a slow or dead worker).
+//!
+//! Claims: PostgreSQL picks the row with `FOR UPDATE SKIP LOCKED` (many workers, no waiting on
+//! each other); SQLite runs the same `UPDATE … WHERE id = (SELECT …) RETURNING` as one statement
+//! under its single-writer lock. An expired lease is claimable again (restart recovery); a job
+//! whose leases expired `max_attempts` times is failed for good with the reason.
+//!
+//! Every time is passed in (`now_ms`), so tests move the clock without sleeping.
+
+use super::{FilingOutput, Store, StoreError, db_query, in_tx, tx_query};
+use crate::jobs::JobKind;
+use sqlx::Row;
+
+/// Where a job is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for `next_run_ms`.
+    Queued,
+    /// Claimed by a worker under a lease.
+    Running,
+    /// Finished; its result is recorded.
+    Done,
+    /// Failed for good; the reason is recorded.
+    Failed,
+}
+
+impl JobState {
+    /// The state as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored state.
+    pub fn parse(s: &str) -> Option<JobState> {
+        match s {
+            "queued" => Some(JobState::Queued),
+            "running" => Some(JobState::Running),
+            "done" => Some(JobState::Done),
+            "failed" => Some(JobState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A claimed (or inspected) job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    /// Job id (uuid v4).
+    pub id: String,
+    /// What to do.
+    pub kind: Option<JobKind>,
+    /// The kind as stored (kept when it names no [`JobKind`] this build knows).
+    pub kind_str: String,
+    /// The filing it works on.
+    pub filing_id: String,
+    /// The batch the filing belongs to.
+    pub batch_id: String,
+    /// Where it is.
+    pub state: Option<JobState>,
+    /// Claims so far (this one included).
+    pub attempts: i64,
+    /// Claims allowed before a permanent failure.
+    pub max_attempts: i64,
+    /// Who holds the lease.
+    pub lease_owner: Option<String>,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+}
+
+/// Number of jobs per state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct QueueCounts {
+    /// Waiting.
+    pub queued: i64,
+    /// Leased.
+    pub running: i64,
+    /// Finished.
+    pub done: i64,
+    /// Failed for good.
+    pub failed: i64,
+}
+
+const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', lease_owner = ?,
+        lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ?
+    WHERE id = (SELECT id FROM jobs
+                WHERE (state = 'queued' AND next_run_ms <= ?)
+                   OR (state = 'running' AND lease_expires_ms <= ? AND attempts < max_attempts)
+                ORDER BY next_run_ms, id LIMIT 1)
+    RETURNING id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
+              last_error";
+
+const CLAIM_PG: &str = "UPDATE jobs SET state = 'running', lease_owner = ?,
+        lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ?
+    WHERE id = (SELECT id FROM jobs
+                WHERE (state = 'queued' AND next_run_ms <= ?)
+                   OR (state = 'running' AND lease_expires_ms <= ? AND attempts < max_attempts)
+                ORDER BY next_run_ms, id LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+    RETURNING id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
+              last_error";
+
+macro_rules! job_from_row {
+    ($r:expr) => {{
+        let kind_str: String = $r.get("kind");
+        let state: String = $r.get("state");
+        JobRecord {
+            kind: JobKind::parse(&kind_str),
+            kind_str,
+            id: $r.get("id"),
+            filing_id: $r.get("filing_id"),
+            batch_id: $r.get("batch_id"),
+            state: JobState::parse(&state),
+            attempts: $r.get("attempts"),
+            max_attempts: $r.get("max_attempts"),
+            lease_owner: $r.get("lease_owner"),
+            last_error: $r.get("last_error"),
+        }
+    }};
+}
+
+impl Store {
+    /// Enqueues one job for a filing (the intake path enqueues in [`Store::admit_batch`]).
+    pub async fn enqueue_job(
+        &self,
+        kind: JobKind,
+        filing_id: &str,
+        batch_id: &str,
+        max_attempts: i64,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        db_query!(
+            &self.db,
+            "INSERT INTO jobs (id, kind, filing_id, batch_id, state, attempts, max_attempts,
+                               next_run_ms, created_ms, updated_ms)
+             VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
+            [
+                &id,
+                kind.as_str(),
+                filing_id,
+                batch_id,
+                max_attempts,
+                now_ms,
+                now_ms,
+                now_ms
+            ],
+            execute,
+            |_| ()
+        )?;
+        Ok(id)
+    }
+
+    /// Claims the next runnable job for `owner` for `lease_ms`: a queued job whose time has
+    /// come, or a running one whose lease expired (its worker died). Before claiming, jobs whose
+    /// leases expired `max_attempts` times are failed for good (see [`Store::reap_jobs`]).
+    /// `None` when nothing is runnable.
+    pub async fn claim_job(
+        &self,
+        owner: &str,
+        lease_ms: i64,
+        now_ms: i64,
+    ) -> Result<Option<JobRecord>, StoreError> {
+        self.reap_jobs(now_ms).await?;
+        let expires = now_ms.saturating_add(lease_ms);
+        let job = match &self.db {
+            super::Db::Sqlite(p) => sqlx::query(CLAIM_SQLITE)
+                .bind(owner)
+                .bind(expires)
+                .bind(now_ms)
+                .bind(now_ms)
+                .bind(now_ms)
+                .fetch_optional(p)
+                .await?
+                .map(|r| job_from_row!(r)),
+            super::Db::Postgres(p) => sqlx::query(&super::pg_sql(CLAIM_PG))
+                .bind(owner)
+                .bind(expires)
+                .bind(now_ms)
+                .bind(now_ms)
+                .bind(now_ms)
+                .fetch_optional(p)
+                .await?
+                .map(|r| job_from_row!(r)),
+        };
+        if let Some(job) = &job {
+            db_query!(
+                &self.db,
+                "UPDATE filings SET status = 'processing', updated_ms = ?
+                 WHERE id = ? AND status IN ('queued', 'processing')",
+                [now_ms, &job.filing_id],
+                execute,
+                |_| ()
+            )?;
+        }
+        Ok(job)
+    }
+
+    /// Fails for good every running job whose lease expired and that has used all its
+    /// attempts (its worker died each time: a filing that kills workers must not loop forever),
+    /// and its filing with the reason. Returns how many.
+    pub async fn reap_jobs(&self, now_ms: i64) -> Result<u64, StoreError> {
+        const WHY: &str = "处理进程多次中断，已停止重试 / the worker died on every attempt \
+                           (lease expired); stopped retrying";
+        in_tx!(&self.db, |tx, pg| {
+            tx_query!(
+                pg,
+                tx,
+                "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ?
+                 WHERE id IN (SELECT filing_id FROM jobs WHERE state = 'running'
+                              AND lease_expires_ms <= ? AND attempts >= max_attempts)",
+                [WHY, now_ms, now_ms],
+                execute
+            )?;
+            let n = tx_query!(
+                pg,
+                tx,
+                "UPDATE jobs SET state = 'failed', last_error = ?, lease_owner = NULL,
+                     updated_ms = ?
+                 WHERE state = 'running' AND lease_expires_ms <= ? AND attempts >= max_attempts",
+                [WHY, now_ms, now_ms],
+                execute
+            )?
+            .rows_affected();
+            Ok(n)
+        })
+    }
+
+    /// Extends a held lease (a long job's heartbeat). False when the lease was lost.
+    pub async fn renew_lease(
+        &self,
+        job_id: &str,
+        owner: &str,
+        lease_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n = db_query!(
+            &self.db,
+            "UPDATE jobs SET lease_expires_ms = ?, updated_ms = ?
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+            [now_ms.saturating_add(lease_ms), now_ms, job_id, owner],
+            execute,
+            |r| r.rows_affected()
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Records a filing's result and marks its job done, in one transaction, only while
+    /// `owner` still holds the lease. False (nothing recorded) when the lease was lost: another
+    /// worker has the job and will record it.
+    pub async fn complete_job(
+        &self,
+        job_id: &str,
+        owner: &str,
+        filing_id: &str,
+        out: &FilingOutput,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        in_tx!(&self.db, |tx, pg| {
+            let n = tx_query!(
+                pg,
+                tx,
+                "UPDATE jobs SET state = 'done', lease_owner = NULL, updated_ms = ?,
+                     last_error = NULL
+                 WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                [now_ms, job_id, owner],
+                execute
+            )?
+            .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            tx_query!(
+                pg,
+                tx,
+                "UPDATE filings SET status = ?, reason = ?, facts_json = ?, outcome_json = ?,
+                     draft_kind = ?, draft_html = ?, draft_text = ?,
+                     processed_count = processed_count + 1, updated_ms = ?
+                 WHERE id = ?",
+                [
+                    &out.status,
+                    &out.reason,
+                    &out.facts_json,
+                    &out.outcome_json,
+                    &out.draft_kind,
+                    &out.draft_html,
+                    &out.draft_text,
+                    now_ms,
+                    filing_id
+                ],
+                execute
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Records a failed attempt. A retryable error with attempts left puts the job back in the
+    /// queue at `now + backoff_ms`; otherwise the job and its filing fail for good with
+    /// `reason`. False when `owner` no longer held the lease (nothing recorded).
+    pub async fn fail_job(
+        &self,
+        job: &JobRecord,
+        owner: &str,
+        reason: &str,
+        retryable: bool,
+        backoff_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        if retryable && job.attempts < job.max_attempts {
+            let n = db_query!(
+                &self.db,
+                "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_ms = NULL,
+                     next_run_ms = ?, last_error = ?, updated_ms = ?
+                 WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                [
+                    now_ms.saturating_add(backoff_ms),
+                    reason,
+                    now_ms,
+                    &job.id,
+                    owner
+                ],
+                execute,
+                |r| r.rows_affected()
+            )?;
+            return Ok(n == 1);
+        }
+        in_tx!(&self.db, |tx, pg| {
+            let n = tx_query!(
+                pg,
+                tx,
+                "UPDATE jobs SET state = 'failed', lease_owner = NULL, last_error = ?,
+                     updated_ms = ?
+                 WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                [reason, now_ms, &job.id, owner],
+                execute
+            )?
+            .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            tx_query!(
+                pg,
+                tx,
+                "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ? WHERE id = ?",
+                [reason, now_ms, &job.filing_id],
+                execute
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// One job by id.
+    pub async fn job(&self, id: &str) -> Result<Option<JobRecord>, StoreError> {
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
+                    last_error FROM jobs WHERE id = ?",
+            [id],
+            fetch_optional,
+            |row| row.map(|r| job_from_row!(r))
+        )?)
+    }
+
+    /// The jobs of a filing, oldest first.
+    pub async fn jobs_of_filing(&self, filing_id: &str) -> Result<Vec<JobRecord>, StoreError> {
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
+                    last_error FROM jobs WHERE filing_id = ? ORDER BY created_ms, id",
+            [filing_id],
+            fetch_all,
+            |rows| rows.iter().map(|r| job_from_row!(r)).collect::<Vec<_>>()
+        )?)
+    }
+
+    /// Jobs per state, over the whole queue (or one batch).
+    pub async fn queue_counts(&self, batch_id: Option<&str>) -> Result<QueueCounts, StoreError> {
+        let rows: Vec<(String, i64)> = match batch_id {
+            Some(b) => db_query!(
+                &self.db,
+                "SELECT state, COUNT(*) AS n FROM jobs WHERE batch_id = ? GROUP BY state",
+                [b],
+                fetch_all,
+                |rows| rows
+                    .iter()
+                    .map(|r| (r.get("state"), r.get("n")))
+                    .collect::<Vec<_>>()
+            )?,
+            None => db_query!(
+                &self.db,
+                "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
+                [],
+                fetch_all,
+                |rows| rows
+                    .iter()
+                    .map(|r| (r.get("state"), r.get("n")))
+                    .collect::<Vec<_>>()
+            )?,
+        };
+        let mut c = QueueCounts::default();
+        for (state, n) in rows {
+            match JobState::parse(&state) {
+                Some(JobState::Queued) => c.queued = n,
+                Some(JobState::Running) => c.running = n,
+                Some(JobState::Done) => c.done = n,
+                Some(JobState::Failed) => c.failed = n,
+                None => {}
+            }
+        }
+        Ok(c)
+    }
+}
