@@ -61,6 +61,9 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// The court's draft template overrides: a folder of `<kind>.<version>.html.j2`.
+        #[arg(long)]
+        templates: Option<PathBuf>,
     },
     /// Full-text search over processed filings.
     Search {
@@ -232,10 +235,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             index,
             rules: rules_path,
             quiet,
+            templates,
         } => {
             let mut opts = ProcessOptions::new(&out_dir, &index);
             opts.rules = load_rules(rules_path.as_deref())?;
             opts.progress = !quiet;
+            if let Some(dir) = templates {
+                let set = fincase::draft::TemplateSet::load(&dir)?;
+                opts.templates = Some(std::sync::Arc::new(set));
+            }
             let summary = pipeline::process_batch(&input, &opts)?;
             print_summary(&mut out, &summary, &out_dir)?;
         }

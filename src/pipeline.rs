@@ -24,6 +24,7 @@ use crate::store::{BatchRecord, FilingRecord, OriginalStore, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -157,9 +158,20 @@ pub struct FilingResult {
 /// Reads, extracts, checks and drafts one filing. Pure: no IO. Never panics on any input
 /// bytes (a panic inside a stage is caught and reported as `failed`).
 pub fn process_filing(name: &str, bytes: &[u8], cfg: &RulesConfig) -> FilingResult {
+    process_filing_with(name, bytes, cfg, None)
+}
+
+/// [`process_filing`] with a court's template overrides (`None`: the built-in templates).
+/// The draft's figures link to the filing's source spans (its provenance) either way.
+pub fn process_filing_with(
+    name: &str,
+    bytes: &[u8],
+    cfg: &RulesConfig,
+    templates: Option<&Arc<draft::TemplateSet>>,
+) -> FilingResult {
     let id = FilingId::of_bytes(bytes);
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        process_filing_inner(name, &id, bytes, cfg)
+        process_filing_inner(name, &id, bytes, cfg, templates)
     }));
     caught.unwrap_or_else(|_| FilingResult {
         name: name.to_owned(),
@@ -184,6 +196,7 @@ fn process_filing_inner(
     id: &FilingId,
     bytes: &[u8],
     cfg: &RulesConfig,
+    templates: Option<&Arc<draft::TemplateSet>>,
 ) -> FilingResult {
     let mut times = StageTimes::default();
     let mut result = FilingResult {
@@ -257,7 +270,12 @@ fn process_filing_inner(
     // Every readable filing gets a document: the draft judgment or payment order when the
     // outcome allows one, otherwise a notice to the judge listing the reasons.
     let t = Instant::now();
-    match draft::render(&report.facts, &report.findings, &outcome) {
+    let draft_opts = draft::DraftOptions {
+        provenance: Some(report.provenance.clone()),
+        templates: templates.cloned(),
+        ..Default::default()
+    };
+    match draft::render_with(&report.facts, &report.findings, &outcome, &draft_opts) {
         Ok(d) => result.draft = Some(d),
         Err(e) if status == FilingStatus::Drafted => {
             result.status = FilingStatus::NeedsReview;
@@ -290,6 +308,8 @@ pub struct ProcessOptions {
     pub progress: bool,
     /// Filings held in memory at once.
     pub chunk_size: usize,
+    /// The court's draft template overrides (`--templates DIR`); built-in ones when `None`.
+    pub templates: Option<Arc<draft::TemplateSet>>,
 }
 
 impl ProcessOptions {
@@ -301,6 +321,7 @@ impl ProcessOptions {
             rules: RulesConfig::default(),
             progress: true,
             chunk_size: 256,
+            templates: None,
         }
     }
 }
@@ -478,7 +499,12 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     let wall = Instant::now();
     let mut skipped = Vec::new();
     let mut sources = Vec::new();
-    for entry in ingest::discover(input)? {
+    // Names and sizes only: the bytes are read a chunk at a time below.
+    let ingest::SourceList {
+        entries,
+        mut reader,
+    } = ingest::list(input)?;
+    for entry in entries {
         match entry {
             Err(e) if e.is_skipped() => skipped.push(e.name),
             other => sources.push(other),
@@ -534,7 +560,15 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     let mut store_index = Duration::ZERO;
     let mut used_folders: std::collections::HashSet<String> = Default::default();
 
-    for chunk in sources.chunks(opts.chunk_size.max(1)) {
+    for listed in sources.chunks(opts.chunk_size.max(1)) {
+        // This chunk's bytes, read now and dropped when the chunk is done.
+        let chunk: Vec<Result<FilingSource, ingest::SourceError>> = listed
+            .iter()
+            .map(|e| match e {
+                Ok(e) => reader.read(e),
+                Err(e) => Err(e.clone()),
+            })
+            .collect();
         // Folder names are decided up front (sequentially) so they are deterministic.
         let folders: Vec<String> = chunk
             .iter()
@@ -560,7 +594,8 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
             .map(|(entry, folder)| {
                 let (r, sha) = match entry {
                     Ok(FilingSource { name, bytes }) => {
-                        let r = process_filing(name, bytes, &opts.rules);
+                        let r =
+                            process_filing_with(name, bytes, &opts.rules, opts.templates.as_ref());
                         let sha = originals.put(bytes).map_err(out_err(&opts.index_dir))?;
                         (r, sha)
                     }

@@ -96,7 +96,7 @@ fn drafts_record_their_versions() {
         d.text
     );
     let docx = unzip(&draft::to_docx(&d).unwrap(), "docProps/custom.xml");
-    assert!(docx.contains(d.template_version), "{docx}");
+    assert!(docx.contains(&d.template_version), "{docx}");
 }
 
 // ---------------------------------------------------------------- DOCX
@@ -504,4 +504,142 @@ fn pipeline_writes_every_format_and_the_group_sheet() {
     assert_eq!(sheet.filings, drafted);
     let html = std::fs::read_to_string(out.join("groups.html")).unwrap();
     assert!(html.contains("多案联审汇总表"));
+}
+
+// ---------------------------------------------------------------- source links
+
+/// One generated filing drafted with its provenance, as the pipeline does.
+fn drafted_with(index: usize, opts: draft::DraftOptions) -> (Outcome, Draft, Draft) {
+    let composed = fincase::fixtures::compose(SEED, index);
+    let doc = DocumentText::from_pages(&composed.pages);
+    let e = fincase::extract::extract(&format!("f{index}"), &doc);
+    let cfg = RulesConfig::default();
+    let mut findings = e.findings.clone();
+    findings.extend(precheck(&e.facts, &cfg));
+    let outcome = suggest(&e.facts, &findings, &cfg);
+    let plain = draft::render(&e.facts, &findings, &outcome).unwrap();
+    let opts = draft::DraftOptions {
+        provenance: Some(e.provenance.clone()),
+        ..opts
+    };
+    let linked = draft::render_with(&e.facts, &findings, &outcome, &opts).unwrap();
+    (outcome, plain, linked)
+}
+
+#[test]
+fn figures_link_to_their_source_span_and_the_signed_text_is_unchanged() {
+    for index in CASES {
+        let composed = fincase::fixtures::compose(SEED, index);
+        let doc = DocumentText::from_pages(&composed.pages);
+        let e = fincase::extract::extract(&format!("f{index}"), &doc);
+        let (_, plain, linked) = drafted_with(index, draft::DraftOptions::default());
+        let span = e
+            .provenance
+            .get("claims.principal")
+            .expect("principal has provenance");
+        // The figure's link: page and span as data, the page as text.
+        let link = format!(
+            "<a class=\"src\" href=\"#src-claims.principal\" data-page=\"{}\" data-start=\"{}\" data-end=\"{}\">第{}页</a>",
+            span.page, span.start, span.end, span.page
+        );
+        assert!(linked.html.contains(&link), "{index}: {}", linked.html);
+        // The appendix entry the link points to, quoting the filing.
+        assert!(
+            linked.html.contains("<li id=\"src-claims.principal\""),
+            "{index}"
+        );
+        assert!(
+            linked.html.contains(&format!("原文“{}”", span.text)),
+            "{index}"
+        );
+        // The quoted span is the page's text at start..end (chars; line breaks aside).
+        let page: String = doc.pages[span.page as usize - 1]
+            .text
+            .chars()
+            .skip(span.start as usize)
+            .take((span.end - span.start) as usize)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let quoted: String = span.text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(page, quoted, "{index}");
+        // Still linked to the trail too.
+        assert!(linked.html.contains("href=\"#trail-principal\""), "{index}");
+        // Review-only: text, DOCX and PDF do not change.
+        assert_eq!(linked.text, plain.text, "{index}");
+        assert_eq!(linked.blocks(), plain.blocks(), "{index}");
+        assert!(!plain.html.contains("class=\"src\""), "{index}");
+    }
+}
+
+// ---------------------------------------------------------------- template overrides
+
+#[test]
+fn a_court_overrides_the_judgment_template_and_the_draft_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = include_str!("../src/draft/templates/judgment.v3.html.j2");
+    let custom = builtin.replace(
+        "<h2>民事判决书</h2>",
+        "<h2>民事判决书（西湖区法院样式）</h2>",
+    );
+    let path = dir.path().join("judgment.xihu.v1.html.j2");
+    std::fs::write(&path, &custom).unwrap();
+    std::fs::write(dir.path().join("README.txt"), "not a template").unwrap();
+    let set = std::sync::Arc::new(draft::TemplateSet::load(dir.path()).unwrap());
+    assert_eq!(set.overrides.len(), 1);
+    assert_eq!(set.overrides[0].replaces, draft::JUDGMENT_TEMPLATE);
+    let opts = draft::DraftOptions {
+        templates: Some(set.clone()),
+        ..Default::default()
+    };
+    // A judgment uses the override …
+    let (_, plain, d) = drafted_with(0, opts.clone());
+    assert_eq!(plain.kind, DocumentKind::Judgment);
+    assert!(
+        d.text.contains("民事判决书（西湖区法院样式）"),
+        "{}",
+        d.text
+    );
+    assert!(
+        d.template_version
+            .starts_with("judgment.xihu.v1.html.j2 override sha256:"),
+        "{}",
+        d.template_version
+    );
+    assert!(
+        d.text
+            .contains(&format!("模板版本：{}", d.template_version))
+    );
+    let docx = unzip(&draft::to_docx(&d).unwrap(), "docProps/custom.xml");
+    assert!(docx.contains("judgment.xihu.v1.html.j2"), "{docx}");
+    // … and the hash follows the content.
+    std::fs::write(&path, custom.replace("样式", "样式二")).unwrap();
+    let other = draft::TemplateSet::load(dir.path()).unwrap();
+    assert_ne!(other.overrides[0].sha256, set.overrides[0].sha256);
+    // A payment order has no override: the built-in template.
+    let (_, _, po) = drafted_with(34, opts);
+    assert_eq!(po.kind, DocumentKind::PaymentOrder);
+    assert_eq!(po.template_version, draft::PAYMENT_ORDER_TEMPLATE);
+}
+
+#[test]
+fn bad_template_folders_are_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("verdict.v1.html.j2"), "x").unwrap();
+    let e = draft::TemplateSet::load(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("verdict.v1.html.j2"), "{e}");
+    std::fs::remove_file(dir.path().join("verdict.v1.html.j2")).unwrap();
+    std::fs::write(dir.path().join("judgment.a.html.j2"), "{% if %}").unwrap();
+    let e = draft::TemplateSet::load(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("judgment.a.html.j2"), "{e}");
+    std::fs::write(dir.path().join("judgment.a.html.j2"), "ok").unwrap();
+    std::fs::write(dir.path().join("judgment.b.html.j2"), "ok").unwrap();
+    let e = draft::TemplateSet::load(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("second override"), "{e}");
+    assert!(draft::TemplateSet::load(&dir.path().join("missing")).is_err());
 }

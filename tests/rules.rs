@@ -7,13 +7,17 @@
 use chrono::NaiveDate;
 use fincase::domain::{
     CaseFacts, CaseType, Collateral, Defendant, DefendantRole, EvidenceKind, Finding, FindingCode,
-    Plaintiff, PlaintiffKind, Rate, Severity, Yuan,
+    Plaintiff, PlaintiffKind, Rate, Repayment, Severity, Yuan,
 };
-use fincase::rules::interest::{ceiling_periods, lpr_plus_bp, simple_interest};
+use fincase::rules::interest::{
+    RULE_DAY_COUNT_CONTRACT, RULE_LEDGER, ceiling_periods, ledger_periods, lpr_plus_bp,
+    simple_interest,
+};
 use fincase::rules::precheck::{guarantee_period_end, limitation_end};
 use fincase::rules::{
     AwardItem, CaseEnding, Disposition, FeeBearer, FeeRounding, Outcome, Procedure, RulesConfig,
-    court_fee, court_fee_with, enforcement_fee, precheck, preservation_fee, suggest,
+    court_fee, court_fee_with, enforcement_fee, enforcement_fee_with, precheck, preservation_fee,
+    preservation_fee_with, suggest,
 };
 use rust_decimal::Decimal;
 use std::fmt::Debug;
@@ -492,6 +496,214 @@ fn interest_recompute_360_vs_365_and_compound() {
         (awarded(&o, AwardItem::Interest), o.disposition),
         (y("4575") + compound, Disposition::Full),
     );
+}
+
+fn repaid(date: &str, principal: &str, interest: &str) -> Repayment {
+    Repayment {
+        date: d(date),
+        principal: y(principal),
+        interest: y(interest),
+    }
+}
+
+/// The bank case with a ledger: 20,000 principal repaid on 2024-03-01 (inside the default →
+/// cut-off window), so 80,000 is outstanding at the cut-off.
+fn ledger_case() -> CaseFacts {
+    let mut f = bank_case();
+    f.claims.principal = Some(y("80000"));
+    f.repayments = vec![
+        repaid("2023-06-01", "5000", "0"),
+        repaid("2024-03-01", "20000", "0"),
+    ];
+    f.claims.interest = Some(y("3960"));
+    f
+}
+
+/// Interest period by period on a repayment ledger (民法典第六百七十六条, 第五百六十一条): 8
+/// examples. 2024-01-01 → 2024-03-01 is 60 days (31 + 29), 2024-03-01 → 2024-07-02 is 123.
+#[test]
+fn interest_period_by_period_on_the_repayment_ledger() {
+    let f = ledger_case();
+    let periods = ledger_periods(y("80000"), &f.repayments, d("2024-01-01"), d("2024-07-02"));
+    check(
+        "two periods: (01-01, 03-01] on 100,000 and (03-01, 07-02] on 80,000; the 2023 repayment is before the start",
+        periods
+            .iter()
+            .map(|p| (p.days, p.principal))
+            .collect::<Vec<_>>(),
+        vec![(60, y("100000")), (123, y("80000"))],
+    );
+    let (_, o) = run(&f);
+    let trail = &o.award(AwardItem::Interest).unwrap().trail;
+    let seg = |k: &str| {
+        trail
+            .iter()
+            .find(|t| t.text.starts_with(k) && t.rule == RULE_LEDGER)
+            .and_then(|t| t.amount)
+    };
+    check(
+        "第1段 100,000 × 9% × 60/360",
+        seg("第1段"),
+        Some(fen(dec("100000") * dec("0.09") * dec("60") / dec("360"))),
+    );
+    check(
+        "第2段 80,000 × 9% × 123/360",
+        seg("第2段"),
+        Some(fen(dec("80000") * dec("0.09") * dec("123") / dec("360"))),
+    );
+    check(
+        "ledger total 1,500 + 2,460",
+        seg("按还款明细分段复算合计"),
+        Some(y("3960")),
+    );
+    check(
+        "claim equal to the recomputation is supported in full",
+        (awarded(&o, AwardItem::Interest), o.disposition),
+        (y("3960"), Disposition::Full),
+    );
+    // Interest repaid inside the window is set against interest first.
+    let mut g = ledger_case();
+    g.repayments.push(repaid("2024-04-01", "0", "500"));
+    let (_, o) = run(&g);
+    let trail = &o.award(AwardItem::Interest).unwrap().trail;
+    check(
+        "3,960 − 500 interest repaid",
+        trail
+            .iter()
+            .find(|t| t.text.starts_with("期间已还利息"))
+            .and_then(|t| t.amount),
+        Some(y("3460")),
+    );
+    // The ceiling follows the same bases: 100,000 × 24% × 60/360 + 80,000 × 24% × 123/360.
+    let mut h = ledger_case();
+    h.claims.interest = Some(y("12000"));
+    let (findings, o) = run(&h);
+    let ceiling = fen(dec("100000") * dec("0.24") * dec("60") / dec("360"))
+        + fen(dec("80000") * dec("0.24") * dec("123") / dec("360"));
+    check(
+        "capped at the ledger ceiling 4,000 + 6,560",
+        awarded(&o, AwardItem::Interest),
+        ceiling,
+    );
+    check(
+        "the ledger does not change the pre-check (rates only)",
+        findings.iter().map(|x| x.code).collect::<Vec<_>>(),
+        precheck(&bank_case(), &RulesConfig::default())
+            .iter()
+            .map(|x| x.code)
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// A ledger whose repayments all precede the default changes nothing (the generator's shape):
+/// 2 examples.
+#[test]
+fn ledger_before_the_default_is_the_default_date_method() {
+    let mut f = bank_case();
+    f.repayments = vec![repaid("2023-06-01", "5000", "0")];
+    let (with, o) = run(&f);
+    let (without, base) = run(&bank_case());
+    check(
+        "same award as without a ledger: 100,000 × 9% × 183/360",
+        awarded(&o, AwardItem::Interest),
+        awarded(&base, AwardItem::Interest),
+    );
+    check(
+        "same findings",
+        with.iter().map(|x| x.code).collect::<Vec<_>>(),
+        without.iter().map(|x| x.code).collect::<Vec<_>>(),
+    );
+}
+
+/// Day count as the contract says, over the court's setting: 4 examples.
+#[test]
+fn day_count_from_the_contract_over_the_court() {
+    let mut f = bank_case();
+    f.day_count = Some(365);
+    let (_, o) = run(&f);
+    let a = o.award(AwardItem::Interest).unwrap();
+    check(
+        "the trail says which and why",
+        a.trail
+            .first()
+            .map(|t| (t.text.contains("合同约定按每年365天计息"), t.rule.as_str())),
+        Some((true, RULE_DAY_COUNT_CONTRACT)),
+    );
+    check(
+        "recomputed 100,000 × 9% × 183/365",
+        a.trail
+            .iter()
+            .find(|t| t.text.starts_with("按约定罚息利率复算"))
+            .and_then(|t| t.amount),
+        Some(fen(dec("100000") * dec("0.09") * dec("183") / dec("365"))),
+    );
+    // Ceiling 100,000 × 24% × 183/365 = 12,032.88; a claim of 12,100 is cut to it.
+    f.claims.interest = Some(y("12100"));
+    check(
+        "ceiling at 365: 100,000 × 24% × 183/365",
+        awarded(&run(&f).1, AwardItem::Interest),
+        fen(dec("100000") * dec("0.24") * dec("183") / dec("365")),
+    );
+    // A court at 365 and a contract at 360: the contract wins.
+    let cfg = RulesConfig::from_toml("day_count = 365").unwrap();
+    let mut g = bank_case();
+    g.day_count = Some(360);
+    g.claims.interest = Some(y("12300"));
+    check(
+        "contract 360 over court 365: ceiling 100,000 × 24% × 183/360",
+        awarded(&run_with(&g, &cfg).1, AwardItem::Interest),
+        fen(dec("100000") * dec("0.24") * dec("183") / dec("360")),
+    );
+}
+
+/// Court overrides of the 保全费 and 执行费 schedules: 5 examples.
+#[test]
+fn toml_preservation_and_enforcement_schedule_override() {
+    let cfg = RulesConfig::from_toml(
+        r#"
+        profile = "测试法院"
+        [preservation_schedule]
+        flat = 20
+        flat_up_to = 1000
+        cap = 3000
+        slices = [ { from = 1000, percent = "1" } ]
+        [enforcement_schedule]
+        flat = 40
+        flat_up_to = 10000
+        slices = [ { from = 10000, percent = "2" } ]
+        "#,
+    )
+    .unwrap();
+    let p =
+        |a: &str| preservation_fee_with(&cfg.preservation_schedule, y(a), FeeRounding::Fen).payable;
+    check("20 + 99,000 × 1%", p("100000"), fen(dec("20") + dec("990")));
+    check("capped at the court's 3,000", p("1000000"), y("3000"));
+    check(
+        "enforcement 40 + 90,000 × 2%",
+        enforcement_fee_with(&cfg.enforcement_schedule, y("100000"), FeeRounding::Fen).payable,
+        fen(dec("40") + dec("1800")),
+    );
+    let mut f = bank_case();
+    f.preservation_amount = Some(y("100000"));
+    check(
+        "suggest uses the court's preservation schedule",
+        run_with(&f, &cfg)
+            .1
+            .preservation_fee
+            .map(|p| p.schedule_fee),
+        Some(y("1010")),
+    );
+    check(
+        "defaults unchanged: 30 + 990",
+        run(&f).1.preservation_fee.map(|p| p.schedule_fee),
+        Some(y("1020")),
+    );
+    for bad in [
+        "[preservation_schedule]\nflat = 30\nflat_up_to = 1000\ncap = -1\nslices = [ { from = 1000, percent = 1 } ]",
+        "[enforcement_schedule]\nflat = 50\nflat_up_to = 10000\nslices = [ { from = 20000, percent = 1 } ]",
+    ] {
+        assert!(RulesConfig::from_toml(bad).is_err(), "{bad}");
+    }
 }
 
 /// Cap cutting (24 % all-in) and the fee allocation in proportion (第二十九条): 5 examples.

@@ -78,6 +78,24 @@ on_every_backend!(
     check_concurrent_claims
 );
 
+/// The same batch API on a private in-memory database.
+#[tokio::test]
+async fn in_memory_batch_api() {
+    check_pipeline_batch_api(&Store::in_memory().await.unwrap()).await;
+}
+
+/// What a batch recorded on disk is still there after the database is closed and reopened.
+#[tokio::test]
+async fn on_disk_batch_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.db");
+    let store = Store::open_sqlite(&path).await.unwrap();
+    check_pipeline_batch_api(&store).await;
+    store.close().await;
+    let store = Store::open_sqlite(&path).await.unwrap();
+    assert_eq!(store.filings_of_batch("b1").await.unwrap().len(), 2);
+}
+
 fn filing(id: &str, status: &str) -> FilingRecord {
     FilingRecord {
         id: id.into(),

@@ -199,6 +199,19 @@ pub struct Collateral {
     pub max_amount: Option<Yuan>,
 }
 
+/// One row of a repayment ledger (还款明细 / 对账单): what the debtor paid on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repayment {
+    /// The day the payment was booked.
+    pub date: NaiveDate,
+    /// Principal repaid (还本); reduces the outstanding principal from `date` on.
+    #[serde(default)]
+    pub principal: Yuan,
+    /// Interest repaid (还息); set against the interest due.
+    #[serde(default)]
+    pub interest: Yuan,
+}
+
 /// The typed facts of one filing. Field names are the gold schema (foundation issue); the
 /// fields after `image_only` are fincase's own additions that the rules need.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,6 +282,13 @@ pub struct CaseFacts {
     /// The amount whose preservation (财产保全) the plaintiff applies for, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preservation_amount: Option<Yuan>,
+    /// The repayment ledger (还款明细 / 对账单), in date order, when the filing gives one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repayments: Vec<Repayment>,
+    /// Days in the interest year as the contract states it (`按年360天计算` → 360, `一年按365天` /
+    /// `按实际天数` → 365), when stated; overrides the court's default day count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_count: Option<u32>,
 }
 
 impl CaseFacts {

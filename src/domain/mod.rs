@@ -18,7 +18,7 @@ mod money;
 pub use document::{DocumentText, LineBox, PageBox, PageText};
 pub use facts::{
     CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, EvidenceKind, Plaintiff,
-    PlaintiffKind, Provenance, SourceSpan,
+    PlaintiffKind, Provenance, Repayment, SourceSpan,
 };
 pub use finding::{Finding, FindingCode, Severity};
 pub use money::{Rate, Yuan};

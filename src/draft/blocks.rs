@@ -63,10 +63,12 @@ enum Zone {
 }
 
 /// Splits our HTML into blocks: `<h1>`…`<h4>`, `<p>` and `<li>` are blocks (list items get
-/// their Chinese number); `<head>` is skipped; inline tags vanish.
+/// their Chinese number); `<head>` and review-only (`data-html-only`) elements are skipped;
+/// inline tags vanish.
 pub fn blocks_of(html: &str) -> Vec<Block> {
+    let html = super::strip_html_only(html);
     let mut out: Vec<Block> = Vec::new();
-    let mut rest = html;
+    let mut rest = html.as_ref();
     let mut in_head = false;
     let mut zones: Vec<(String, Zone)> = Vec::new();
     let mut counters: Vec<u32> = Vec::new();

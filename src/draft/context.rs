@@ -13,11 +13,87 @@ use super::{Attendance, DraftOptions};
 /// The anchor of the court-fee trail.
 pub const FEE_ANCHOR: &str = "trail-court-fee";
 
-/// One run of text; with an anchor it links to a trail (`<a href="#anchor">`).
+/// One run of text; with an anchor it links to a trail (`<a href="#anchor">`), with a source
+/// to the page and span of the filing it was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Seg {
     text: String,
     anchor: Option<&'static str>,
+    src: Option<SrcRef>,
+}
+
+/// Where a printed figure was read from: the source appendix's entry id and the span.
+#[derive(Debug, Clone, Serialize)]
+pub struct SrcRef {
+    id: String,
+    page: u32,
+    start: u32,
+    end: u32,
+}
+
+/// One entry of the source appendix: a field the draft prints, with the filing's words for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceLine {
+    id: String,
+    field: String,
+    label: &'static str,
+    page: u32,
+    start: u32,
+    end: u32,
+    text: String,
+}
+
+/// The facts field a trail's figure was claimed under (`None`: computed by the court, e.g.
+/// the court fee, so it has a trail but no source span).
+fn field_of_anchor(anchor: &str) -> Option<(&'static str, &'static str)> {
+    match anchor {
+        "trail-principal" => Some(("claims.principal", "诉请本金")),
+        "trail-interest" => Some(("claims.interest", "诉请利息")),
+        "trail-attorney-fee" => Some(("claims.attorney_fee", "诉请律师费")),
+        "trail-other-fees" => Some(("claims.other_fees", "诉请其他费用")),
+        _ => None,
+    }
+}
+
+/// Links every figure whose claimed value has provenance to its source span, and returns the
+/// source appendix (one entry per field, in order of first use).
+fn attach_sources<'a>(
+    paras: impl IntoIterator<Item = &'a mut Para>,
+    provenance: Option<&crate::domain::Provenance>,
+) -> Vec<SourceLine> {
+    let mut lines: Vec<SourceLine> = Vec::new();
+    let Some(prov) = provenance else {
+        return lines;
+    };
+    for para in paras {
+        for seg in &mut para.segs {
+            let Some((field, label)) = seg.anchor.and_then(field_of_anchor) else {
+                continue;
+            };
+            let Some(span) = prov.get(field) else {
+                continue;
+            };
+            let id = format!("src-{field}");
+            seg.src = Some(SrcRef {
+                id: id.clone(),
+                page: span.page,
+                start: span.start,
+                end: span.end,
+            });
+            if !lines.iter().any(|l| l.id == id) {
+                lines.push(SourceLine {
+                    id,
+                    field: field.to_owned(),
+                    label,
+                    page: span.page,
+                    start: span.start,
+                    end: span.end,
+                    text: span.text.clone(),
+                });
+            }
+        }
+    }
+    lines
 }
 
 /// A sentence or paragraph made of segments.
@@ -31,6 +107,7 @@ impl Para {
         self.segs.push(Seg {
             text: s.into(),
             anchor: None,
+            src: None,
         });
         self
     }
@@ -40,6 +117,7 @@ impl Para {
         self.segs.push(Seg {
             text: amount.grouped(),
             anchor: Some(anchor),
+            src: None,
         });
         self
     }
@@ -104,8 +182,9 @@ pub struct DraftContext {
     reasons: Vec<String>,
     findings: Vec<Titled>,
     trails: Vec<TrailBlock>,
+    sources: Vec<SourceLine>,
     rules_version: String,
-    template_version: &'static str,
+    template_version: String,
     model_version: String,
 }
 
@@ -188,7 +267,7 @@ pub fn build(
     findings: &[Finding],
     outcome: &Outcome,
     opts: &DraftOptions,
-    template_version: &'static str,
+    template_version: &str,
 ) -> DraftContext {
     let plaintiff = facts
         .plaintiff
@@ -278,7 +357,7 @@ pub fn build(
         outcome.procedure.zh()
     );
 
-    let claims = claim_paras(facts, &debtors);
+    let mut claims = claim_paras(facts, &debtors);
     let facts_found = facts_paragraphs(facts, &plaintiff, &debtors, (pl_role, def_role));
     let mut reasoning = vec![format!(
         "原告{plaintiff}与被告{debtors}签订的借款合同系双方真实意思表示，不违反法律、行政法规的强制性规定，合法有效，双方均应按约履行。被告未按约还款，构成违约，应承担归还借款本金并支付利息的责任。"
@@ -335,12 +414,19 @@ pub fn build(
     }
     legal_basis.push_str("之规定，判决如下：");
 
-    let items = if payment_order {
+    let mut items = if payment_order {
         order_items(outcome, &debtors, &plaintiff)
     } else {
         judgment_items(facts, outcome, &debtors, &plaintiff, &liable)
     };
-    let fee_paragraph = fee_para(outcome, &plaintiff, &debtors);
+    let mut fee_paragraph = fee_para(outcome, &plaintiff, &debtors);
+    let sources = attach_sources(
+        claims
+            .iter_mut()
+            .chain(items.iter_mut())
+            .chain(std::iter::once(&mut fee_paragraph)),
+        opts.provenance.as_ref(),
+    );
     let appeal_notice = if outcome.procedure == Procedure::SmallClaims {
         "本判决为终审判决。".to_owned()
     } else {
@@ -396,8 +482,9 @@ pub fn build(
         reasons: outcome.reasons.clone(),
         findings,
         trails: trails(outcome),
+        sources,
         rules_version: outcome.rules_version.clone(),
-        template_version,
+        template_version: template_version.to_owned(),
         model_version: opts.model_version(),
     }
 }
@@ -406,23 +493,40 @@ fn claim_paras(facts: &CaseFacts, debtors: &str) -> Vec<Para> {
     let c = &facts.claims;
     let mut out = Vec::new();
     if let Some(p) = c.principal {
-        out.push(Para::default().t(format!("判令被告{debtors}归还借款本金{}元", p.grouped())));
+        out.push(
+            Para::default()
+                .t(format!("判令被告{debtors}归还借款本金"))
+                .a(p, AwardItem::Principal.anchor())
+                .t("元"),
+        );
     }
     if let Some(i) = c.interest {
         let cutoff = c
             .interest_cutoff_date
             .map(|d| format!("（暂计至{}）", date_zh(d)))
             .unwrap_or_default();
-        out.push(Para::default().t(format!(
-            "判令被告{debtors}支付利息、罚息、复利{}元{cutoff}，及此后至实际清偿之日止的利息",
-            i.grouped()
-        )));
+        out.push(
+            Para::default()
+                .t(format!("判令被告{debtors}支付利息、罚息、复利"))
+                .a(i, AwardItem::Interest.anchor())
+                .t(format!("元{cutoff}，及此后至实际清偿之日止的利息")),
+        );
     }
     if let Some(a) = c.attorney_fee {
-        out.push(Para::default().t(format!("判令被告{debtors}支付律师费{}元", a.grouped())));
+        out.push(
+            Para::default()
+                .t(format!("判令被告{debtors}支付律师费"))
+                .a(a, AwardItem::AttorneyFee.anchor())
+                .t("元"),
+        );
     }
     if let Some(o) = c.other_fees {
-        out.push(Para::default().t(format!("判令被告{debtors}支付其他费用{}元", o.grouped())));
+        out.push(
+            Para::default()
+                .t(format!("判令被告{debtors}支付其他费用"))
+                .a(o, AwardItem::OtherFees.anchor())
+                .t("元"),
+        );
     }
     let guarantors = join_names(facts.guarantors().map(|g| g.name.as_str()));
     if !guarantors.is_empty() && c.joint_liability {

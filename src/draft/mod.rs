@@ -5,9 +5,11 @@
 //!
 //! **Owns:** the wording and layout of drafts. Templates are data under `src/draft/templates/`
 //! (minijinja, compiled in with `include_str!`, versioned in their file names:
-//! `judgment.v2.html.j2`, `payment_order.v2.html.j2`, `notice.v2.html.j2`, `groups.v1.html.j2`);
+//! `judgment.v3.html.j2`, `payment_order.v3.html.j2`, `notice.v2.html.j2`, `groups.v1.html.j2`);
 //! their structure follows the domain file §4.2 (judgment), §4.5 (operative items), §4.6
-//! (迟延履行 clause, 2023 CPL 第二百六十四条) and §4.7 (支付令). Every draft records the template,
+//! (迟延履行 clause, 2023 CPL 第二百六十四条) and §4.7 (支付令). A court may override any of them
+//! with its own files ([`TemplateSet::load`], a folder of `<kind>.<version>.html.j2`); drafts
+//! then record the override's file name and content hash. Every draft records the template,
 //! rules and extraction versions that produced it ([`Draft`] fields, HTML `<meta>`, the
 //! appendix's last line, DOCX custom properties, PDF keywords).
 //!
@@ -20,7 +22,11 @@
 //! Invariants:
 //! - Everything printed is HTML-escaped by minijinja's auto-escape (`.html.j2`); no value is
 //!   marked safe. In the HTML every figure links to its calculation trail (`#trail-interest`, …),
-//!   and the trails are listed at the end.
+//!   and the trails are listed at the end; a figure read from the filing also links to its source
+//!   page and span (`#src-claims.principal`, from [`DraftOptions::provenance`]), listed in a
+//!   source appendix.
+//! - Review-only HTML (source links and the source appendix) carries `data-html-only`: the text,
+//!   DOCX and PDF versions leave it out, so the document a judge signs is unchanged.
 //! - The plain-text version is derived from the HTML (tags dropped, entities decoded), so the two
 //!   never disagree.
 //! - An outcome with [`DocumentKind::None`] (rejected at pre-check, or needing review) renders a
@@ -34,12 +40,14 @@ mod docx;
 mod font;
 pub mod groups;
 mod pdf;
+mod templates;
 
 pub use blocks::{Block, BlockKind, blocks_of};
 pub use context::{date_zh, date_zh_numerals, small_zh};
 pub use docx::{APPENDIX_FONT, BODY_FONT, HEADING_FONT, to_docx};
 pub use font::PdfFont;
 pub use pdf::{PAGE_H, PAGE_W, PdfOptions, to_pdf, to_pdf_with};
+pub use templates::{TemplateOverride, TemplateSet};
 
 use crate::domain::{CaseFacts, Finding};
 use crate::rules::{DocumentKind, Outcome};
@@ -48,9 +56,9 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::sync::OnceLock;
 
 /// Template of a 民事判决书.
-pub const JUDGMENT_TEMPLATE: &str = "judgment.v2.html.j2";
+pub const JUDGMENT_TEMPLATE: &str = "judgment.v3.html.j2";
 /// Template of a 支付令.
-pub const PAYMENT_ORDER_TEMPLATE: &str = "payment_order.v2.html.j2";
+pub const PAYMENT_ORDER_TEMPLATE: &str = "payment_order.v3.html.j2";
 /// Template of the notice drafted when no court document is suggested.
 pub const NOTICE_TEMPLATE: &str = "notice.v2.html.j2";
 
@@ -65,11 +73,11 @@ pub const EXTRACTOR_VERSION: &str = concat!(
 const TEMPLATES: [(&str, &str); 4] = [
     (
         JUDGMENT_TEMPLATE,
-        include_str!("templates/judgment.v2.html.j2"),
+        include_str!("templates/judgment.v3.html.j2"),
     ),
     (
         PAYMENT_ORDER_TEMPLATE,
-        include_str!("templates/payment_order.v2.html.j2"),
+        include_str!("templates/payment_order.v3.html.j2"),
     ),
     (NOTICE_TEMPLATE, include_str!("templates/notice.v2.html.j2")),
     (
@@ -87,8 +95,9 @@ pub struct Draft {
     pub html: String,
     /// The plain-text version of the same document.
     pub text: String,
-    /// The template's versioned name (`judgment.v2.html.j2`).
-    pub template_version: &'static str,
+    /// The template's versioned name (`judgment.v3.html.j2`); for a court's override, its file
+    /// name and content hash (`judgment.hz.v1.html.j2 override sha256:0123456789abcdef`).
+    pub template_version: String,
     /// The rules version of the outcome (`Outcome::rules_version`).
     pub rules_version: String,
     /// What extracted the facts ([`EXTRACTOR_VERSION`] unless the caller says otherwise).
@@ -111,6 +120,15 @@ pub enum DraftError {
         /// The template's name.
         template: &'static str,
         /// minijinja's message.
+        message: String,
+    },
+    /// A court's template folder could not be loaded (unreadable, unknown kind, two files for
+    /// one kind, or a template that does not compile).
+    #[error("draft templates in {path}: {message}")]
+    TemplateDir {
+        /// The folder or file.
+        path: String,
+        /// The cause.
         message: String,
     },
     /// The DOCX package could not be written.
@@ -156,7 +174,7 @@ pub enum Attendance {
 
 /// What the court adds that the filing does not say. All optional: absent values print as
 /// `____` placeholders.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DraftOptions {
     /// Case number (`（2025）浙0106民初1234号`).
     pub case_number: Option<String>,
@@ -172,6 +190,12 @@ pub struct DraftOptions {
     pub appellate_court: Option<String>,
     /// What extracted the facts (model name and version); [`EXTRACTOR_VERSION`] when `None`.
     pub model_version: Option<String>,
+    /// Where each fact was read from (`ExtractReport::provenance`): figures with a source get a
+    /// link to their page and span, and the HTML a source appendix. `None`: trails only.
+    pub provenance: Option<crate::domain::Provenance>,
+    /// The court's template overrides; the built-in templates where `None` or where the set
+    /// has no override for the document's kind.
+    pub templates: Option<std::sync::Arc<TemplateSet>>,
 }
 
 impl DraftOptions {
@@ -183,16 +207,22 @@ impl DraftOptions {
     }
 }
 
+/// A minijinja environment with our settings and filters, no templates yet.
+fn base_environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // `{{ amount|yuan }}`: a serialised `Yuan` printed with grouping (`1,234.50`).
+    env.add_filter("yuan", |v: String| {
+        v.parse::<crate::domain::Yuan>()
+            .map_or(v, crate::domain::Yuan::grouped)
+    });
+    env
+}
+
 pub(crate) fn environment() -> Result<&'static Environment<'static>, DraftError> {
     static ENV: OnceLock<Result<Environment<'static>, (&'static str, String)>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        // `{{ amount|yuan }}`: a serialised `Yuan` printed with grouping (`1,234.50`).
-        env.add_filter("yuan", |v: String| {
-            v.parse::<crate::domain::Yuan>()
-                .map_or(v, crate::domain::Yuan::grouped)
-        });
+        let mut env = base_environment();
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .map_err(|e| (name, e.to_string()))?;
@@ -228,22 +258,32 @@ pub fn render_with(
         DocumentKind::PaymentOrder => PAYMENT_ORDER_TEMPLATE,
         DocumentKind::None => NOTICE_TEMPLATE,
     };
-    let ctx = context::build(facts, findings, outcome, opts, template);
+    let over = opts
+        .templates
+        .as_deref()
+        .and_then(|set| set.get(template).map(|o| (set, o)));
+    let version = over.map_or_else(|| template.to_owned(), |(_, o)| o.version());
+    let ctx = context::build(facts, findings, outcome, opts, &version);
     let err = |e: minijinja::Error| DraftError::Template {
         template,
-        message: format!("{e:#}"),
+        message: match over {
+            Some((_, o)) => format!("override {}: {e:#}", o.path.display()),
+            None => format!("{e:#}"),
+        },
     };
-    let html = environment()?
-        .get_template(template)
-        .map_err(err)?
-        .render(&ctx)
-        .map_err(err)?;
+    let html = match over {
+        Some((set, o)) => set.env.get_template(&o.file_name),
+        None => environment()?.get_template(template),
+    }
+    .map_err(err)?
+    .render(&ctx)
+    .map_err(err)?;
     let text = html_to_text(&html);
     Ok(Draft {
         kind: outcome.document,
         html,
         text,
-        template_version: template,
+        template_version: version,
         rules_version: outcome.rules_version.clone(),
         model_version: opts.model_version(),
     })
@@ -252,8 +292,9 @@ pub fn render_with(
 /// Plain text from our HTML: `<head>` dropped, block elements end a line, list items get their
 /// number (`一、`), other tags vanish, entities are decoded, blank runs collapse.
 pub fn html_to_text(html: &str) -> String {
+    let html = strip_html_only(html);
     let mut out = String::new();
-    let mut rest = html;
+    let mut rest = html.as_ref();
     let mut in_head = false;
     let mut counters: Vec<u32> = Vec::new();
     while let Some(lt) = rest.find('<') {
@@ -315,6 +356,61 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     text.trim_end().to_owned() + "\n"
+}
+
+/// Drops every element marked `data-html-only` (review links, the source appendix), with its
+/// content, so the text, DOCX and PDF versions carry only the document itself. Only tags are
+/// looked at (text never holds a raw `<`: everything printed is escaped).
+pub(crate) fn strip_html_only(html: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = " data-html-only";
+    if !html.contains(MARK) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let tag_name = |tag: &str| -> String {
+        tag.trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    // While skipping: the marked element's name and the nesting depth of that name.
+    let mut skipping: Option<(String, usize)> = None;
+    while let Some(lt) = rest.find('<') {
+        if skipping.is_none() {
+            out.push_str(&rest[..lt]);
+        }
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &after[1..gt];
+        let whole = &after[..=gt];
+        rest = &after[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name = tag_name(tag);
+        match &mut skipping {
+            Some((skip, depth)) if *skip == name => {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skipping = None;
+                    }
+                } else {
+                    *depth += 1;
+                }
+            }
+            Some(_) => {}
+            None if !closing && tag.contains(MARK) => skipping = Some((name, 1)),
+            None => out.push_str(whole),
+        }
+    }
+    if skipping.is_none() {
+        out.push_str(rest);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 pub(crate) fn decode_entities(s: &str) -> String {

@@ -122,6 +122,7 @@ fn judgment_has_the_key_sentences_and_amounts() {
         judgment_date: Some(d("2024-09-15")),
         appellate_court: Some("浙江省杭州市中级人民法院".into()),
         model_version: None,
+        ..DraftOptions::default()
     };
     let draft = check_draft(&bank_case(), &opts);
     assert_eq!(draft.kind, DocumentKind::Judgment);
@@ -261,4 +262,13 @@ fn html_to_text_numbers_lists_and_decodes() {
         "<html><head><title>x</title></head><body><p>a &amp; b</p><ol><li>one</li><li>two</li></ol></body></html>",
     );
     assert_eq!(t, "a & b\n一、one\n二、two\n");
+}
+
+#[test]
+fn html_only_elements_are_dropped_from_text_with_their_content() {
+    let html = "<p>本金<a href=\"#t\">1.00</a><sup class=\"src\" data-html-only><a class=\"src\" href=\"#s\">第2页</a></sup>元</p>\
+                <section class=\"sources\" data-html-only><section><p>x</p></section><ol><li>来源</li></ol></section><p>data-html-only 是文字</p>";
+    assert_eq!(html_to_text(html), "本金1.00元\n\ndata-html-only 是文字\n");
+    let blocks: Vec<String> = blocks_of(html).into_iter().map(|b| b.text).collect();
+    assert_eq!(blocks, vec!["本金1.00元", "data-html-only 是文字"]);
 }

@@ -67,6 +67,20 @@ pub struct RawExtraction {
     pub documents: Vec<RawField>,
     /// Each defendant's domicile text (住所 / 住址), those found, in filing order.
     pub defendant_domiciles: Vec<RawField>,
+    /// Repayment rows of the ledger (还款明细 / 对账单), in the ledger's order.
+    pub repayments: Vec<RawRepayment>,
+}
+
+/// One repayment row of a ledger: its date cell and the amount cells read as principal repaid
+/// and as interest repaid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRepayment {
+    /// The date cell.
+    pub date: RawField,
+    /// The principal repaid (`还本` / `发生额` of a principal row), if any.
+    pub principal: Option<RawField>,
+    /// The interest repaid (`还息` / a `利息` column), if any.
+    pub interest: Option<RawField>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -597,6 +611,23 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         .map(|d| bytes_of(&flat, d.lines.clone()))
         .collect();
     read_demands(&flat, &collections, &facts_bytes, &mut raw);
+    let guarantors: Vec<String> = raw
+        .defendants
+        .iter()
+        .filter(|d| {
+            d.role
+                .as_ref()
+                .is_some_and(|r| r.value.contains("保证") || r.value.contains("担保"))
+        })
+        .map(|d| d.name.value.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    read_guarantor_demand(&flat, &collections, &complaint_bytes, &guarantors, &mut raw);
+    for d in docs.iter().filter(|d| d.kind == DocKind::Ledger) {
+        read_ledger(&flat, d.lines.clone(), &mut raw);
+    }
+    read_day_count(&flat, &sources, &mut raw);
+    read_labelled_extra(&flat, &complaint_bytes, &docs, &mut raw);
 
     // --- Documents, choice of court, collateral.
     for d in &docs {
@@ -1265,5 +1296,253 @@ fn read_demands(
     if let Some(d) = last {
         raw.fields
             .insert("last_demand_date", field(flat, d.bytes, 0.7));
+    }
+}
+
+/// Cells of one tab-separated line, each with its byte range in `flat.text`.
+fn cells(flat: &Flat, line: usize) -> Vec<(Range<usize>, &str)> {
+    let Some(l) = flat.lines.get(line) else {
+        return Vec::new();
+    };
+    let text = flat.line(line);
+    let mut out = Vec::new();
+    let mut pos = l.bytes.start;
+    for cell in text.split('\t') {
+        let lead = cell.len() - cell.trim_start().len();
+        let c = cell.trim();
+        out.push((pos + lead..pos + lead + c.len(), c));
+        pos += cell.len() + 1;
+    }
+    out
+}
+
+/// Reads the repayment rows of one ledger document: a header row names the columns (日期,
+/// 摘要, 发生额 / 金额, 还本 / 本金, 还息 / 利息; 余额 columns are skipped); each later row whose
+/// summary is a repayment (`还…`, `累计还本`) gives a [`RawRepayment`]. A single amount column
+/// counts as principal unless the summary speaks only of interest (`还息`).
+fn read_ledger(flat: &Flat, lines: Range<usize>, raw: &mut RawExtraction) {
+    let mut date_col = None;
+    let mut memo_col = None;
+    let mut amount_col = None;
+    let mut principal_col = None;
+    let mut interest_col = None;
+    for i in lines {
+        let row = cells(flat, i);
+        if row.len() < 2 {
+            continue;
+        }
+        if date_col.is_none() {
+            if row.iter().any(|c| c.1.contains("日期")) {
+                for (k, (_, c)) in row.iter().enumerate() {
+                    if c.contains("余额") {
+                        continue;
+                    }
+                    if c.contains("日期") {
+                        date_col = Some(k);
+                    } else if c.contains("摘要") || c.contains("类型") || c.contains("说明") {
+                        memo_col = Some(k);
+                    } else if c.contains("息") {
+                        interest_col = Some(k);
+                    } else if c.contains("本") {
+                        principal_col = Some(k);
+                    } else if c.contains("发生额") || c.contains("金额") {
+                        amount_col = Some(k);
+                    }
+                }
+            }
+            continue;
+        }
+        let Some((date_bytes, date_text)) = date_col.and_then(|k| row.get(k)).cloned() else {
+            continue;
+        };
+        if find_dates(date_text).is_empty() {
+            continue;
+        }
+        let memo = memo_col.and_then(|k| row.get(k)).map_or("", |c| c.1);
+        if !memo.contains('还') {
+            continue;
+        }
+        let amount_cell = |k: Option<usize>| -> Option<RawField> {
+            let (b, c) = k.and_then(|k| row.get(k))?;
+            let v = parse_figure(c.trim_start_matches(['-', '－']))?;
+            (!v.is_zero()).then(|| field(flat, b.clone(), 0.8))
+        };
+        let mut principal = amount_cell(principal_col);
+        let mut interest = amount_cell(interest_col);
+        if principal.is_none() && interest.is_none() {
+            let one = amount_cell(amount_col);
+            if memo.contains('息') && !memo.contains('本') {
+                interest = one;
+            } else {
+                principal = one;
+            }
+        }
+        if principal.is_some() || interest.is_some() {
+            raw.repayments.push(RawRepayment {
+                date: field(flat, date_bytes, 0.85),
+                principal,
+                interest,
+            });
+        }
+    }
+}
+
+fn day_count_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:按|以)?(?:一|每)?年(?:按|以|为|计)?\s*(?:360|365|三百六十五|三百六十)\s*(?:天|日)(?:计算|计息|计)?|(?:按|以)实际(?:天数|日数|占用天数)(?:计算|计息|计)?")
+            .expect("static regex")
+    })
+}
+
+/// The day-count convention the contract states (`按年360天计算`, `一年按365天`, `按实际天数计息`),
+/// from the first source that has one.
+fn read_day_count(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut RawExtraction) {
+    for (range, conf) in sources {
+        let text = flat.text.get(range.clone()).unwrap_or("");
+        if let Some(m) = day_count_re().find(text) {
+            let b = range.start + m.start()..range.start + m.end();
+            raw.fields.insert("day_count", field(flat, b, *conf));
+            return;
+        }
+    }
+}
+
+fn guarantor_demand_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"向(?:被告)?(?:保证人|担保人)[^。；\n]{0,30}?(?:催收|催告|催款|主张|发出|送达|要求)",
+        )
+        .expect("static regex")
+    })
+}
+
+/// The date of a demand on a guarantor: a collection-record row naming a guarantor (or 保证人),
+/// or a sentence of the complaint `已于DATE向保证人…发出催收函` / `DATE向被告G（保证人）催收`.
+/// The latest such date wins.
+fn read_guarantor_demand(
+    flat: &Flat,
+    collections: &[Range<usize>],
+    complaint: &Range<usize>,
+    guarantors: &[String],
+    raw: &mut RawExtraction,
+) {
+    let mut best: Option<Found<DateMatch>> = None;
+    let mut keep = |d: Found<DateMatch>| {
+        if best.as_ref().is_none_or(|b| d.item.date >= b.item.date) {
+            best = Some(d);
+        }
+    };
+    let names_guarantor = |s: &str| {
+        s.contains("保证人")
+            || s.contains("担保人")
+            || guarantors.iter().any(|g| s.contains(g.as_str()))
+    };
+    for r in collections {
+        let text = flat.text.get(r.clone()).unwrap_or("");
+        let mut pos = r.start;
+        for line in text.split('\n') {
+            if names_guarantor(line) {
+                for d in dates_in(flat, pos..pos + line.len()) {
+                    keep(d);
+                }
+            }
+            pos += line.len() + 1;
+        }
+    }
+    let text = flat.text.get(complaint.clone()).unwrap_or("");
+    let mut pos = complaint.start;
+    for sentence in text.split_inclusive(['。', '；', '\n']) {
+        let named = guarantor_demand_re().is_match(sentence)
+            || guarantors.iter().any(|g| {
+                sentence.contains(&format!("向被告{g}")) || sentence.contains(&format!("向{g}"))
+            }) && ["催收", "催告", "催款", "主张"]
+                .iter()
+                .any(|w| sentence.contains(w));
+        if named {
+            for d in dates_in(flat, pos..pos + sentence.len()) {
+                keep(d);
+            }
+        }
+        pos += sentence.len();
+    }
+    if let Some(d) = best {
+        raw.fields
+            .insert("guarantor_demand_date", field(flat, d.bytes, 0.7));
+    }
+}
+
+/// Labels of interest due and unpaid (欠息), the base of 复利.
+const UNPAID_INTEREST_LABELS: &[&str] = &[
+    "欠息",
+    "欠付利息",
+    "尚欠利息",
+    "拖欠利息",
+    "结欠利息",
+    "应付未付利息",
+];
+
+/// `unpaid_interest` (`欠息X元`, in a ledger or the complaint; the ledger first) and
+/// `preservation_amount` (`申请财产保全…X元`, in the complaint): the first amount right after its
+/// label in the same sentence.
+fn read_labelled_extra(
+    flat: &Flat,
+    complaint: &Range<usize>,
+    docs: &[Doc],
+    raw: &mut RawExtraction,
+) {
+    let mut ranges: Vec<Range<usize>> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Ledger)
+        .map(|d| bytes_of(flat, d.lines.clone()))
+        .collect();
+    ranges.push(complaint.clone());
+    'outer: for r in &ranges {
+        for a in amounts_in(flat, r.clone()) {
+            let before = sentence_before(flat, r.start, a.bytes.start);
+            let tail: String = before
+                .chars()
+                .rev()
+                .take(12)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if let Some(p) = UNPAID_INTEREST_LABELS
+                .iter()
+                .filter_map(|l| tail.rfind(l).map(|i| i + l.len()))
+                .max()
+                && !tail[p..].contains(['，', ','])
+            {
+                raw.fields
+                    .insert("unpaid_interest", field(flat, a.bytes.clone(), 0.75));
+                break 'outer;
+            }
+        }
+    }
+    for a in amounts_in(flat, complaint.clone()) {
+        let before = sentence_before(flat, complaint.start, a.bytes.start);
+        if let Some(i) = before.rfind("保全")
+            && before[..i].contains("申请")
+            && !before[i..].contains('费')
+            && before[i..].chars().count() <= 20
+        {
+            raw.fields
+                .insert("preservation_amount", field(flat, a.bytes.clone(), 0.75));
+            break;
+        }
+    }
+}
+
+/// The text of the sentence (after the last `。；\n` in `[floor, at)`) that ends at byte `at`.
+fn sentence_before(flat: &Flat, floor: usize, at: usize) -> &str {
+    let s = flat.text.get(floor..at).unwrap_or("");
+    match s.rfind(['。', '；', '\n']) {
+        Some(i) => {
+            let ch = s[i..].chars().next().map_or(1, char::len_utf8);
+            &s[i + ch..]
+        }
+        None => s,
     }
 }

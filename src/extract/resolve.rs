@@ -3,13 +3,14 @@
 //! pipeline needs, a `missing_field` finding), never an error.
 
 use super::Extraction;
-use super::amount::parse_amount;
+use super::amount::{parse_amount, parse_figure};
 use super::date::parse_date;
 use super::rate::{parse_penalty_rate, parse_rate};
 use super::raw::{RawExtraction, RawField};
 use crate::domain::{
     CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, DocumentText, EvidenceKind,
-    Finding, FindingCode, Plaintiff, PlaintiffKind, Provenance, Severity, SourceSpan, Yuan,
+    Finding, FindingCode, Plaintiff, PlaintiffKind, Provenance, Repayment, Severity, SourceSpan,
+    Yuan,
 };
 use rust_decimal::Decimal;
 
@@ -122,6 +123,18 @@ fn evidence_kind(title: &str) -> EvidenceKind {
         EvidenceKind::Contract
     } else {
         EvidenceKind::Other
+    }
+}
+
+/// The days in the interest year a day-count phrase states: `360` → 360; `365` or actual days
+/// (`按实际天数`) → 365.
+fn day_count_of(s: &str) -> Option<u32> {
+    if s.contains("360") || s.contains("三百六十天") || s.contains("三百六十日") {
+        Some(360)
+    } else if s.contains("365") || s.contains("三百六十五") || s.contains("实际") {
+        Some(365)
+    } else {
+        None
     }
 }
 
@@ -324,6 +337,49 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
         facts.defendant_domiciles.push(f.value.trim().to_owned());
         prov.insert(format!("defendant_domiciles[{i}]"), span(f));
     }
+    // Repayment ledger, day count, guarantor demand, 欠息, preservation (rules: interest engine,
+    // guarantee period, 复利, 保全费).
+    let cell_amount = |f: &RawField| {
+        let v = f.value.trim().trim_start_matches(['-', '－']);
+        parse_amount(v).or_else(|| parse_figure(v).map(Yuan::new))
+    };
+    for r in &raw.repayments {
+        let Some(date) = parse_date(&r.date.value) else {
+            continue;
+        };
+        let principal = r.principal.as_ref().and_then(cell_amount);
+        let interest = r.interest.as_ref().and_then(cell_amount);
+        if principal.is_none() && interest.is_none() {
+            continue;
+        }
+        let i = facts.repayments.len();
+        prov.insert(format!("repayments[{i}].date"), span(&r.date));
+        if let (Some(f), Some(_)) = (&r.principal, principal) {
+            prov.insert(format!("repayments[{i}].principal"), span(f));
+        }
+        if let (Some(f), Some(_)) = (&r.interest, interest) {
+            prov.insert(format!("repayments[{i}].interest"), span(f));
+        }
+        facts.repayments.push(Repayment {
+            date,
+            principal: principal.unwrap_or(Yuan::ZERO),
+            interest: interest.unwrap_or(Yuan::ZERO),
+        });
+    }
+    facts.repayments.sort_by_key(|r| r.date);
+    if let Some(f) = get("day_count")
+        && let Some(dc) = day_count_of(&f.value)
+    {
+        facts.day_count = Some(dc);
+        prov.insert("day_count".into(), span(f));
+    }
+    date_field(
+        "guarantor_demand_date",
+        &mut facts.guarantor_demand_date,
+        &mut prov,
+    );
+    facts.unpaid_interest = amount("unpaid_interest", &mut prov);
+    facts.preservation_amount = amount("preservation_amount", &mut prov);
     if let Some(f) = get("jurisdiction_clause") {
         facts.jurisdiction_clause = true;
         prov.insert("jurisdiction_clause".into(), span(f));
@@ -427,6 +483,64 @@ mod tests {
             PlaintiffKind::Company
         );
         assert_eq!(plaintiff_kind("王伟"), PlaintiffKind::Person);
+    }
+
+    /// Hand-written text (the generator never states these): a 还款明细 ledger with a principal
+    /// and an interest repayment, the contract's day count, 欠息, a demand on the guarantor and a
+    /// preservation application.
+    #[test]
+    fn ledger_day_count_guarantor_demand_unpaid_interest_preservation() {
+        let complaint = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告一（借款人）：张三\n被告二（保证人）：李四\n案由：金融借款合同纠纷\n诉讼请求：\n一、判令被告张三偿还借款本金80,000.00元；\n二、判令被告张三支付罚息3,000.00元（暂计至2024年7月2日）；\n三、判令被告张三支付保全费1,000元；\n四、判令被告李四对上述债务承担连带清偿责任。\n事实与理由：\n2023年1月1日，原告与被告张三签订《个人借款合同》（合同编号：HT-2023-001），约定借款金额100,000元，年利率6%，利息按年365天计算。被告张三自2024年1月1日起逾期，截至该日欠息1,200.00元。原告已于2024年5月10日向保证人李四发出催收函。原告已向本院申请财产保全，保全金额为120,000.00元。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n2024年7月10日";
+        let ledger = "还款明细\n日期\t摘要\t发生额（元）\t本金余额（元）\n2023-01-01\t放款\t100,000.00\t100,000.00\n2024-03-01\t还本\t20,000.00\t80,000.00\n2024-04-01\t还息\t500.00\t80,000.00\n截至2024年7月2日，尚欠本金80,000.00元。";
+        let demands = "催收记录\n催收日期\t方式\t结果\t对象\n2024-02-01\t电话催收\t未接听\t张三\n2024-06-01\t催收函\t已送达\t李四";
+        let doc = DocumentText::from_pages(&[complaint, ledger, demands]);
+        let e = super::super::extract("hand-ledger", &doc);
+        let f = &e.facts;
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let y = |s: &str| s.parse::<Yuan>().unwrap();
+        assert_eq!(
+            f.repayments,
+            vec![
+                Repayment {
+                    date: d(2024, 3, 1),
+                    principal: y("20000"),
+                    interest: Yuan::ZERO
+                },
+                Repayment {
+                    date: d(2024, 4, 1),
+                    principal: Yuan::ZERO,
+                    interest: y("500")
+                },
+            ]
+        );
+        assert_eq!(f.day_count, Some(365));
+        assert_eq!(f.unpaid_interest, Some(y("1200")));
+        assert_eq!(f.preservation_amount, Some(y("120000")));
+        assert_eq!(
+            f.guarantor_demand_date,
+            Some(d(2024, 6, 1)),
+            "the collection row addressed to the guarantor is later than the complaint's"
+        );
+        assert_eq!(f.claims.other_fees, Some(y("1000")), "保全费 stays a claim");
+        for key in [
+            "repayments[0].date",
+            "repayments[0].principal",
+            "repayments[1].interest",
+            "day_count",
+            "unpaid_interest",
+            "preservation_amount",
+            "guarantor_demand_date",
+        ] {
+            assert!(e.provenance.contains_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn day_count_phrases() {
+        assert_eq!(day_count_of("按年360天计算"), Some(360));
+        assert_eq!(day_count_of("一年按365天"), Some(365));
+        assert_eq!(day_count_of("按实际天数计息"), Some(365));
+        assert_eq!(day_count_of("按年计算"), None);
     }
 
     #[test]

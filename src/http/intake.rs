@@ -53,6 +53,46 @@ fn too_large(code: &'static str, message: String) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code, message)
 }
 
+/// An entry over the per-file limit of `max` bytes.
+fn file_too_large(name: &str, max: u64) -> ApiError {
+    entry_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "FILE_TOO_LARGE",
+        name,
+        &format!("over the {} MiB limit per file", max >> 20),
+    )
+}
+
+/// More files than one batch may hold.
+fn too_many_files(limits: &Limits) -> ApiError {
+    too_large(
+        "TOO_MANY_FILES",
+        format!(
+            "more than {} files in one batch; split it",
+            limits.max_files
+        ),
+    )
+}
+
+/// An archive that inflates past the batch's uncompressed limit.
+fn archive_too_large(limits: &Limits) -> ApiError {
+    too_large(
+        "BATCH_TOO_LARGE",
+        format!(
+            "the archive inflates to over {} MiB; split it",
+            limits.max_uncompressed_bytes >> 20
+        ),
+    )
+}
+
+/// PDF files and a zip in one upload, or two zips.
+fn batch_mixed() -> ApiError {
+    ApiError::bad_request(
+        "BATCH_MIXED",
+        "submit either PDF files or exactly one zip per batch",
+    )
+}
+
 fn entry_error(status: StatusCode, code: &'static str, name: &str, why: &str) -> ApiError {
     let masked = crate::extract::pii::mask(name);
     ApiError::new(status, code, format!("{masked}: {why}"))
@@ -99,8 +139,8 @@ fn unsafe_path(name: &str) -> bool {
     })
 }
 
-/// Archive names: UTF-8 when valid, else GBK (zips made on Chinese Windows).
-fn decode_entry_name(raw: &[u8]) -> String {
+/// Archive names and manifests: UTF-8 when valid, else GBK (made on Chinese Windows).
+fn utf8_or_gbk(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_owned(),
         Err(_) => encoding_rs::GBK
@@ -131,6 +171,39 @@ fn check_pdf_head(name: &str, head: &[u8], len: u64) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What is kept of a file while it is staged: its hash, its length and its first bytes.
+struct Tally {
+    hasher: Sha256,
+    len: u64,
+    head: Vec<u8>,
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            hasher: Sha256::new(),
+            len: 0,
+            head: Vec::with_capacity(HEAD_BYTES),
+        }
+    }
+
+    /// Counts the next chunk of the file; returns the length so far.
+    fn add(&mut self, chunk: &[u8]) -> u64 {
+        self.len += chunk.len() as u64;
+        if self.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.hasher.update(chunk);
+        self.len
+    }
+
+    /// The hex hash, the length and the first bytes.
+    fn finish(self) -> (String, u64, Vec<u8>) {
+        (hex(&self.hasher.finalize()), self.len, self.head)
+    }
+}
+
 /// Running totals of one upload against the limits.
 struct Budget<'a> {
     limits: &'a Limits,
@@ -156,13 +229,7 @@ impl Budget<'_> {
     fn add_file(&mut self) -> Result<(), ApiError> {
         self.files += 1;
         if self.files > self.limits.max_files {
-            return Err(too_large(
-                "TOO_MANY_FILES",
-                format!(
-                    "more than {} files in one batch; split it",
-                    self.limits.max_files
-                ),
-            ));
+            return Err(too_many_files(self.limits));
         }
         Ok(())
     }
@@ -216,10 +283,7 @@ pub(crate) async fn receive(
         }
         if lower_ext(&name) == "zip" {
             if zip.is_some() || !intake.files.is_empty() {
-                return Err(ApiError::bad_request(
-                    "BATCH_MIXED",
-                    "submit either PDF files or exactly one zip per batch",
-                ));
+                return Err(batch_mixed());
             }
             let path = dir.join("upload.zip");
             let (_, _, _) =
@@ -236,10 +300,7 @@ pub(crate) async fn receive(
             ));
         }
         if zip.is_some() {
-            return Err(ApiError::bad_request(
-                "BATCH_MIXED",
-                "submit either PDF files or exactly one zip per batch",
-            ));
+            return Err(batch_mixed());
         }
         budget.add_file()?;
         let path = dir.join(format!("f{n:06}.pdf"));
@@ -335,34 +396,21 @@ async fn stream_to(
     budget: &mut Budget<'_>,
 ) -> Result<(String, u64, Vec<u8>), ApiError> {
     let mut file = tokio::fs::File::create(path).await?;
-    let mut hasher = Sha256::new();
-    let mut len = 0u64;
-    let mut head = Vec::with_capacity(HEAD_BYTES);
+    let mut tally = Tally::new();
     loop {
         let chunk = match field.chunk().await {
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) => return Err(multipart_error(&e.body_text(), e.status())),
         };
-        len += chunk.len() as u64;
-        if len > max {
-            return Err(entry_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "FILE_TOO_LARGE",
-                name,
-                &format!("over the {} MiB limit per file", max >> 20),
-            ));
+        if tally.add(&chunk) > max {
+            return Err(file_too_large(name, max));
         }
         budget.add_bytes(chunk.len() as u64)?;
-        if head.len() < HEAD_BYTES {
-            let take = (HEAD_BYTES - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        hasher.update(&chunk);
         file.write_all(&chunk).await?;
     }
     file.sync_all().await?;
-    Ok((hex(&hasher.finalize()), len, head))
+    Ok(tally.finish())
 }
 
 type Expanded = (Vec<Staged>, Vec<String>, Option<Vec<u8>>);
@@ -393,7 +441,7 @@ fn expand_zip(zip_path: &Path, dir: &Path, limits: &Limits) -> Result<Expanded, 
         let f = zip
             .by_index_raw(i)
             .map_err(|e| ApiError::bad_request("ARCHIVE_UNREADABLE", format!("entry #{i}: {e}")))?;
-        let name = decode_entry_name(f.name_raw()).replace('\\', "/");
+        let name = utf8_or_gbk(f.name_raw()).replace('\\', "/");
         if unsafe_path(&name) {
             return Err(entry_error(
                 StatusCode::BAD_REQUEST,
@@ -453,15 +501,7 @@ fn expand_zip(zip_path: &Path, dir: &Path, limits: &Limits) -> Result<Expanded, 
             ));
         }
         if size > limits.max_file_bytes {
-            return Err(entry_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "FILE_TOO_LARGE",
-                &name,
-                &format!(
-                    "over the {} MiB limit per file",
-                    limits.max_file_bytes >> 20
-                ),
-            ));
+            return Err(file_too_large(&name, limits.max_file_bytes));
         }
         if size > limits.ratio_floor_bytes && size / csize.max(1) > limits.max_compression_ratio {
             return Err(entry_error(
@@ -477,22 +517,10 @@ fn expand_zip(zip_path: &Path, dir: &Path, limits: &Limits) -> Result<Expanded, 
         }
         declared_total = declared_total.saturating_add(size);
         if declared_total > limits.max_uncompressed_bytes {
-            return Err(too_large(
-                "BATCH_TOO_LARGE",
-                format!(
-                    "the archive inflates to over {} MiB; split it",
-                    limits.max_uncompressed_bytes >> 20
-                ),
-            ));
+            return Err(archive_too_large(limits));
         }
         if plan.len() >= limits.max_files {
-            return Err(too_large(
-                "TOO_MANY_FILES",
-                format!(
-                    "more than {} files in one batch; split it",
-                    limits.max_files
-                ),
-            ));
+            return Err(too_many_files(limits));
         }
         plan.push((i, name));
     }
@@ -512,13 +540,7 @@ fn expand_zip(zip_path: &Path, dir: &Path, limits: &Limits) -> Result<Expanded, 
         let (sha, len, head) = inflate_to(entry, &path, &name, limits.max_file_bytes)?;
         actual_total += len;
         if actual_total > limits.max_uncompressed_bytes {
-            return Err(too_large(
-                "BATCH_TOO_LARGE",
-                format!(
-                    "the archive inflates to over {} MiB; split it",
-                    limits.max_uncompressed_bytes >> 20
-                ),
-            ));
+            return Err(archive_too_large(limits));
         }
         check_pdf_head(&name, &head, len)?;
         files.push(Staged {
@@ -550,10 +572,8 @@ fn inflate_to(
 ) -> Result<(String, u64, Vec<u8>), ApiError> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut reader = entry.take(max + 1);
-    let mut hasher = Sha256::new();
+    let mut tally = Tally::new();
     let mut buf = vec![0u8; 64 << 10];
-    let mut len = 0u64;
-    let mut head = Vec::with_capacity(HEAD_BYTES);
     loop {
         let n = reader.read(&mut buf).map_err(|e| {
             entry_error(
@@ -566,8 +586,7 @@ fn inflate_to(
         if n == 0 {
             break;
         }
-        len += n as u64;
-        if len > max {
+        if tally.add(&buf[..n]) > max {
             return Err(entry_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "FILE_TOO_LARGE",
@@ -575,16 +594,11 @@ fn inflate_to(
                 "the entry inflates past the per-file limit",
             ));
         }
-        if head.len() < HEAD_BYTES {
-            let take = (HEAD_BYTES - head.len()).min(n);
-            head.extend_from_slice(&buf[..take]);
-        }
-        hasher.update(&buf[..n]);
         out.write_all(&buf[..n])?;
     }
     let file = out.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
-    Ok((hex(&hasher.finalize()), len, head))
+    Ok(tally.finish())
 }
 
 /// Parses `manifest.csv`: a header `file,reference`, then one row per filing. Every row must
@@ -599,13 +613,7 @@ fn parse_manifest(bytes: &[u8], files: &[Staged]) -> Result<HashMap<String, Stri
         )
         .with_details(serde_json::json!({ "line": line }))
     };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::GBK
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    };
+    let text = utf8_or_gbk(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let mut by_name: HashMap<&str, &str> = HashMap::new();
     let mut by_base: HashMap<&str, Option<&str>> = HashMap::new();

@@ -16,6 +16,8 @@ pub(crate) const MAX_RANGE: u32 = 65_536;
 pub(crate) const MAX_ENTRIES: usize = 1 << 20;
 /// Most ranges kept in one map.
 const MAX_RANGES: usize = 1 << 18;
+/// Most operands kept on the stack before one keyword; later ones are ignored.
+const MAX_OPERANDS: usize = 1 << 16;
 
 /// A contiguous range `lo..=hi` of codes with `len` bytes mapping to consecutive targets.
 #[derive(Debug, Clone)]
@@ -59,6 +61,26 @@ pub(crate) struct CidCMap {
     pub(crate) vertical: bool,
 }
 
+/// Runs a CMap program: every operand is pushed on a stack (at most [`MAX_OPERANDS`] kept), and
+/// each keyword is handed to `on` with the operands before it, which are then cleared.
+fn for_each_keyword(data: &[u8], mut on: impl FnMut(&[u8], &[Operand])) {
+    let mut lx = Lexer::new(data);
+    let mut operands: Vec<Operand> = Vec::new();
+    while let Some(tok) = lx.next_token() {
+        match tok {
+            Token::Operand(o) => {
+                if operands.len() < MAX_OPERANDS {
+                    operands.push(o);
+                }
+            }
+            Token::Keyword(k) => {
+                on(k.as_slice(), &operands);
+                operands.clear();
+            }
+        }
+    }
+}
+
 fn be(bytes: &[u8]) -> u32 {
     bytes
         .iter()
@@ -91,104 +113,87 @@ impl ToUnicode {
     /// Parses a ToUnicode CMap program (already decompressed).
     pub(crate) fn parse(data: &[u8]) -> ToUnicode {
         let mut map = ToUnicode::default();
-        let mut lx = Lexer::new(data);
-        let mut operands: Vec<Operand> = Vec::new();
         let mut clipped = 0usize;
         let mut dropped = 0usize;
-        while let Some(tok) = lx.next_token() {
-            match tok {
-                Token::Operand(o) => {
-                    if operands.len() < 1 << 16 {
-                        operands.push(o);
+        for_each_keyword(data, |keyword, operands| match keyword {
+            b"endcodespacerange" => {
+                for pair in operands.chunks(2) {
+                    if let [Operand::Str(lo), Operand::Str(_)] = pair
+                        && (1..=4).contains(&lo.len())
+                    {
+                        map.code_lengths.push(lo.len() as u8);
                     }
                 }
-                Token::Keyword(k) => {
-                    match k.as_slice() {
-                        b"endcodespacerange" => {
-                            for pair in operands.chunks(2) {
-                                if let [Operand::Str(lo), Operand::Str(_)] = pair
-                                    && (1..=4).contains(&lo.len())
-                                {
-                                    map.code_lengths.push(lo.len() as u8);
-                                }
+            }
+            b"endbfchar" => {
+                for pair in operands.chunks(2) {
+                    if let [Operand::Str(src), dst] = pair {
+                        let target = match dst {
+                            Operand::Str(d) => units_to_string(&utf16_units(d)),
+                            Operand::Name(n) => glyph_name_target(n),
+                            _ => String::new(),
+                        };
+                        if target.is_empty() || src.is_empty() {
+                            continue;
+                        }
+                        if map.chars.len() < MAX_ENTRIES {
+                            map.chars.insert(be(src), target);
+                        } else {
+                            dropped += 1;
+                        }
+                    }
+                }
+            }
+            b"endbfrange" => {
+                for tri in operands.chunks(3) {
+                    let [Operand::Str(lo), Operand::Str(hi), dst] = tri else {
+                        continue;
+                    };
+                    if lo.is_empty() || hi.is_empty() {
+                        continue;
+                    }
+                    let lo = be(lo);
+                    let mut hi = be(hi);
+                    if hi < lo {
+                        continue;
+                    }
+                    if hi - lo >= MAX_RANGE {
+                        hi = lo + (MAX_RANGE - 1);
+                        clipped += 1;
+                    }
+                    match dst {
+                        Operand::Str(d) => {
+                            if map.ranges.len() < MAX_RANGES && !d.is_empty() {
+                                map.ranges.push(UniRange {
+                                    lo,
+                                    hi,
+                                    base: utf16_units(d),
+                                });
+                            } else {
+                                dropped += 1;
                             }
                         }
-                        b"endbfchar" => {
-                            for pair in operands.chunks(2) {
-                                if let [Operand::Str(src), dst] = pair {
-                                    let target = match dst {
-                                        Operand::Str(d) => units_to_string(&utf16_units(d)),
-                                        Operand::Name(n) => glyph_name_target(n),
-                                        _ => String::new(),
-                                    };
-                                    if target.is_empty() || src.is_empty() {
-                                        continue;
-                                    }
+                        Operand::Array(items) => {
+                            for (i, item) in items.iter().enumerate() {
+                                let code = lo + i as u32;
+                                if code > hi {
+                                    break;
+                                }
+                                if let Operand::Str(d) = item {
                                     if map.chars.len() < MAX_ENTRIES {
-                                        map.chars.insert(be(src), target);
+                                        map.chars.insert(code, units_to_string(&utf16_units(d)));
                                     } else {
                                         dropped += 1;
                                     }
                                 }
                             }
                         }
-                        b"endbfrange" => {
-                            for tri in operands.chunks(3) {
-                                let [Operand::Str(lo), Operand::Str(hi), dst] = tri else {
-                                    continue;
-                                };
-                                if lo.is_empty() || hi.is_empty() {
-                                    continue;
-                                }
-                                let lo = be(lo);
-                                let mut hi = be(hi);
-                                if hi < lo {
-                                    continue;
-                                }
-                                if hi - lo >= MAX_RANGE {
-                                    hi = lo + (MAX_RANGE - 1);
-                                    clipped += 1;
-                                }
-                                match dst {
-                                    Operand::Str(d) => {
-                                        if map.ranges.len() < MAX_RANGES && !d.is_empty() {
-                                            map.ranges.push(UniRange {
-                                                lo,
-                                                hi,
-                                                base: utf16_units(d),
-                                            });
-                                        } else {
-                                            dropped += 1;
-                                        }
-                                    }
-                                    Operand::Array(items) => {
-                                        for (i, item) in items.iter().enumerate() {
-                                            let code = lo + i as u32;
-                                            if code > hi {
-                                                break;
-                                            }
-                                            if let Operand::Str(d) = item {
-                                                if map.chars.len() < MAX_ENTRIES {
-                                                    map.chars.insert(
-                                                        code,
-                                                        units_to_string(&utf16_units(d)),
-                                                    );
-                                                } else {
-                                                    dropped += 1;
-                                                }
-                                            }
-                                        }
-                                    }
-                                    _ => {}
-                                }
-                            }
-                        }
                         _ => {}
                     }
-                    operands.clear();
                 }
             }
-        }
+            _ => {}
+        });
         map.code_lengths.sort_unstable();
         map.code_lengths.dedup();
         map.ranges.sort_by_key(|r| r.lo);
@@ -258,74 +263,60 @@ impl CidCMap {
     /// Parses an embedded CMap program that maps codes to CIDs.
     pub(crate) fn parse(data: &[u8]) -> CidCMap {
         let mut map = CidCMap::default();
-        let mut lx = Lexer::new(data);
-        let mut operands: Vec<Operand> = Vec::new();
         let mut last_name: Option<Vec<u8>> = None;
-        while let Some(tok) = lx.next_token() {
-            match tok {
-                Token::Operand(o) => {
-                    if operands.len() < 1 << 16 {
-                        operands.push(o);
-                    }
-                }
-                Token::Keyword(k) => {
-                    match k.as_slice() {
-                        b"usecmap" => {
-                            if let Some(Operand::Name(n)) = operands.last() {
-                                map.use_cmap = Some(n.clone());
-                            }
-                        }
-                        b"def" => {
-                            if let [Operand::Name(key), value] = operands.as_slice() {
-                                if key == b"WMode" && value.num() == Some(1.0) {
-                                    map.vertical = true;
-                                }
-                                if key == b"CMapName" {
-                                    last_name = Some(key.clone());
-                                }
-                            }
-                        }
-                        b"endcodespacerange" => {
-                            for pair in operands.chunks(2) {
-                                if let [Operand::Str(lo), Operand::Str(hi)] = pair
-                                    && (1..=4).contains(&lo.len())
-                                    && lo.len() == hi.len()
-                                {
-                                    map.spaces.push(CodeSpace {
-                                        len: lo.len() as u8,
-                                        lo: lo.clone(),
-                                        hi: hi.clone(),
-                                    });
-                                }
-                            }
-                        }
-                        b"endcidchar" => {
-                            for pair in operands.chunks(2) {
-                                if let [Operand::Str(src), Operand::Num(cid)] = pair
-                                    && map.chars.len() < MAX_ENTRIES
-                                {
-                                    map.chars.insert(be(src), *cid as u32);
-                                }
-                            }
-                        }
-                        b"endcidrange" => {
-                            for tri in operands.chunks(3) {
-                                if let [Operand::Str(lo), Operand::Str(hi), Operand::Num(cid)] = tri
-                                    && map.ranges.len() < MAX_RANGES
-                                {
-                                    let (lo, hi) = (be(lo), be(hi));
-                                    if hi >= lo {
-                                        map.ranges.push((lo, hi, *cid as u32));
-                                    }
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                    operands.clear();
+        for_each_keyword(data, |keyword, operands| match keyword {
+            b"usecmap" => {
+                if let Some(Operand::Name(n)) = operands.last() {
+                    map.use_cmap = Some(n.clone());
                 }
             }
-        }
+            b"def" => {
+                if let [Operand::Name(key), value] = operands {
+                    if key == b"WMode" && value.num() == Some(1.0) {
+                        map.vertical = true;
+                    }
+                    if key == b"CMapName" {
+                        last_name = Some(key.clone());
+                    }
+                }
+            }
+            b"endcodespacerange" => {
+                for pair in operands.chunks(2) {
+                    if let [Operand::Str(lo), Operand::Str(hi)] = pair
+                        && (1..=4).contains(&lo.len())
+                        && lo.len() == hi.len()
+                    {
+                        map.spaces.push(CodeSpace {
+                            len: lo.len() as u8,
+                            lo: lo.clone(),
+                            hi: hi.clone(),
+                        });
+                    }
+                }
+            }
+            b"endcidchar" => {
+                for pair in operands.chunks(2) {
+                    if let [Operand::Str(src), Operand::Num(cid)] = pair
+                        && map.chars.len() < MAX_ENTRIES
+                    {
+                        map.chars.insert(be(src), *cid as u32);
+                    }
+                }
+            }
+            b"endcidrange" => {
+                for tri in operands.chunks(3) {
+                    if let [Operand::Str(lo), Operand::Str(hi), Operand::Num(cid)] = tri
+                        && map.ranges.len() < MAX_RANGES
+                    {
+                        let (lo, hi) = (be(lo), be(hi));
+                        if hi >= lo {
+                            map.ranges.push((lo, hi, *cid as u32));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        });
         let _ = last_name;
         map.ranges.sort_by_key(|r| r.0);
         map

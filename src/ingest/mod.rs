@@ -34,8 +34,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::domain::{DocumentText, PageText};
 
 pub use source::{
-    FilingSource, MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, SourceError,
-    SourceErrorKind, discover,
+    FilingSource, MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, SourceEntry,
+    SourceError, SourceErrorKind, SourceList, SourceReader, discover, list,
 };
 
 /// Why a filing (or a batch input) could not be read at all.

@@ -1,13 +1,16 @@
 //! Input discovery: which filings a batch input holds (a folder searched recursively, a zip
-//! archive, or one PDF file), read into memory with safety limits.
+//! archive, or one PDF file), listed first ([`list`]: names and sizes only) and read one entry
+//! at a time when its turn comes ([`SourceReader::read`]), with safety limits.
 //!
 //! Owns path/entry safety (no absolute paths or `..` from archives, no nested archives, no
 //! encrypted entries, bounded sizes and compression ratios). It does not parse PDFs beyond
 //! their file name, and never writes anything: archive entries are read into memory only.
+//! Memory: a listing holds names and sizes, never bytes; [`discover`] (list + read all) is for
+//! small inputs only.
 
 use std::fs;
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use super::IngestError;
 
@@ -132,47 +135,162 @@ fn classify(name: &str) -> Result<(), SourceError> {
     }
 }
 
-/// Finds the filings of a batch input.
+/// Where a listed entry's bytes are: a file on disk, or an entry of the listed archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Location {
+    /// A file (in the folder, or the single PDF given).
+    File(PathBuf),
+    /// The entry at this index of the zip archive held by the [`SourceReader`].
+    ZipEntry(usize),
+}
+
+/// One filing found by [`list`]: its name and declared size, not yet its bytes (read them with
+/// [`SourceReader::read`] when they are needed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceEntry {
+    /// Path inside the folder or zip, with `/` separators (the file name for a single PDF).
+    pub name: String,
+    /// Size in bytes as listed (file length, or the archive's declared uncompressed size).
+    pub size: u64,
+    location: Location,
+}
+
+/// Reads the bytes of listed entries, one at a time, with the batch's running total.
+///
+/// For a zip it keeps the archive open (its central directory only, never the entries' data),
+/// so entries are read by index without re-opening it. Not shared between threads: read a
+/// chunk's entries, then hand the bytes to workers.
+#[derive(Debug)]
+pub struct SourceReader {
+    zip: Option<zip::ZipArchive<std::io::BufReader<fs::File>>>,
+    total: u64,
+}
+
+/// The listing of a batch input: every entry in name order (an `Err` for one that cannot be
+/// taken, with its reason; non-PDFs as skipped errors), and the reader of their bytes.
+#[derive(Debug)]
+pub struct SourceList {
+    /// Entries sorted by name.
+    pub entries: Vec<Result<SourceEntry, SourceError>>,
+    /// Reads an entry's bytes when its turn comes.
+    pub reader: SourceReader,
+}
+
+/// Lists the filings of a batch input without reading their bytes: memory is a few hundred
+/// bytes per entry whatever the filings weigh.
 ///
 /// `input` is a folder (searched recursively; `*.pdf` in any letter case; symlinked folders
-/// are not followed), a `.zip` archive, or one PDF file. Results are sorted by name. An entry
-/// that cannot be taken is an `Err` for that entry only; non-PDF entries come back as skipped
-/// errors ([`SourceError::is_skipped`]) so that a summary can list them. The whole call fails
+/// are not followed), a `.zip` archive, or one PDF file. The same per-entry checks as
+/// [`discover`] apply (names, nested archives, encryption, declared sizes, compression ratio);
+/// the batch total and the actual sizes are checked as entries are read. The whole call fails
 /// only when the input itself cannot be opened.
-pub fn discover(input: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, IngestError> {
+pub fn list(input: &Path) -> Result<SourceList, IngestError> {
     let meta = fs::metadata(input).map_err(|e| IngestError::InputUnreadable {
         path: input.display().to_string(),
         reason: e.to_string(),
     })?;
-    let mut out = if meta.is_dir() {
-        discover_dir(input)?
+    let (mut entries, zip) = if meta.is_dir() {
+        (list_dir(input)?, None)
     } else if lower_ext(&input.to_string_lossy()) == "zip" {
-        discover_zip(input)?
+        let (entries, zip) = list_zip(input)?;
+        (entries, Some(zip))
     } else {
         let name = input
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| input.display().to_string());
-        let mut total = 0u64;
-        vec![classify(&name).and_then(|()| read_file(input, &name, meta.len(), &mut total))]
+        let entry = classify(&name)
+            .and_then(|()| check_size(&name, meta.len()))
+            .map(|()| SourceEntry {
+                name: name.clone(),
+                size: meta.len(),
+                location: Location::File(input.to_path_buf()),
+            });
+        (vec![entry], None)
     };
-    out.sort_by(|a, b| entry_name(a).cmp(entry_name(b)));
-    Ok(out)
+    entries.sort_by(|a, b| listed_name(a).cmp(listed_name(b)));
+    Ok(SourceList {
+        entries,
+        reader: SourceReader { zip, total: 0 },
+    })
 }
 
-fn entry_name(r: &Result<FilingSource, SourceError>) -> &str {
+impl SourceReader {
+    /// Reads one listed entry's bytes (at most [`MAX_ENTRY_BYTES`]), counting them towards the
+    /// batch total ([`MAX_TOTAL_BYTES`]). An entry whose bytes turn out larger than allowed, or
+    /// that cannot be read, is an `Err` for that entry only.
+    pub fn read(&mut self, entry: &SourceEntry) -> Result<FilingSource, SourceError> {
+        let name = entry.name.as_str();
+        if self.total + entry.size > MAX_TOTAL_BYTES {
+            return Err(SourceError::new(
+                name,
+                SourceErrorKind::BatchTooLarge,
+                format!("batch over {} GiB; split it", MAX_TOTAL_BYTES >> 30),
+            ));
+        }
+        let unreadable = |e: String| SourceError::new(name, SourceErrorKind::Unreadable, e);
+        let mut bytes = Vec::new();
+        let grew = match &entry.location {
+            Location::File(path) => {
+                let file = fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+                file.take(MAX_ENTRY_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| unreadable(e.to_string()))?;
+                "file grew past the limit while read"
+            }
+            Location::ZipEntry(i) => {
+                let zip = self
+                    .zip
+                    .as_mut()
+                    .ok_or_else(|| unreadable("archive entry without its archive".into()))?;
+                let f = zip.by_index(*i).map_err(|e| unreadable(e.to_string()))?;
+                // The declared size may lie: never read more than the limit.
+                f.take(MAX_ENTRY_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| unreadable(e.to_string()))?;
+                "entry inflates past the per-filing limit"
+            }
+        };
+        if bytes.len() as u64 > MAX_ENTRY_BYTES {
+            return Err(SourceError::new(name, SourceErrorKind::TooLarge, grew));
+        }
+        self.total += bytes.len() as u64;
+        Ok(FilingSource {
+            name: entry.name.clone(),
+            bytes,
+        })
+    }
+
+    /// Bytes read so far.
+    pub fn total_read(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Finds the filings of a batch input and reads them all into memory.
+///
+/// The same as [`list`] followed by [`SourceReader::read`] on every entry, in name order: for
+/// small inputs, tests and benches. A batch of any size should use [`list`] and read a chunk at
+/// a time. Non-PDF entries come back as skipped errors ([`SourceError::is_skipped`]).
+pub fn discover(input: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, IngestError> {
+    let SourceList {
+        entries,
+        mut reader,
+    } = list(input)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| e.and_then(|e| reader.read(&e)))
+        .collect())
+}
+
+fn listed_name(r: &Result<SourceEntry, SourceError>) -> &str {
     match r {
         Ok(f) => &f.name,
         Err(e) => &e.name,
     }
 }
 
-fn read_file(
-    path: &Path,
-    name: &str,
-    len: u64,
-    total: &mut u64,
-) -> Result<FilingSource, SourceError> {
+fn check_size(name: &str, len: u64) -> Result<(), SourceError> {
     if len > MAX_ENTRY_BYTES {
         return Err(SourceError::new(
             name,
@@ -184,35 +302,11 @@ fn read_file(
             ),
         ));
     }
-    if *total + len > MAX_TOTAL_BYTES {
-        return Err(SourceError::new(
-            name,
-            SourceErrorKind::BatchTooLarge,
-            format!("batch over {} GiB; split it", MAX_TOTAL_BYTES >> 30),
-        ));
-    }
-    let mut bytes = Vec::new();
-    let file = fs::File::open(path)
-        .map_err(|e| SourceError::new(name, SourceErrorKind::Unreadable, e.to_string()))?;
-    file.take(MAX_ENTRY_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| SourceError::new(name, SourceErrorKind::Unreadable, e.to_string()))?;
-    if bytes.len() as u64 > MAX_ENTRY_BYTES {
-        return Err(SourceError::new(
-            name,
-            SourceErrorKind::TooLarge,
-            "file grew past the limit while read",
-        ));
-    }
-    *total += bytes.len() as u64;
-    Ok(FilingSource {
-        name: name.to_owned(),
-        bytes,
-    })
+    Ok(())
 }
 
-fn discover_dir(root: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, IngestError> {
-    let mut files: Vec<(String, std::path::PathBuf, u64)> = Vec::new();
+fn list_dir(root: &Path) -> Result<Vec<Result<SourceEntry, SourceError>>, IngestError> {
+    let mut files: Vec<(String, PathBuf, u64)> = Vec::new();
     let mut out = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     let mut first = true;
@@ -255,9 +349,16 @@ fn discover_dir(root: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, I
         }
     }
     files.sort();
-    let mut total = 0u64;
     for (name, path, len) in files {
-        out.push(classify(&name).and_then(|()| read_file(&path, &name, len, &mut total)));
+        out.push(
+            classify(&name)
+                .and_then(|()| check_size(&name, len))
+                .map(|()| SourceEntry {
+                    name,
+                    size: len,
+                    location: Location::File(path),
+                }),
+        );
     }
     Ok(out)
 }
@@ -295,7 +396,12 @@ fn unsafe_path(name: &str) -> bool {
     })
 }
 
-fn discover_zip(path: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, IngestError> {
+type ZipListing = (
+    Vec<Result<SourceEntry, SourceError>>,
+    zip::ZipArchive<std::io::BufReader<fs::File>>,
+);
+
+fn list_zip(path: &Path) -> Result<ZipListing, IngestError> {
     let archive_err = |reason: String| IngestError::ArchiveUnreadable {
         path: path.display().to_string(),
         reason,
@@ -304,9 +410,8 @@ fn discover_zip(path: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, I
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
         .map_err(|e| archive_err(e.to_string()))?;
     let mut out = Vec::new();
-    let mut total = 0u64;
     for i in 0..zip.len() {
-        // Metadata first, without decompressing.
+        // Metadata only, without decompressing.
         let (name, is_dir, encrypted, size, csize, symlink) = match zip.by_index_raw(i) {
             Ok(f) => (
                 decode_entry_name(f.name_raw()),
@@ -329,87 +434,58 @@ fn discover_zip(path: &Path) -> Result<Vec<Result<FilingSource, SourceError>>, I
             continue;
         }
         let name = name.replace('\\', "/");
-        if unsafe_path(&name) {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::UnsafePath,
-                "absolute path or '..' in archive entry; rejected",
-            )));
-            continue;
-        }
-        if let Err(e) = classify(&name) {
-            out.push(Err(e));
-            continue;
-        }
-        if symlink {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::UnsafePath,
-                "symbolic link entry; rejected",
-            )));
-            continue;
-        }
-        if encrypted {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::Encrypted,
-                "password-protected archive entry; submit it unencrypted",
-            )));
-            continue;
-        }
-        if size > MAX_ENTRY_BYTES {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::TooLarge,
-                format!(
-                    "{} MiB is over the {} MiB limit per filing",
-                    size >> 20,
-                    MAX_ENTRY_BYTES >> 20
-                ),
-            )));
-            continue;
-        }
-        if size > RATIO_FLOOR_BYTES && size / csize.max(1) > MAX_COMPRESSION_RATIO {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::SuspiciousRatio,
-                format!(
-                    "compression ratio {}:1 is over {MAX_COMPRESSION_RATIO}:1 (zip bomb?)",
-                    size / csize.max(1)
-                ),
-            )));
-            continue;
-        }
-        if total + size > MAX_TOTAL_BYTES {
-            out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::BatchTooLarge,
-                format!("batch over {} GiB; split it", MAX_TOTAL_BYTES >> 30),
-            )));
-            continue;
-        }
-        let read = zip.by_index(i).map_err(|e| e.to_string()).and_then(|f| {
-            let mut bytes = Vec::new();
-            // The declared size may lie: never read more than the limit.
-            f.take(MAX_ENTRY_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| e.to_string())?;
-            Ok(bytes)
-        });
-        match read {
-            Ok(bytes) if bytes.len() as u64 > MAX_ENTRY_BYTES => out.push(Err(SourceError::new(
-                &name,
-                SourceErrorKind::TooLarge,
-                "entry inflates past the per-filing limit",
-            ))),
-            Ok(bytes) => {
-                total += bytes.len() as u64;
-                out.push(Ok(FilingSource { name, bytes }));
-            }
-            Err(e) => out.push(Err(SourceError::new(&name, SourceErrorKind::Unreadable, e))),
-        }
+        out.push(
+            check_zip_entry(&name, encrypted, size, csize, symlink).map(|()| SourceEntry {
+                name,
+                size,
+                location: Location::ZipEntry(i),
+            }),
+        );
     }
-    Ok(out)
+    Ok((out, zip))
+}
+
+fn check_zip_entry(
+    name: &str,
+    encrypted: bool,
+    size: u64,
+    csize: u64,
+    symlink: bool,
+) -> Result<(), SourceError> {
+    if unsafe_path(name) {
+        return Err(SourceError::new(
+            name,
+            SourceErrorKind::UnsafePath,
+            "absolute path or '..' in archive entry; rejected",
+        ));
+    }
+    classify(name)?;
+    if symlink {
+        return Err(SourceError::new(
+            name,
+            SourceErrorKind::UnsafePath,
+            "symbolic link entry; rejected",
+        ));
+    }
+    if encrypted {
+        return Err(SourceError::new(
+            name,
+            SourceErrorKind::Encrypted,
+            "password-protected archive entry; submit it unencrypted",
+        ));
+    }
+    check_size(name, size)?;
+    if size > RATIO_FLOOR_BYTES && size / csize.max(1) > MAX_COMPRESSION_RATIO {
+        return Err(SourceError::new(
+            name,
+            SourceErrorKind::SuspiciousRatio,
+            format!(
+                "compression ratio {}:1 is over {MAX_COMPRESSION_RATIO}:1 (zip bomb?)",
+                size / csize.max(1)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -499,6 +575,61 @@ mod tests {
             discover(&missing).err().map(|e| e.code()),
             Some("INPUT_UNREADABLE")
         );
+    }
+
+    #[test]
+    fn listing_holds_no_bytes_and_reads_on_demand() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.pdf"), b"%PDF-1.4 a").unwrap();
+        fs::write(dir.path().join("b.pdf"), b"%PDF-1.4 bb").unwrap();
+        let SourceList {
+            entries,
+            mut reader,
+        } = list(dir.path()).unwrap();
+        let listed: Vec<(String, u64)> = entries
+            .iter()
+            .flatten()
+            .map(|e| (e.name.clone(), e.size))
+            .collect();
+        assert_eq!(listed, vec![("a.pdf".into(), 10), ("b.pdf".into(), 11)]);
+        // Bytes are read when asked for, not at listing time.
+        fs::write(dir.path().join("b.pdf"), b"%PDF-1.4 changed").unwrap();
+        let b = entries[1].as_ref().unwrap();
+        assert_eq!(reader.read(b).unwrap().bytes, b"%PDF-1.4 changed".to_vec());
+        assert_eq!(reader.total_read(), 16);
+        fs::remove_file(dir.path().join("a.pdf")).unwrap();
+        let a = entries[0].as_ref().unwrap();
+        assert_eq!(
+            reader.read(a).err().map(|e| e.code()),
+            Some("ENTRY_UNREADABLE")
+        );
+    }
+
+    #[test]
+    fn zip_entries_read_by_index_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let zpath = dir.path().join("batch.zip");
+        let mut w = zip::ZipWriter::new(fs::File::create(&zpath).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        for (n, body) in [
+            ("z.pdf", "%PDF z"),
+            ("m.pdf", "%PDF m"),
+            ("a.pdf", "%PDF a"),
+        ] {
+            w.start_file(n, opts).unwrap();
+            w.write_all(body.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+        let SourceList {
+            entries,
+            mut reader,
+        } = list(&zpath).unwrap();
+        let names: Vec<&str> = entries.iter().flatten().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["a.pdf", "m.pdf", "z.pdf"]);
+        let last = entries[2].as_ref().unwrap();
+        assert_eq!(reader.read(last).unwrap().bytes, b"%PDF z".to_vec());
+        let first = entries[0].as_ref().unwrap();
+        assert_eq!(reader.read(first).unwrap().bytes, b"%PDF a".to_vec());
     }
 
     #[test]

@@ -76,6 +76,10 @@ pub struct RulesConfig {
     pub lpr: Vec<LprQuote>,
     /// The 案件受理费 schedule: 诉讼费用交纳办法第十三条(一) \[P\] unless the court overrides it.
     pub fee_schedule: TieredSchedule,
+    /// The 申请保全措施 fee schedule: 第十四条(二) \[P\] (capped at 5,000) unless overridden.
+    pub preservation_schedule: TieredSchedule,
+    /// The 申请执行 fee schedule: 第十四条(一) \[P\] unless overridden.
+    pub enforcement_schedule: TieredSchedule,
 }
 
 impl Default for RulesConfig {
@@ -94,6 +98,8 @@ impl Default for RulesConfig {
             small_claims: default_small_claims(),
             lpr: lpr_table().to_vec(),
             fee_schedule: TieredSchedule::acceptance(),
+            preservation_schedule: TieredSchedule::preservation(),
+            enforcement_schedule: TieredSchedule::enforcement(),
         }
     }
 }
@@ -212,6 +218,41 @@ struct RawFeeSchedule {
     flat_up_to: TomlNumber,
     slices: Vec<RawSlice>,
     rule: Option<String>,
+    /// Maximum fee (the preservation schedule's 5,000); absent = no cap.
+    cap: Option<TomlNumber>,
+}
+
+impl RawFeeSchedule {
+    /// The typed schedule; `key` names the TOML table in errors, `profile` the default rule text.
+    fn schedule(self, key: &str, profile: &str) -> Result<TieredSchedule, RulesError> {
+        let mut slices = Vec::new();
+        for (i, sl) in self.slices.iter().enumerate() {
+            let what = format!("{key}.slices[{i}]");
+            slices.push(FeeSlice {
+                from: sl.from.decimal(&what)?,
+                to: sl.to.as_ref().map(|t| t.decimal(&what)).transpose()?,
+                rate: sl.percent.decimal(&what)? / Decimal::ONE_HUNDRED,
+            });
+        }
+        let cap = self
+            .cap
+            .as_ref()
+            .map(|c| c.decimal(&format!("{key}.cap")))
+            .transpose()?;
+        let schedule = TieredSchedule {
+            rule: self
+                .rule
+                .unwrap_or_else(|| format!("本院诉讼费标准（{profile}）")),
+            flat: self.flat.decimal(&format!("{key}.flat"))?,
+            flat_up_to: self.flat_up_to.decimal(&format!("{key}.flat_up_to"))?,
+            slices,
+            cap,
+        };
+        schedule
+            .validate()
+            .map_err(|e| RulesError::Config(format!("{key}: {e}")))?;
+        Ok(schedule)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,6 +270,8 @@ struct RawConfig {
     #[serde(default)]
     lpr: Vec<RawLpr>,
     fee_schedule: Option<RawFeeSchedule>,
+    preservation_schedule: Option<RawFeeSchedule>,
+    enforcement_schedule: Option<RawFeeSchedule>,
 }
 
 impl RulesConfig {
@@ -260,6 +303,16 @@ impl RulesConfig {
     /// flat_up_to = 10000
     /// slices = [ { from = 10000, to = 100000, percent = "2.5" },
     ///            { from = 100000, percent = "2" } ]
+    /// [preservation_schedule]              # replaces 第十四条(二) as a whole; same keys, plus
+    /// flat = 30                            # an optional fee cap
+    /// flat_up_to = 1000
+    /// cap = 5000
+    /// slices = [ { from = 1000, to = 100000, percent = "1" },
+    ///            { from = 100000, percent = "0.5" } ]
+    /// [enforcement_schedule]               # replaces 第十四条(一) as a whole
+    /// flat = 50
+    /// flat_up_to = 10000
+    /// slices = [ { from = 10000, percent = "1.5" } ]
     /// ```
     pub fn from_toml(s: &str) -> Result<RulesConfig, RulesError> {
         let raw: RawConfig = toml::from_str(s).map_err(|e| RulesError::Config(e.to_string()))?;
@@ -340,28 +393,13 @@ impl RulesConfig {
         }
         cfg.lpr.sort_by_key(|q| q.date);
         if let Some(fs) = raw.fee_schedule {
-            let mut slices = Vec::new();
-            for (i, sl) in fs.slices.iter().enumerate() {
-                let what = format!("fee_schedule.slices[{i}]");
-                slices.push(FeeSlice {
-                    from: sl.from.decimal(&what)?,
-                    to: sl.to.as_ref().map(|t| t.decimal(&what)).transpose()?,
-                    rate: sl.percent.decimal(&what)? / Decimal::ONE_HUNDRED,
-                });
-            }
-            let schedule = TieredSchedule {
-                rule: fs
-                    .rule
-                    .unwrap_or_else(|| format!("本院诉讼费标准（{}）", cfg.profile)),
-                flat: fs.flat.decimal("fee_schedule.flat")?,
-                flat_up_to: fs.flat_up_to.decimal("fee_schedule.flat_up_to")?,
-                slices,
-                cap: None,
-            };
-            schedule
-                .validate()
-                .map_err(|e| RulesError::Config(format!("fee_schedule: {e}")))?;
-            cfg.fee_schedule = schedule;
+            cfg.fee_schedule = fs.schedule("fee_schedule", &cfg.profile)?;
+        }
+        if let Some(fs) = raw.preservation_schedule {
+            cfg.preservation_schedule = fs.schedule("preservation_schedule", &cfg.profile)?;
+        }
+        if let Some(fs) = raw.enforcement_schedule {
+            cfg.enforcement_schedule = fs.schedule("enforcement_schedule", &cfg.profile)?;
         }
         Ok(cfg)
     }

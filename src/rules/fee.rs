@@ -382,6 +382,32 @@ pub fn enforcement_fee(amount: Yuan, rounding: FeeRounding) -> CourtFee {
     )
 }
 
+/// [`preservation_fee`] under a court's own schedule (`RulesConfig::preservation_schedule`;
+/// 第十四条(二) \[P\] by default).
+pub fn preservation_fee_with(
+    schedule: &TieredSchedule,
+    amount: Yuan,
+    rounding: FeeRounding,
+) -> CourtFee {
+    plain_fee(
+        schedule,
+        FeeKind::Preservation,
+        "申请保全财产",
+        amount,
+        rounding,
+    )
+}
+
+/// [`enforcement_fee`] under a court's own schedule (`RulesConfig::enforcement_schedule`;
+/// 第十四条(一) \[P\] by default).
+pub fn enforcement_fee_with(
+    schedule: &TieredSchedule,
+    amount: Yuan,
+    rounding: FeeRounding,
+) -> CourtFee {
+    plain_fee(schedule, FeeKind::Enforcement, "申请执行", amount, rounding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@
 use super::config::RulesConfig;
 use super::outcome::InterestCap;
 use super::outcome::TrailStep;
-use crate::domain::{CaseFacts, CaseType, PlaintiffKind, Rate, Yuan};
+use crate::domain::{CaseFacts, CaseType, PlaintiffKind, Rate, Repayment, Yuan};
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -211,8 +211,61 @@ pub fn ceiling_periods(
 }
 
 /// The ceiling amount on `base` over `(start, end]` ([`ceiling_periods`]), one trail step per
-/// period, and a one-line arithmetic summary.
+/// period, and a one-line arithmetic summary. The day count is [`day_count_for`]. When the
+/// facts carry a repayment ledger with principal repaid inside the window, the ceiling is taken
+/// period by period on the outstanding principal ([`ledger_periods`], `base` being the principal
+/// at `end`), so it follows the same bases as the recomputed interest.
 pub fn ceiling_amount(
+    facts: &CaseFacts,
+    cfg: &RulesConfig,
+    cap: &InterestCap,
+    base: Yuan,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> (Yuan, Vec<TrailStep>, String) {
+    let ledger = ledger_periods(base, &facts.repayments, start, end);
+    if ledger.len() <= 1 {
+        return ceiling_on(facts, cfg, cap, base, start, end);
+    }
+    let mut total = Yuan::ZERO;
+    let mut trail = Vec::new();
+    let mut texts = Vec::new();
+    let mut amounts = Vec::new();
+    for (k, p) in ledger.iter().enumerate() {
+        let (amount, steps, text) = ceiling_on(facts, cfg, cap, p.principal, p.from, p.to);
+        total = total + amount;
+        amounts.push(amount.grouped());
+        trail.extend(steps.into_iter().map(|mut t| {
+            t.text = format!(
+                "第{}段（本金余额{}）{}",
+                k + 1,
+                p.principal.grouped(),
+                t.text
+            );
+            t
+        }));
+        texts.push(text);
+    }
+    trail.push(TrailStep::amount(
+        format!(
+            "按还款明细分段上限合计：{} = {}",
+            amounts.join(" + "),
+            total.grouped()
+        ),
+        RULE_LEDGER,
+        total,
+    ));
+    let summary = format!(
+        "分{}段：{}；合计{}",
+        ledger.len(),
+        texts.join("；"),
+        total.grouped()
+    );
+    (total, trail, summary)
+}
+
+/// [`ceiling_amount`] on one constant base.
+fn ceiling_on(
     facts: &CaseFacts,
     cfg: &RulesConfig,
     cap: &InterestCap,
@@ -225,8 +278,9 @@ pub fn ceiling_amount(
     let mut trail = Vec::new();
     let mut texts = Vec::new();
     let split = periods.len() > 1;
+    let (dc, _) = day_count_for(facts, cfg);
     for p in &periods {
-        let (amount, text) = simple_interest(base, p.rate, p.days, cfg.day_count);
+        let (amount, text) = simple_interest(base, p.rate, p.days, dc);
         total = total + amount;
         let label = if split {
             format!(
@@ -266,6 +320,162 @@ pub fn ceiling_amount(
         texts.join("")
     };
     (total, trail, summary)
+}
+
+/// Rule citation of the day count taken from the contract.
+pub const RULE_DAY_COUNT_CONTRACT: &str =
+    "民法典第六百八十条（利息按约定） [P]；合同约定的计息天数";
+/// Rule citation of the day count taken from the court's setting.
+pub const RULE_DAY_COUNT_COURT: &str = "计息天数：实际天数/年基准天数（本院参数） [M]";
+/// Rule citation of period-by-period interest on a repayment ledger.
+pub const RULE_LEDGER: &str =
+    "民法典第六百七十六条 [P]；民法典第五百六十一条（费用→利息→本金的抵充顺序） [P]";
+
+/// The days in the interest year for `facts`: the contract's stated convention
+/// ([`CaseFacts::day_count`], 360 or 365) over the court's [`RulesConfig::day_count`], with the
+/// reason as text (`合同约定按每年365天计息，从其约定` / `合同未约定计息天数，适用本院参数`).
+pub fn day_count_for(facts: &CaseFacts, cfg: &RulesConfig) -> (u32, String) {
+    match facts.day_count.filter(|d| *d == 360 || *d == 365) {
+        Some(dc) => (dc, format!("合同约定按每年{dc}天计息，从其约定")),
+        None => (cfg.day_count, "合同未约定计息天数，适用本院参数".to_owned()),
+    }
+}
+
+/// The rule behind [`day_count_for`]'s choice.
+pub fn day_count_rule(facts: &CaseFacts) -> &'static str {
+    if facts.day_count.is_some_and(|d| d == 360 || d == 365) {
+        RULE_DAY_COUNT_CONTRACT
+    } else {
+        RULE_DAY_COUNT_COURT
+    }
+}
+
+/// One period of interest on a constant principal between two repayments: `(from, to]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerPeriod {
+    /// Day before the first day counted.
+    pub from: NaiveDate,
+    /// Last day counted.
+    pub to: NaiveDate,
+    /// Days counted (`to − from`).
+    pub days: i64,
+    /// Principal outstanding during the period.
+    pub principal: Yuan,
+}
+
+/// Splits `(start, end]` at every repayment of principal dated strictly inside it. `end_principal`
+/// is the principal outstanding at `end` (the claimed or awarded principal); going backwards,
+/// each repayment inside the window adds its principal back, so a period's principal is
+/// `end_principal` + the principal repaid after it. A repayment on day `d` ends the period
+/// `(…, d]` (day `d` still bears the old principal). Repayments on or before `start` are already
+/// reflected in the principal at `start`; those after `end` are ignored. Always at least one
+/// period (empty when `end ≤ start`).
+pub fn ledger_periods(
+    end_principal: Yuan,
+    repayments: &[Repayment],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<LedgerPeriod> {
+    let mut cuts: Vec<(NaiveDate, Yuan)> = repayments
+        .iter()
+        .filter(|r| r.date > start && r.date < end && !r.principal.is_zero())
+        .map(|r| (r.date, r.principal))
+        .collect();
+    cuts.sort_by_key(|c| c.0);
+    let mut principal = end_principal + cuts.iter().map(|c| c.1).sum::<Yuan>();
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = start;
+    for (date, paid) in cuts {
+        if date > from {
+            out.push(LedgerPeriod {
+                from,
+                to: date,
+                days: days_between(from, date),
+                principal,
+            });
+            from = date;
+        }
+        principal = principal - paid;
+    }
+    out.push(LedgerPeriod {
+        from,
+        to: end.max(from),
+        days: days_between(from, end),
+        principal,
+    });
+    out
+}
+
+/// Interest at `rate` over `(start, end]` computed period by period on the outstanding principal
+/// of a repayment ledger ([`ledger_periods`]), less interest repaid inside the window (set against
+/// interest before principal, 民法典第五百六十一条 \[P\]). One trail step per period citing
+/// [`RULE_LEDGER`], a step for the interest repaid when any, and a total step. Returns the net
+/// interest (never below zero) and the trail.
+pub fn ledger_interest(
+    end_principal: Yuan,
+    repayments: &[Repayment],
+    rate: Rate,
+    start: NaiveDate,
+    end: NaiveDate,
+    day_count: u32,
+) -> (Yuan, Vec<TrailStep>) {
+    let periods = ledger_periods(end_principal, repayments, start, end);
+    let mut trail = Vec::with_capacity(periods.len() + 2);
+    let mut gross = Yuan::ZERO;
+    for (k, p) in periods.iter().enumerate() {
+        let (amount, text) = simple_interest(p.principal, rate, p.days, day_count);
+        gross = gross + amount;
+        trail.push(TrailStep::amount(
+            format!(
+                "第{}段：{}至{}共{}天，本金余额{}：{text}",
+                k + 1,
+                p.from.succ_opt().unwrap_or(p.from),
+                p.to,
+                p.days,
+                p.principal.grouped()
+            ),
+            RULE_LEDGER,
+            amount,
+        ));
+    }
+    let paid: Yuan = repayments
+        .iter()
+        .filter(|r| r.date > start && r.date <= end)
+        .map(|r| r.interest)
+        .sum();
+    let net = if paid.is_zero() {
+        gross
+    } else {
+        let net = if paid > gross {
+            Yuan::ZERO
+        } else {
+            gross - paid
+        };
+        trail.push(TrailStep::amount(
+            format!(
+                "期间已还利息{}元先抵充利息：{} − {} = {}",
+                paid.grouped(),
+                gross.grouped(),
+                paid.grouped(),
+                net.grouped()
+            ),
+            RULE_LEDGER,
+            net,
+        ));
+        net
+    };
+    if periods.len() > 1 || !paid.is_zero() {
+        trail.push(TrailStep::amount(
+            format!(
+                "按还款明细分段复算合计{}元（{}段）",
+                net.grouped(),
+                periods.len()
+            ),
+            RULE_LEDGER,
+            net,
+        ));
+    }
+    (net, trail)
 }
 
 /// A floating rate `LPR + bp` (贷款市场报价利率加基点): the one-year LPR in force on `date` (the

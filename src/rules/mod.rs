@@ -14,7 +14,8 @@
 //! # Layout
 //! - [`config`]: [`RulesConfig`], per-court parameters with national defaults and a TOML override.
 //! - [`tables`]: LPR history and small-claims thresholds, embedded CSV (`include_str!`).
-//! - [`interest`]: the cap regime of a case and simple-interest arithmetic.
+//! - [`interest`]: the cap regime of a case, simple-interest arithmetic, the day count (contract
+//!   over court) and period-by-period interest on a repayment ledger.
 //! - [`fee`]: 案件受理费 / 支付令申请费 ([`court_fee`]), 保全费 ([`preservation_fee`]), 执行费
 //!   ([`enforcement_fee`]), each a [`TieredSchedule`].
 //! - [`precheck`](mod@precheck): the rule findings ([`precheck()`]).
@@ -38,7 +39,8 @@ mod suggest_tests;
 
 pub use config::{FeeRounding, RulesConfig};
 pub use fee::{
-    FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee, preservation_fee,
+    FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee, enforcement_fee_with,
+    preservation_fee, preservation_fee_with,
 };
 pub use outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,

@@ -4,16 +4,19 @@
 //!
 //! Simplifications, each stated in the outcome's reasons or trail so a judge sees it:
 //! - interest is recomputed as simple interest on the principal from the default date (else the
-//!   maturity date) to the cut-off date (else the filing date); pre-default contractual interest
-//!   and 复利 are not modelled, so a claim above the recomputation is noted, not cut;
+//!   maturity date) to the cut-off date (else the filing date), period by period on the
+//!   outstanding principal when a repayment ledger has payments inside that window, at the
+//!   contract's day count when stated (else the court's); pre-default contractual interest is
+//!   not modelled, so a claim above the recomputation is noted, not cut;
 //! - the ceiling is tested on interest + other fees together (all-in cost, 法发〔2017〕22号 第2条
 //!   \[M\], 民间借贷规定第二十九条 \[P\]); the cut falls on interest first, then on other fees;
 //! - attendance, mediation and evidence are unknown to the rules: the outcome is for a judgment.
 
 use super::config::RulesConfig;
-use super::fee::{court_fee_with, preservation_fee};
+use super::fee::{court_fee_with, preservation_fee_with};
 use super::interest::{
-    add_years, cap_for, ceiling_amount, days_between, pct, simple_interest, transition_later_cap,
+    RULE_LEDGER, add_years, cap_for, ceiling_amount, day_count_for, day_count_rule, days_between,
+    ledger_interest, ledger_periods, pct, simple_interest, transition_later_cap,
 };
 use super::outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
@@ -135,7 +138,7 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
     let awarded: Yuan = awards.iter().map(|a| a.awarded).sum();
     allocate_fee(&mut fee, facts, disposition, &guarantors, claimed, awarded);
     let preservation = facts.preservation_amount.map(|amount| {
-        let mut p = preservation_fee(amount, cfg.fee_rounding);
+        let mut p = preservation_fee_with(&cfg.preservation_schedule, amount, cfg.fee_rounding);
         allocate_fee(&mut p, facts, disposition, &guarantors, claimed, awarded);
         p
     });
@@ -351,21 +354,43 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
         );
     };
     let days = days_between(start, end);
-    let dc = cx.cfg.day_count;
-    let period = format!("自{start}至{end}共{days}天，按每年{dc}天计");
+    let (dc, dc_why) = day_count_for(facts, cx.cfg);
+    let dc_rule = day_count_rule(facts);
+    let period = format!("自{start}至{end}共{days}天，按每年{dc}天计（{dc_why}）");
 
     let mut i_trail = Vec::new();
-    i_trail.push(TrailStep::note(
-        period.clone(),
-        "计息天数：实际天数/年基准天数（本院参数） [M]",
-    ));
+    i_trail.push(TrailStep::note(period.clone(), dc_rule));
+    let ledger = ledger_periods(base, &facts.repayments, start, end);
     if let Some(r) = rate {
-        let (at_rate, text) = simple_interest(base, r, days, dc);
-        i_trail.push(TrailStep::amount(
-            format!("按{rate_name}复算：{text}"),
-            RULE_OVERDUE,
-            at_rate,
-        ));
+        let at_rate = if ledger.len() > 1
+            || facts
+                .repayments
+                .iter()
+                .any(|p| p.date > start && p.date <= end && !p.interest.is_zero())
+        {
+            // A repayment ledger with payments inside the period: period by period on the
+            // outstanding principal.
+            i_trail.push(TrailStep::note(
+                format!("按{rate_name}，依还款明细按各期本金余额分段复算"),
+                RULE_LEDGER,
+            ));
+            let (net, steps) = ledger_interest(base, &facts.repayments, r, start, end, dc);
+            i_trail.extend(steps);
+            net
+        } else {
+            let (at_rate, text) = simple_interest(base, r, days, dc);
+            let note = if facts.repayments.is_empty() {
+                ""
+            } else {
+                "（还款明细所载还款均在起算日前，已反映在本金余额中）"
+            };
+            i_trail.push(TrailStep::amount(
+                format!("按{rate_name}复算{note}：{text}"),
+                RULE_OVERDUE,
+                at_rate,
+            ));
+            at_rate
+        };
         let mut recomputed = at_rate;
         if let Some(unpaid) = facts.unpaid_interest.filter(|u| !u.is_zero()) {
             let (compound, ctext) = simple_interest(unpaid, r, days, dc);
@@ -460,7 +485,7 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
     let other = claimed_other.map(|co| {
         let awarded = co.min(room);
         let trail = vec![
-            TrailStep::note(period.clone(), "计息天数：实际天数/年基准天数（本院参数） [M]"),
+            TrailStep::note(period.clone(), dc_rule),
         ]
         .into_iter()
         .chain(cap_steps.iter().cloned())

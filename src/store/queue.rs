@@ -89,24 +89,31 @@ pub struct QueueCounts {
     pub failed: i64,
 }
 
-const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', lease_owner = ?,
+/// The claim, one statement on both backends; `$lock` is the only dialect difference:
+/// PostgreSQL adds `FOR UPDATE SKIP LOCKED` so that workers skip each other's rows.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET state = 'running', lease_owner = ?,
         lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ?
     WHERE id = (SELECT id FROM jobs
                 WHERE (state = 'queued' AND next_run_ms <= ?)
                    OR (state = 'running' AND lease_expires_ms <= ? AND attempts < max_attempts)
-                ORDER BY next_run_ms, id LIMIT 1)
+                ORDER BY next_run_ms, id LIMIT 1",
+            $lock,
+            ")
     RETURNING id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
-              last_error";
+              last_error"
+        )
+    };
+}
 
-const CLAIM_PG: &str = "UPDATE jobs SET state = 'running', lease_owner = ?,
-        lease_expires_ms = ?, attempts = attempts + 1, updated_ms = ?
-    WHERE id = (SELECT id FROM jobs
-                WHERE (state = 'queued' AND next_run_ms <= ?)
-                   OR (state = 'running' AND lease_expires_ms <= ? AND attempts < max_attempts)
-                ORDER BY next_run_ms, id LIMIT 1
-                FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
-              last_error";
+const CLAIM_SQLITE: &str = claim_sql!("");
+
+const CLAIM_PG: &str = claim_sql!(
+    "
+                FOR UPDATE SKIP LOCKED"
+);
 
 macro_rules! job_from_row {
     ($r:expr) => {{
@@ -171,26 +178,17 @@ impl Store {
     ) -> Result<Option<JobRecord>, StoreError> {
         self.reap_jobs(now_ms).await?;
         let expires = now_ms.saturating_add(lease_ms);
-        let job = match &self.db {
-            super::Db::Sqlite(p) => sqlx::query(CLAIM_SQLITE)
-                .bind(owner)
-                .bind(expires)
-                .bind(now_ms)
-                .bind(now_ms)
-                .bind(now_ms)
-                .fetch_optional(p)
-                .await?
-                .map(|r| job_from_row!(r)),
-            super::Db::Postgres(p) => sqlx::query(&super::pg_sql(CLAIM_PG))
-                .bind(owner)
-                .bind(expires)
-                .bind(now_ms)
-                .bind(now_ms)
-                .bind(now_ms)
-                .fetch_optional(p)
-                .await?
-                .map(|r| job_from_row!(r)),
+        let sql = match &self.db {
+            super::Db::Sqlite(_) => CLAIM_SQLITE,
+            super::Db::Postgres(_) => CLAIM_PG,
         };
+        let job = db_query!(
+            &self.db,
+            sql,
+            [owner, expires, now_ms, now_ms, now_ms],
+            fetch_optional,
+            |row| row.map(|r| job_from_row!(r))
+        )?;
         if let Some(job) = &job {
             db_query!(
                 &self.db,
