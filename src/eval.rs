@@ -59,6 +59,61 @@ pub fn field_agreement(pred: &CaseFacts, gold: &CaseFacts) -> BTreeMap<&'static 
     FIELDS.into_iter().zip(values).collect()
 }
 
+/// Further [`CaseFacts`] fields compared by the extraction accuracy test (not in the gold
+/// schema that data teams score, so not in [`FIELDS`] or [`Scoreboard`]).
+pub const EXTRA_FIELDS: [&str; 4] = [
+    "penalty_rate",
+    "guarantee_period_months",
+    "last_demand_date",
+    "payment_order_requested",
+];
+
+/// Whether each of [`EXTRA_FIELDS`] of `pred` equals `gold` exactly.
+pub fn extra_field_agreement(pred: &CaseFacts, gold: &CaseFacts) -> BTreeMap<&'static str, bool> {
+    let (p, g) = (pred, gold);
+    let values = [
+        p.penalty_rate == g.penalty_rate,
+        p.guarantee_period_months == g.guarantee_period_months,
+        p.last_demand_date == g.last_demand_date,
+        p.payment_order_requested == g.payment_order_requested,
+    ];
+    EXTRA_FIELDS.into_iter().zip(values).collect()
+}
+
+/// The value of `field` (one of [`FIELDS`] or [`EXTRA_FIELDS`]) in `facts`, in `{:?}` form, for
+/// reporting a disagreement; `None` for any other name.
+pub fn field_value(facts: &CaseFacts, field: &str) -> Option<String> {
+    let f = facts;
+    let c = &f.claims;
+    Some(match field {
+        "case_type" => format!("{:?}", f.case_type),
+        "court" => format!("{:?}", f.court),
+        "plaintiff.name" => format!("{:?}", f.plaintiff.as_ref().map(|x| &x.name)),
+        "plaintiff.kind" => format!("{:?}", f.plaintiff.as_ref().map(|x| x.kind)),
+        "defendants" => format!("{:?}", f.defendants),
+        "contract_number" => format!("{:?}", f.contract_number),
+        "contract_date" => format!("{:?}", f.contract_date),
+        "loan_amount" => format!("{:?}", f.loan_amount),
+        "annual_interest_rate" => format!("{:?}", f.annual_interest_rate),
+        "maturity_date" => format!("{:?}", f.maturity_date),
+        "default_date" => format!("{:?}", f.default_date),
+        "claims.principal" => format!("{:?}", c.principal),
+        "claims.interest" => format!("{:?}", c.interest),
+        "claims.interest_cutoff_date" => format!("{:?}", c.interest_cutoff_date),
+        "claims.attorney_fee" => format!("{:?}", c.attorney_fee),
+        "claims.other_fees" => format!("{:?}", c.other_fees),
+        "claims.joint_liability" => format!("{:?}", c.joint_liability),
+        "claims.stated_total" => format!("{:?}", c.stated_total),
+        "filing_date" => format!("{:?}", f.filing_date),
+        "image_only" => format!("{:?}", f.image_only),
+        "penalty_rate" => format!("{:?}", f.penalty_rate),
+        "guarantee_period_months" => format!("{:?}", f.guarantee_period_months),
+        "last_demand_date" => format!("{:?}", f.last_demand_date),
+        "payment_order_requested" => format!("{:?}", f.payment_order_requested),
+        _ => return None,
+    })
+}
+
 /// Accumulates agreement over many filings.
 #[derive(Debug, Default, Clone)]
 pub struct Scoreboard {
@@ -159,5 +214,24 @@ mod tests {
         assert_eq!(board.accuracy("claims.principal"), 0.5);
         assert_eq!(board.flags_exact, 1);
         assert_eq!(board.flag_counts[&FindingCode::NeedsOcr], (0, 1, 0));
+    }
+
+    #[test]
+    fn every_compared_field_has_a_value() {
+        let facts = CaseFacts::default();
+        for field in FIELDS.into_iter().chain(EXTRA_FIELDS) {
+            assert!(field_value(&facts, field).is_some(), "{field}");
+        }
+        assert_eq!(field_value(&facts, "no_such_field"), None);
+        let mut pred = facts.clone();
+        pred.guarantee_period_months = Some(24);
+        let agree = extra_field_agreement(&pred, &facts);
+        assert_eq!(agree.len(), EXTRA_FIELDS.len());
+        assert!(!agree["guarantee_period_months"]);
+        assert!(agree["penalty_rate"]);
+        assert_eq!(
+            field_value(&pred, "guarantee_period_months").as_deref(),
+            Some("Some(24)")
+        );
     }
 }

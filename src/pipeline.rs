@@ -367,12 +367,16 @@ fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> PipelineError + '_ {
     }
 }
 
+/// Writes `value` as pretty JSON, streamed through a buffer (never the whole text in memory).
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), PipelineError> {
-    let json = serde_json::to_vec_pretty(value).map_err(|e| PipelineError::Output {
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(out_err(path))?;
+    let mut w = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut w, value).map_err(|e| PipelineError::Output {
         path: path.display().to_string(),
         source: std::io::Error::other(e),
     })?;
-    std::fs::write(path, json).map_err(out_err(path))
+    w.flush().map_err(out_err(path))
 }
 
 /// A file-system-safe folder name for a filing.
@@ -460,6 +464,18 @@ fn write_filing(
         draft_path = Some(rel);
     }
     Ok(draft_path)
+}
+
+/// The facts report and the outcome of `r` as the store records them: JSON, `None` where absent.
+pub fn result_json(r: &FilingResult) -> (Option<String>, Option<String>) {
+    (
+        r.report
+            .as_ref()
+            .and_then(|x| serde_json::to_string(x).ok()),
+        r.outcome
+            .as_ref()
+            .and_then(|x| serde_json::to_string(x).ok()),
+    )
 }
 
 fn title_of(r: &FilingResult) -> String {
@@ -655,6 +671,7 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
                     body: text.joined(),
                 })?;
             }
+            let (facts_json, outcome_json) = result_json(&r);
             records.push(FilingRecord {
                 id: r.id.to_string(),
                 batch_id: batch_id.clone(),
@@ -662,14 +679,8 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
                 sha256: sha,
                 status: r.status.as_str().into(),
                 reason: r.reason.clone(),
-                facts_json: r
-                    .report
-                    .as_ref()
-                    .and_then(|x| serde_json::to_string(x).ok()),
-                outcome_json: r
-                    .outcome
-                    .as_ref()
-                    .and_then(|x| serde_json::to_string(x).ok()),
+                facts_json,
+                outcome_json,
                 draft_path,
             });
         }
@@ -734,8 +745,10 @@ fn write_groups<'a>(
     let sheet = draft::groups::group_filings(entries);
     write_json(&out_dir.join("groups.json"), &sheet)?;
     let p = out_dir.join("groups.html");
-    let html =
-        draft::groups::groups_html(&sheet).map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
-    std::fs::write(&p, html).map_err(out_err(&p))?;
+    let file = std::fs::File::create(&p).map_err(out_err(&p))?;
+    let mut w = std::io::BufWriter::new(file);
+    draft::groups::write_groups_html(&sheet, &mut w)
+        .map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
+    std::io::Write::flush(&mut w).map_err(out_err(&p))?;
     Ok(sheet)
 }

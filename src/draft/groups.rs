@@ -258,6 +258,20 @@ pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
 
 /// The sheet as a self-contained HTML page (links to each draft).
 pub fn groups_html(sheet: &GroupSheet) -> Result<String, DraftError> {
+    let mut out = Vec::new();
+    write_groups_html(sheet, &mut out)?;
+    String::from_utf8(out).map_err(|e| DraftError::Template {
+        template: GROUPS_TEMPLATE,
+        message: e.to_string(),
+    })
+}
+
+/// Renders the sheet as HTML straight into `out` (a 10,000-filing sheet is never held whole
+/// as a string).
+pub fn write_groups_html(
+    sheet: &GroupSheet,
+    out: &mut impl std::io::Write,
+) -> Result<(), DraftError> {
     let err = |e: minijinja::Error| DraftError::Template {
         template: GROUPS_TEMPLATE,
         message: format!("{e:#}"),
@@ -265,6 +279,7 @@ pub fn groups_html(sheet: &GroupSheet) -> Result<String, DraftError> {
     environment()?
         .get_template(GROUPS_TEMPLATE)
         .map_err(err)?
-        .render(minijinja::context! { sheet => sheet })
+        .render_captured_to(minijinja::context! { sheet => sheet }, out)
+        .map(|_| ())
         .map_err(err)
 }

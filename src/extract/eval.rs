@@ -37,6 +37,7 @@ fn random_text_never_panics_and_reports_missing_fields() {
 /// Per-field exact-match accuracy of [`extract`] against the generator's gold.
 #[test]
 fn accuracy_on_composed_filings() {
+    use crate::eval;
     use crate::fixtures::compose;
     use std::collections::BTreeMap;
     let n: usize = std::env::var("EXTRACT_N")
@@ -68,143 +69,31 @@ fn accuracy_on_composed_filings() {
             .gold
             .expected_flags
             .contains(&FindingCode::AmountWordsMismatch);
-        let checks: Vec<(&'static str, bool, String)> = vec![
-            (
-                "case_type",
-                f.case_type == g.case_type,
-                format!("{:?} vs {:?}", f.case_type, g.case_type),
-            ),
-            (
-                "court",
-                f.court == g.court,
-                format!("{:?} vs {:?}", f.court, g.court),
-            ),
+        // The gold-schema fields and the further ones, then two the test alone checks: the
+        // plaintiff as a whole and the 大写 mismatch flag.
+        let fields = eval::field_agreement(f, g)
+            .into_iter()
+            .chain(eval::extra_field_agreement(f, g))
+            .map(|(name, ok)| {
+                let detail = format!(
+                    "{} vs {}",
+                    eval::field_value(f, name).unwrap_or_default(),
+                    eval::field_value(g, name).unwrap_or_default()
+                );
+                (name, ok, detail)
+            });
+        let checks = fields.chain([
             (
                 "plaintiff",
                 f.plaintiff == g.plaintiff,
                 format!("{:?} vs {:?}", f.plaintiff, g.plaintiff),
             ),
             (
-                "defendants",
-                f.defendants == g.defendants,
-                format!("{:?} vs {:?}", f.defendants, g.defendants),
-            ),
-            (
-                "contract_number",
-                f.contract_number == g.contract_number,
-                format!("{:?} vs {:?}", f.contract_number, g.contract_number),
-            ),
-            (
-                "contract_date",
-                f.contract_date == g.contract_date,
-                format!("{:?} vs {:?}", f.contract_date, g.contract_date),
-            ),
-            (
-                "loan_amount",
-                f.loan_amount == g.loan_amount,
-                format!("{:?} vs {:?}", f.loan_amount, g.loan_amount),
-            ),
-            (
-                "annual_interest_rate",
-                f.annual_interest_rate == g.annual_interest_rate,
-                format!(
-                    "{:?} vs {:?}",
-                    f.annual_interest_rate, g.annual_interest_rate
-                ),
-            ),
-            (
-                "maturity_date",
-                f.maturity_date == g.maturity_date,
-                format!("{:?} vs {:?}", f.maturity_date, g.maturity_date),
-            ),
-            (
-                "default_date",
-                f.default_date == g.default_date,
-                format!("{:?} vs {:?}", f.default_date, g.default_date),
-            ),
-            (
-                "claims.principal",
-                f.claims.principal == g.claims.principal,
-                format!("{:?} vs {:?}", f.claims.principal, g.claims.principal),
-            ),
-            (
-                "claims.interest",
-                f.claims.interest == g.claims.interest,
-                format!("{:?} vs {:?}", f.claims.interest, g.claims.interest),
-            ),
-            (
-                "claims.interest_cutoff_date",
-                f.claims.interest_cutoff_date == g.claims.interest_cutoff_date,
-                format!(
-                    "{:?} vs {:?}",
-                    f.claims.interest_cutoff_date, g.claims.interest_cutoff_date
-                ),
-            ),
-            (
-                "claims.attorney_fee",
-                f.claims.attorney_fee == g.claims.attorney_fee,
-                format!("{:?} vs {:?}", f.claims.attorney_fee, g.claims.attorney_fee),
-            ),
-            (
-                "claims.other_fees",
-                f.claims.other_fees == g.claims.other_fees,
-                format!("{:?} vs {:?}", f.claims.other_fees, g.claims.other_fees),
-            ),
-            (
-                "claims.joint_liability",
-                f.claims.joint_liability == g.claims.joint_liability,
-                format!(
-                    "{:?} vs {:?}",
-                    f.claims.joint_liability, g.claims.joint_liability
-                ),
-            ),
-            (
-                "claims.stated_total",
-                f.claims.stated_total == g.claims.stated_total,
-                format!("{:?} vs {:?}", f.claims.stated_total, g.claims.stated_total),
-            ),
-            (
-                "filing_date",
-                f.filing_date == g.filing_date,
-                format!("{:?} vs {:?}", f.filing_date, g.filing_date),
-            ),
-            (
-                "image_only",
-                f.image_only == g.image_only,
-                format!("{:?} vs {:?}", f.image_only, g.image_only),
-            ),
-            (
-                "penalty_rate",
-                f.penalty_rate == g.penalty_rate,
-                format!("{:?} vs {:?}", f.penalty_rate, g.penalty_rate),
-            ),
-            (
-                "guarantee_period_months",
-                f.guarantee_period_months == g.guarantee_period_months,
-                format!(
-                    "{:?} vs {:?}",
-                    f.guarantee_period_months, g.guarantee_period_months
-                ),
-            ),
-            (
-                "last_demand_date",
-                f.last_demand_date == g.last_demand_date,
-                format!("{:?} vs {:?}", f.last_demand_date, g.last_demand_date),
-            ),
-            (
-                "payment_order_requested",
-                f.payment_order_requested == g.payment_order_requested,
-                format!(
-                    "{:?} vs {:?}",
-                    f.payment_order_requested, g.payment_order_requested
-                ),
-            ),
-            (
                 "amount_words_mismatch",
                 mismatch_flag == gold_mismatch,
                 format!("{mismatch_flag} vs {gold_mismatch}"),
             ),
-        ];
+        ]);
         for (name, ok, detail) in checks {
             if ok {
                 *right.entry(name).or_default() += 1;

@@ -931,28 +931,8 @@ fn labelled_date_where(
     window: usize,
     ok: impl Fn(&Range<usize>) -> bool,
 ) -> Option<Range<usize>> {
-    let text = flat.text.get(range.clone())?;
     let dates = dates_in(flat, range.clone());
-    let mut best: Option<Range<usize>> = None;
-    for l in labels {
-        let mut from = 0;
-        while let Some(i) = text.get(from..).and_then(|s| s.find(l)) {
-            let at = range.start + from + i + l.len();
-            if let Some(d) = dates.iter().find(|d| {
-                d.bytes.start >= at
-                    && flat
-                        .text
-                        .get(at..d.bytes.start)
-                        .is_some_and(|g| g.chars().count() <= window && !g.contains(['。', '\n']))
-                    && ok(&d.bytes)
-            }) && best.as_ref().is_none_or(|b| d.bytes.start < b.start)
-            {
-                best = Some(d.bytes.clone());
-            }
-            from += i + l.len();
-        }
-    }
-    best
+    first_after_label(flat, range, &dates, labels, window, ok)
 }
 
 /// First amount within `window` chars after any of `labels` in `range`.
@@ -962,22 +942,37 @@ fn labelled_amount(
     labels: &[&str],
     window: usize,
 ) -> Option<Range<usize>> {
-    let text = flat.text.get(range.clone())?;
     let amounts = amounts_in(flat, range.clone());
+    first_after_label(flat, range, &amounts, labels, window, |_| true)
+}
+
+/// Bytes of the item of `found` that `ok` accepts and that starts within `window` chars after an
+/// occurrence of any of `labels` in `range` (no `。` or line break between), the earliest such
+/// (taking, after each occurrence, the first in `found`'s order).
+fn first_after_label<T>(
+    flat: &Flat,
+    range: Range<usize>,
+    found: &[Found<T>],
+    labels: &[&str],
+    window: usize,
+    ok: impl Fn(&Range<usize>) -> bool,
+) -> Option<Range<usize>> {
+    let text = flat.text.get(range.clone())?;
     let mut best: Option<Range<usize>> = None;
     for l in labels {
         let mut from = 0;
         while let Some(i) = text.get(from..).and_then(|s| s.find(l)) {
             let at = range.start + from + i + l.len();
-            if let Some(a) = amounts.iter().find(|a| {
-                a.bytes.start >= at
+            if let Some(d) = found.iter().find(|d| {
+                d.bytes.start >= at
                     && flat
                         .text
-                        .get(at..a.bytes.start)
+                        .get(at..d.bytes.start)
                         .is_some_and(|g| g.chars().count() <= window && !g.contains(['。', '\n']))
-            }) && best.as_ref().is_none_or(|b| a.bytes.start < b.start)
+                    && ok(&d.bytes)
+            }) && best.as_ref().is_none_or(|b| d.bytes.start < b.start)
             {
-                best = Some(a.bytes.clone());
+                best = Some(d.bytes.clone());
             }
             from += i + l.len();
         }

@@ -10,6 +10,7 @@
 
 use super::ApiError;
 use super::config::Limits;
+use crate::ingest::{is_archive_name, lower_ext};
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
@@ -97,21 +98,6 @@ fn entry_error(status: StatusCode, code: &'static str, name: &str, why: &str) ->
     let masked = crate::extract::pii::mask(name);
     ApiError::new(status, code, format!("{masked}: {why}"))
         .with_details(serde_json::json!({ "entry": masked }))
-}
-
-fn lower_ext(name: &str) -> String {
-    name.rsplit('/')
-        .next()
-        .and_then(|f| f.rsplit_once('.'))
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-fn is_archive_name(name: &str) -> bool {
-    matches!(
-        lower_ext(name).as_str(),
-        "zip" | "rar" | "7z" | "tar" | "gz" | "tgz" | "bz2" | "xz" | "zst"
-    )
 }
 
 fn is_metadata(name: &str) -> bool {

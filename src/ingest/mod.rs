@@ -37,6 +37,7 @@ pub use source::{
     FilingSource, MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, SourceEntry,
     SourceError, SourceErrorKind, SourceList, SourceReader, discover, list,
 };
+pub(crate) use source::{is_archive_name, lower_ext};
 
 /// Why a filing (or a batch input) could not be read at all.
 #[derive(Debug, thiserror::Error)]

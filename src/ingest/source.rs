@@ -94,7 +94,8 @@ impl SourceError {
     }
 }
 
-fn lower_ext(name: &str) -> String {
+/// The lower-cased extension of the last path segment of a zip entry name (`""` when none).
+pub(crate) fn lower_ext(name: &str) -> String {
     name.rsplit('/')
         .next()
         .and_then(|f| f.rsplit_once('.'))
@@ -102,7 +103,8 @@ fn lower_ext(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn is_archive_name(name: &str) -> bool {
+/// Whether a zip entry name is a (nested) archive by its extension.
+pub(crate) fn is_archive_name(name: &str) -> bool {
     matches!(
         lower_ext(name).as_str(),
         "zip" | "rar" | "7z" | "tar" | "gz" | "tgz" | "bz2" | "xz" | "zst"

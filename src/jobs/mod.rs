@@ -331,17 +331,12 @@ pub fn output_of(r: &FilingResult) -> FilingOutput {
         }
         .to_owned()
     });
+    let (facts_json, outcome_json) = crate::pipeline::result_json(r);
     FilingOutput {
         status: r.status.as_str().to_owned(),
         reason: r.reason.clone(),
-        facts_json: r
-            .report
-            .as_ref()
-            .and_then(|x| serde_json::to_string(x).ok()),
-        outcome_json: r
-            .outcome
-            .as_ref()
-            .and_then(|x| serde_json::to_string(x).ok()),
+        facts_json,
+        outcome_json,
         draft_kind,
         draft_html: r.draft.as_ref().map(|d| d.html.clone()),
         draft_text: r.draft.as_ref().map(|d| d.text.clone()),
