@@ -139,6 +139,34 @@ enum Command {
         #[arg(long)]
         json_logs: bool,
     },
+    /// Score extraction (and, later, other stages) against gold files.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Per-field accuracy, precision, recall and F1 of extraction against `*.gold.json` files,
+    /// per flag and per case type, with example misses.
+    Extract {
+        /// Folder of `<id>.gold.json` files (with `<id>.pdf` beside them unless --pred is given).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Predictions as JSON Lines, as `fincase extract` prints them, matched to gold by `id`.
+        #[arg(long)]
+        pred: Option<PathBuf>,
+        /// Example misses listed per field.
+        #[arg(long, default_value_t = 5)]
+        misses: usize,
+        /// Also write the full report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Court rules settings (TOML) for the pre-check flags (without --pred).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -335,8 +363,161 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(work(&index, cfg, rules, tasks))?;
         }
+        Command::Eval {
+            what:
+                EvalCommand::Extract {
+                    gold,
+                    pred,
+                    misses,
+                    json,
+                    rules,
+                },
+        } => {
+            let cfg = load_rules(rules.as_deref())?;
+            let report = eval_extract(&gold, pred.as_deref(), misses, &cfg)?;
+            write!(out, "{}", report.to_table())?;
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&report)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase eval extract`: reads the gold files in `gold_dir` and the predictions (from
+/// `pred_file`, or by extracting each `<id>.pdf` beside its gold file), then scores them.
+fn eval_extract(
+    gold_dir: &Path,
+    pred_file: Option<&Path>,
+    max_misses: usize,
+    cfg: &RulesConfig,
+) -> Result<fincase::eval::ExtractionEval> {
+    use fincase::eval::{EvalItem, Prediction, evaluate_extraction};
+    use rayon::prelude::*;
+    let mut gold_paths = Vec::new();
+    for entry in
+        std::fs::read_dir(gold_dir).with_context(|| format!("reading {}", gold_dir.display()))?
+    {
+        let path = entry?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".gold.json"))
+        {
+            gold_paths.push(path);
+        }
+    }
+    gold_paths.sort();
+    if gold_paths.is_empty() {
+        bail!("no *.gold.json files in {}", gold_dir.display());
+    }
+    let mut golds = Vec::with_capacity(gold_paths.len());
+    for path in &gold_paths {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut g: fixtures::Gold =
+            serde_json::from_str(&text).with_context(|| format!("gold file {}", path.display()))?;
+        if g.facts.id.is_empty() {
+            g.facts.id = gold_stem(path);
+        }
+        golds.push((path, g));
+    }
+    let items: Vec<EvalItem> = match pred_file {
+        Some(file) => {
+            let mut preds = read_predictions(file)?;
+            let items: Vec<EvalItem> = golds
+                .into_iter()
+                .map(|(_, g)| EvalItem {
+                    pred: preds
+                        .remove(&g.facts.id)
+                        .unwrap_or_else(|| Err(format!("no line in {}", file.display()))),
+                    gold: g.facts,
+                    gold_flags: g.expected_flags,
+                })
+                .collect();
+            let mut report = evaluate_extraction(&items, max_misses);
+            report.unmatched_predictions = preds.into_keys().collect();
+            return Ok(report);
+        }
+        None => golds
+            .into_par_iter()
+            .map(|(path, g)| {
+                let pdf = gold_dir.join(format!("{}.pdf", gold_stem(path)));
+                let pred = match std::fs::read(&pdf) {
+                    Err(e) => Err(format!("cannot read {}: {e}", pdf.display())),
+                    Ok(bytes) => match ingest::read_pdf(&bytes) {
+                        Err(e) => Err(format!("[{}] {e}", e.code())),
+                        Ok(doc) => {
+                            let extraction = extract::extract(&g.facts.id, &doc);
+                            let precheck = rules::precheck(&extraction.facts, cfg);
+                            let report = ExtractReport::new(extraction, precheck);
+                            Ok(Prediction {
+                                facts: report.facts,
+                                flags: report.flags,
+                            })
+                        }
+                    },
+                };
+                EvalItem {
+                    gold: g.facts,
+                    gold_flags: g.expected_flags,
+                    pred,
+                }
+            })
+            .collect(),
+    };
+    Ok(evaluate_extraction(&items, max_misses))
+}
+
+/// `<id>` of `<id>.gold.json`.
+fn gold_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    name.strip_suffix(".gold.json").unwrap_or(&name).to_string()
+}
+
+/// The predictions of a `fincase extract` JSON Lines file by id; an error line is kept as the
+/// reason its filing has no prediction.
+fn read_predictions(
+    file: &Path,
+) -> Result<
+    std::collections::BTreeMap<String, std::result::Result<fincase::eval::Prediction, String>>,
+> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        #[serde(flatten)]
+        facts: fincase::domain::CaseFacts,
+        #[serde(default)]
+        flags: Vec<fincase::domain::FindingCode>,
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut preds = std::collections::BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let where_ = || format!("{} line {}", file.display(), n + 1);
+        let value: serde_json::Value = serde_json::from_str(line).with_context(where_)?;
+        let id = value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .with_context(|| format!("{}: no \"id\"", where_()))?;
+        let pred = match value.get("error") {
+            Some(err) => Err(format!("extraction failed: {err}")),
+            None => {
+                let l: Line = serde_json::from_value(value).with_context(where_)?;
+                Ok(fincase::eval::Prediction {
+                    facts: l.facts,
+                    flags: l.flags,
+                })
+            }
+        };
+        preds.insert(id, pred);
+    }
+    Ok(preds)
 }
 
 /// `fincase backtest`: one JSON line per judgment to `out`, the summary to stderr or a file.

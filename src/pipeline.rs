@@ -8,8 +8,10 @@
 //! Invariants:
 //! - One bad filing fails only itself: every error, and even a panic inside a stage, becomes that
 //!   filing's `failed` status with a reason; the batch carries on.
-//! - Memory is bounded by the chunk size: filings are read, processed, stored and indexed a chunk
-//!   at a time, and drafts are streamed to disk as they are made.
+//! - Filing bytes and per-filing results are held a chunk at a time: filings are listed first,
+//!   then read, processed, stored and indexed a chunk at a time, and drafts are streamed to disk
+//!   as they are made. What grows with the batch is small per filing: the summary's lists and
+//!   the 多案联审 sheet (built at the end from the per-filing `group.json` files).
 //! - Outputs are deterministic for the same inputs (names sorted; no clock in any draft).
 
 use crate::domain::{
