@@ -722,35 +722,76 @@ struct GroupFile {
     entry: draft::groups::GroupEntry,
 }
 
+/// The drafted filings' `group.json` files, read back one entry at a time.
+struct GroupFiles {
+    filings_dir: PathBuf,
+    folders: Vec<String>,
+}
+
+impl GroupFiles {
+    fn read(&self, slot: usize) -> Result<Option<GroupFile>, PipelineError> {
+        let folder = self.folders.get(slot).map_or("", String::as_str);
+        let p = self.filings_dir.join(folder).join("group.json");
+        let bytes = match std::fs::read(&p) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(out_err(&p)(e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| out_err(&p)(std::io::Error::other(e)))
+    }
+}
+
+impl draft::groups::EntrySource for GroupFiles {
+    fn entry(&self, slot: usize) -> Result<draft::groups::GroupEntry, String> {
+        match self.read(slot) {
+            Ok(Some(g)) => Ok(g.entry),
+            Ok(None) => Err(format!("group entry {slot} disappeared")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
 /// 多案联审: writes `groups.json` and `groups.html`, grouping the batch's drafted filings per
-/// plaintiff by outcome structure ([`draft::groups`]). Reads back the small `group.json` each
-/// drafted filing left (memory: one entry per drafted filing, a few hundred bytes each), in
-/// folder order, so the sheet is the same whatever order rayon finished in.
+/// plaintiff by outcome structure ([`draft::groups`]). Reads the small `group.json` each
+/// drafted filing left, in folder order, so the sheet is the same whatever order rayon
+/// finished in. Memory: only the group keys and each entry's name and path are held; the
+/// entries are read back one at a time while the JSON and the HTML are written.
 fn write_groups<'a>(
     out_dir: &Path,
     folders: impl IntoIterator<Item = &'a String>,
-) -> Result<draft::groups::GroupSheet, PipelineError> {
-    let mut folders: Vec<&String> = folders.into_iter().collect();
+) -> Result<(), PipelineError> {
+    let mut folders: Vec<String> = folders.into_iter().cloned().collect();
     folders.sort();
-    let mut entries = Vec::new();
-    for folder in folders {
-        let p = out_dir.join("filings").join(folder).join("group.json");
-        let bytes = match std::fs::read(&p) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(out_err(&p)(e)),
-        };
-        let g: GroupFile =
-            serde_json::from_slice(&bytes).map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
-        entries.push((g.key, g.entry));
+    let files = std::sync::Arc::new(GroupFiles {
+        filings_dir: out_dir.join("filings"),
+        folders,
+    });
+    let mut refs = Vec::new();
+    for slot in 0..files.folders.len() {
+        if let Some(g) = files.read(slot)? {
+            let r = draft::groups::EntryRef {
+                name: g.entry.name,
+                draft_path: g.entry.draft_path,
+                awarded_total: g.entry.awarded_total,
+                slot,
+            };
+            refs.push((g.key, r));
+        }
     }
-    let sheet = draft::groups::group_filings(entries);
-    write_json(&out_dir.join("groups.json"), &sheet)?;
+    let plan = draft::groups::plan_groups(refs);
+    let p = out_dir.join("groups.json");
+    let file = std::fs::File::create(&p).map_err(out_err(&p))?;
+    let mut w = std::io::BufWriter::new(file);
+    draft::groups::write_sheet_json(&plan, files.as_ref(), &mut w)
+        .map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
+    std::io::Write::flush(&mut w).map_err(out_err(&p))?;
     let p = out_dir.join("groups.html");
     let file = std::fs::File::create(&p).map_err(out_err(&p))?;
     let mut w = std::io::BufWriter::new(file);
-    draft::groups::write_groups_html(&sheet, &mut w)
+    draft::groups::write_sheet_html(&plan, files, &mut w)
         .map_err(|e| out_err(&p)(std::io::Error::other(e)))?;
     std::io::Write::flush(&mut w).map_err(out_err(&p))?;
-    Ok(sheet)
+    Ok(())
 }

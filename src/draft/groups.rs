@@ -203,13 +203,82 @@ pub struct GroupSheet {
     pub plaintiffs: Vec<PlaintiffGroups>,
 }
 
-/// Groups the entries. Deterministic whatever the input order: plaintiffs by name, groups by
+/// Where one filing's [`GroupEntry`] can be read back from, with what ordering needs: the
+/// streamed sheet keeps only these (not the entries) in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRef {
+    /// Name inside the batch (sort key).
+    pub name: String,
+    /// The draft's path (tie-break).
+    pub draft_path: String,
+    /// Sum awarded (summed per group).
+    pub awarded_total: Yuan,
+    /// Opaque handle the [`EntrySource`] resolves.
+    pub slot: usize,
+}
+
+/// Gives back the entry behind an [`EntryRef::slot`] (a file, a vector, …).
+pub trait EntrySource: Send + Sync {
+    /// The entry stored in `slot`, or why it cannot be read.
+    fn entry(&self, slot: usize) -> Result<GroupEntry, String>;
+}
+
+impl EntrySource for Vec<GroupEntry> {
+    fn entry(&self, slot: usize) -> Result<GroupEntry, String> {
+        self.get(slot)
+            .cloned()
+            .ok_or_else(|| format!("no group entry {slot}"))
+    }
+}
+
+/// One group of a [`SheetPlan`]: like [`Group`], with references instead of entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanGroup {
+    /// `G001`, … in sheet order.
+    pub id: String,
+    /// The structure (machine-readable).
+    pub structure: String,
+    /// The structure in Chinese.
+    pub label: String,
+    /// The filing to review first (the first by name).
+    pub representative: String,
+    /// The filings, sorted by name.
+    pub filings: Vec<EntryRef>,
+    /// Sum awarded over the group.
+    pub awarded_total: Yuan,
+}
+
+/// One plaintiff of a [`SheetPlan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPlaintiff {
+    /// The plaintiff.
+    pub plaintiff: String,
+    /// Number of drafted filings.
+    pub filings: usize,
+    /// Groups, largest first.
+    pub groups: Vec<PlanGroup>,
+}
+
+/// The layout of a [`GroupSheet`] without its entries: written out with
+/// [`write_sheet_json`] and [`write_sheet_html`], which read one entry at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPlan {
+    /// Drafted filings in the sheet.
+    pub filings: usize,
+    /// Groups over all plaintiffs.
+    pub groups: usize,
+    /// Per plaintiff, sorted by name.
+    pub plaintiffs: Vec<PlanPlaintiff>,
+}
+
+/// Lays the sheet out. Deterministic whatever the input order: plaintiffs by name, groups by
 /// size (largest first) then structure, filings by name.
-pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
-    let total = entries.len();
-    let mut by_plaintiff: BTreeMap<String, BTreeMap<(String, String), Vec<GroupEntry>>> =
+pub fn plan_groups(entries: impl IntoIterator<Item = (GroupKey, EntryRef)>) -> SheetPlan {
+    let mut total = 0;
+    let mut by_plaintiff: BTreeMap<String, BTreeMap<(String, String), Vec<EntryRef>>> =
         BTreeMap::new();
     for (k, e) in entries {
+        total += 1;
         by_plaintiff
             .entry(k.plaintiff)
             .or_default()
@@ -222,7 +291,7 @@ pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
     let plaintiffs = by_plaintiff
         .into_iter()
         .map(|(plaintiff, groups)| {
-            let mut groups: Vec<((String, String), Vec<GroupEntry>)> = groups.into_iter().collect();
+            let mut groups: Vec<((String, String), Vec<EntryRef>)> = groups.into_iter().collect();
             groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
             let filings = groups.iter().map(|g| g.1.len()).sum();
             let groups = groups
@@ -231,7 +300,7 @@ pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
                     filings
                         .sort_by(|a, b| a.name.cmp(&b.name).then(a.draft_path.cmp(&b.draft_path)));
                     next += 1;
-                    Group {
+                    PlanGroup {
                         id: format!("G{next:03}"),
                         structure,
                         label,
@@ -242,17 +311,234 @@ pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
                 })
                 .collect::<Vec<_>>();
             n_groups += groups.len();
-            PlaintiffGroups {
+            PlanPlaintiff {
                 plaintiff,
                 filings,
                 groups,
             }
         })
         .collect();
-    GroupSheet {
+    SheetPlan {
         filings: total,
         groups: n_groups,
         plaintiffs,
+    }
+}
+
+fn entry_ref(slot: usize, e: &GroupEntry) -> EntryRef {
+    EntryRef {
+        name: e.name.clone(),
+        draft_path: e.draft_path.clone(),
+        awarded_total: e.awarded_total,
+        slot,
+    }
+}
+
+/// Groups the entries. Deterministic whatever the input order: plaintiffs by name, groups by
+/// size (largest first) then structure, filings by name.
+pub fn group_filings(entries: Vec<(GroupKey, GroupEntry)>) -> GroupSheet {
+    let (keys, mut store): (Vec<GroupKey>, Vec<Option<GroupEntry>>) =
+        entries.into_iter().map(|(k, e)| (k, Some(e))).unzip();
+    let plan = plan_groups(
+        keys.into_iter()
+            .zip(&store)
+            .enumerate()
+            .filter_map(|(slot, (k, e))| Some((k, entry_ref(slot, e.as_ref()?)))),
+    );
+    GroupSheet {
+        filings: plan.filings,
+        groups: plan.groups,
+        plaintiffs: plan
+            .plaintiffs
+            .into_iter()
+            .map(|p| PlaintiffGroups {
+                plaintiff: p.plaintiff,
+                filings: p.filings,
+                groups: p
+                    .groups
+                    .into_iter()
+                    .map(|g| Group {
+                        id: g.id,
+                        structure: g.structure,
+                        label: g.label,
+                        representative: g.representative,
+                        filings: g
+                            .filings
+                            .iter()
+                            .filter_map(|r| store.get_mut(r.slot).and_then(Option::take))
+                            .collect(),
+                        awarded_total: g.awarded_total,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A [`SheetPlan`] with its entry source: serialises exactly like the [`GroupSheet`] it
+/// stands for, reading the entries one at a time.
+struct SheetView<'a, S: ?Sized> {
+    plan: &'a SheetPlan,
+    source: &'a S,
+}
+
+impl<S: EntrySource + ?Sized> Serialize for SheetView<'_, S> {
+    fn serialize<Ser: serde::Serializer>(&self, ser: Ser) -> Result<Ser::Ok, Ser::Error> {
+        use serde::ser::{Error, SerializeSeq, SerializeStruct};
+        struct Entries<'a, S: ?Sized>(&'a [EntryRef], &'a S);
+        impl<S: EntrySource + ?Sized> Serialize for Entries<'_, S> {
+            fn serialize<Ser: serde::Serializer>(&self, ser: Ser) -> Result<Ser::Ok, Ser::Error> {
+                let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+                for r in self.0 {
+                    seq.serialize_element(&self.1.entry(r.slot).map_err(Ser::Error::custom)?)?;
+                }
+                seq.end()
+            }
+        }
+        struct GroupView<'a, S: ?Sized>(&'a PlanGroup, &'a S);
+        impl<S: EntrySource + ?Sized> Serialize for GroupView<'_, S> {
+            fn serialize<Ser: serde::Serializer>(&self, ser: Ser) -> Result<Ser::Ok, Ser::Error> {
+                let g = self.0;
+                let mut st = ser.serialize_struct("Group", 6)?;
+                st.serialize_field("id", &g.id)?;
+                st.serialize_field("structure", &g.structure)?;
+                st.serialize_field("label", &g.label)?;
+                st.serialize_field("representative", &g.representative)?;
+                st.serialize_field("filings", &Entries(&g.filings, self.1))?;
+                st.serialize_field("awarded_total", &g.awarded_total)?;
+                st.end()
+            }
+        }
+        struct PlaintiffView<'a, S: ?Sized>(&'a PlanPlaintiff, &'a S);
+        impl<S: EntrySource + ?Sized> Serialize for PlaintiffView<'_, S> {
+            fn serialize<Ser: serde::Serializer>(&self, ser: Ser) -> Result<Ser::Ok, Ser::Error> {
+                let p = self.0;
+                let mut st = ser.serialize_struct("PlaintiffGroups", 3)?;
+                st.serialize_field("plaintiff", &p.plaintiff)?;
+                st.serialize_field("filings", &p.filings)?;
+                let groups: Vec<GroupView<'_, S>> =
+                    p.groups.iter().map(|g| GroupView(g, self.1)).collect();
+                st.serialize_field("groups", &groups)?;
+                st.end()
+            }
+        }
+        let plaintiffs: Vec<PlaintiffView<'_, S>> = self
+            .plan
+            .plaintiffs
+            .iter()
+            .map(|p| PlaintiffView(p, self.source))
+            .collect();
+        let mut st = ser.serialize_struct("GroupSheet", 3)?;
+        st.serialize_field("filings", &self.plan.filings)?;
+        st.serialize_field("groups", &self.plan.groups)?;
+        st.serialize_field("plaintiffs", &plaintiffs)?;
+        st.end()
+    }
+}
+
+/// Writes the sheet as pretty JSON (`groups.json`, the same bytes as
+/// `serde_json::to_writer_pretty` of the [`GroupSheet`]), one entry in memory at a time.
+pub fn write_sheet_json(
+    plan: &SheetPlan,
+    source: &(impl EntrySource + ?Sized),
+    out: &mut impl std::io::Write,
+) -> Result<(), serde_json::Error> {
+    serde_json::to_writer_pretty(out, &SheetView { plan, source })
+}
+
+/// A group's filings for the template: a sequence that reads its entries as the loop goes.
+#[derive(Debug)]
+struct LazyEntries {
+    slots: Vec<usize>,
+    source: std::sync::Arc<dyn EntrySource>,
+    failed: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl std::fmt::Debug for dyn EntrySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EntrySource")
+    }
+}
+
+impl minijinja::value::Object for LazyEntries {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Iterable
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let this = self.clone();
+        minijinja::value::Enumerator::Iter(Box::new((0..self.slots.len()).map_while(move |i| {
+            match this.source.entry(this.slots[i]) {
+                Ok(e) => Some(minijinja::Value::from_serialize(&e)),
+                Err(why) => {
+                    if let Ok(mut f) = this.failed.lock() {
+                        f.get_or_insert(why);
+                    }
+                    None
+                }
+            }
+        })))
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.slots.len())
+    }
+}
+
+/// Renders the sheet as HTML into `out`, reading one entry at a time from `source` (the
+/// template sees the same values as [`write_groups_html`] of the whole [`GroupSheet`]).
+pub fn write_sheet_html(
+    plan: &SheetPlan,
+    source: std::sync::Arc<dyn EntrySource>,
+    out: &mut impl std::io::Write,
+) -> Result<(), DraftError> {
+    use minijinja::{Value, context};
+    let failed = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let plaintiffs: Vec<Value> = plan
+        .plaintiffs
+        .iter()
+        .map(|p| {
+            let groups: Vec<Value> = p
+                .groups
+                .iter()
+                .map(|g| {
+                    context! {
+                        id => g.id,
+                        structure => g.structure,
+                        label => g.label,
+                        representative => g.representative,
+                        filings => Value::from_object(LazyEntries {
+                            slots: g.filings.iter().map(|r| r.slot).collect(),
+                            source: source.clone(),
+                            failed: failed.clone(),
+                        }),
+                        awarded_total => Value::from_serialize(g.awarded_total),
+                    }
+                })
+                .collect();
+            context! { plaintiff => p.plaintiff, filings => p.filings, groups => groups }
+        })
+        .collect();
+    let sheet = context! {
+        filings => plan.filings,
+        groups => plan.groups,
+        plaintiffs => plaintiffs,
+    };
+    let err = |e: minijinja::Error| DraftError::Template {
+        template: GROUPS_TEMPLATE,
+        message: format!("{e:#}"),
+    };
+    environment()?
+        .get_template(GROUPS_TEMPLATE)
+        .map_err(err)?
+        .render_captured_to(context! { sheet => sheet }, out)
+        .map_err(err)?;
+    match failed.lock().ok().and_then(|mut f| f.take()) {
+        Some(message) => Err(DraftError::Template {
+            template: GROUPS_TEMPLATE,
+            message,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -282,4 +568,87 @@ pub fn write_groups_html(
         .render_captured_to(minijinja::context! { sheet => sheet }, out)
         .map(|_| ())
         .map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, fen: i64, cut: bool) -> GroupEntry {
+        GroupEntry {
+            name: name.into(),
+            draft_path: format!("filings/{name}/draft.html"),
+            defendants: vec!["李明辉".into(), "王芳".into()],
+            awards: vec![EntryAward {
+                item: "借款本金".into(),
+                claimed: cut.then(|| Yuan::from_fen(fen + 100)),
+                awarded: Yuan::from_fen(fen),
+                cut,
+            }],
+            claimed_total: Yuan::from_fen(fen + 100),
+            awarded_total: Yuan::from_fen(fen),
+            court_fee: Yuan::from_fen(5_000),
+        }
+    }
+
+    fn key(plaintiff: &str, structure: &str) -> GroupKey {
+        GroupKey {
+            plaintiff: plaintiff.into(),
+            structure: structure.into(),
+            label: format!("标签{structure}"),
+        }
+    }
+
+    #[test]
+    fn the_streamed_sheet_has_the_same_bytes_as_the_whole_sheet() {
+        let entries: Vec<(GroupKey, GroupEntry)> = (0..30)
+            .map(|i| {
+                let k = key(["乙银行", "甲银行"][i % 2], ["a", "b", "c"][i % 3]);
+                (
+                    k,
+                    entry(&format!("f{:03}", 29 - i), 1_000_000 + i as i64, i % 3 == 1),
+                )
+            })
+            .collect();
+        let sheet = group_filings(entries.clone());
+        let mut json = Vec::new();
+        serde_json::to_writer_pretty(&mut json, &sheet).unwrap();
+        let html = groups_html(&sheet).unwrap();
+
+        let plan = plan_groups(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(slot, (k, e))| (k.clone(), entry_ref(slot, e))),
+        );
+        assert_eq!((plan.filings, plan.groups), (sheet.filings, sheet.groups));
+        let store: std::sync::Arc<Vec<GroupEntry>> =
+            std::sync::Arc::new(entries.into_iter().map(|(_, e)| e).collect());
+        let mut streamed_json = Vec::new();
+        write_sheet_json(&plan, store.as_ref(), &mut streamed_json).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed_json).unwrap(),
+            String::from_utf8(json).unwrap()
+        );
+        let mut streamed_html = Vec::new();
+        write_sheet_html(&plan, store, &mut streamed_html).unwrap();
+        assert_eq!(String::from_utf8(streamed_html).unwrap(), html);
+    }
+
+    #[test]
+    fn an_unreadable_entry_is_an_error_not_a_short_sheet() {
+        let plan = plan_groups([(
+            key("甲银行", "a"),
+            EntryRef {
+                name: "f1".into(),
+                draft_path: "filings/f1/draft.html".into(),
+                awarded_total: Yuan::ZERO,
+                slot: 7,
+            },
+        )]);
+        let empty: std::sync::Arc<Vec<GroupEntry>> = std::sync::Arc::new(Vec::new());
+        assert!(write_sheet_json(&plan, empty.as_ref(), &mut Vec::new()).is_err());
+        let err = write_sheet_html(&plan, empty, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("no group entry 7"), "{err}");
+    }
 }

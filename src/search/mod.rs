@@ -12,6 +12,7 @@
 pub mod tokenizer;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{
@@ -89,6 +90,10 @@ struct Fields {
 pub struct CaseIndex {
     index: Index,
     reader: IndexReader,
+    /// Set by [`CaseWriter::commit`]: the reader is reloaded before the next read, not after
+    /// every commit (a batch commits every chunk and never searches; a reloaded reader keeps
+    /// every segment's readers open).
+    stale: AtomicBool,
     fields: Fields,
 }
 
@@ -160,8 +165,20 @@ impl CaseIndex {
         Ok(CaseIndex {
             index,
             reader,
+            stale: AtomicBool::new(false),
             fields,
         })
+    }
+
+    /// A searcher that sees every commit made through this index's writer.
+    fn searcher(&self) -> Result<tantivy::Searcher, SearchError> {
+        if self.stale.swap(false, Ordering::AcqRel)
+            && let Err(e) = self.reader.reload()
+        {
+            self.stale.store(true, Ordering::Release);
+            return Err(e.into());
+        }
+        Ok(self.reader.searcher())
     }
 
     /// The single writer of this index (takes the directory lock until dropped).
@@ -174,9 +191,12 @@ impl CaseIndex {
         })
     }
 
-    /// Number of filings in the index (as of the last commit).
+    /// Number of filings in the index (as of the last commit; as of the last successful
+    /// reload should reloading fail).
     pub fn len(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.searcher()
+            .unwrap_or_else(|_| self.reader.searcher())
+            .num_docs()
     }
 
     /// True when the index holds no filing.
@@ -191,7 +211,7 @@ impl CaseIndex {
         let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.body_words]);
         parser.set_field_boost(f.title, 2.0);
         let (q, _errors) = parser.parse_query_lenient(query);
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher()?;
         let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let mut snippets = SnippetGenerator::create(&searcher, &q, f.body)?;
         snippets.set_max_num_chars(120);
@@ -243,10 +263,11 @@ impl CaseWriter<'_> {
         Ok(())
     }
 
-    /// Makes everything added so far durable and visible to searches.
+    /// Makes everything added so far durable and visible to searches (the reader is reloaded
+    /// lazily, before the next search).
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
-        self.owner.reader.reload()?;
+        self.owner.stale.store(true, Ordering::Release);
         Ok(())
     }
 }
