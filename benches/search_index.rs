@@ -17,6 +17,8 @@ fn bench(c: &mut Criterion) {
         .enumerate()
         .map(|(i, t)| IndexedCase {
             filing_id: format!("f{i}"),
+            org: None,
+            court: None,
             name: format!("f{i}.pdf"),
             title: format!("case {i}"),
             status: "drafted".into(),

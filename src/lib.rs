@@ -16,6 +16,8 @@
 //! - [`search`]: the tantivy full-text index with a Chinese-aware tokenizer.
 //! - [`store`]: the case database (SQLite by default, PostgreSQL to scale out), job queue, originals.
 //! - [`jobs`]: the queue worker: claims jobs under a lease and runs them (`JobKind`).
+//! - [`ml`]: small candle models trained on real judgments (loan elements, dispute focus),
+//!   loaded once from `models/`; their labels are hints merged after the rules.
 //! - [`http`]: the axum service (`fincase serve`): bulk intake, status, tokens and roles.
 //! - [`pipeline`]: wires the stages for a batch (rayon across filings) and writes the outputs.
 //! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
@@ -31,6 +33,7 @@ pub mod fixtures;
 pub mod http;
 pub mod ingest;
 pub mod jobs;
+pub mod ml;
 pub mod pipeline;
 pub mod rules;
 pub mod search;

@@ -96,6 +96,10 @@ enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Write in another hand's style instead of the standard generator's: one of
+        /// prose, element_form, sectioned (training families), terse, letter (held out).
+        #[arg(long)]
+        family: Option<String>,
     },
     /// Run the HTTP service (bulk intake, status, tokens) with in-process queue workers.
     Serve {
@@ -139,10 +143,102 @@ enum Command {
         #[arg(long)]
         json_logs: bool,
     },
+    /// The audit log: `fincase audit verify` walks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Score extraction (and, later, other stages) against gold files.
     Eval {
         #[command(subcommand)]
         what: EvalCommand,
+    },
+    /// Train a model of `src/ml` on the research data and write it under `models/`.
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
+}
+
+const ELEMENTS_DATA: &str = "../shared/data/cail2019-element-loan/data_small_selected.json";
+const LAWBENCH_DATA: &str = "../shared/data/lawbench-2-2/2-2.json";
+const CAIL2021_DATA: &str =
+    "../shared/data/cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// The extraction tagger (char-level BIO, candle) on generated filings of the training
+    /// template families; scored on the held-out families.
+    Tagger {
+        /// Output folder.
+        #[arg(long, default_value = "models/tagger")]
+        out: PathBuf,
+        /// The whole recipe as JSON (see metrics.json), overriding the defaults.
+        #[arg(long)]
+        recipe: Option<String>,
+    },
+    /// Loan element labels (CAIL2019 LN1–LN20): weights, config, vocabulary, metrics, model card.
+    Elements {
+        /// CAIL2019 loan `data_small_selected.json`.
+        #[arg(long, default_value = ELEMENTS_DATA)]
+        data: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "models/loan-elements")]
+        out: PathBuf,
+        /// Seed of initialisation, shuffling and dropout.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The whole recipe as JSON (see metrics.json), overriding the defaults.
+        #[arg(long)]
+        recipe: Option<String>,
+        /// Only stage 1: print the validation scores (fold 1) of the recipe and write nothing
+        /// (for choosing a recipe without looking at the test documents).
+        #[arg(long)]
+        validation_only: bool,
+        /// Also read the pretrained encoder's sentence embeddings (scripts/install-e5.sh):
+        /// sets the recipe's e5_weight to 1 when it is 0 and, with the default --out, writes
+        /// models/loan-elements-e5.
+        #[arg(long)]
+        e5: bool,
+    },
+    /// Dispute focus (LawBench 2-2): 5-fold CV scores, then the model trained on all items.
+    Focus {
+        /// LawBench `2-2.json`.
+        #[arg(long, default_value = LAWBENCH_DATA)]
+        data: PathBuf,
+        /// CAIL2021 focus file (second check; skipped when absent).
+        #[arg(long, default_value = CAIL2021_DATA)]
+        cail2021: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "models/dispute-focus")]
+        out: PathBuf,
+        /// Seed of initialisation, shuffling and dropout.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The whole recipe as JSON (see metrics.json), overriding the defaults.
+        #[arg(long)]
+        recipe: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the audit log's hash chain: OK with the count and head hash, or the first broken
+    /// entry and why (edited, deleted, reordered); exit code 1 when broken.
+    Verify {
+        /// Case index home (its `cases.db`), when no --database is given.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Database URL (`postgres://…` or a SQLite path); overrides --index.
+        #[arg(long)]
+        database: Option<String>,
+        /// A head hash recorded earlier: fail unless the chain still holds it (a truncated
+        /// tail cannot be seen otherwise).
+        #[arg(long)]
+        expect_head: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -166,6 +262,31 @@ enum EvalCommand {
         /// Court rules settings (TOML) for the pre-check flags (without --pred).
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Which extractor (without --pred): rules, model (the tagger of models/tagger) or
+        /// combined.
+        #[arg(long, default_value = "rules")]
+        extractor: String,
+    },
+    /// Score the committed loan-element model on the held-out CAIL2019 test documents.
+    Elements {
+        /// CAIL2019 loan `data_small_selected.json`.
+        #[arg(long, default_value = ELEMENTS_DATA)]
+        data: PathBuf,
+        /// Model folder.
+        #[arg(long, default_value = "models/loan-elements")]
+        model: PathBuf,
+    },
+    /// Re-run the dispute-focus cross-validation (LawBench 2-2, CAIL2021) with the model's recipe.
+    Focus {
+        /// LawBench `2-2.json`.
+        #[arg(long, default_value = LAWBENCH_DATA)]
+        data: PathBuf,
+        /// CAIL2021 focus file (skipped when absent).
+        #[arg(long, default_value = CAIL2021_DATA)]
+        cail2021: PathBuf,
+        /// Model folder (its metrics.json holds the recipe).
+        #[arg(long, default_value = "models/dispute-focus")]
+        model: PathBuf,
     },
 }
 
@@ -325,8 +446,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             seed,
             count,
             out: dir,
+            family,
         } => {
-            let written = fixtures::write_batch(&dir, seed, count)?;
+            let written = match family {
+                None => fixtures::write_batch(&dir, seed, count)?,
+                Some(name) => {
+                    let Some(fam) = fixtures::styles::Family::parse(&name) else {
+                        bail!(
+                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter"
+                        );
+                    };
+                    fixtures::styles::write_family_batch(&dir, seed, count, fam)?
+                }
+            };
             writeln!(
                 out,
                 "wrote {} filings (PDF + gold JSON) to {}",
@@ -363,6 +495,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(work(&index, cfg, rules, tasks))?;
         }
+        Command::Audit {
+            what:
+                AuditCommand::Verify {
+                    index,
+                    database,
+                    expect_head,
+                    json,
+                },
+        } => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let ok = runtime.block_on(audit_verify(
+                &mut out,
+                &index,
+                database.as_deref(),
+                expect_head.as_deref(),
+                json,
+            ))?;
+            if !ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
         Command::Eval {
             what:
                 EvalCommand::Extract {
@@ -371,15 +524,149 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     misses,
                     json,
                     rules,
+                    extractor,
                 },
         } => {
             let cfg = load_rules(rules.as_deref())?;
-            let report = eval_extract(&gold, pred.as_deref(), misses, &cfg)?;
+            use fincase::extract::tagger::combine::Mode;
+            let mode = match extractor.as_str() {
+                "rules" => Mode::Rules,
+                "model" => Mode::Model,
+                "combined" => Mode::Combined,
+                other => bail!("unknown extractor {other:?}: rules, model or combined"),
+            };
+            let report = eval_extract(&gold, pred.as_deref(), misses, &cfg, mode)?;
             write!(out, "{}", report.to_table())?;
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)
                     .with_context(|| format!("writing {}", path.display()))?;
             }
+        }
+        Command::Eval {
+            what: EvalCommand::Elements { data, model },
+        } => {
+            let e5 = fincase::ml::e5::E5::installed_near(&model)?;
+            let r = fincase::ml::elements::evaluate_dir(&data, &model, e5.as_ref())?;
+            write!(out, "{}", fincase::ml::elements::headline(&r))?;
+            write!(out, "{}", fincase::ml::elements::per_label_table(&r))?;
+        }
+        Command::Eval {
+            what:
+                EvalCommand::Focus {
+                    data,
+                    cail2021,
+                    model,
+                },
+        } => {
+            let cail = cail2021.exists().then_some(cail2021.as_path());
+            let r = fincase::ml::focus::evaluate_dir(&data, cail, &model)?;
+            write!(out, "{}", fincase::ml::focus::headline(&r))?;
+        }
+        Command::Train {
+            what: TrainCommand::Tagger { out: dir, recipe },
+        } => {
+            let rc: fincase::extract::tagger::train::Recipe = match recipe {
+                Some(j) => serde_json::from_str(&j).context("--recipe")?,
+                None => Default::default(),
+            };
+            let r = fincase::extract::tagger::train::train_and_write(&dir, &rc, |l| {
+                eprintln!("{l}");
+            })?;
+            writeln!(
+                out,
+                "trained {} steps in {:.1} s ({} parameters); span F1 {:?}; written to {}",
+                r.steps_run,
+                r.seconds,
+                r.parameters,
+                r.held_out_span_f1,
+                dir.display()
+            )?;
+        }
+        Command::Train {
+            what:
+                TrainCommand::Elements {
+                    data,
+                    out: dir,
+                    seed,
+                    recipe,
+                    validation_only,
+                    e5,
+                },
+        } => {
+            let mut rc: fincase::ml::elements::Recipe = match recipe {
+                Some(j) => serde_json::from_str(&j).context("--recipe")?,
+                None => Default::default(),
+            };
+            if let Some(s) = seed {
+                rc.train.seed = s;
+            }
+            let mut dir = dir;
+            if e5 && rc.e5_weight <= 0.0 {
+                rc.e5_weight = 1.0;
+            }
+            if rc.e5_weight > 0.0 && dir == Path::new("models/loan-elements") {
+                dir = PathBuf::from("models").join(fincase::ml::elements::NAME_E5);
+            }
+            let encoder = if rc.e5_weight > 0.0 {
+                fincase::ml::e5::E5::installed_near(&dir)?
+            } else {
+                None
+            };
+            if validation_only {
+                let t = std::time::Instant::now();
+                let v = fincase::ml::elements::validate(&data, &rc, encoder.as_ref())?;
+                writeln!(
+                    out,
+                    "validation (fold 1, thresholds tuned there): micro-F1 {:.4} macro-F1 {:.4} ({:.0} s)",
+                    v.micro_f1,
+                    v.macro_f1,
+                    t.elapsed().as_secs_f64()
+                )?;
+                for (code, _, f1, support) in &v.per_label {
+                    if *support > 0 {
+                        write!(out, "{code} {f1:.2}  ")?;
+                    }
+                }
+                writeln!(out)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let t = std::time::Instant::now();
+            let r = fincase::ml::elements::train_and_write(&data, &dir, &rc, encoder.as_ref())?;
+            write!(out, "{}", fincase::ml::elements::headline(&r))?;
+            writeln!(
+                out,
+                "trained in {:.1} s; written to {}",
+                t.elapsed().as_secs_f64(),
+                dir.display()
+            )?;
+        }
+        Command::Train {
+            what:
+                TrainCommand::Focus {
+                    data,
+                    cail2021,
+                    out: dir,
+                    seed,
+                    recipe,
+                },
+        } => {
+            let mut rc: fincase::ml::focus::Recipe = match recipe {
+                Some(j) => serde_json::from_str(&j).context("--recipe")?,
+                None => Default::default(),
+            };
+            if let Some(s) = seed {
+                rc.train.seed = s;
+            }
+            let cail = cail2021.exists().then_some(cail2021.as_path());
+            let t = std::time::Instant::now();
+            let r = fincase::ml::focus::train_and_write(&data, cail, &dir, &rc)?;
+            write!(out, "{}", fincase::ml::focus::headline(&r))?;
+            writeln!(
+                out,
+                "trained in {:.1} s; written to {}",
+                t.elapsed().as_secs_f64(),
+                dir.display()
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -392,7 +679,13 @@ fn eval_extract(
     pred_file: Option<&Path>,
     max_misses: usize,
     cfg: &RulesConfig,
+    mode: fincase::extract::tagger::combine::Mode,
 ) -> Result<fincase::eval::ExtractionEval> {
+    let tagger = if mode == fincase::extract::tagger::combine::Mode::Rules {
+        None
+    } else {
+        Some(fincase::extract::tagger::global().context("no tagger under models/tagger")?)
+    };
     use fincase::eval::{EvalItem, Prediction, evaluate_extraction};
     use rayon::prelude::*;
     let mut gold_paths = Vec::new();
@@ -448,7 +741,12 @@ fn eval_extract(
                     Ok(bytes) => match ingest::read_pdf(&bytes) {
                         Err(e) => Err(format!("[{}] {e}", e.code())),
                         Ok(doc) => {
-                            let extraction = extract::extract(&g.facts.id, &doc);
+                            let extraction = extract::tagger::combine::extract_with(
+                                &g.facts.id,
+                                &doc,
+                                mode,
+                                tagger,
+                            );
                             let precheck = rules::precheck(&extraction.facts, cfg);
                             let report = ExtractReport::new(extraction, precheck);
                             Ok(Prediction {
@@ -635,6 +933,56 @@ async fn open_service_store(
     Ok(store)
 }
 
+/// `fincase audit verify`: true when the chain is intact (and holds `expect_head`).
+async fn audit_verify(
+    out: &mut impl Write,
+    index: &Path,
+    database: Option<&str>,
+    expect_head: Option<&str>,
+    json: bool,
+) -> Result<bool> {
+    use fincase::store::{AuditVerification, Store};
+    let store = match database {
+        Some(url) => Store::open_url(url).await?,
+        None => {
+            let path = index.join("cases.db");
+            if !path.exists() {
+                bail!("no case database at {}", path.display());
+            }
+            Store::open_sqlite(&path).await?
+        }
+    };
+    let report = store.verify_audit().await?;
+    let missing_head = match (&report, expect_head) {
+        (AuditVerification::Intact { .. }, Some(h)) => !store.audit_holds(h).await?,
+        _ => false,
+    };
+    store.close().await;
+    if json {
+        let mut v = serde_json::to_value(&report)?;
+        if missing_head {
+            v["expected_head_missing"] = true.into();
+        }
+        writeln!(out, "{v}")?;
+    } else {
+        match &report {
+            AuditVerification::Intact { count, head } if !missing_head => {
+                writeln!(out, "audit log OK: {count} entries, head {head}")?;
+            }
+            AuditVerification::Intact { count, head } => writeln!(
+                out,
+                "audit log BROKEN: the expected head {} is gone ({count} entries now, head \
+                 {head}): entries were deleted from the end",
+                expect_head.unwrap_or_default()
+            )?,
+            AuditVerification::Broken { seq, problem } => {
+                writeln!(out, "audit log BROKEN at seq {seq}: {problem}")?;
+            }
+        }
+    }
+    Ok(matches!(report, AuditVerification::Intact { .. }) && !missing_head)
+}
+
 async fn shutdown_signal(tx: tokio::sync::watch::Sender<bool>) {
     let _ = tokio::signal::ctrl_c().await;
     let _ = tx.send(true);
@@ -649,9 +997,22 @@ async fn serve(
     let store = open_service_store(index, &cfg).await?;
     fincase::http::bootstrap_admin(&store, &cfg).await?;
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let workers =
-        fincase::http::spawn_workers(&store, rules, &cfg.workers, cfg.workers.in_process, &rx);
-    let app = fincase::http::router(fincase::http::AppState::new(store.clone(), index, cfg));
+    let workers_cfg = cfg.workers.clone();
+    // The search index's one writer follows the database (workers never index).
+    let (search, follower) =
+        fincase::http::spawn_follower(&store, index, std::time::Duration::from_secs(1), &rx)?;
+    let state = fincase::http::AppState::new(store.clone(), index, cfg)
+        .with_search(search)
+        .with_rules(std::sync::Arc::clone(&rules));
+    let workers = fincase::http::spawn_workers_counted(
+        &store,
+        rules,
+        &workers_cfg,
+        workers_cfg.in_process,
+        &rx,
+        &state.metrics,
+    );
+    let app = fincase::http::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -668,6 +1029,7 @@ async fn serve(
     for w in workers {
         let _ = w.await;
     }
+    let _ = follower.await;
     store.close().await;
     Ok(())
 }

@@ -8,10 +8,12 @@
 //! Invariants:
 //! - One bad filing fails only itself: every error, and even a panic inside a stage, becomes that
 //!   filing's `failed` status with a reason; the batch carries on.
-//! - Filing bytes and per-filing results are held a chunk at a time: filings are listed first,
-//!   then read, processed, stored and indexed a chunk at a time, and drafts are streamed to disk
-//!   as they are made. What grows with the batch is small per filing: the summary's lists and
-//!   the 多案联审 sheet (built at the end from the per-filing `group.json` files).
+//! - Filing bytes are held a chunk at a time, whole results one filing at a time: filings are
+//!   listed first, then read and processed a chunk at a time; each filing's drafts are written
+//!   and its text, report and drafts dropped on its rayon thread, and only what the store and
+//!   the index take waits for the chunk's commit. What grows with the batch is small per filing
+//!   (≈ 1.9 KB measured, `BENCHMARKS.md`): the listing, the folder names, the summary's lists and
+//!   the 多案联审 sheet's keys (built at the end from the per-filing `group.json` files).
 //! - Outputs are deterministic for the same inputs (names sorted; no clock in any draft).
 
 use crate::domain::{
@@ -155,6 +157,9 @@ pub struct FilingResult {
     pub draft: Option<Draft>,
     /// Stage timings.
     pub times: StageTimes,
+    /// What the models of [`crate::ml`] read in the complaint (element labels, focus
+    /// candidates, which model), or why they are unavailable; `None` when no text was read.
+    pub models: Option<crate::ml::FilingAnnotations>,
 }
 
 /// Reads, extracts, checks and drafts one filing. Pure: no IO. Never panics on any input
@@ -185,6 +190,7 @@ pub fn process_filing_with(
         outcome: None,
         draft: None,
         times: StageTimes::default(),
+        models: None,
     })
 }
 
@@ -211,6 +217,7 @@ fn process_filing_inner(
         outcome: None,
         draft: None,
         times,
+        models: None,
     };
     let t = Instant::now();
     let doc = match ingest::read_pdf(bytes) {
@@ -230,8 +237,12 @@ fn process_filing_inner(
     let t = Instant::now();
     let precheck = rules::precheck(&extraction.facts, cfg);
     let report = ExtractReport::new(extraction, precheck);
-    let outcome = rules::suggest(&report.facts, &report.findings, cfg);
+    let mut outcome = rules::suggest(&report.facts, &report.findings, cfg);
     times.rules = t.elapsed();
+    // Model hints after the rules: they add dispute points the rules cannot see, never override.
+    let models = crate::ml::annotate_shared(&crate::ml::complaint_text(&doc));
+    crate::ml::merge_dispute_points(&mut outcome.dispute_points, &models);
+    result.models = Some(models);
 
     let all_pages_scanned = !doc.pages.is_empty() && doc.pages.iter().all(|p| p.needs_ocr);
     let blocking: Vec<&str> = report
@@ -356,7 +367,8 @@ pub struct BatchSummary {
     pub not_drafted: Vec<SummaryEntry>,
     /// Non-PDF files that were skipped.
     pub skipped: Vec<String>,
-    /// Milliseconds summed over filings per stage, plus store/index and wall time.
+    /// Milliseconds summed over filings per stage (`ingest`, `extract`, `rules`, `draft` for
+    /// HTML and text, `docx` and `pdf` for drafted filings), plus `store_and_index` and `wall`.
     pub timings_ms: BTreeMap<&'static str, u64>,
     /// Where the drafts are.
     pub drafts_dir: String,
@@ -404,11 +416,13 @@ type MakeFormat = fn(&Draft) -> Result<Vec<u8>, draft::DraftError>;
 /// `draft.pdf` and its 多案联审 entry `group.json`; when DOCX or PDF cannot be made (a character
 /// the PDF font lacks), the other formats are still written and `draft.errors.txt` says why.
 /// Any other filing gets `notice.html` and `notice.txt`.
+/// Also returns the time spent making the DOCX and the PDF (zero when not made).
 fn write_filing(
     out_dir: &Path,
     folder: &str,
     r: &FilingResult,
-) -> Result<Option<String>, PipelineError> {
+) -> Result<(Option<String>, [Duration; 2]), PipelineError> {
+    let mut format_times = [Duration::ZERO; 2];
     let dir = out_dir.join("filings").join(folder);
     std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
     if let Some(report) = &r.report {
@@ -416,6 +430,9 @@ fn write_filing(
     }
     if let Some(outcome) = &r.outcome {
         write_json(&dir.join("outcome.json"), outcome)?;
+    }
+    if let Some(models) = &r.models {
+        write_json(&dir.join("models.json"), models)?;
     }
     if let Some(text) = &r.text {
         let p = dir.join("text.txt");
@@ -442,9 +459,12 @@ fn write_filing(
             let mut problems = Vec::new();
             let formats: [(&str, MakeFormat); 2] =
                 [("docx", draft::to_docx), ("pdf", draft::to_pdf)];
-            for (ext, make) in formats {
+            for ((ext, make), time) in formats.into_iter().zip(&mut format_times) {
                 let p = dir.join(format!("draft.{ext}"));
-                match make(d) {
+                let t = Instant::now();
+                let made = make(d);
+                *time = t.elapsed();
+                match made {
                     Ok(bytes) => std::fs::write(&p, bytes).map_err(out_err(&p))?,
                     Err(e) => {
                         let _ = std::fs::remove_file(&p);
@@ -465,7 +485,7 @@ fn write_filing(
         }
         draft_path = Some(rel);
     }
-    Ok(draft_path)
+    Ok((draft_path, format_times))
 }
 
 /// The facts report and the outcome of `r` as the store records them: JSON, `None` where absent.
@@ -482,16 +502,7 @@ pub fn result_json(r: &FilingResult) -> (Option<String>, Option<String>) {
 
 fn title_of(r: &FilingResult) -> String {
     match &r.report {
-        Some(rep) => {
-            let f = &rep.facts;
-            let plaintiff = f
-                .plaintiff
-                .as_ref()
-                .map_or("（原告不明）", |p| p.name.as_str());
-            let defendants: Vec<&str> = f.defendants.iter().map(|d| d.name.as_str()).collect();
-            let cause = f.case_type.map_or("", |c| c.cause_of_action());
-            format!("{plaintiff} 诉 {} {cause}", defendants.join("、"))
-        }
+        Some(rep) => crate::search::case_title(&rep.facts),
         None => r.name.clone(),
     }
 }
@@ -506,9 +517,53 @@ fn now_rfc3339() -> String {
     )
 }
 
-/// One filing after the parallel part of a chunk: its result, the draft's relative path and the
-/// SHA-256 of the original.
-type Processed = (FilingResult, Option<String>, String);
+/// One filing after the parallel part of a chunk: only what the sequential part stores,
+/// indexes and counts. The page text (with a box per character), the report and the draft are
+/// dropped on the rayon thread as soon as the filing's files are written, so a chunk holds
+/// the few tens of KB per filing that the store and the index take, not whole results.
+struct Processed {
+    status: FilingStatus,
+    flags: Vec<FindingCode>,
+    /// `None` when the file could not be read (nothing to index).
+    indexed: Option<IndexedCase>,
+    record: FilingRecord,
+}
+
+impl Processed {
+    fn new(
+        r: FilingResult,
+        draft_path: Option<String>,
+        sha256: String,
+        batch_id: &str,
+    ) -> Processed {
+        let (facts_json, outcome_json) = result_json(&r);
+        let indexed = r.text.as_ref().map(|text| IndexedCase {
+            filing_id: r.id.to_string(),
+            org: None,
+            court: None,
+            name: r.name.clone(),
+            title: title_of(&r),
+            status: r.status.as_str().into(),
+            body: text.joined(),
+        });
+        Processed {
+            status: r.status,
+            flags: r.report.map(|rep| rep.flags).unwrap_or_default(),
+            indexed,
+            record: FilingRecord {
+                id: r.id.to_string(),
+                batch_id: batch_id.to_owned(),
+                name: r.name,
+                sha256,
+                status: r.status.as_str().into(),
+                reason: r.reason,
+                facts_json,
+                outcome_json,
+                draft_path,
+            },
+        }
+    }
+}
 
 /// Processes a folder or zip of filings: every stage for every filing, then stores, indexes
 /// and writes the outputs. Returns the summary (also written to `<out>/summary.json`).
@@ -574,7 +629,8 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let stage_ns: [AtomicU64; 4] = Default::default();
+    // ingest, extract, rules, draft (HTML + text), then the DOCX and PDF of drafted filings.
+    let stage_ns: [AtomicU64; 6] = Default::default();
     let mut store_index = Duration::ZERO;
     let mut used_folders: std::collections::HashSet<String> = Default::default();
 
@@ -628,63 +684,47 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
                             outcome: None,
                             draft: None,
                             times: StageTimes::default(),
+                            models: None,
                         },
                         String::new(),
                     ),
                 };
+                let (draft_path, [docx, pdf]) = write_filing(&opts.out_dir, folder, &r)?;
                 for (slot, d) in stage_ns.iter().zip([
                     r.times.ingest,
                     r.times.extract,
                     r.times.rules,
                     r.times.draft,
+                    docx,
+                    pdf,
                 ]) {
                     slot.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
                 }
-                let draft_path = write_filing(&opts.out_dir, folder, &r)?;
                 bar.inc(1);
-                Ok((r, draft_path, sha))
+                Ok(Processed::new(r, draft_path, sha, &batch_id))
             })
             .collect();
 
         let t = Instant::now();
         let mut records = Vec::with_capacity(done.len());
         for item in done {
-            let (r, draft_path, sha) = item?;
+            let p = item?;
             summary.total += 1;
-            *summary.by_status.entry(r.status).or_default() += 1;
-            if let Some(rep) = &r.report {
-                for f in &rep.flags {
-                    *summary.by_flag.entry(*f).or_default() += 1;
-                }
+            *summary.by_status.entry(p.status).or_default() += 1;
+            for f in &p.flags {
+                *summary.by_flag.entry(*f).or_default() += 1;
             }
-            if r.status != FilingStatus::Drafted {
+            if p.status != FilingStatus::Drafted {
                 summary.not_drafted.push(SummaryEntry {
-                    name: r.name.clone(),
-                    status: r.status,
-                    reason: r.reason.clone().unwrap_or_default(),
+                    name: p.record.name.clone(),
+                    status: p.status,
+                    reason: p.record.reason.clone().unwrap_or_default(),
                 });
             }
-            if let Some(text) = &r.text {
-                writer.upsert(&IndexedCase {
-                    filing_id: r.id.to_string(),
-                    name: r.name.clone(),
-                    title: title_of(&r),
-                    status: r.status.as_str().into(),
-                    body: text.joined(),
-                })?;
+            if let Some(case) = &p.indexed {
+                writer.upsert(case)?;
             }
-            let (facts_json, outcome_json) = result_json(&r);
-            records.push(FilingRecord {
-                id: r.id.to_string(),
-                batch_id: batch_id.clone(),
-                name: r.name.clone(),
-                sha256: sha,
-                status: r.status.as_str().into(),
-                reason: r.reason.clone(),
-                facts_json,
-                outcome_json,
-                draft_path,
-            });
+            records.push(p.record);
         }
         runtime.block_on(store.save_filings(&records))?;
         writer.commit()?;
@@ -692,7 +732,7 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     }
     bar.finish_and_clear();
 
-    for (name, slot) in ["ingest", "extract", "rules", "draft"]
+    for (name, slot) in ["ingest", "extract", "rules", "draft", "docx", "pdf"]
         .into_iter()
         .zip(&stage_ns)
     {

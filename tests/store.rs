@@ -6,8 +6,8 @@
 
 use fincase::jobs::JobKind;
 use fincase::store::{
-    Admitted, BatchRecord, FilingOutput, FilingRecord, JobState, NewBatch, NewFiling, Role, Store,
-    TokenRecord, now_ms,
+    Actor, Admitted, BatchRecord, FilingOutput, FilingRecord, JobState, NewBatch, NewFiling, Role,
+    Store, TokenRecord, now_ms,
 };
 
 fn pg_url() -> Option<String> {
@@ -186,6 +186,7 @@ async fn admit(store: &Store, org: &str, n: usize, max_attempts: i64) -> (String
             },
             &filings,
             max_attempts,
+            &Actor::system(),
         )
         .await
         .unwrap();
@@ -209,7 +210,7 @@ async fn check_admit_duplicates(store: &Store) {
     let first = new_filing("1.pdf", "aa");
     let twin = new_filing("1-copy.pdf", "aa");
     let got = store
-        .admit_batch(&b1, &[first.clone(), twin], 5)
+        .admit_batch(&b1, &[first.clone(), twin], 5, &Actor::system())
         .await
         .unwrap();
     assert_eq!(
@@ -230,7 +231,7 @@ async fn check_admit_duplicates(store: &Store) {
         ..b1.clone()
     };
     let got = store
-        .admit_batch(&b2, &[new_filing("x.pdf", "aa")], 5)
+        .admit_batch(&b2, &[new_filing("x.pdf", "aa")], 5, &Actor::system())
         .await
         .unwrap();
     assert!(matches!(&got[0], Admitted::Duplicate { batch_id, .. } if *batch_id == b1.id));
@@ -240,7 +241,7 @@ async fn check_admit_duplicates(store: &Store) {
         ..b1.clone()
     };
     let got = store
-        .admit_batch(&b3, &[new_filing("x.pdf", "aa")], 5)
+        .admit_batch(&b3, &[new_filing("x.pdf", "aa")], 5, &Actor::system())
         .await
         .unwrap();
     assert!(matches!(&got[0], Admitted::Queued { .. }));
@@ -267,9 +268,20 @@ async fn check_tokens(store: &Store) {
         org: "bank-a".into(),
         role: Role::Bank,
         label: "intake".into(),
+        court_id: None,
     };
     store.put_token(&t).await.unwrap();
     assert_eq!(store.token(&t.token_hash).await.unwrap(), Some(t));
+    // A judge token keeps its court.
+    let j = TokenRecord {
+        token_hash: "e".repeat(64),
+        org: "court".into(),
+        role: Role::Judge,
+        label: "judge".into(),
+        court_id: Some("c-1".into()),
+    };
+    store.put_token(&j).await.unwrap();
+    assert_eq!(store.token(&j.token_hash).await.unwrap(), Some(j));
     assert_eq!(store.token(&"0".repeat(64)).await.unwrap(), None);
 }
 
@@ -414,6 +426,21 @@ async fn check_retry_then_fail(store: &Store) {
         store.claim_job("w", 60_000, t + 999_999).await.unwrap(),
         None
     );
+    check_history(
+        store,
+        &ids[0],
+        &[
+            "filing.admitted",
+            "job.claimed",
+            "job.retry_scheduled",
+            "job.claimed",
+            "job.retry_scheduled",
+            "job.claimed",
+            "filing.failed",
+        ],
+        "worker:w",
+    )
+    .await;
 
     // A permanent error fails at once.
     let (_, ids) = admit(store, "bank-a", 1, 3).await;
@@ -428,6 +455,26 @@ async fn check_retry_then_fail(store: &Store) {
     let f = store.filing_view(&ids[0]).await.unwrap().unwrap();
     assert_eq!(f.record.status, "failed");
     assert_eq!(store.jobs_of_filing(&ids[0]).await.unwrap()[0].attempts, 1);
+    check_history(
+        store,
+        &ids[0],
+        &["filing.admitted", "job.claimed", "filing.failed"],
+        "worker:w",
+    )
+    .await;
+}
+
+/// The audit history of one filing: these actions in this order, the last by `last_actor`;
+/// and the whole chain intact.
+async fn check_history(store: &Store, filing: &str, actions: &[&str], last_actor: &str) {
+    let h = store.audit_of(filing).await.unwrap();
+    let got: Vec<&str> = h.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(got, actions);
+    assert_eq!(h.last().unwrap().actor, last_actor);
+    assert!(matches!(
+        store.verify_audit().await.unwrap(),
+        fincase::store::AuditVerification::Intact { .. }
+    ));
 }
 
 async fn check_reaped(store: &Store) {
@@ -454,6 +501,18 @@ async fn check_reaped(store: &Store) {
             .unwrap_or_default()
             .contains("lease expired")
     );
+    check_history(
+        store,
+        &ids[0],
+        &[
+            "filing.admitted",
+            "job.claimed",
+            "job.claimed",
+            "filing.failed",
+        ],
+        "system",
+    )
+    .await;
 }
 
 async fn check_concurrent_claims(store: &Store) {
@@ -503,4 +562,18 @@ async fn check_concurrent_claims(store: &Store) {
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].attempts, 1);
     }
+    // Concurrent workers still write one unbroken audit chain: admitted, claimed and drafted
+    // once per filing, plus the batch.
+    match store.verify_audit().await.unwrap() {
+        fincase::store::AuditVerification::Intact { count, .. } => {
+            assert_eq!(count, 3 * N as i64 + 1)
+        }
+        broken => panic!("{broken:?}"),
+    }
+    let entries = store.audit_entries(0, 10_000).await.unwrap();
+    let drafted = entries
+        .iter()
+        .filter(|e| e.action == "filing.drafted")
+        .count();
+    assert_eq!(drafted, N);
 }

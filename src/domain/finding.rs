@@ -27,11 +27,14 @@ pub enum FindingCode {
     MissingEvidence,
     /// The court addressed may lack territorial jurisdiction.
     JurisdictionDoubt,
+    /// Two extractors (the rules and the tagging model) read different values for one field;
+    /// the value kept has a lowered confidence and the judge must check the text.
+    FieldConflict,
 }
 
 impl FindingCode {
     /// Every code, in a fixed order.
-    pub const ALL: [FindingCode; 10] = [
+    pub const ALL: [FindingCode; 11] = [
         FindingCode::NeedsOcr,
         FindingCode::AmountWordsMismatch,
         FindingCode::ClaimsTotalMismatch,
@@ -42,6 +45,7 @@ impl FindingCode {
         FindingCode::MissingField,
         FindingCode::MissingEvidence,
         FindingCode::JurisdictionDoubt,
+        FindingCode::FieldConflict,
     ];
 
     /// The schema name (`needs_ocr`, …).
@@ -57,6 +61,7 @@ impl FindingCode {
             FindingCode::MissingField => "missing_field",
             FindingCode::MissingEvidence => "missing_evidence",
             FindingCode::JurisdictionDoubt => "jurisdiction_doubt",
+            FindingCode::FieldConflict => "field_conflict",
         }
     }
 }

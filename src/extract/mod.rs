@@ -15,11 +15,14 @@
 //! [`pii`] recognises and masks ID, credit-code, phone and card numbers for logs.
 
 pub mod amount;
+pub mod catalogue;
 pub mod date;
 pub mod pii;
 pub mod rate;
 pub mod raw;
 mod resolve;
+pub mod segment;
+pub mod tagger;
 mod text;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The service configuration: a TOML file (`--config fincase.toml`) plus environment
-//! (`DATABASE_URL`, `FINCASE_ADMIN_TOKEN`), with defaults for everything.
+//! (`DATABASE_URL`, `FINCASE_ADMIN_TOKEN`, `FINCASE_METRICS_TOKEN`), with defaults for
+//! everything. The environment wins over the file (secrets stay out of files).
 
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -78,6 +79,12 @@ pub struct ServiceConfig {
     pub limits: Limits,
     /// Queue workers.
     pub workers: WorkersConfig,
+    /// A token that may read `/metrics` (besides admin tokens), for a Prometheus scraper
+    /// (`bearer_token` in its scrape config). `FINCASE_METRICS_TOKEN` overrides it.
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` without a token. Default false: the counters reveal intake volumes
+    /// per route; open it only where the port is reachable from an internal network alone.
+    pub public_metrics: bool,
 }
 
 /// A configuration file that cannot be used.
@@ -91,17 +98,24 @@ impl ServiceConfig {
         toml::from_str(s).map_err(|e| ConfigError(e.to_string()))
     }
 
-    /// Applies `DATABASE_URL` and `FINCASE_ADMIN_TOKEN` from the environment.
+    /// Applies `DATABASE_URL`, `FINCASE_ADMIN_TOKEN` and `FINCASE_METRICS_TOKEN` from the
+    /// environment.
     pub fn apply_env(&mut self) {
-        if let Ok(url) = std::env::var("DATABASE_URL")
-            && !url.trim().is_empty()
-        {
+        self.apply_env_from(|k| std::env::var(k).ok());
+    }
+
+    /// Applies the same overrides from `lookup` (the environment, or a map in tests). Empty or
+    /// blank values are ignored.
+    pub fn apply_env_from(&mut self, lookup: impl Fn(&str) -> Option<String>) {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        if let Some(url) = get("DATABASE_URL") {
             self.database_url = Some(url);
         }
-        if let Ok(t) = std::env::var("FINCASE_ADMIN_TOKEN")
-            && !t.trim().is_empty()
-        {
+        if let Some(t) = get("FINCASE_ADMIN_TOKEN") {
             self.admin_token = Some(t);
+        }
+        if let Some(t) = get("FINCASE_METRICS_TOKEN") {
+            self.metrics_token = Some(t);
         }
     }
 }
@@ -118,5 +132,31 @@ mod tests {
         assert_eq!(c.limits.max_file_bytes, 64 << 20);
         assert_eq!(c.workers.in_process, 0);
         assert!(ServiceConfig::from_toml("[limits]\nmax_filez = 1\n").is_err());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = ServiceConfig::from_toml(
+            "database_url = \"sqlite-from-file\"\nadmin_token = \"file-admin\"\n\
+             metrics_token = \"file-metrics\"\npublic_metrics = true\n",
+        )
+        .unwrap();
+        assert!(c.public_metrics);
+        assert_eq!(c.metrics_token.as_deref(), Some("file-metrics"));
+        let env: std::collections::HashMap<&str, &str> = [
+            ("DATABASE_URL", "postgres://db/x"),
+            ("FINCASE_ADMIN_TOKEN", "env-admin"),
+            ("FINCASE_METRICS_TOKEN", "  "),
+        ]
+        .into();
+        c.apply_env_from(|k| env.get(k).map(|v| (*v).to_owned()));
+        assert_eq!(c.database_url.as_deref(), Some("postgres://db/x"));
+        assert_eq!(c.admin_token.as_deref(), Some("env-admin"));
+        // Blank values do not erase what the file says.
+        assert_eq!(c.metrics_token.as_deref(), Some("file-metrics"));
+        // Defaults: metrics need a token, nothing is set.
+        let d = ServiceConfig::from_toml("").unwrap();
+        assert!(!d.public_metrics && d.metrics_token.is_none() && d.database_url.is_none());
+        assert_eq!(d, ServiceConfig::default());
     }
 }

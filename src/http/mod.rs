@@ -5,20 +5,27 @@
 //! authorisation (every handler takes a [`Caller`] and checks it), and the mapping of every error
 //! to a stable code ([`ApiError`]). Must not: run pipeline stages on a tokio worker thread
 //! (workers use `spawn_blocking`), hold an upload whole in memory, or log personal data unmasked
-//! (file names and reasons go through `extract::pii::mask`).
+//! (paths and reasons go through [`mask_for_log`]; file names and filing text are not logged).
+//! `tests/http_ops.rs` checks this by grepping captured logs.
 
+mod auth;
 mod config;
 mod error;
 mod intake;
+mod metrics;
+mod openapi;
 mod routes;
+mod ui;
 
 pub use config::{ConfigError, Limits, ServiceConfig, WorkersConfig};
 pub use error::ApiError;
+pub use metrics::{DbGauges, Metrics};
+pub use openapi::OPENAPI_JSON;
 pub use routes::Caller;
 
 use crate::jobs::{Worker, WorkerConfig, owner_name};
 use crate::rules::RulesConfig;
-use crate::store::{Role, Store, StoreError, TokenRecord};
+use crate::store::{Actor, Role, Store, StoreError, TokenRecord};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
@@ -39,6 +46,13 @@ pub struct AppState {
     pub index_dir: PathBuf,
     /// The configuration.
     pub config: Arc<ServiceConfig>,
+    /// What `/metrics` reports (give it to [`spawn_workers_counted`] to count jobs too).
+    pub metrics: Arc<Metrics>,
+    /// The search index this node follows ([`spawn_follower`]); `None`: searches answer 503.
+    pub search: Option<Arc<crate::search::CaseIndex>>,
+    /// The court rules the review screens recompute an edited filing with (the workers'
+    /// rules: give both the same, [`AppState::with_rules`]).
+    pub rules: Arc<RulesConfig>,
 }
 
 impl AppState {
@@ -48,7 +62,22 @@ impl AppState {
             store,
             index_dir: index_dir.to_owned(),
             config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            search: None,
+            rules: Arc::new(RulesConfig::default()),
         }
+    }
+
+    /// The same state, recomputing edited filings with `rules`.
+    pub fn with_rules(mut self, rules: Arc<RulesConfig>) -> AppState {
+        self.rules = rules;
+        self
+    }
+
+    /// The same state, answering searches from `index`.
+    pub fn with_search(mut self, index: Arc<crate::search::CaseIndex>) -> AppState {
+        self.search = Some(index);
+        self
     }
 }
 
@@ -70,20 +99,38 @@ pub fn new_token() -> String {
 }
 
 /// Creates a token for `org` with `role` and stores its hash; returns the token (shown once).
+/// Audited as issued by the system (command line, tests); see [`issue_token_as`].
 pub async fn issue_token(
     store: &Store,
     org: &str,
     role: Role,
     label: &str,
 ) -> Result<String, StoreError> {
+    issue_token_as(store, org, role, label, None, &Actor::system()).await
+}
+
+/// Creates a token (a judge's with its `court_id`) by `actor`, stores its hash and audits it
+/// (`token.created`) in one transaction; returns the token (shown once).
+pub async fn issue_token_as(
+    store: &Store,
+    org: &str,
+    role: Role,
+    label: &str,
+    court_id: Option<&str>,
+    actor: &Actor,
+) -> Result<String, StoreError> {
     let token = new_token();
     store
-        .put_token(&TokenRecord {
-            token_hash: hash_token(&token),
-            org: org.to_owned(),
-            role,
-            label: label.to_owned(),
-        })
+        .put_token_as(
+            &TokenRecord {
+                token_hash: hash_token(&token),
+                org: org.to_owned(),
+                role,
+                label: label.to_owned(),
+                court_id: court_id.map(str::to_owned),
+            },
+            actor,
+        )
         .await?;
     Ok(token)
 }
@@ -96,8 +143,56 @@ pub fn router(state: AppState) -> Router {
         .saturating_add(1 << 20);
     routes::routes()
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
+}
+
+/// A text fit for a log line: percent-escapes decoded, then identifiers masked
+/// (`extract::pii::mask`) and every run of non-ASCII letters (a name, in Chinese) cut to its
+/// first character (`张三` → `张*`), so that neither a raw nor a percent-encoded name reaches a
+/// log.
+pub fn mask_for_log(text: &str) -> String {
+    let decoded = percent_decode(text);
+    let masked = crate::extract::pii::mask(&decoded);
+    let mut out = String::with_capacity(masked.len());
+    let mut in_run = false;
+    for c in masked.chars() {
+        if c.is_alphabetic() && !c.is_ascii() {
+            out.push(if in_run { '*' } else { c });
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// `%XX` escapes decoded (invalid UTF-8 replaced); anything else kept.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Gives each request an id (answered in `x-request-id`) and a span carrying it; logs the
@@ -108,7 +203,7 @@ async fn request_id(req: Request, next: Next) -> Response {
         "request",
         request_id = %id,
         method = %req.method(),
-        path = %crate::extract::pii::mask(req.uri().path()),
+        path = %mask_for_log(req.uri().path()),
     );
     let start = Instant::now();
     let mut resp = next.run(req).instrument(span.clone()).await;
@@ -125,6 +220,25 @@ async fn request_id(req: Request, next: Next) -> Response {
     resp
 }
 
+/// Opens the service's search index under `<index>/search` and follows the database in a
+/// tokio task (tantivy work in `spawn_blocking`), polling every `poll`, until `shutdown` turns
+/// true. Only `serve` runs one: it is the index's single writer (a second process on the same
+/// folder fails here), and workers never touch an index. Returns the index for searching.
+pub fn spawn_follower(
+    store: &Store,
+    index_dir: &Path,
+    poll: Duration,
+    shutdown: &tokio::sync::watch::Receiver<bool>,
+) -> Result<
+    (Arc<crate::search::CaseIndex>, tokio::task::JoinHandle<()>),
+    crate::search::follow::FollowError,
+> {
+    let follower = crate::search::follow::Follower::open(store.clone(), &index_dir.join("search"))?;
+    let index = follower.index();
+    let rx = shutdown.clone();
+    Ok((index, tokio::spawn(follower.run_until(rx, poll))))
+}
+
 /// Starts `n` queue workers as tokio tasks (their CPU work goes to `spawn_blocking`). They stop
 /// when `shutdown` turns true.
 pub fn spawn_workers(
@@ -134,6 +248,20 @@ pub fn spawn_workers(
     n: usize,
     shutdown: &tokio::sync::watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    let uncounted = Arc::new(Metrics::default());
+    spawn_workers_counted(store, rules, cfg, n, shutdown, &uncounted)
+}
+
+/// [`spawn_workers`], counting the jobs done and failed in `metrics` (the router's
+/// [`AppState::metrics`], so that `/metrics` reports them).
+pub fn spawn_workers_counted(
+    store: &Store,
+    rules: Arc<RulesConfig>,
+    cfg: &WorkersConfig,
+    n: usize,
+    shutdown: &tokio::sync::watch::Receiver<bool>,
+    metrics: &Arc<Metrics>,
+) -> Vec<tokio::task::JoinHandle<()>> {
     (0..n)
         .map(|i| {
             let mut wc = WorkerConfig::new(owner_name(i));
@@ -141,20 +269,32 @@ pub fn spawn_workers(
             wc.backoff_base = Duration::from_millis(cfg.backoff_base_ms.max(1));
             let worker = Worker::new(store.clone(), Arc::clone(&rules), wc);
             let rx = shutdown.clone();
-            tokio::spawn(async move { worker.run_until(rx).await })
+            let m = Arc::clone(metrics);
+            tokio::spawn(async move {
+                worker
+                    .run_until_observed(rx, |step| m.observe_job(step))
+                    .await
+            })
         })
         .collect()
 }
 
-/// Stores the bootstrap admin token's hash, when one is configured.
+/// Stores the bootstrap admin token's hash, when one is configured and not stored yet (a
+/// restart does not audit it again).
 pub async fn bootstrap_admin(store: &Store, config: &ServiceConfig) -> Result<(), StoreError> {
     if let Some(t) = &config.admin_token {
+        let token_hash = hash_token(t);
+        let stored = store.token(&token_hash).await?;
+        if stored.is_some_and(|r| r.role == Role::Admin) {
+            return Ok(());
+        }
         store
             .put_token(&TokenRecord {
-                token_hash: hash_token(t),
+                token_hash,
                 org: "admin".into(),
                 role: Role::Admin,
                 label: "bootstrap admin (configuration)".into(),
+                court_id: None,
             })
             .await?;
     }
@@ -174,4 +314,24 @@ pub fn init_tracing(json: bool) {
     } else {
         builder.try_init()
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_text_keeps_no_identifier_or_name() {
+        let raw = "/api/v1/filings/%E5%BC%A0%E4%B8%89%E4%B8%B0/11010519491231002X/13912345678";
+        let got = mask_for_log(raw);
+        assert_eq!(got, "/api/v1/filings/张**/110105********002X/139****5678");
+        assert_eq!(
+            mask_for_log("批次/李四.pdf: not a PDF"),
+            "批*/李*.pdf: not a PDF"
+        );
+        assert_eq!(
+            mask_for_log("/api/v1/batches/ab-12%zz"),
+            "/api/v1/batches/ab-12%zz"
+        );
+    }
 }

@@ -264,12 +264,24 @@ impl Worker {
 
     /// Runs jobs until `shutdown` turns true, sleeping `idle_poll` when the queue is empty and
     /// backing off when the database fails.
-    pub async fn run_until(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    pub async fn run_until(&self, shutdown: tokio::sync::watch::Receiver<bool>) {
+        self.run_until_observed(shutdown, |_| {}).await;
+    }
+
+    /// [`Worker::run_until`], showing each step's result to `observe` (the service counts
+    /// jobs done and failed for `/metrics` this way).
+    pub async fn run_until_observed(
+        &self,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+        mut observe: impl FnMut(&Result<Step, StoreError>),
+    ) {
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            let pause = match self.step().await {
+            let step = self.step().await;
+            observe(&step);
+            let pause = match step {
                 Ok(Step::Idle) => Some(self.cfg.idle_poll),
                 Ok(_) => None,
                 Err(e) => {
@@ -332,6 +344,20 @@ pub fn output_of(r: &FilingResult) -> FilingOutput {
         .to_owned()
     });
     let (facts_json, outcome_json) = crate::pipeline::result_json(r);
+    let serde_name = |v: serde_json::Value| v.as_str().map(str::to_owned);
+    let facts = r.report.as_ref().map(|rep| &rep.facts);
+    // The versions the audit log records with the result (model, rules, template).
+    let versions = match &r.draft {
+        Some(d) => serde_json::json!({
+            "model": d.model_version,
+            "rules": d.rules_version,
+            "template": d.template_version,
+        }),
+        None => serde_json::json!({
+            "model": r.report.as_ref().map(|_| crate::draft::EXTRACTOR_VERSION),
+            "rules": r.outcome.as_ref().map(|o| o.rules_version.clone()),
+        }),
+    };
     FilingOutput {
         status: r.status.as_str().to_owned(),
         reason: r.reason.clone(),
@@ -340,6 +366,18 @@ pub fn output_of(r: &FilingResult) -> FilingOutput {
         draft_kind,
         draft_html: r.draft.as_ref().map(|d| d.html.clone()),
         draft_text: r.draft.as_ref().map(|d| d.text.clone()),
+        court_name: facts.and_then(|f| f.court.clone()),
+        case_type: facts
+            .and_then(|f| f.case_type)
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(serde_name),
+        finding_codes: r
+            .report
+            .iter()
+            .flat_map(|rep| rep.flags.iter())
+            .filter_map(|c| serde_json::to_value(c).ok().and_then(serde_name))
+            .collect(),
+        versions_json: Some(versions.to_string()),
     }
 }
 

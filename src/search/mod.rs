@@ -7,20 +7,28 @@
 //!
 //! Invariant: one writer per index directory. `CaseIndex::open` takes tantivy's writer lock
 //! only when [`CaseIndex::writer`] is called, so any number of readers may search while the
-//! single `process` run writes.
+//! single `process` run (or, in the service, the single [`follow::Follower`]) writes.
 
+pub mod follow;
 pub mod tokenizer;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// Segments larger than this are not merged again. A batch commits every chunk (256 filings)
+/// and the follower every 500 changes, so eight commits merge once into a final segment of
+/// 2,000–4,000 filings: an index of n filings keeps about n / 2,000 segments (a query visits
+/// each; 50 segments for 100,000 filings) and no merge ever reads more than ~4,000 documents.
+pub const MERGE_INPUT_MAX_DOCS: usize = 2_000;
 
 /// Errors of the search index.
 #[derive(Debug, thiserror::Error)]
@@ -47,8 +55,13 @@ pub enum SearchError {
 /// What the index holds for one filing.
 #[derive(Debug, Clone)]
 pub struct IndexedCase {
-    /// Filing id (content hash prefix).
+    /// Filing id (content hash prefix, or the service's uuid).
     pub filing_id: String,
+    /// The organisation that filed it (`None`: a command-line batch); searches can be
+    /// limited to one organisation ([`CaseIndex::search_in`]).
+    pub org: Option<String>,
+    /// The court the filing is for, once known; searches can be limited to one court.
+    pub court: Option<String>,
     /// Original file name in the batch.
     pub name: String,
     /// One-line title: 原告 诉 被告 案由.
@@ -59,11 +72,37 @@ pub struct IndexedCase {
     pub body: String,
 }
 
+/// Which filings a search may return (the caller's tenancy, decided by `http`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchScope<'a> {
+    /// Every filing.
+    All,
+    /// The filings of one organisation.
+    Org(&'a str),
+    /// The filings for one court.
+    Court(&'a str),
+}
+
+/// A filing's one-line title for hit lists: 原告 诉 被告、被告 案由.
+pub fn case_title(facts: &crate::domain::CaseFacts) -> String {
+    let plaintiff = facts
+        .plaintiff
+        .as_ref()
+        .map_or("（原告不明）", |p| p.name.as_str());
+    let defendants: Vec<&str> = facts.defendants.iter().map(|d| d.name.as_str()).collect();
+    let cause = facts.case_type.map_or("", |c| c.cause_of_action());
+    format!("{plaintiff} 诉 {} {cause}", defendants.join("、"))
+}
+
 /// One search hit.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
     /// Filing id.
     pub filing_id: String,
+    /// The organisation that filed it (`None`: a command-line batch).
+    pub org: Option<String>,
+    /// The court the filing is for, when known.
+    pub court: Option<String>,
     /// Original file name.
     pub name: String,
     /// Title line.
@@ -79,6 +118,8 @@ pub struct Hit {
 #[derive(Clone, Copy)]
 struct Fields {
     filing_id: Field,
+    org: Field,
+    court: Field,
     name: Field,
     title: Field,
     status: Field,
@@ -92,8 +133,8 @@ pub struct CaseIndex {
     reader: IndexReader,
     /// Set by [`CaseWriter::commit`]: the reader is reloaded before the next read, not after
     /// every commit (a batch commits every chunk and never searches; a reloaded reader keeps
-    /// every segment's readers open).
-    stale: AtomicBool,
+    /// every segment's readers open). Shared with the writer, which may outlive a borrow.
+    stale: Arc<AtomicBool>,
     fields: Fields,
 }
 
@@ -113,6 +154,8 @@ fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         filing_id: b.add_text_field("filing_id", STRING | STORED),
+        org: b.add_text_field("org", STRING | STORED),
+        court: b.add_text_field("court", STRING | STORED),
         name: b.add_text_field("name", STORED),
         title: b.add_text_field("title", bigram.clone()),
         status: b.add_text_field("status", STRING | STORED),
@@ -145,7 +188,16 @@ impl CaseIndex {
         })?;
         let index = Index::open_or_create(mmap, schema).map_err(|source| SearchError::Open {
             path: dir.display().to_string(),
-            source,
+            source: match source {
+                // An index written by an older version: it is derived data, rebuilt from the
+                // case database (or by processing the batch again) once the folder is removed.
+                tantivy::TantivyError::SchemaError(m) => {
+                    tantivy::TantivyError::SchemaError(format!(
+                        "{m} It was written by an older fincase: remove the folder to rebuild it"
+                    ))
+                }
+                other => other,
+            },
         })?;
         Self::with_index(index, fields)
     }
@@ -165,7 +217,7 @@ impl CaseIndex {
         Ok(CaseIndex {
             index,
             reader,
-            stale: AtomicBool::new(false),
+            stale: Arc::new(AtomicBool::new(false)),
             fields,
         })
     }
@@ -182,13 +234,26 @@ impl CaseIndex {
     }
 
     /// The single writer of this index (takes the directory lock until dropped).
-    pub fn writer(&self) -> Result<CaseWriter<'_>, SearchError> {
-        let writer = self.index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
+    pub fn writer(&self) -> Result<CaseWriter, SearchError> {
+        let writer: IndexWriter = self.index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
+        // Merges only of segments up to MERGE_INPUT_MAX_DOCS: a merge's memory (and the
+        // segment files it maps) stays the same whatever the index's size. With tantivy's
+        // default, all segments under 10,000 documents form one level, so merges grow with the
+        // index (a 10,000-filing batch peaked 25 MB higher, in steps at each merge).
+        let mut merges = tantivy::indexer::LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_INPUT_MAX_DOCS);
+        writer.set_merge_policy(Box::new(merges));
         Ok(CaseWriter {
             writer,
             fields: self.fields,
-            owner: self,
+            stale: Arc::clone(&self.stale),
         })
+    }
+
+    /// The payload of the last commit ([`CaseWriter::commit_with_payload`]), `None` when the
+    /// index has none (new, or written by `process`).
+    pub fn commit_payload(&self) -> Result<Option<String>, SearchError> {
+        Ok(self.index.load_metas()?.payload)
     }
 
     /// Number of filings in the index (as of the last commit; as of the last successful
@@ -207,13 +272,40 @@ impl CaseIndex {
     /// Full-text search: jieba words and character bigrams, both fields queried, titles
     /// boosted. Returns the top `limit` hits with a highlighted snippet.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        self.search_in(query, limit, SearchScope::All)
+    }
+
+    /// [`CaseIndex::search`] over the filings `scope` allows.
+    pub fn search_in(
+        &self,
+        query: &str,
+        limit: usize,
+        scope: SearchScope<'_>,
+    ) -> Result<Vec<Hit>, SearchError> {
         let f = self.fields;
         let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.body_words]);
         parser.set_field_boost(f.title, 2.0);
-        let (q, _errors) = parser.parse_query_lenient(query);
+        let (parsed, _errors) = parser.parse_query_lenient(query);
+        let only = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, parsed.box_clone()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, value),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]))
+        };
+        let q: Box<dyn Query> = match scope {
+            SearchScope::All => parsed.box_clone(),
+            SearchScope::Org(org) => only(f.org, org),
+            SearchScope::Court(court) => only(f.court, court),
+        };
         let searcher = self.searcher()?;
         let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let mut snippets = SnippetGenerator::create(&searcher, &q, f.body)?;
+        let mut snippets = SnippetGenerator::create(&searcher, q.as_ref(), f.body)?;
         snippets.set_max_num_chars(120);
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
@@ -228,6 +320,14 @@ impl CaseIndex {
             snippet.set_snippet_prefix_postfix("<b>", "</b>");
             hits.push(Hit {
                 filing_id: text(f.filing_id),
+                org: d
+                    .get_first(f.org)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+                court: d
+                    .get_first(f.court)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
                 name: text(f.name),
                 title: text(f.title),
                 status: text(f.status),
@@ -239,27 +339,36 @@ impl CaseIndex {
     }
 }
 
-/// The index writer: add or replace filings, then commit.
-pub struct CaseWriter<'a> {
+/// The index writer: add or replace filings, then commit. Owns tantivy's directory lock
+/// until dropped.
+pub struct CaseWriter {
     writer: IndexWriter,
     fields: Fields,
-    owner: &'a CaseIndex,
+    stale: Arc<AtomicBool>,
 }
 
-impl CaseWriter<'_> {
-    /// Adds `case`, replacing any earlier entry with the same filing id.
+impl CaseWriter {
+    /// Adds `case`, replacing any earlier entry with the same filing id (so adding the same
+    /// filing twice leaves one document).
     pub fn upsert(&mut self, case: &IndexedCase) -> Result<(), SearchError> {
         let f = self.fields;
         self.writer
             .delete_term(Term::from_field_text(f.filing_id, &case.filing_id));
-        self.writer.add_document(doc!(
+        let mut d = doc!(
             f.filing_id => case.filing_id.as_str(),
             f.name => case.name.as_str(),
             f.title => case.title.as_str(),
             f.status => case.status.as_str(),
             f.body => case.body.as_str(),
             f.body_words => case.body.as_str(),
-        ))?;
+        );
+        if let Some(org) = &case.org {
+            d.add_text(f.org, org);
+        }
+        if let Some(court) = &case.court {
+            d.add_text(f.court, court);
+        }
+        self.writer.add_document(d)?;
         Ok(())
     }
 
@@ -267,7 +376,24 @@ impl CaseWriter<'_> {
     /// lazily, before the next search).
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
-        self.owner.stale.store(true, Ordering::Release);
+        self.stale.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Drops everything added since the last commit.
+    pub fn rollback(&mut self) -> Result<(), SearchError> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
+    /// [`CaseWriter::commit`], recording `payload` in the same atomic write of the index's
+    /// `meta.json` (read back with [`CaseIndex::commit_payload`]): what the index has applied
+    /// can never disagree with what it holds.
+    pub fn commit_with_payload(&mut self, payload: &str) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
+        self.stale.store(true, Ordering::Release);
         Ok(())
     }
 }
@@ -279,6 +405,8 @@ mod tests {
     fn case(id: &str, title: &str, body: &str) -> IndexedCase {
         IndexedCase {
             filing_id: id.into(),
+            org: None,
+            court: None,
             name: format!("{id}.pdf"),
             title: title.into(),
             status: "drafted".into(),

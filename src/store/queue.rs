@@ -10,7 +10,8 @@
 //!
 //! Every time is passed in (`now_ms`), so tests move the clock without sleeping.
 
-use super::{FilingOutput, Store, StoreError, db_query, in_tx, tx_query};
+use super::audit::{Actor, Pending, audit_push, audited_tx, digest};
+use super::{FilingOutput, Store, StoreError, db_query, normalize_court_name, tx_query};
 use crate::jobs::JobKind;
 use sqlx::Row;
 
@@ -135,7 +136,8 @@ macro_rules! job_from_row {
 }
 
 impl Store {
-    /// Enqueues one job for a filing (the intake path enqueues in [`Store::admit_batch`]).
+    /// Enqueues one job for a filing (the intake path enqueues in [`Store::admit_batch`]),
+    /// audited `job.enqueued` by the system.
     pub async fn enqueue_job(
         &self,
         kind: JobKind,
@@ -145,31 +147,52 @@ impl Store {
         now_ms: i64,
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
-        db_query!(
-            &self.db,
-            "INSERT INTO jobs (id, kind, filing_id, batch_id, state, attempts, max_attempts,
-                               next_run_ms, created_ms, updated_ms)
-             VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
-            [
-                &id,
-                kind.as_str(),
-                filing_id,
-                batch_id,
-                max_attempts,
-                now_ms,
-                now_ms,
-                now_ms
-            ],
-            execute,
-            |_| ()
-        )?;
-        Ok(id)
+        audited_tx!(&self.db, now_ms, |tx, pg, chain| {
+            tx_query!(
+                pg,
+                tx,
+                "INSERT INTO jobs (id, kind, filing_id, batch_id, state, attempts, max_attempts,
+                                   next_run_ms, created_ms, updated_ms)
+                 VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
+                [
+                    &id,
+                    kind.as_str(),
+                    filing_id,
+                    batch_id,
+                    max_attempts,
+                    now_ms,
+                    now_ms,
+                    now_ms
+                ],
+                execute
+            )?;
+            audit_push!(
+                pg,
+                tx,
+                chain,
+                Pending {
+                    actor: &Actor::system(),
+                    action: "job.enqueued",
+                    subject: filing_id,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "job_id": id,
+                        "kind": kind.as_str(),
+                        "batch_id": batch_id,
+                    })),
+                    versions: None,
+                }
+            )?;
+            Ok(id.clone())
+        })
     }
 
     /// Claims the next runnable job for `owner` for `lease_ms`: a queued job whose time has
     /// come, or a running one whose lease expired (its worker died). Before claiming, jobs whose
     /// leases expired `max_attempts` times are failed for good (see [`Store::reap_jobs`]).
-    /// `None` when nothing is runnable.
+    /// `None` when nothing is runnable. The claim, the filing's `processing` status and the
+    /// `job.claimed` audit entry (actor `worker:<owner>`) are one transaction; an empty queue
+    /// is seen without taking the audit lock.
     pub async fn claim_job(
         &self,
         owner: &str,
@@ -177,62 +200,142 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<JobRecord>, StoreError> {
         self.reap_jobs(now_ms).await?;
+        let runnable = db_query!(
+            &self.db,
+            "SELECT id FROM jobs
+             WHERE (state = 'queued' AND next_run_ms <= ?)
+                OR (state = 'running' AND lease_expires_ms <= ? AND attempts < max_attempts)
+             LIMIT 1",
+            [now_ms, now_ms],
+            fetch_optional,
+            |row| row.is_some()
+        )?;
+        if !runnable {
+            return Ok(None);
+        }
         let expires = now_ms.saturating_add(lease_ms);
         let sql = match &self.db {
             super::Db::Sqlite(_) => CLAIM_SQLITE,
             super::Db::Postgres(_) => CLAIM_PG,
         };
-        let job = db_query!(
-            &self.db,
-            sql,
-            [owner, expires, now_ms, now_ms, now_ms],
-            fetch_optional,
-            |row| row.map(|r| job_from_row!(r))
-        )?;
-        if let Some(job) = &job {
-            db_query!(
-                &self.db,
+        let actor = Actor::worker(owner);
+        audited_tx!(&self.db, now_ms, |tx, pg, chain| {
+            let job = tx_query!(
+                pg,
+                tx,
+                sql,
+                [owner, expires, now_ms, now_ms, now_ms],
+                fetch_optional
+            )?
+            .map(|r| job_from_row!(r));
+            let Some(job) = job else {
+                return Ok(None);
+            };
+            let before = tx_query!(
+                pg,
+                tx,
+                "SELECT status FROM filings WHERE id = ?",
+                [&job.filing_id],
+                fetch_optional
+            )?
+            .map(|r| r.get::<String, _>("status"));
+            tx_query!(
+                pg,
+                tx,
                 "UPDATE filings SET status = 'processing', updated_ms = ?
                  WHERE id = ? AND status IN ('queued', 'processing')",
                 [now_ms, &job.filing_id],
-                execute,
-                |_| ()
+                execute
             )?;
-        }
-        Ok(job)
+            audit_push!(
+                pg,
+                tx,
+                chain,
+                Pending {
+                    actor: &actor,
+                    action: "job.claimed",
+                    subject: &job.filing_id,
+                    before: Some(serde_json::json!({ "status": before })),
+                    after: Some(serde_json::json!({
+                        "status": "processing",
+                        "job_id": job.id,
+                        "kind": job.kind_str,
+                        "attempt": job.attempts,
+                        "lease_expires_ms": expires,
+                    })),
+                    versions: None,
+                }
+            )?;
+            Ok(Some(job))
+        })
     }
 
     /// Fails for good every running job whose lease expired and that has used all its
     /// attempts (its worker died each time: a filing that kills workers must not loop forever),
-    /// and its filing with the reason. Returns how many.
+    /// and its filing with the reason, each audited (`filing.failed`, by the system). Returns
+    /// how many.
     pub async fn reap_jobs(&self, now_ms: i64) -> Result<u64, StoreError> {
         const WHY: &str = "处理进程多次中断，已停止重试 / the worker died on every attempt \
                            (lease expired); stopped retrying";
-        in_tx!(&self.db, |tx, pg| {
-            tx_query!(
-                pg,
-                tx,
-                "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ?
-                 WHERE id IN (SELECT filing_id FROM jobs WHERE state = 'running'
-                              AND lease_expires_ms <= ? AND attempts >= max_attempts)",
-                [WHY, now_ms, now_ms],
-                execute
-            )?;
-            let n = tx_query!(
+        let any = db_query!(
+            &self.db,
+            "SELECT id FROM jobs WHERE state = 'running' AND lease_expires_ms <= ?
+                 AND attempts >= max_attempts LIMIT 1",
+            [now_ms],
+            fetch_optional,
+            |row| row.is_some()
+        )?;
+        if !any {
+            return Ok(0);
+        }
+        let actor = Actor::system();
+        audited_tx!(&self.db, now_ms, |tx, pg, chain| {
+            let reaped = tx_query!(
                 pg,
                 tx,
                 "UPDATE jobs SET state = 'failed', last_error = ?, lease_owner = NULL,
                      updated_ms = ?
-                 WHERE state = 'running' AND lease_expires_ms <= ? AND attempts >= max_attempts",
+                 WHERE state = 'running' AND lease_expires_ms <= ? AND attempts >= max_attempts
+                 RETURNING id, filing_id, attempts",
                 [WHY, now_ms, now_ms],
-                execute
-            )?
-            .rows_affected();
-            Ok(n)
+                fetch_all
+            )?;
+            for r in &reaped {
+                let (job_id, filing_id, attempts): (String, String, i64) =
+                    (r.get("id"), r.get("filing_id"), r.get("attempts"));
+                tx_query!(
+                    pg,
+                    tx,
+                    "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ? WHERE id = ?",
+                    [WHY, now_ms, &filing_id],
+                    execute
+                )?;
+                audit_push!(
+                    pg,
+                    tx,
+                    chain,
+                    Pending {
+                        actor: &actor,
+                        action: "filing.failed",
+                        subject: &filing_id,
+                        before: Some(serde_json::json!({ "status": "processing" })),
+                        after: Some(serde_json::json!({
+                            "status": "failed",
+                            "reason": WHY,
+                            "job_id": job_id,
+                            "attempts": attempts,
+                            "permanent": true,
+                        })),
+                        versions: None,
+                    }
+                )?;
+            }
+            Ok(reaped.len() as u64)
         })
     }
 
-    /// Extends a held lease (a long job's heartbeat). False when the lease was lost.
+    /// Extends a held lease (a long job's heartbeat; not a state change, not audited). False
+    /// when the lease was lost.
     pub async fn renew_lease(
         &self,
         job_id: &str,
@@ -253,7 +356,10 @@ impl Store {
 
     /// Records a filing's result and marks its job done, in one transaction, only while
     /// `owner` still holds the lease. False (nothing recorded) when the lease was lost: another
-    /// worker has the job and will record it.
+    /// worker has the job and will record it. The filing is assigned to the configured court
+    /// its facts address (`courts.name` equal to the normalised 此致 name), or to none. The
+    /// same transaction appends `filing.<status>` (actor `worker:<owner>`) with digests of the
+    /// facts, outcome and draft and the model, rules and template versions.
     pub async fn complete_job(
         &self,
         job_id: &str,
@@ -262,7 +368,10 @@ impl Store {
         out: &FilingOutput,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        in_tx!(&self.db, |tx, pg| {
+        let actor = Actor::worker(owner);
+        let court_name = out.court_name.as_deref().map(normalize_court_name);
+        let finding_codes = out.finding_codes.join(" ");
+        audited_tx!(&self.db, now_ms, |tx, pg, chain| {
             let n = tx_query!(
                 pg,
                 tx,
@@ -276,12 +385,33 @@ impl Store {
             if n != 1 {
                 return Ok(false);
             }
+            let court_id: Option<String> = match &court_name {
+                Some(name) => tx_query!(
+                    pg,
+                    tx,
+                    "SELECT id FROM courts WHERE name = ?",
+                    [name],
+                    fetch_optional
+                )?
+                .map(|r| r.get("id")),
+                None => None,
+            };
+            let before = tx_query!(
+                pg,
+                tx,
+                "SELECT status FROM filings WHERE id = ?",
+                [filing_id],
+                fetch_optional
+            )?
+            .map(|r| r.get::<String, _>("status"));
             tx_query!(
                 pg,
                 tx,
                 "UPDATE filings SET status = ?, reason = ?, facts_json = ?, outcome_json = ?,
                      draft_kind = ?, draft_html = ?, draft_text = ?,
-                     processed_count = processed_count + 1, updated_ms = ?
+                     processed_count = processed_count + 1, updated_ms = ?,
+                     court_name = ?, court_id = ?, case_type = ?, finding_codes = ?,
+                     versions_json = ?
                  WHERE id = ?",
                 [
                     &out.status,
@@ -292,17 +422,48 @@ impl Store {
                     &out.draft_html,
                     &out.draft_text,
                     now_ms,
+                    &court_name,
+                    &court_id,
+                    &out.case_type,
+                    &finding_codes,
+                    &out.versions_json,
                     filing_id
                 ],
                 execute
+            )?;
+            audit_push!(
+                pg,
+                tx,
+                chain,
+                Pending {
+                    actor: &actor,
+                    action: &format!("filing.{}", out.status),
+                    subject: filing_id,
+                    before: Some(serde_json::json!({ "status": before })),
+                    after: Some(serde_json::json!({
+                        "status": out.status,
+                        "reason": out.reason,
+                        "job_id": job_id,
+                        "court_id": court_id,
+                        "draft_kind": out.draft_kind,
+                        "facts_sha256": digest(out.facts_json.as_deref()),
+                        "outcome_sha256": digest(out.outcome_json.as_deref()),
+                        "draft_sha256": digest(out.draft_html.as_deref()),
+                    })),
+                    versions: out
+                        .versions_json
+                        .as_deref()
+                        .and_then(|v| serde_json::from_str(v).ok()),
+                }
             )?;
             Ok(true)
         })
     }
 
     /// Records a failed attempt. A retryable error with attempts left puts the job back in the
-    /// queue at `now + backoff_ms`; otherwise the job and its filing fail for good with
-    /// `reason`. False when `owner` no longer held the lease (nothing recorded).
+    /// queue at `now + backoff_ms` (audited `job.retry_scheduled`); otherwise the job and its
+    /// filing fail for good with `reason` (audited `filing.failed`). False when `owner` no
+    /// longer held the lease (nothing recorded).
     pub async fn fail_job(
         &self,
         job: &JobRecord,
@@ -312,25 +473,47 @@ impl Store {
         backoff_ms: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
+        let actor = Actor::worker(owner);
         if retryable && job.attempts < job.max_attempts {
-            let n = db_query!(
-                &self.db,
-                "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires_ms = NULL,
-                     next_run_ms = ?, last_error = ?, updated_ms = ?
-                 WHERE id = ? AND lease_owner = ? AND state = 'running'",
-                [
-                    now_ms.saturating_add(backoff_ms),
-                    reason,
-                    now_ms,
-                    &job.id,
-                    owner
-                ],
-                execute,
-                |r| r.rows_affected()
-            )?;
-            return Ok(n == 1);
+            let next_run = now_ms.saturating_add(backoff_ms);
+            return audited_tx!(&self.db, now_ms, |tx, pg, chain| {
+                let n = tx_query!(
+                    pg,
+                    tx,
+                    "UPDATE jobs SET state = 'queued', lease_owner = NULL,
+                         lease_expires_ms = NULL, next_run_ms = ?, last_error = ?,
+                         updated_ms = ?
+                     WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                    [next_run, reason, now_ms, &job.id, owner],
+                    execute
+                )?
+                .rows_affected();
+                if n != 1 {
+                    return Ok(false);
+                }
+                audit_push!(
+                    pg,
+                    tx,
+                    chain,
+                    Pending {
+                        actor: &actor,
+                        action: "job.retry_scheduled",
+                        subject: &job.filing_id,
+                        before: Some(serde_json::json!({ "job_state": "running" })),
+                        after: Some(serde_json::json!({
+                            "job_state": "queued",
+                            "job_id": job.id,
+                            "attempt": job.attempts,
+                            "next_run_ms": next_run,
+                            "error": reason,
+                        })),
+                        versions: None,
+                    }
+                )?;
+                Ok(true)
+            });
         }
-        in_tx!(&self.db, |tx, pg| {
+        audited_tx!(&self.db, now_ms, |tx, pg, chain| {
             let n = tx_query!(
                 pg,
                 tx,
@@ -350,6 +533,25 @@ impl Store {
                 "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ? WHERE id = ?",
                 [reason, now_ms, &job.filing_id],
                 execute
+            )?;
+            audit_push!(
+                pg,
+                tx,
+                chain,
+                Pending {
+                    actor: &actor,
+                    action: "filing.failed",
+                    subject: &job.filing_id,
+                    before: Some(serde_json::json!({ "status": "processing" })),
+                    after: Some(serde_json::json!({
+                        "status": "failed",
+                        "reason": reason,
+                        "job_id": job.id,
+                        "attempts": job.attempts,
+                        "permanent": true,
+                    })),
+                    versions: None,
+                }
             )?;
             Ok(true)
         })
