@@ -6,8 +6,8 @@
 //! `pdftotext -raw` too, in the same run and one file at a time, and prints per file and in
 //! total: pages, time, characters, agreement with `pdftotext -raw`, panics and errors.
 //!
-//! Agreement = 1 − edit distance / reference length, both texts with whitespace removed and
-//! NFKC-folded. NFKC here is a table of the compatibility mappings of the ranges that matter
+//! Agreement = 1 − edit distance / reference length, both texts with whitespace and Unicode
+//! bidi controls (which `pdftotext` puts around right-to-left runs) removed, and NFKC-folded. NFKC here is a table of the compatibility mappings of the ranges that matter
 //! for extracted text (Latin-1 and Latin Extended, spacing modifiers, general punctuation to
 //! enclosed alphanumerics, CJK radicals and Kangxi radicals, CJK symbols and enclosed CJK
 //! letters and months, CJK compatibility ideographs and their supplement, alphabetic
@@ -383,12 +383,19 @@ impl Folder {
                 out.push(char::from_u32(code - 0xFEE0).unwrap_or(c));
             } else if let Some(f) = self.map.get(&c) {
                 out.extend(f.chars().filter(|c| !c.is_whitespace()));
-            } else if !c.is_whitespace() {
+            } else if !c.is_whitespace() && !is_bidi_control(c) {
                 out.push(c);
             }
         }
         out
     }
+}
+
+/// Unicode bidi controls (LRM, RLM, ALM, the embeddings/overrides and the isolates): layout
+/// markup, not text. `pdftotext` wraps every right-to-left run in RLE … PDF; both texts lose
+/// them, as they lose whitespace.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c as u32, 0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
 }
 
 struct Agreement {

@@ -94,6 +94,27 @@ pub(crate) struct Glyph {
     /// (`[lo_x, lo_y, hi_x, hi_y]`, device space): 0.2 em below to 0.8 em above the baseline,
     /// or ±0.5 em around the centre line of vertical writing.
     pub(crate) across: [f64; 4],
+    /// Writing direction of a horizontal font, from its text rendering matrix (not from the
+    /// advance, which negative character spacing can turn backwards): 0 rightwards, 1 up,
+    /// 2 leftwards (rotated 180°), 3 down; [`DIR_FROM_ADVANCE`] for vertical fonts.
+    pub(crate) dir: u8,
+}
+
+/// [`Glyph::dir`] of vertical writing: the direction is read from the advance.
+pub(crate) const DIR_FROM_ADVANCE: u8 = u8::MAX;
+
+/// The direction of horizontal text drawn with text rendering matrix `m`, as poppler decides
+/// it: by the dominant axis of the matrix; a mirrored glyph (negative x scale, upright) still
+/// reads rightwards.
+fn text_direction(m: &Matrix) -> u8 {
+    let [a, b, c, d, _, _] = *m;
+    if (a * d).abs() >= (b * c).abs() {
+        if a > 0.0 || d > 0.0 { 0 } else { 2 }
+    } else if c < 0.0 {
+        1
+    } else {
+        3
+    }
 }
 
 /// What the interpreter collected on one page.
@@ -491,6 +512,50 @@ impl<'a> Interpreter<'a> {
         }
     }
 
+    /// Lays out plain text inside an annotation's `/Rect`, one line per `\n`, for an
+    /// annotation that has no appearance stream (a FreeText note, a filled text field): viewers
+    /// and `pdftotext` draw those from the annotation's own text. Widths are estimated (half an
+    /// em, a full em for CJK); only the order and the rough place of the text matter here.
+    pub(crate) fn add_plain_text(&mut self, text: &str, rect: [f64; 4], size: f64) {
+        let size = if size.is_finite() && size > 0.5 {
+            size.min(200.0)
+        } else {
+            12.0
+        };
+        let mut y = rect[3] - size;
+        for line in text.split(['\r', '\n']) {
+            self.run = self.run.wrapping_add(1);
+            let mut x = rect[0] + 2.0;
+            for c in line.chars() {
+                let c = if c == '\u{a0}' { ' ' } else { c };
+                let adv = if super::layout::is_cjk(c) {
+                    size
+                } else {
+                    0.5 * size
+                };
+                if c.is_control() || self.out.glyphs.len() >= self.limits.max_glyphs {
+                    continue;
+                }
+                let start = self.out.text.len() as u32;
+                self.out.text.push(c);
+                self.out.glyphs.push(Glyph {
+                    start,
+                    end: self.out.text.len() as u32,
+                    x0: x,
+                    y0: y,
+                    x1: x + adv,
+                    y1: y,
+                    size,
+                    run: self.run,
+                    across: [0.0, -0.2 * size, 0.0, 0.8 * size],
+                    dir: 0,
+                });
+                x += adv;
+            }
+            y -= size * 1.2;
+        }
+    }
+
     fn run_form(
         &mut self,
         stream: &'a lopdf::Stream,
@@ -520,7 +585,7 @@ impl<'a> Interpreter<'a> {
                 if id.is_some() {
                     self.forms.pop();
                 }
-                if let font::StreamError::TooLarge(_) = e {
+                if let font::StreamError::TooLarge(_) | font::StreamError::Ratio = e {
                     return Err(Stop::Limit(format!("Form XObject: {e}")));
                 }
                 self.warn(format!("Form XObject unreadable: {e}"));
@@ -616,6 +681,11 @@ impl<'a> Interpreter<'a> {
                         size,
                         run: self.run,
                         across,
+                        dir: if font.vertical {
+                            DIR_FROM_ADVANCE
+                        } else {
+                            text_direction(&trm)
+                        },
                     });
                     if invisible {
                         self.out.invisible_glyphs += 1;

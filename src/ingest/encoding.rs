@@ -52,6 +52,117 @@ pub(crate) fn base_table(name: &[u8]) -> Option<&'static ByteTable> {
     }
 }
 
+/// The built-in encoding of the standard Symbol or ZapfDingbats font (PDF 32000-1, Annex D.5
+/// and D.6), for a font of that name without an encoding of its own; None for other fonts.
+pub(crate) fn symbolic_builtin(base_font: &str) -> Option<&'static ByteTable> {
+    static SYMBOL: OnceLock<ByteTable> = OnceLock::new();
+    static DINGBATS: OnceLock<ByteTable> = OnceLock::new();
+    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
+    let name = name.split([',', '-']).next().unwrap_or(name);
+    match name {
+        "Symbol" | "SymbolMT" => Some(SYMBOL.get_or_init(symbol_table)),
+        "ZapfDingbats" | "ZapfDingbatsITC" | "Dingbats" => {
+            Some(DINGBATS.get_or_init(dingbats_table))
+        }
+        _ => None,
+    }
+}
+
+fn symbol_table() -> ByteTable {
+    let mut t: ByteTable = [None; 256];
+    for b in 0x20u8..0x7F {
+        t[usize::from(b)] = Some(char::from(b));
+    }
+    // Greek capitals and small letters on A–Z, a–z (Adobe's Symbol order).
+    let upper = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
+    let lower = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+    for (i, c) in upper.chars().enumerate() {
+        t[0x41 + i] = Some(c);
+    }
+    for (i, c) in lower.chars().enumerate() {
+        t[0x61 + i] = Some(c);
+    }
+    for (code, c) in [
+        (0x22, '∀'),
+        (0x24, '∃'),
+        (0x27, '∋'),
+        (0x2A, '∗'),
+        (0x2D, '−'),
+        (0x40, '≅'),
+        (0x5C, '∴'),
+        (0x5E, '⊥'),
+        (0x60, '\u{F8E5}'),
+        (0x7E, '∼'),
+    ] {
+        t[code] = Some(c);
+    }
+    let high =
+        "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\u{F8E6}\u{F8E7}↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑";
+    for (i, c) in high.chars().enumerate() {
+        t[0xA0 + i] = Some(c);
+    }
+    for (slot, u) in t[0xE6..=0xEF].iter_mut().zip(0xF8EB..) {
+        *slot = char::from_u32(u);
+    }
+    t[0xF1] = Some('〉');
+    t[0xF2] = Some('∫');
+    t[0xF3] = Some('⌠');
+    t[0xF4] = Some('\u{F8F5}');
+    t[0xF5] = Some('⌡');
+    for (slot, u) in t[0xF6..=0xFE].iter_mut().zip(0xF8F6..) {
+        *slot = char::from_u32(u);
+    }
+    t
+}
+
+fn dingbats_table() -> ByteTable {
+    let mut t: ByteTable = [None; 256];
+    t[0x20] = Some(' ');
+    // Mostly U+2701 onwards in code order, with the glyphs Unicode has elsewhere.
+    for (slot, u) in t[0x21..=0x7E].iter_mut().zip(0x2701..) {
+        *slot = char::from_u32(u);
+    }
+    for (code, c) in [
+        (0x25, '☎'),
+        (0x2A, '☛'),
+        (0x2B, '☞'),
+        (0x48, '★'),
+        (0x6C, '●'),
+        (0x6E, '■'),
+        (0x73, '▲'),
+        (0x74, '▼'),
+        (0x75, '◆'),
+        (0x77, '◗'),
+    ] {
+        t[code] = Some(c);
+    }
+    let ranges: [(usize, usize, u32); 12] = [
+        (0x80, 0x8D, 0x2768),
+        (0xA1, 0xA7, 0x2761),
+        (0xAC, 0xB5, 0x2460),
+        (0xB6, 0xBF, 0x2776),
+        (0xC0, 0xC9, 0x2780),
+        (0xCA, 0xD3, 0x278A),
+        (0xD4, 0xD4, 0x2794),
+        (0xD8, 0xDF, 0x2798),
+        (0xE0, 0xEF, 0x27A0),
+        (0xF1, 0xFE, 0x27B1),
+        (0xA8, 0xA8, 0x2663),
+        (0xAB, 0xAB, 0x2660),
+    ];
+    for (lo, hi, base) in ranges {
+        for (slot, u) in t[lo..=hi].iter_mut().zip(base..) {
+            *slot = char::from_u32(u);
+        }
+    }
+    t[0xA9] = Some('♦');
+    t[0xAA] = Some('♥');
+    t[0xD5] = Some('→');
+    t[0xD6] = Some('↔');
+    t[0xD7] = Some('↕');
+    t
+}
+
 fn lopdf_glyph(name: &[u8]) -> Option<char> {
     let mut enc = lopdf::Dictionary::new();
     enc.set(

@@ -88,9 +88,20 @@ pub(crate) fn get_name<'a>(
 pub(crate) enum StreamError {
     /// It decodes past the byte limit (a decompression bomb or a stream too large).
     TooLarge(usize),
+    /// It expands more than [`MAX_DECOMPRESSION_RATIO`] times its encoded size, past
+    /// [`RATIO_FLOOR_BYTES`]: a decompression bomb (nested filters), stopped before it is
+    /// inflated further.
+    Ratio,
     /// Its filter failed.
     Undecodable(String),
 }
+
+/// Most a stream may expand when decoded (encoded bytes × this), once past
+/// [`RATIO_FLOOR_BYTES`]. Text content compresses about 5–20×; one Flate pass cannot exceed
+/// about 1,030×, so beyond 200× is a run of one byte or nested filters: a bomb.
+pub(crate) const MAX_DECOMPRESSION_RATIO: usize = 200;
+/// Decoded size under which the ratio is not checked (small streams of spaces are harmless).
+pub(crate) const RATIO_FLOOR_BYTES: usize = 4 << 20;
 
 impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,6 +111,11 @@ impl std::fmt::Display for StreamError {
                 "stream larger than {:.1} MiB once decompressed",
                 *limit as f64 / f64::from(1u32 << 20)
             ),
+            StreamError::Ratio => write!(
+                f,
+                "stream expands more than {MAX_DECOMPRESSION_RATIO}x once decompressed \
+                 (decompression bomb)"
+            ),
             StreamError::Undecodable(e) => write!(f, "stream could not be decoded: {e}"),
         }
     }
@@ -107,10 +123,19 @@ impl std::fmt::Display for StreamError {
 
 /// Decoded bytes of a stream, bounded.
 pub(crate) fn stream_data(stream: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, StreamError> {
-    match stream.decompressed_content_with_limit(limit) {
+    let ratio_limit = stream
+        .content
+        .len()
+        .saturating_mul(MAX_DECOMPRESSION_RATIO)
+        .max(RATIO_FLOOR_BYTES);
+    match stream.decompressed_content_with_limit(limit.min(ratio_limit)) {
         Ok(d) => Ok(d),
         Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
-            Err(StreamError::TooLarge(limit))
+            Err(if ratio_limit < limit {
+                StreamError::Ratio
+            } else {
+                StreamError::TooLarge(limit)
+            })
         }
         Err(e) => {
             if stream.dict.get(b"Filter").is_err() {
@@ -525,8 +550,13 @@ impl Font {
                 }
             }
         }
+        // Symbol and ZapfDingbats have their own built-in encoding, not StandardEncoding.
+        let builtin_symbolic = (!named_base && subtype != b"Type3")
+            .then(|| encoding::symbolic_builtin(&name))
+            .flatten();
         let table = Box::new(
-            encoding::base_table(base_name)
+            builtin_symbolic
+                .or_else(|| encoding::base_table(base_name))
                 .copied()
                 .unwrap_or([None; 256]),
         );

@@ -327,10 +327,18 @@ impl<'a> Lexer<'a> {
                         items.push(o);
                     }
                 }
-                // An operator inside an array means the array was never closed.
+                // A text-showing or object-ending operator inside an array means the array
+                // was never closed: it ends there. Any other operator inside an array (a
+                // stray `0 Tc` between the strings of a TJ array) is skipped, as poppler
+                // skips it.
                 Some(Token::Keyword(k)) => {
-                    self.pos -= k.len().min(self.pos);
-                    break;
+                    if matches!(
+                        k.as_slice(),
+                        b"TJ" | b"Tj" | b"'" | b"\"" | b"ET" | b"BT" | b"EMC" | b"Q" | b"Do"
+                    ) {
+                        self.pos -= k.len().min(self.pos);
+                        break;
+                    }
                 }
                 None => break,
             }

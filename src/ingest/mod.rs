@@ -151,11 +151,19 @@ pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, 
         });
     }
     let head = &bytes[..bytes.len().min(64 << 10)];
-    if !head.windows(5).any(|w| w == b"%PDF-") {
+    // A file whose header was damaged (`%âãÏÓ` without `%PDF-`) but that starts with PDF
+    // objects is still read, as poppler does, with a header put back in front.
+    let patched;
+    let bytes = if head.windows(5).any(|w| w == b"%PDF-") {
+        bytes
+    } else if head.starts_with(b"%") && head.windows(4).take(1024).any(|w| w == b" obj") {
+        patched = [b"%PDF-1.7\n".as_slice(), bytes].concat();
+        patched.as_slice()
+    } else {
         return Err(IngestError::Unreadable {
             reason: "no %PDF- header".into(),
         });
-    }
+    };
     let loaded = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)));
     let doc = match loaded {
         Ok(Ok(doc)) => doc,
@@ -202,7 +210,9 @@ pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, 
             deadline: Some(deadline),
             ..content::Limits::default()
         };
-        let mut text = match catch_unwind(AssertUnwindSafe(|| read_page(&doc, page, page_limits))) {
+        let mut text = match catch_unwind(AssertUnwindSafe(|| {
+            read_page(&doc, bytes, page, page_limits)
+        })) {
             Ok(Ok((mut t, used))) => {
                 bytes_left = bytes_left.saturating_sub(used);
                 t.page = number;
@@ -351,6 +361,7 @@ fn collect_pages(doc: &Document) -> (Vec<PageRef<'_>>, Option<String>) {
 /// bytes it used.
 fn read_page(
     doc: &Document,
+    file: &[u8],
     page: &PageRef<'_>,
     limits: content::Limits,
 ) -> Result<(PageText, usize), String> {
@@ -359,10 +370,32 @@ fn read_page(
     let mut warnings = Vec::new();
     let streams: Vec<&Object> = match font::get(doc, page.dict, b"Contents") {
         Some(Object::Array(a)) => a.iter().take(10_000).collect(),
+        Some(Object::Stream(_)) => page.dict.get(b"Contents").ok().into_iter().collect(),
         Some(o) => vec![o],
-        None => Vec::new(),
+        // A reference the parser could not load (a stream without a usable /Length).
+        None => page.dict.get(b"Contents").ok().into_iter().collect(),
     };
     for s in streams {
+        let lost = match font::resolve(doc, s) {
+            None => true,
+            // lopdf reads a stream without /Length as empty.
+            Some(Object::Stream(st)) => st.content.is_empty() && !st.dict.has(b"Length"),
+            Some(_) => false,
+        };
+        if let Object::Reference(id) = s
+            && lost
+        {
+            match raw_stream(file, *id) {
+                Some(d) if d.len() <= interp.bytes_left() => {
+                    interp.charge_bytes(d.len() + 1);
+                    data.extend_from_slice(&d);
+                    data.push(b'\n');
+                    warnings.push("content stream recovered from the file's bytes".into());
+                }
+                _ => warnings.push("page content stream missing or unreadable; skipped".into()),
+            }
+            continue;
+        }
         match font::resolve(doc, s) {
             Some(Object::Stream(stream)) => match font::stream_data(stream, interp.bytes_left()) {
                 Ok(d) => {
@@ -370,7 +403,9 @@ fn read_page(
                     data.extend_from_slice(&d);
                     data.push(b'\n');
                 }
-                Err(e @ font::StreamError::TooLarge(_)) => return Err(format!("content {e}")),
+                Err(e @ (font::StreamError::TooLarge(_) | font::StreamError::Ratio)) => {
+                    return Err(format!("content {e}"));
+                }
                 Err(e) => warnings.push(format!("content stream skipped: {e}")),
             },
             Some(Object::Null) | None => {}
@@ -386,9 +421,6 @@ fn read_page(
     }
     let laid = layout::page_text(&glyphs, page.media_box);
     warnings.extend(glyphs.warnings.iter().cloned());
-    if laid.layout_order {
-        warnings.push("text drawn in no reading order; lines rebuilt from positions".into());
-    }
     let (visible, junk) = text_quality(&laid.text);
     // Text that is mostly U+FFFD or private-use code points is a font without a usable map:
     // the page must be read from its image.
@@ -409,6 +441,53 @@ fn read_page(
         out.add_line(start, boxes);
     }
     Ok((out, used))
+}
+
+/// Most bytes searched for a stream's end when it is recovered from the raw file.
+const MAX_RAW_STREAM: usize = 16 << 20;
+
+/// The data of stream object `id` read straight from the file's bytes, for a stream lopdf
+/// could not load (no `/Length`, or a wrong one and no `endstream` where it points): from
+/// the last `N G obj` … `stream` to the next `endstream`, as poppler recovers it. Unfiltered
+/// or FlateDecode data only; None when not found.
+fn raw_stream(file: &[u8], id: ObjectId) -> Option<Vec<u8>> {
+    let head = format!("{} {} obj", id.0, id.1);
+    let head = head.as_bytes();
+    let at = file
+        .windows(head.len())
+        .enumerate()
+        .filter(|(i, w)| *w == head && (*i == 0 || !file[i - 1].is_ascii_digit()))
+        .map(|(i, _)| i)
+        .next_back()?;
+    let rest = &file[at + head.len()..];
+    let kw = rest
+        .windows(6)
+        .take(64 << 10)
+        .position(|w| w == b"stream")?;
+    let dict = &rest[..kw];
+    if dict.windows(6).any(|w| w == b"endobj") {
+        return None;
+    }
+    let mut body = &rest[kw + 6..];
+    if body.starts_with(b"\r\n") {
+        body = &body[2..];
+    } else if body.starts_with(b"\n") || body.starts_with(b"\r") {
+        body = &body[1..];
+    }
+    let end = body
+        .windows(9)
+        .take(MAX_RAW_STREAM)
+        .position(|w| w == b"endstream")?;
+    let data = body[..end].to_vec();
+    let filtered = dict.windows(7).any(|w| w == b"/Filter");
+    if !filtered {
+        return Some(data);
+    }
+    if !dict.windows(12).any(|w| w == b"/FlateDecode") {
+        return None;
+    }
+    let stream = lopdf::Stream::new(lopdf::dictionary! { "Filter" => "FlateDecode" }, data);
+    font::stream_data(&stream, MAX_RAW_STREAM).ok()
 }
 
 /// Visible (non-whitespace) characters and how many of them are U+FFFD or private-use.
@@ -433,6 +512,14 @@ fn run_annotations<'a>(
     let Some(Object::Array(annots)) = font::get(doc, page.dict, b"Annots") else {
         return;
     };
+    // `/NeedAppearances true`: the form's appearance streams are stale, viewers rebuild the
+    // fields' appearances from their values (ISO 32000-1, 12.7.2).
+    let rebuild_fields = doc
+        .catalog()
+        .ok()
+        .and_then(|c| font::get_dict(doc, c, b"AcroForm"))
+        .and_then(|f| font::get(doc, f, b"NeedAppearances"))
+        .is_some_and(|o| matches!(o, Object::Boolean(true)));
     for a in annots.iter().take(2_000) {
         let Some(Object::Dictionary(annot)) = font::resolve(doc, a) else {
             continue;
@@ -457,10 +544,18 @@ fn run_annotations<'a>(
             }
             _ => continue,
         };
-        let Some(ap) = font::get_dict(doc, annot, b"AP") else {
+        if rebuild_fields
+            && font::get_name(doc, annot, b"Subtype") == Some(b"Widget")
+            && let Some((text, size)) = text_without_appearance(doc, annot)
+        {
+            interp.add_plain_text(&text, rect, size);
             continue;
-        };
-        let Ok(normal) = ap.get(b"N") else {
+        }
+        let Some(normal) = font::get_dict(doc, annot, b"AP").and_then(|ap| ap.get(b"N").ok())
+        else {
+            if let Some((text, size)) = text_without_appearance(doc, annot) {
+                interp.add_plain_text(&text, rect, size);
+            }
             continue;
         };
         let (id, obj) = match normal {
@@ -486,6 +581,59 @@ fn run_annotations<'a>(
         };
         interp.run_annotation(stream, id, rect);
     }
+}
+
+/// An entry of a form field, looked up on the field and then up its `/Parent` chain (field
+/// attributes are inherited, ISO 32000-1, 12.7.3.1).
+fn field_entry<'a>(doc: &'a Document, field: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut d = field;
+    for _ in 0..32 {
+        if let Some(v) = font::get(doc, d, key) {
+            return Some(v);
+        }
+        d = font::get_dict(doc, d, b"Parent")?;
+    }
+    None
+}
+
+/// The text an annotation without an appearance stream shows, as viewers (and poppler) draw
+/// it: a FreeText note's `/Contents`, a text field's value `/V` (a password field's as
+/// asterisks). With the font size of its
+/// `/DA` (0 = auto: then 12).
+fn text_without_appearance(doc: &Document, annot: &Dictionary) -> Option<(String, f64)> {
+    let text_obj = match font::get_name(doc, annot, b"Subtype")? {
+        b"FreeText" => font::get(doc, annot, b"Contents")?,
+        b"Widget" => {
+            if field_entry(doc, annot, b"FT").and_then(|o| o.as_name().ok()) != Some(b"Tx") {
+                return None;
+            }
+            field_entry(doc, annot, b"V")?
+        }
+        _ => return None,
+    };
+    let mut text = lopdf::decode_text_string(text_obj).ok()?;
+    let field_flags = field_entry(doc, annot, b"Ff")
+        .and_then(font::num)
+        .unwrap_or(0.0) as i64;
+    if field_flags & (1 << 13) != 0 {
+        // A password field shows one '*' per character, never the value.
+        text = "*".repeat(text.chars().count());
+    }
+    if text.trim().is_empty() {
+        return None;
+    }
+    let da = field_entry(doc, annot, b"DA")
+        .and_then(|o| o.as_str().ok())
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let words: Vec<&str> = da.split_whitespace().collect();
+    let size = words
+        .windows(2)
+        .rev()
+        .find(|w| w[1] == "Tf")
+        .and_then(|w| w[0].parse::<f64>().ok())
+        .unwrap_or(0.0);
+    Some((text, size))
 }
 
 #[cfg(test)]

@@ -62,15 +62,20 @@ impl Builder {
         id
     }
 
-    fn finish(mut self) -> Vec<u8> {
+    fn finish(self) -> Vec<u8> {
+        self.finish_with(Dictionary::new())
+    }
+
+    /// Finishes with extra catalog entries (an `/AcroForm`, …).
+    fn finish_with(mut self, catalog_extra: Dictionary) -> Vec<u8> {
         let n = self.kids.len() as i64;
         let pages = dictionary! { "Type" => "Pages", "Kids" => self.kids.clone(), "Count" => n };
         self.doc
             .objects
             .insert(self.pages_id, Object::Dictionary(pages));
-        let catalog = self
-            .doc
-            .add_object(dictionary! { "Type" => "Catalog", "Pages" => self.pages_id });
+        let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => self.pages_id };
+        catalog.extend(&catalog_extra);
+        let catalog = self.doc.add_object(catalog);
         self.doc.trailer.set("Root", catalog);
         let mut out = Vec::new();
         self.doc.save_to(&mut out).expect("in-memory save");
@@ -207,11 +212,12 @@ fn table_row_cells_are_tab_separated_in_order() {
 }
 
 #[test]
-fn table_drawn_out_of_order_is_laid_out_by_position() {
+fn table_drawn_out_of_order_keeps_drawing_order_as_poppler_raw() {
     let mut b = Builder::new();
     let f = b.helvetica();
     let cjk = b.cjk_font("UniGB-UCS2-H");
-    // Every row right to left, the header last: position decides.
+    // Every row right to left, the header last: the text stays in drawing order (what
+    // `pdftotext -raw` prints), one line per jump back to the left.
     let content = format!(
         "BT /F1 10 Tf 300 600 Td (2020-02-15) Tj ET BT /F1 10 Tf 150 600 Td (56,818.64) Tj ET \
          BT /F1 10 Tf 72 600 Td (1) Tj ET \
@@ -223,8 +229,215 @@ fn table_drawn_out_of_order_is_laid_out_by_position() {
     b.page(content.as_bytes(), fonts(&[("F1", f), ("C", cjk)]));
     assert_eq!(
         check_page(&b.finish()).text,
-        "序号\t金额\t日期\n1\t56,818.64\t2020-02-15"
+        "2020-02-15\n56,818.64\n1\n日期\n金额\n序号"
     );
+}
+
+#[test]
+fn overprinted_copies_are_kept_as_poppler_raw_keeps_them() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    // A title drawn twice at (almost) the same place (fake bold): both copies are text.
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (Total) Tj ET BT /F1 12 Tf 72.3 700 Td (Total) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    let text = check_page(&b.finish()).text;
+    assert_eq!(text.replace(char::is_whitespace, ""), "TotalTotal");
+}
+
+#[test]
+fn freetext_and_text_fields_without_appearance_are_read() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let page = b.page(b"BT /F1 10 Tf 72 760 Td (Form) Tj ET", fonts(&[("F1", f)]));
+    let utf16 = |s: &str| {
+        let mut v = vec![0xFE, 0xFF];
+        v.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        Object::String(v, StringFormat::Literal)
+    };
+    let rect = |y: i64| vec![72.into(), y.into(), 300.into(), (y + 20).into()];
+    let note = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FreeText", "Rect" => rect(700), "F" => 4,
+        "DA" => Object::string_literal("/Helv 10 Tf 0 g"), "Contents" => utf16("附件 Załącznik"),
+    });
+    // A text field whose type and value are inherited from its parent field.
+    let parent = b.doc.add_object(dictionary! {
+        "FT" => "Tx", "T" => Object::string_literal("amount"),
+        "V" => Object::string_literal("56,818.64"),
+    });
+    let widget = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "Rect" => rect(650), "F" => 4,
+        "Parent" => parent, "DA" => Object::string_literal("/Helv 0 Tf 0 g"),
+    });
+    let hidden = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "Rect" => rect(600), "F" => 2,
+        "V" => Object::string_literal("hidden"),
+    });
+    if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+        d.set("Annots", vec![note.into(), widget.into(), hidden.into()]);
+    }
+    let text = check_page(&b.finish()).text;
+    assert_eq!(text, "Form\n附件 Załącznik\n56,818.64");
+}
+
+#[test]
+fn need_appearances_rebuilds_text_fields_and_password_fields_show_stars() {
+    let build = |need: bool| {
+        let mut b = Builder::new();
+        let f = b.helvetica();
+        let page = b.page(b"", fonts(&[("F1", f)]));
+        let ap = b.doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 200.into(), 20.into()],
+                "Resources" => fonts(&[("F1", f)]),
+            },
+            b"BT /F1 10 Tf 2 5 Td (stale) Tj ET".to_vec(),
+        ));
+        let field = |v: &str, ff: i64, y: i64, ap: Option<ObjectId>| {
+            let mut d = dictionary! {
+                "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "F" => 4, "Ff" => ff,
+                "Rect" => vec![72.into(), y.into(), 272.into(), (y + 20).into()],
+                "V" => Object::string_literal(v), "DA" => Object::string_literal("/F1 10 Tf 0 g"),
+            };
+            if let Some(ap) = ap {
+                d.set("AP", dictionary! { "N" => ap });
+            }
+            d
+        };
+        let a = b.doc.add_object(field("fresh", 0, 700, Some(ap)));
+        let p = b.doc.add_object(field("secret", 1 << 13, 650, None));
+        if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+            d.set("Annots", vec![a.into(), p.into()]);
+        }
+        let form = dictionary! { "Fields" => vec![a.into(), p.into()], "NeedAppearances" => need };
+        check_page(&b.finish_with(dictionary! { "AcroForm" => form })).text
+    };
+    assert_eq!(build(true), "fresh\n******");
+    assert_eq!(build(false), "stale\n******");
+}
+
+#[test]
+fn glyphs_off_the_media_box_are_dropped_as_poppler_does() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    // The media box is 595 wide: "Off" starts 3 pt past its right edge (less than an em).
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (On) Tj ET BT /F1 12 Tf 598 700 Td (Off) Tj ET \
+          BT /F1 12 Tf 72 844 Td (Top) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    assert_eq!(check_page(&b.finish()).text, "On");
+}
+
+#[test]
+fn right_to_left_words_come_out_in_reading_order() {
+    let mut b = Builder::new();
+    // Codes A, B, C draw gimel, bet, alef: Hebrew drawn left to right (visual order).
+    let hebrew = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => dictionary! {
+            "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding",
+            "Differences" => vec![65.into(), "uni05D2".into(), "uni05D1".into(), "uni05D0".into()],
+        },
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (ABC 12 x.) Tj ET",
+        fonts(&[("F1", hebrew)]),
+    );
+    assert_eq!(check_page(&b.finish()).text, "\u{5D0}\u{5D1}\u{5D2} 12 x.");
+}
+
+#[test]
+fn right_to_left_drawn_with_negative_char_spacing_stays_in_drawing_order() {
+    let mut b = Builder::new();
+    let hebrew = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => dictionary! {
+            "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding",
+            "Differences" => vec![65.into(), "uni05D0".into(), "uni05D1".into(), "uni05D2".into()],
+        },
+    });
+    // Alef, bet, gimel in reading order, each placed left of the one before by a negative
+    // character spacing: upright text, so the drawing order is the reading order.
+    b.page(
+        b"BT /F1 12 Tf -20 Tc 300 700 Td (ABC) Tj ET",
+        fonts(&[("F1", hebrew)]),
+    );
+    let text = check_page(&b.finish()).text;
+    assert_eq!(
+        text.replace(char::is_whitespace, ""),
+        "\u{5D0}\u{5D1}\u{5D2}"
+    );
+}
+
+#[test]
+fn damaged_header_is_read_when_objects_follow() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (Header lost) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    let mut bytes = b.finish();
+    assert!(bytes.starts_with(b"%PDF-"));
+    bytes[..5].copy_from_slice(b"%\xE2\xE3\xCF\xD3");
+    assert_eq!(check_page(&bytes).text, "Header lost");
+    // Not a PDF at all: still refused.
+    let err = read_pdf(b"%!PS-Adobe-3.0\nshowpage\n").err();
+    assert_eq!(err.map(|e| e.code()), Some("FILING_UNREADABLE"));
+}
+
+#[test]
+fn operator_inside_a_tj_array_is_skipped_and_unclosed_array_ends_at_tj() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(
+        b"BT /F1 10 Tf 72 700 Td [(Grandes) 0.0 Tc -400 (Client\\350les) 0.0 Tc -400 (et)] TJ ET \
+          BT /F1 10 Tf 72 680 Td [(unclosed) -400 (array) TJ ( after) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    assert_eq!(
+        check_page(&b.finish()).text,
+        "Grandes Clientèles et\nunclosed array after"
+    );
+}
+
+#[test]
+fn content_stream_without_length_is_recovered_from_the_bytes() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let content = b"BT /F1 12 Tf 72 700 Td (No length) Tj ET";
+    b.page(content, fonts(&[("F1", f)]));
+    let mut bytes = b.finish();
+    // Blank out the content stream's `/Length N` (same size: the xref stays right).
+    let key = format!("/Length {}", content.len());
+    let at = bytes
+        .windows(key.len())
+        .position(|w| w == key.as_bytes())
+        .unwrap_or_default();
+    assert!(at > 0, "saved stream has {key}");
+    bytes[at..at + key.len()].fill(b' ');
+    let page = check_page(&bytes);
+    assert_eq!(page.text, "No length");
+    assert!(page.warnings.iter().any(|w| w.contains("recovered")));
+}
+
+#[test]
+fn symbol_and_zapf_dingbats_use_their_builtin_encodings() {
+    let mut b = Builder::new();
+    let symbol = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Symbol",
+    });
+    let dingbats = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "ZapfDingbats",
+    });
+    b.page(
+        b"BT /S 12 Tf 72 700 Td (abg \\243 p) Tj ET BT /Z 12 Tf 72 680 Td (34 \\254) Tj ET",
+        fonts(&[("S", symbol), ("Z", dingbats)]),
+    );
+    assert_eq!(check_page(&b.finish()).text, "αβγ ≤ π\n✓✔ ①");
 }
 
 #[test]
@@ -661,9 +874,21 @@ fn decompression_bomb_fails_fast_with_a_reason() {
         msg.contains("page 1") && msg.contains("decompressed"),
         "{msg}"
     );
-    // With the default limits the same file reads (8 MiB of spaces: no text).
+    // With the default limits the same file still fails: 8 MiB from a few KiB is past the
+    // decompression ratio.
+    let err = read_pdf(&bytes).err();
+    let msg = err.as_ref().map(|e| e.to_string()).unwrap_or_default();
+    assert_eq!(err.map(|e| e.code()), Some("FILING_LIMIT_EXCEEDED"));
+    assert!(
+        msg.contains("page 1") && msg.contains("decompression bomb"),
+        "{msg}"
+    );
+    // The same 8 MiB stored without compression is no bomb: it reads (no text).
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(&vec![b' '; 8 << 20], fonts(&[("F1", f)]));
     assert_eq!(
-        read_pdf(&bytes).ok().map(|d| d.joined()),
+        read_pdf(&b.finish()).ok().map(|d| d.joined()),
         Some(String::new())
     );
 }
