@@ -7,42 +7,16 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use fincase::http::{AppState, ServiceConfig, issue_token, router};
+use fincase::http::{ServiceConfig, issue_token};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::store::{Actor, AuditBreak, AuditVerification, Role, Store, TokenRecord};
 use serde_json::Value;
-use std::io::Write;
 use std::str::FromStr;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const SEED: u64 = 9090;
 
-fn pg_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
-}
-
-/// Drops the test's PostgreSQL schema even when the check panicked.
-struct DropSchema {
-    url: String,
-    schema: String,
-}
-
-impl Drop for DropSchema {
-    fn drop(&mut self) {
-        let (url, schema) = (self.url.clone(), self.schema.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(Store::drop_postgres_schema(&url, &schema))
-        })
-        .join();
-    }
-}
+mod common;
 
 /// A second connection that bypasses `Store`, as someone tampering with the database would.
 enum Raw {
@@ -58,54 +32,53 @@ impl Raw {
         }
     }
 
-    fn is_pg(&self) -> bool {
-        matches!(self, Raw::Pg(_))
-    }
-}
-
-/// Runs `$check(&Store, &Raw, Option<&Path>)` on a fresh SQLite file, then on a fresh
-/// PostgreSQL schema.
-macro_rules! on_every_backend {
-    ($name:ident, $check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let dir = tempfile::tempdir().unwrap();
-            let index = dir.path().join("index");
-            let db = index.join("cases.db");
-            let store = Store::open_sqlite(&db).await.unwrap();
-            let raw = Raw::Sqlite(
+    /// The raw connection to the database `db` tests.
+    async fn open(db: &common::TestDb) -> Raw {
+        match (&db.sqlite_path, &db.pg) {
+            (Some(path), _) => Raw::Sqlite(
                 sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(
                         sqlx::sqlite::SqliteConnectOptions::new()
-                            .filename(&db)
+                            .filename(path)
                             .busy_timeout(std::time::Duration::from_secs(10)),
                     )
                     .await
                     .unwrap(),
-            );
-            $check(&store, &raw, &index, Some(&index)).await;
-            store.close().await;
-            if let Some(url) = pg_url() {
-                let schema = format!("fincase_test_{}", uuid::Uuid::new_v4().simple());
-                let _guard = DropSchema {
-                    url: url.clone(),
-                    schema: schema.clone(),
-                };
-                let store = Store::open_postgres(&url, Some(&schema), 8).await.unwrap();
-                let opts = sqlx::postgres::PgConnectOptions::from_str(&url)
+            ),
+            (None, pg) => {
+                let pg = pg.as_ref().unwrap();
+                let opts = sqlx::postgres::PgConnectOptions::from_str(&pg.url)
                     .unwrap()
-                    .options([("search_path", schema.as_str())]);
-                let raw = Raw::Pg(
+                    .options([("search_path", pg.schema.as_str())]);
+                Raw::Pg(
                     sqlx::postgres::PgPoolOptions::new()
                         .max_connections(2)
                         .connect_with(opts)
                         .await
                         .unwrap(),
-                );
-                $check(&store, &raw, &index, None).await;
-                store.close().await;
+                )
             }
+        }
+    }
+
+    fn is_pg(&self) -> bool {
+        matches!(self, Raw::Pg(_))
+    }
+}
+
+/// Runs `$check(&Store, &Raw, index, Option<cli index>)` on every backend
+/// ([`common::on_every_backend`]); the command-line check runs on SQLite only.
+macro_rules! on_every_backend {
+    ($name:ident, $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            common::on_every_backend(async |db| {
+                let raw = Raw::open(db).await;
+                let cli = db.sqlite_path.as_ref().map(|_| db.index.as_path());
+                $check(&db.store, &raw, &db.index, cli).await;
+            })
+            .await;
         }
     };
 }
@@ -116,32 +89,9 @@ on_every_backend!(
 );
 on_every_backend!(concurrent_appends_make_one_chain, check_concurrent_appends);
 
-fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "fincase-audit-boundary";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-        )
-        .unwrap();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    write!(body, "--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, Value) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let a = common::send(app, req).await;
+    (a.status, a.json())
 }
 
 fn json_post(token: &str, uri: &str, body: Value) -> Request<Body> {
@@ -150,17 +100,6 @@ fn json_post(token: &str, uri: &str, body: Value) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))
         .unwrap()
-}
-
-/// Every entry's action, in order.
-async fn actions(store: &Store) -> Vec<(String, String)> {
-    store
-        .audit_entries(0, 10_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| (e.action, e.subject))
-        .collect()
 }
 
 async fn check_service_batch_then_tamper(
@@ -173,11 +112,7 @@ async fn check_service_batch_then_tamper(
         .map(|i| fincase::fixtures::generate_one(SEED, i).unwrap())
         .collect();
     let court_of = |i: usize| filings[i].gold.facts.court.clone().unwrap();
-    let app = router(AppState::new(
-        store.clone(),
-        index,
-        ServiceConfig::default(),
-    ));
+    let app = common::router_on(store, index, ServiceConfig::default());
     let admin = issue_token(store, "ops", Role::Admin, "ops").await.unwrap();
 
     // An admin creates the first filing's court and a judge and a bank token.
@@ -221,21 +156,13 @@ async fn check_service_batch_then_tamper(
         .zip(&filings)
         .map(|(n, f)| (n.as_str(), f.pdf.as_slice()))
         .collect();
-    let (ct, body) = multipart(&files);
-    let upload = |ct: String, body: Vec<u8>| {
-        Request::post("/api/v1/batches")
-            .header(header::AUTHORIZATION, format!("Bearer {bank}"))
-            .header(header::CONTENT_TYPE, ct)
-            .body(Body::from(body))
-            .unwrap()
-    };
-    let (code, accepted) = send(&app, upload(ct, body)).await;
-    assert_eq!(code, StatusCode::ACCEPTED, "{accepted}");
-    let batch_id = accepted["batch_id"].as_str().unwrap().to_owned();
+    let accepted = common::upload(&app, &bank, &files).await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{}", accepted.text());
+    let batch_id = accepted.json()["batch_id"].as_str().unwrap().to_owned();
     files.truncate(1);
-    let (ct, body) = multipart(&files);
-    let (code, again) = send(&app, upload(ct, body)).await;
-    assert_eq!(code, StatusCode::ACCEPTED);
+    let again = common::upload(&app, &bank, &files).await;
+    assert_eq!(again.status, StatusCode::ACCEPTED);
+    let again = again.json();
     assert_eq!(again["duplicates"].as_array().unwrap().len(), 1);
 
     // A worker processes everything.
@@ -285,7 +212,7 @@ async fn check_service_batch_then_tamper(
         let v = store.filing_view(&second).await.unwrap().unwrap();
         assert_eq!(v.court_id.as_deref(), c2["id"].as_str());
         assert!(
-            actions(store)
+            common::audit_actions(store)
                 .await
                 .contains(&("filing.court_assigned".into(), second.clone()))
         );

@@ -14,6 +14,7 @@
 //! The heavy measurement (two workers on a 2,000-filing batch) is `#[ignore]`d and run by
 //! `benches/service_scale.sh`.
 
+use common::{PgSchema, pg_url, zip_of};
 use fincase::store::{AuditVerification, FilingView, Store};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -21,6 +22,8 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_fincase");
 const ADMIN: &str = "fc_crash_test_admin_token_0123456789abcdef";
@@ -132,24 +135,8 @@ fn get(addr: &str, token: &str, path: &str) -> Resp {
 /// One multipart part: form field name, file name, bytes.
 type Part = (String, String, Vec<u8>);
 
-fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
-    let boundary = "fincase-crash-boundary-51c2";
-    let mut body = Vec::new();
-    for (field, file, bytes) in parts {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .unwrap();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    write!(body, "--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 fn upload(addr: &str, token: &str, parts: &[Part]) -> Resp {
-    let (ct, body) = multipart(parts);
+    let (ct, body) = common::multipart(parts);
     http(
         addr,
         "POST",
@@ -163,21 +150,6 @@ fn upload(addr: &str, token: &str, parts: &[Part]) -> Resp {
 
 fn file(name: &str, bytes: Vec<u8>) -> Part {
     ("files".into(), name.into(), bytes)
-}
-
-fn zip_of(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes, deflate) in entries {
-        let method = if *deflate {
-            zip::CompressionMethod::Deflated
-        } else {
-            zip::CompressionMethod::Stored
-        };
-        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
-        w.start_file(*name, opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 /// Offsets of every local (`PK\3\4`) and central (`PK\1\2`) header of a zip.
@@ -507,46 +479,12 @@ fn write_config(dir: &Path, body: &str) -> PathBuf {
     path
 }
 
-fn pg_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
-}
-
-/// A fresh PostgreSQL schema (migrated), the URL that puts processes in it, and a guard that
-/// drops it.
-struct PgSchema {
-    url: String,
-    schema: String,
-    scoped_url: String,
-}
-
-impl PgSchema {
-    fn new(url: &str) -> PgSchema {
-        let schema = format!("fincase_crash_{}", uuid::Uuid::new_v4().simple());
-        block_on(async {
-            let s = Store::open_postgres(url, Some(&schema), 1).await.unwrap();
-            s.close().await;
-        });
-        let sep = if url.contains('?') { '&' } else { '?' };
-        PgSchema {
-            url: url.to_owned(),
-            scoped_url: format!("{url}{sep}options=-c%20search_path%3D{schema}"),
-            schema,
-        }
-    }
-
-    async fn store(&self) -> Store {
-        Store::open_postgres(&self.url, Some(&self.schema), 4)
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let _ = block_on(Store::drop_postgres_schema(&self.url, &self.schema));
-    }
+/// A fresh PostgreSQL schema, migrated (so that processes started at once find it ready), and
+/// dropped with the guard.
+fn pg_schema(url: &str) -> PgSchema {
+    let pg = PgSchema::new(url, "fincase_crash");
+    block_on(async { pg.store(1).await.close().await });
+    pg
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,8 +579,8 @@ fn postgres_worker_killed_mid_batch_another_finishes_every_filing_once() {
         return;
     };
     let rt = runtime();
-    let pg = PgSchema::new(&url);
-    let store = rt.block_on(pg.store());
+    let pg = pg_schema(&url);
+    let store = rt.block_on(pg.store(4));
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     // The API node runs no workers; the external workers share the queue.
@@ -650,7 +588,8 @@ fn postgres_worker_killed_mid_batch_another_finishes_every_filing_once() {
         dir.path(),
         "[workers]\nin_process = 0\nlease_secs = 3\nbackoff_base_ms = 200\n",
     );
-    let env = [("DATABASE_URL", pg.scoped_url.as_str())];
+    let scoped = pg.scoped_url();
+    let env = [("DATABASE_URL", scoped.as_str())];
     let filings = generated(9002, CRASH_FILINGS);
     let server = serve(&index, &config, &env, &dir.path().join("serve.log"));
     let bank = bank_token(&server.addr, "bank-pg-crash");
@@ -860,11 +799,12 @@ fn two_postgres_workers_share_a_large_batch_without_processing_twice() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2_000);
-    let pg = PgSchema::new(&url);
+    let pg = pg_schema(&url);
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let config = write_config(dir.path(), "[workers]\nin_process = 0\n");
-    let env = [("DATABASE_URL", pg.scoped_url.as_str())];
+    let scoped = pg.scoped_url();
+    let env = [("DATABASE_URL", scoped.as_str())];
     let t = Instant::now();
     let filings = generated(2024, n);
     let entries: Vec<(&str, &[u8], bool)> = filings
@@ -895,7 +835,7 @@ fn two_postgres_workers_share_a_large_batch_without_processing_twice() {
     drop((w1, w2, server));
 
     block_on(async {
-        let store = pg.store().await;
+        let store = pg.store(4).await;
         let attempts = check_exactly_once(&store, &batch, n).await;
         let by = |pid: u32| {
             attempts

@@ -6,30 +6,31 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use fincase::domain::CaseFacts;
-use fincase::http::{AppState, Limits, ServiceConfig, issue_token, router, spawn_workers};
-use fincase::store::{Role, Store};
+use fincase::http::{Limits, ServiceConfig, issue_token, spawn_workers};
+use fincase::store::Role;
 use serde_json::Value;
-use std::io::Write;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const SEED: u64 = 4242;
 
+mod common;
+
 struct App {
-    _dir: tempfile::TempDir,
-    index: std::path::PathBuf,
-    store: Store,
-    router: axum::Router,
+    svc: common::Service,
     bank_a: String,
     bank_b: String,
     admin: String,
 }
 
+impl std::ops::Deref for App {
+    type Target = common::Service;
+    fn deref(&self) -> &common::Service {
+        &self.svc
+    }
+}
+
 async fn app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    let store = Store::open_sqlite(&index.join("cases.db")).await.unwrap();
-    let config = ServiceConfig {
+    let svc = common::Service::new(ServiceConfig {
         limits: Limits {
             max_file_bytes: 2 << 20,
             max_batch_bytes: 16 << 20,
@@ -39,22 +40,16 @@ async fn app() -> App {
             ..Limits::default()
         },
         ..ServiceConfig::default()
-    };
-    let bank_a = issue_token(&store, "bank-a", Role::Bank, "a")
+    })
+    .await;
+    let store = &svc.store;
+    let bank_a = issue_token(store, "bank-a", Role::Bank, "a").await.unwrap();
+    let bank_b = issue_token(store, "bank-b", Role::Bank, "b").await.unwrap();
+    let admin = issue_token(store, "court", Role::Admin, "ops")
         .await
         .unwrap();
-    let bank_b = issue_token(&store, "bank-b", Role::Bank, "b")
-        .await
-        .unwrap();
-    let admin = issue_token(&store, "court", Role::Admin, "ops")
-        .await
-        .unwrap();
-    let router = router(AppState::new(store.clone(), &index, config));
     App {
-        _dir: dir,
-        index,
-        store,
-        router,
+        svc,
         bank_a,
         bank_b,
         admin,
@@ -64,48 +59,13 @@ async fn app() -> App {
 /// One multipart part: form field name, file name, bytes.
 type Part<'a> = (&'a str, &'a str, &'a [u8]);
 
-fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
-    let boundary = "fincase-test-boundary-7f3a";
-    let mut body = Vec::new();
-    for (field, file, bytes) in parts {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .unwrap();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    write!(body, "--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-fn zip_of(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes, deflate) in entries {
-        let method = if *deflate {
-            zip::CompressionMethod::Deflated
-        } else {
-            zip::CompressionMethod::Stored
-        };
-        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
-        w.start_file(*name, opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+use common::{multipart, zip_of};
 
 impl App {
     async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
-        let resp = self.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        assert!(resp.headers().contains_key("x-request-id"));
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let json = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, json)
+        let a = common::send(&self.router, req).await;
+        assert!(a.headers.contains_key("x-request-id"));
+        (a.status, a.json_or_text())
     }
 
     async fn get(&self, token: Option<&str>, uri: &str) -> (StatusCode, Value) {

@@ -7,14 +7,13 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use fincase::http::{AppState, Limits, ServiceConfig, issue_token, router, spawn_workers_counted};
-use fincase::store::{Role, Store};
+use fincase::http::{Limits, ServiceConfig, issue_token, router, spawn_workers_counted};
+use fincase::store::Role;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
-use tower::ServiceExt;
 
 const SEED: u64 = 9090;
 
@@ -56,33 +55,31 @@ impl Write for LogWriter {
     }
 }
 
+mod common;
+
 struct App {
-    _dir: tempfile::TempDir,
-    store: Store,
-    state: AppState,
+    svc: common::Service,
     bank: String,
     admin: String,
 }
 
+impl std::ops::Deref for App {
+    type Target = common::Service;
+    fn deref(&self) -> &common::Service {
+        &self.svc
+    }
+}
+
 async fn app_with(config: ServiceConfig) -> App {
     captured_logs();
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    let store = Store::open_sqlite(&index.join("cases.db")).await.unwrap();
-    let bank = issue_token(&store, "bank-ops", Role::Bank, "ops bank")
+    let svc = common::Service::new(config).await;
+    let bank = issue_token(&svc.store, "bank-ops", Role::Bank, "ops bank")
         .await
         .unwrap();
-    let admin = issue_token(&store, "court", Role::Admin, "ops admin")
+    let admin = issue_token(&svc.store, "court", Role::Admin, "ops admin")
         .await
         .unwrap();
-    let state = AppState::new(store.clone(), &index, config);
-    App {
-        _dir: dir,
-        store,
-        state,
-        bank,
-        admin,
-    }
+    App { svc, bank, admin }
 }
 
 async fn app() -> App {
@@ -102,30 +99,12 @@ async fn app() -> App {
 /// One multipart part: form field name, file name, bytes.
 type Part<'a> = (&'a str, &'a str, &'a [u8]);
 
-fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
-    let boundary = "fincase-ops-boundary-51c2";
-    let mut body = Vec::new();
-    for (field, file, bytes) in parts {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .unwrap();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    write!(body, "--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
+use common::multipart;
 
 impl App {
     async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
-        let resp = router(self.state.clone()).oneshot(req).await.unwrap();
-        let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, bytes.to_vec())
+        let a = common::send(&self.router, req).await;
+        (a.status, a.body)
     }
 
     async fn call(&self, method: Method, token: Option<&str>, uri: &str) -> (StatusCode, Value) {
@@ -217,72 +196,16 @@ fn sample(text: &str, series: &str) -> Option<u64> {
 /// own assets, the judges' review screens).
 const NOT_API: [&str; 2] = ["/docs", "/ui"];
 
-/// Every `.rs` file under `dir`, recursively.
-fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
-/// `(method, path)` of every `.route("…", …)` under `src/http/`, minus the [`NOT_API`] pages.
+/// `(method, path)` of every route under `src/http/`, minus the [`NOT_API`] pages.
 fn routes_in_source() -> BTreeSet<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
-    let method_re = regex::Regex::new(r"\b(get|post|put|delete|patch)\(").unwrap();
-    let mut out = BTreeSet::new();
-    let mut files = Vec::new();
-    rust_files(&dir, &mut files);
-    files.sort();
-    for file in files {
-        let src = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            !src.contains(".nest("),
-            "{}: a nested router adds a path prefix this test does not apply; extend it",
-            file.display()
-        );
-        for (start, _) in src.match_indices(".route(") {
-            let rest = src[start + ".route(".len()..].trim_start();
-            let Some(rest) = rest.strip_prefix('"') else {
-                panic!("{}: .route( without a literal path", file.display());
-            };
-            let end = rest.find('"').unwrap();
-            let path = rest[..end].to_owned();
-            // The method router: up to the parenthesis that closes `.route(`.
-            let mut depth = 1;
-            let body = &rest[end + 1..];
-            let close = body
-                .char_indices()
-                .find(|(_, c)| {
-                    match c {
-                        '(' => depth += 1,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0
-                })
-                .map(|(i, _)| i)
-                .unwrap();
-            let methods: Vec<_> = method_re
-                .captures_iter(&body[..close])
-                .map(|c| c[1].to_owned())
-                .collect();
-            assert!(!methods.is_empty(), "no method for {path}");
-            if NOT_API
+    common::registered_routes()
+        .into_iter()
+        .filter(|(_, path)| {
+            !NOT_API
                 .iter()
-                .any(|p| path == *p || path.starts_with(&format!("{p}/")))
-            {
-                continue;
-            }
-            for m in methods {
-                out.insert((m, path.clone()));
-            }
-        }
-    }
-    out
+                .any(|p| path == p || path.starts_with(&format!("{p}/")))
+        })
+        .collect()
 }
 
 fn routes_in_document(doc: &Value) -> BTreeSet<(String, String)> {
@@ -487,15 +410,13 @@ async fn readiness_fails_when_the_database_is_gone() {
         });
         s
     };
-    let resp = router(open)
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let text = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let text = String::from_utf8(text.to_vec()).unwrap();
+    let a = common::send(
+        &router(open),
+        Request::get("/metrics").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let text = a.text();
     assert_eq!(sample(&text, "fincase_store_up"), Some(0), "{text}");
 }
 

@@ -10,14 +10,12 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use fincase::http::{AppState, ServiceConfig, issue_token, issue_token_as, router};
+use fincase::http::{ServiceConfig, issue_token, issue_token_as};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::store::{Actor, Role, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const SEED: u64 = 5151;
 
@@ -195,72 +193,14 @@ const EXPECTED: &[(&str, &str, [u16; 8])] = &[
     ),
 ];
 
-/// The `.rs` files under `dir`, recursively.
-fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+mod common;
 
 /// Every `(METHOD, path)` registered with `.route(` under `src/http/` (test modules excluded).
 fn registered_routes() -> BTreeSet<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
-    let mut files = Vec::new();
-    rust_files(&dir, &mut files);
-    let mut out = BTreeSet::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find(".route(") {
-            rest = &rest[at + ".route(".len()..];
-            let open = rest.find('"').unwrap();
-            let close = open + 1 + rest[open + 1..].find('"').unwrap();
-            let route = rest[open + 1..close].to_owned();
-            // The call's arguments up to its closing parenthesis.
-            let mut depth = 1;
-            let mut end = rest.len();
-            for (i, c) in rest.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = i;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let args = &rest[close..end];
-            let mut found = false;
-            for m in ["get", "post", "put", "delete", "patch"] {
-                let mut from = 0;
-                while let Some(i) = args[from..].find(&format!("{m}(")) {
-                    let at = from + i;
-                    let prev = args[..at].chars().next_back();
-                    if prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == ':')) {
-                        out.insert((m.to_uppercase(), route.clone()));
-                        found = true;
-                    }
-                    from = at + m.len();
-                }
-            }
-            assert!(
-                found,
-                "no method found for route {route} in {}",
-                path.display()
-            );
-            rest = &rest[end..];
-        }
-    }
-    out
+    common::registered_routes()
+        .into_iter()
+        .map(|(m, path)| (m.to_uppercase(), path))
+        .collect()
 }
 
 #[test]
@@ -287,9 +227,7 @@ fn every_registered_route_is_in_the_table() {
 }
 
 struct World {
-    _dir: tempfile::TempDir,
-    store: Store,
-    router: axum::Router,
+    svc: common::Service,
     tokens: BTreeMap<&'static str, String>,
     batch: String,
     filing: String,
@@ -300,19 +238,6 @@ struct World {
 
 fn pdf(i: usize) -> fincase::fixtures::GeneratedFiling {
     fincase::fixtures::generate_one(SEED, i).unwrap()
-}
-
-fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "fincase-roles-boundary";
-    let mut body = Vec::new();
-    write!(
-        body,
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .unwrap();
-    body.extend_from_slice(bytes);
-    write!(body, "\r\n--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn run_workers(store: &Store) {
@@ -326,31 +251,15 @@ async fn run_workers(store: &Store) {
 
 impl World {
     async fn new() -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("index");
-        let store = Store::open_sqlite(&index.join("cases.db")).await.unwrap();
-        let router = router(AppState::new(
-            store.clone(),
-            &index,
-            ServiceConfig::default(),
-        ));
+        let svc = common::Service::new(ServiceConfig::default()).await;
+        let store = svc.store.clone();
         let admin = issue_token(&store, "ops", Role::Admin, "ops")
             .await
             .unwrap();
         let ops = Actor::system();
         let f = pdf(0);
-        let court_a = store
-            .create_court(f.gold.facts.court.as_deref().unwrap(), &ops)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        let court_b = store
-            .create_court("某某市测试区人民法院", &ops)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let court_a = common::court(&store, f.gold.facts.court.as_deref().unwrap()).await;
+        let court_b = common::court(&store, "某某市测试区人民法院").await;
         let mut tokens = BTreeMap::new();
         let t = |org: &'static str, role, court: Option<&str>| {
             let (store, ops) = (store.clone(), ops.clone());
@@ -372,9 +281,7 @@ impl World {
         tokens.insert("admin", admin);
         tokens.insert("bad_token", "fc_forged".to_owned());
         let mut w = World {
-            _dir: dir,
-            store,
-            router,
+            svc,
             tokens,
             batch: String::new(),
             filing: String::new(),
@@ -386,8 +293,8 @@ impl World {
         assert_eq!(code, StatusCode::ACCEPTED, "{body}");
         w.batch = body["batch_id"].as_str().unwrap().to_owned();
         w.filing = body["filed"][0]["filing_id"].as_str().unwrap().to_owned();
-        run_workers(&w.store).await;
-        let v = w.store.filing_view(&w.filing).await.unwrap().unwrap();
+        run_workers(&w.svc.store).await;
+        let v = w.svc.store.filing_view(&w.filing).await.unwrap().unwrap();
         assert_eq!(v.record.status, "drafted", "{:?}", v.record.reason);
         assert_eq!(v.court_id.as_deref(), Some(w.court_a.as_str()));
         w
@@ -408,24 +315,12 @@ impl World {
         if let Some(ct) = ct {
             req = req.header(header::CONTENT_TYPE, ct);
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        let a = common::send(&self.svc.router, req.body(body).unwrap()).await;
+        (a.status, a.json())
     }
 
     async fn upload(&self, caller: &str, pdf: &[u8]) -> (StatusCode, Value) {
-        let (ct, body) = multipart("a.pdf", pdf);
+        let (ct, body) = common::multipart(&[("files", "a.pdf", pdf)]);
         self.send(
             caller,
             Method::POST,
@@ -655,8 +550,8 @@ async fn listings_masking_decisions_and_unassigned_filings() {
     let (code, up) = w.upload("bank_own", &other.pdf).await;
     assert_eq!(code, StatusCode::ACCEPTED);
     let id = up["filed"][0]["filing_id"].as_str().unwrap().to_owned();
-    run_workers(&w.store).await;
-    let v = w.store.filing_view(&id).await.unwrap().unwrap();
+    run_workers(&w.svc.store).await;
+    let v = w.svc.store.filing_view(&id).await.unwrap().unwrap();
     assert_eq!(v.court_id, None, "{:?}", v.court_name);
     for (caller, want) in [
         ("bank_own", StatusCode::OK),

@@ -16,55 +16,16 @@ use std::sync::Arc;
 
 const SEED: u64 = 9_090;
 
-fn pg_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
-}
+mod common;
 
-/// Drops the test's PostgreSQL schema even when the check panicked.
-struct DropSchema {
-    url: String,
-    schema: String,
-}
-
-impl Drop for DropSchema {
-    fn drop(&mut self) {
-        let (url, schema) = (self.url.clone(), self.schema.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(Store::drop_postgres_schema(&url, &schema))
-        })
-        .join();
-    }
-}
-
-/// Runs `$check(&Store, &Path)` on a fresh SQLite database, then on a fresh PostgreSQL schema;
-/// the path is an empty folder for the index.
+/// Runs `$check(&Store, &Path)` on every backend ([`common::on_every_backend`]); the path is an
+/// empty folder for the search index.
 macro_rules! on_every_backend {
     ($name:ident, $check:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            let dir = tempfile::tempdir().unwrap();
-            let store = Store::open_sqlite(&dir.path().join("cases.db"))
-                .await
-                .unwrap();
-            $check(&store, &dir.path().join("search")).await;
-            store.close().await;
-            if let Some(url) = pg_url() {
-                let schema = format!("fincase_test_{}", uuid::Uuid::new_v4().simple());
-                let _guard = DropSchema {
-                    url: url.clone(),
-                    schema: schema.clone(),
-                };
-                let store = Store::open_postgres(&url, Some(&schema), 8).await.unwrap();
-                let dir = tempfile::tempdir().unwrap();
-                $check(&store, &dir.path().join("search")).await;
-                store.close().await;
-            }
+            common::on_every_backend(async |db| $check(&db.store, &db.index.join("search")).await)
+                .await;
         }
     };
 }
@@ -277,7 +238,6 @@ async fn check_route(store: &Store, dir: &Path) {
     use axum::http::{Request, StatusCode, header};
     use fincase::http::{AppState, ServiceConfig, issue_token, router, spawn_follower};
     use fincase::store::Role;
-    use tower::ServiceExt;
 
     let index_home = dir.with_file_name("home");
     let (tx, rx) = tokio::sync::watch::channel(false);
@@ -312,13 +272,9 @@ async fn check_route(store: &Store, dir: &Path) {
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))
                 .body(Body::empty())
                 .unwrap();
-            let resp = app.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-                .await
-                .unwrap();
-            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            (status, v)
+            let a = common::send(&app, req).await;
+            let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+            (a.status, v)
         }
     };
     let ids = |v: &serde_json::Value| -> Vec<String> {

@@ -6,59 +6,19 @@
 
 use fincase::jobs::JobKind;
 use fincase::store::{
-    Actor, Admitted, BatchRecord, FilingOutput, FilingRecord, JobState, NewBatch, NewFiling, Role,
+    Actor, Admitted, AuditVerification, BatchRecord, Decided, Edited, EditedResult, FilingOutput,
+    FilingRecord, JobState, NewBatch, NewFiling, QueueFilter, ReviewAction, Role, SessionRecord,
     Store, TokenRecord, now_ms,
 };
 
-fn pg_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
-}
+mod common;
 
-/// Drops the test's PostgreSQL schema even when the check panicked.
-struct DropSchema {
-    url: String,
-    schema: String,
-}
-
-impl Drop for DropSchema {
-    fn drop(&mut self) {
-        let (url, schema) = (self.url.clone(), self.schema.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(Store::drop_postgres_schema(&url, &schema))
-        })
-        .join();
-    }
-}
-
-/// Runs `$check(&Store)` on a fresh SQLite database, then on a fresh PostgreSQL schema.
+/// Runs `$check(&Store)` on every backend ([`common::on_every_backend`]).
 macro_rules! on_every_backend {
     ($name:ident, $check:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn $name() {
-            let dir = tempfile::tempdir().unwrap();
-            let store = Store::open_sqlite(&dir.path().join("cases.db"))
-                .await
-                .unwrap();
-            assert_eq!(store.backend(), "sqlite");
-            $check(&store).await;
-            store.close().await;
-            if let Some(url) = pg_url() {
-                let schema = format!("fincase_test_{}", uuid::Uuid::new_v4().simple());
-                let _guard = DropSchema {
-                    url: url.clone(),
-                    schema: schema.clone(),
-                };
-                let store = Store::open_postgres(&url, Some(&schema), 8).await.unwrap();
-                assert_eq!(store.backend(), "postgres");
-                $check(&store).await;
-                store.close().await;
-            }
+            common::on_every_backend(async |db| $check(&db.store).await).await;
         }
     };
 }
@@ -77,6 +37,8 @@ on_every_backend!(
     concurrent_workers_never_share_a_job,
     check_concurrent_claims
 );
+on_every_backend!(review_sessions_login_and_logout, check_sessions);
+on_every_backend!(review_queue_edits_and_versions, check_review);
 
 /// The same batch API on a private in-memory database.
 #[tokio::test]
@@ -576,4 +538,268 @@ async fn check_concurrent_claims(store: &Store) {
         .filter(|e| e.action == "filing.drafted")
         .count();
     assert_eq!(drafted, N);
+}
+
+/// A judge's login sessions (`review.rs`): stored by hash, expired ones never returned, ended
+/// once, each change audited.
+async fn check_sessions(store: &Store) {
+    let judge = Actor::token("judge", "court-a", "王法官", &"a1".repeat(32));
+    let s = SessionRecord {
+        id_hash: "c".repeat(64),
+        token_hash: "a1".repeat(32),
+        csrf: "form-token".into(),
+        expires_ms: now_ms() + 60_000,
+    };
+    store.create_session(&s, &judge).await.unwrap();
+    assert_eq!(store.session(&s.id_hash).await.unwrap(), Some(s.clone()));
+    let expired = SessionRecord {
+        id_hash: "d".repeat(64),
+        expires_ms: now_ms() - 1,
+        ..s.clone()
+    };
+    store.create_session(&expired, &judge).await.unwrap();
+    assert_eq!(store.session(&expired.id_hash).await.unwrap(), None);
+    store.end_session(&s.id_hash, &judge).await.unwrap();
+    assert_eq!(store.session(&s.id_hash).await.unwrap(), None);
+    // Ending it again changes nothing and records nothing.
+    store.end_session(&s.id_hash, &judge).await.unwrap();
+    let (c, d) = ("c".repeat(12), "d".repeat(12));
+    let want = [("ui.login", &c), ("ui.login", &d), ("ui.logout", &c)];
+    let got = common::audit_actions(store).await;
+    assert_eq!(
+        got.iter().map(|(a, s)| (a.as_str(), s)).collect::<Vec<_>>(),
+        want
+    );
+    assert!(matches!(
+        store.verify_audit().await.unwrap(),
+        AuditVerification::Intact { count: 3, .. }
+    ));
+}
+
+/// The review screens' storage (`review.rs`): a court's queue and its filters, a judge's edit
+/// with the AI draft kept as version 1, the conditions an edit needs (the court, a draft, no
+/// decision yet), and the approved version recorded once.
+async fn check_review(store: &Store) {
+    let ops = Actor::system();
+    let judge = Actor::token("judge", "court-a", "王法官", &"a2".repeat(32));
+    let court = store
+        .create_court("测试市第一人民法院", &ops)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let other = store
+        .create_court("测试市第二人民法院", &ops)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (batch_a, a) = admit(store, "bank-a", 3, 3).await;
+    let (_, b) = admit(store, "bank-b", 1, 3).await;
+    let out = |status: &str, court: &str, findings: &[&str], draft: &str| FilingOutput {
+        court_name: Some(court.into()),
+        finding_codes: findings.iter().map(|f| f.to_string()).collect(),
+        draft_html: Some(draft.into()),
+        draft_text: Some(draft.into()),
+        outcome_json: Some(format!("{{\"draft\":\"{draft}\"}}")),
+        versions_json: Some("{\"rules\":\"test-1\"}".into()),
+        ..output(status)
+    };
+    let outputs = std::collections::HashMap::from([
+        (
+            a[0].clone(),
+            out(
+                "drafted",
+                "测试市第一人民法院",
+                &["AMOUNT_MISMATCH"],
+                "<p>AI 0</p>",
+            ),
+        ),
+        (
+            a[1].clone(),
+            out("drafted", "测试市第一 人民法院", &[], "<p>AI 1</p>"),
+        ),
+        (a[2].clone(), out("failed", "测试市第一人民法院", &[], "")),
+        (
+            b[0].clone(),
+            out("drafted", "测试市第二人民法院", &[], "<p>AI b</p>"),
+        ),
+    ]);
+    while let Some(job) = store.claim_job("w", 60_000, now_ms()).await.unwrap() {
+        let o = &outputs[&job.filing_id];
+        assert!(
+            store
+                .complete_job(&job.id, "w", &job.filing_id, o, now_ms())
+                .await
+                .unwrap()
+        );
+    }
+
+    // The court's queue: its processed filings, oldest batch first, then by name.
+    let ids =
+        |rows: &[fincase::store::QueueRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    let all = store
+        .review_queue(&court, &QueueFilter::default(), 100)
+        .await
+        .unwrap();
+    assert_eq!(ids(&all), [a[0].clone(), a[1].clone()]);
+    let first = &all[0];
+    assert_eq!(first.batch_id, batch_a);
+    assert_eq!(first.org.as_deref(), Some("bank-a"));
+    assert_eq!(
+        (first.status.as_str(), first.review_state.as_deref()),
+        ("drafted", None)
+    );
+    assert_eq!(first.finding_codes.as_deref(), Some("AMOUNT_MISMATCH"));
+    assert!(!first.received_at.is_empty());
+    let court_id: &str = &court;
+    let filtered =
+        |f: QueueFilter| async move { ids(&store.review_queue(court_id, &f, 100).await.unwrap()) };
+    let finding = QueueFilter {
+        finding: Some("AMOUNT_MISMATCH".into()),
+        ..QueueFilter::default()
+    };
+    assert_eq!(filtered(finding).await, [a[0].clone()]);
+    let by_batch = QueueFilter {
+        batch_id: Some(batch_a.clone()),
+        ..QueueFilter::default()
+    };
+    assert_eq!(filtered(by_batch).await.len(), 2);
+    let other_bank = QueueFilter {
+        org: Some("bank-b".into()),
+        ..QueueFilter::default()
+    };
+    assert!(filtered(other_bank).await.is_empty());
+    assert_eq!(
+        ids(&store
+            .review_queue(&court, &QueueFilter::default(), 1)
+            .await
+            .unwrap()),
+        [a[0].clone()]
+    );
+    assert_eq!(
+        ids(&store
+            .review_queue(&other, &QueueFilter::default(), 100)
+            .await
+            .unwrap()),
+        [b[0].clone()]
+    );
+
+    // A judge's edit: the AI draft becomes version 1, the edit version 2.
+    assert!(store.draft_versions(&a[0]).await.unwrap().is_empty());
+    let edited = EditedResult {
+        facts_json: "{\"principal\":\"1000\"}".into(),
+        outcome_json: "{\"draft\":\"edited\"}".into(),
+        draft_html: "<p>edited</p>".into(),
+        draft_text: "edited".into(),
+        versions_json: "{\"rules\":\"test-1\"}".into(),
+        finding_codes: String::new(),
+        note: "claims.principal: 2000 → 1000".into(),
+        before: serde_json::json!({ "field": "claims.principal", "value": "2000" }),
+        after: serde_json::json!({ "field": "claims.principal", "value": "1000" }),
+    };
+    let edit = |id: &str, court: &str| {
+        let (id, court, edited, judge) = (id.to_owned(), court.to_owned(), &edited, &judge);
+        async move { store.record_edit(&id, &court, edited, judge).await.unwrap() }
+    };
+    assert_eq!(edit(&a[0], &other).await, Edited::NotFound);
+    assert_eq!(
+        edit(&a[2], &court).await,
+        Edited::NotEditable("failed".into())
+    );
+    assert_eq!(edit(&a[0], &court).await, Edited::Recorded);
+    let versions = store.draft_versions(&a[0]).await.unwrap();
+    let stages: Vec<(i64, &str, &str)> = versions
+        .iter()
+        .map(|v| (v.version, v.stage.as_str(), v.actor.as_str()))
+        .collect();
+    assert_eq!(
+        stages,
+        [(1, "ai", "pipeline"), (2, "edited", judge.as_str())]
+    );
+    assert_eq!(versions[0].draft_html.as_deref(), Some("<p>AI 0</p>"));
+    assert_eq!(versions[1].draft_html.as_deref(), Some("<p>edited</p>"));
+    assert_eq!(versions[1].note.as_deref(), Some(edited.note.as_str()));
+    let view = store.filing_view(&a[0]).await.unwrap().unwrap();
+    assert_eq!(
+        view.record.facts_json.as_deref(),
+        Some(edited.facts_json.as_str())
+    );
+    assert_eq!(
+        store.draft_of(&a[0]).await.unwrap().map(|d| d.1),
+        Some("<p>edited</p>".to_owned())
+    );
+    let entry = store
+        .audit_of(&a[0])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "review.fact_edited")
+        .unwrap();
+    assert_eq!(entry.actor, judge.as_str());
+    let after: serde_json::Value =
+        serde_json::from_str(entry.after_json.as_deref().unwrap()).unwrap();
+    assert_eq!(after["value"], "1000");
+    assert_eq!(after["draft_version"], 2);
+    // A second edit adds version 3; the finding no longer matches.
+    assert_eq!(edit(&a[0], &court).await, Edited::Recorded);
+    assert_eq!(store.draft_versions(&a[0]).await.unwrap().len(), 3);
+    let finding = QueueFilter {
+        finding: Some("AMOUNT_MISMATCH".into()),
+        ..QueueFilter::default()
+    };
+    assert!(filtered(finding).await.is_empty());
+
+    // Approved: no more edits; the approved version is recorded once.
+    assert!(!store.record_approved_version(&a[0], &judge).await.unwrap());
+    let decided = store
+        .decide(&a[0], &court, ReviewAction::Approve, None, &judge)
+        .await
+        .unwrap();
+    assert_eq!(decided, Decided::Recorded);
+    assert_eq!(
+        edit(&a[0], &court).await,
+        Edited::NotEditable("approved".into())
+    );
+    assert!(store.record_approved_version(&a[0], &judge).await.unwrap());
+    assert!(!store.record_approved_version(&a[0], &judge).await.unwrap());
+    let last = store.draft_versions(&a[0]).await.unwrap();
+    assert_eq!(
+        last.iter().map(|v| v.stage.as_str()).collect::<Vec<_>>(),
+        ["ai", "edited", "edited", "approved"]
+    );
+    assert_eq!(last[3].draft_html.as_deref(), Some("<p>edited</p>"));
+    // Approved without an edit: the AI draft, then the approved version.
+    store
+        .decide(&a[1], &court, ReviewAction::Approve, None, &judge)
+        .await
+        .unwrap();
+    assert!(store.record_approved_version(&a[1], &judge).await.unwrap());
+    let v = store.draft_versions(&a[1]).await.unwrap();
+    assert_eq!(
+        v.iter()
+            .map(|v| (v.stage.as_str(), v.draft_html.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            ("ai", Some("<p>AI 1</p>")),
+            ("approved", Some("<p>AI 1</p>"))
+        ]
+    );
+    let queue = store
+        .review_queue(&court, &QueueFilter::default(), 100)
+        .await
+        .unwrap();
+    assert!(
+        queue
+            .iter()
+            .all(|r| r.review_state.as_deref() == Some("approved"))
+    );
+    let actions = common::audit_actions(store).await;
+    let count = |what: &str| actions.iter().filter(|(a, _)| a == what).count();
+    assert_eq!(count("review.fact_edited"), 2);
+    assert_eq!(count("draft.approved_version"), 2);
+    assert!(matches!(
+        store.verify_audit().await.unwrap(),
+        AuditVerification::Intact { .. }
+    ));
 }

@@ -14,23 +14,20 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use fincase::http::{AppState, ServiceConfig, issue_token_as, router};
+use fincase::http::{ServiceConfig, issue_token_as};
 use fincase::jobs::{Step, Worker, WorkerConfig};
-use fincase::store::{Actor, Role, Store};
+use fincase::store::{Actor, Role};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
 const SEED: u64 = 7311;
 
 /// A processed batch of one bank, all of one court, with tokens.
 struct World {
-    _dir: tempfile::TempDir,
-    store: Store,
-    app: axum::Router,
+    svc: common::Service,
     judge: String,
     other_judge: String,
     bank: String,
@@ -39,31 +36,11 @@ struct World {
     standard_pdf: Vec<u8>,
 }
 
-fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
-    let boundary = "fincase-ui-boundary";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-        )
-        .unwrap();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    write!(body, "--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
+mod common;
 
 async fn world(n: usize) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    let store = Store::open_sqlite(&index.join("cases.db")).await.unwrap();
-    let app = router(AppState::new(
-        store.clone(),
-        &index,
-        ServiceConfig::default(),
-    ));
+    let svc = common::Service::new(ServiceConfig::default()).await;
+    let store = svc.store.clone();
     // Alike cases: one scenario (court, plaintiff, loan) written by the standard generator and
     // by each template family (other wording and layout, the same facts), as a bank files
     // similar cases in bulk.
@@ -89,18 +66,8 @@ async fn world(n: usize) -> World {
     }
     files.truncate(n);
     let ops = Actor::system();
-    let court = store
-        .create_court(&court_name, &ops)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let other = store
-        .create_court("某某市测试区人民法院", &ops)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let court = common::court(&store, &court_name).await;
+    let other = common::court(&store, "某某市测试区人民法院").await;
     let judge = issue_token_as(&store, "court-a", Role::Judge, "王法官", Some(&court), &ops)
         .await
         .unwrap();
@@ -110,19 +77,8 @@ async fn world(n: usize) -> World {
     let bank = issue_token_as(&store, "bank-a", Role::Bank, "bank-a", None, &ops)
         .await
         .unwrap();
-    let (ct, body) = multipart(&files);
-    let resp = app
-        .clone()
-        .oneshot(
-            Request::post("/api/v1/batches")
-                .header(header::AUTHORIZATION, format!("Bearer {bank}"))
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    let up = common::upload(&svc.router, &bank, &files).await;
+    assert_eq!(up.status, StatusCode::ACCEPTED);
     let worker = Worker::new(
         store.clone(),
         Arc::new(fincase::rules::RulesConfig::default()),
@@ -154,9 +110,7 @@ async fn world(n: usize) -> World {
     filings.sort_by_key(|(name, _)| (!name.starts_with('f'), name.clone()));
     let filings: Vec<String> = filings.into_iter().map(|(_, id)| id).collect();
     World {
-        _dir: dir,
-        store,
-        app,
+        svc,
         judge,
         other_judge,
         bank,
@@ -172,7 +126,35 @@ struct Answer {
     body: String,
 }
 
+impl std::ops::Deref for World {
+    type Target = common::Service;
+    fn deref(&self) -> &common::Service {
+        &self.svc
+    }
+}
+
 impl World {
+    /// A page of a session (`cookie`).
+    async fn page(&self, cookie: &str, uri: &str) -> Answer {
+        self.send(Method::GET, uri, None, Some(cookie), None).await
+    }
+
+    /// A form posted in a session (`cookie`).
+    async fn post_form(&self, cookie: &str, uri: &str, form: &str) -> Answer {
+        self.send(Method::POST, uri, None, Some(cookie), Some(form))
+            .await
+    }
+
+    /// A page by Bearer token (`None`: without credentials).
+    async fn get_as(&self, auth: Option<&str>, uri: &str) -> Answer {
+        self.send(Method::GET, uri, auth, None, None).await
+    }
+
+    /// A form posted by Bearer token.
+    async fn post_as(&self, auth: Option<&str>, uri: &str, form: &str) -> Answer {
+        self.send(Method::POST, uri, auth, None, Some(form)).await
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -195,21 +177,11 @@ impl World {
             }
             None => Body::empty(),
         };
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
+        let a = common::send(&self.router, req.body(body).unwrap()).await;
         Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body: a.text(),
+            status: a.status,
+            headers: a.headers,
         }
     }
 
@@ -220,22 +192,12 @@ impl World {
         let login_cookie = set_cookie(&page.headers, "fc_login").unwrap();
         let csrf = hidden(&page.body, "csrf").unwrap();
         let form = format!("csrf={csrf}&token={token}");
-        let a = self
-            .send(
-                Method::POST,
-                "/ui/login",
-                None,
-                Some(&login_cookie),
-                Some(&form),
-            )
-            .await;
+        let a = self.post_form(&login_cookie, "/ui/login", &form).await;
         if a.status != StatusCode::SEE_OTHER {
             return Err(a);
         }
         let cookie = set_cookie(&a.headers, "fc_session").unwrap();
-        let queue = self
-            .send(Method::GET, "/ui", None, Some(&cookie), None)
-            .await;
+        let queue = self.page(&cookie, "/ui").await;
         assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
         let csrf = hidden(&queue.body, "csrf").unwrap();
         Ok((cookie, csrf))
@@ -292,15 +254,7 @@ fn roles_cookies_and_csrf() {
         let a = w.send(Method::GET, "/ui", None, None, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
         assert_eq!(a.headers[header::LOCATION], "/ui/login");
-        let a = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}"),
-                Some(&w.bank),
-                None,
-                None,
-            )
-            .await;
+        let a = w.get_as(Some(&w.bank), &format!("/ui/filings/{id}")).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN);
         assert!(a.body.contains("仅供法官使用"), "{}", a.body);
         let denied = w
@@ -322,37 +276,20 @@ fn roles_cookies_and_csrf() {
         assert_eq!(a.status, StatusCode::FORBIDDEN);
         // Another court's judge: 404 as for a filing that does not exist.
         let a = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}"),
-                Some(&w.other_judge),
-                None,
-                None,
-            )
+            .get_as(Some(&w.other_judge), &format!("/ui/filings/{id}"))
             .await;
         assert_eq!(a.status, StatusCode::NOT_FOUND);
         let a = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}/original.pdf"),
+            .get_as(
                 Some(&w.other_judge),
-                None,
-                None,
+                &format!("/ui/filings/{id}/original.pdf"),
             )
             .await;
         assert_eq!(a.status, StatusCode::NOT_FOUND);
 
         // A judge's session: pages carry a CSP, POSTs need the session's form token.
         let (cookie, csrf) = w.login(&w.judge).await.map_err(|a| a.body).unwrap();
-        let page = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}"),
-                None,
-                Some(&cookie),
-                None,
-            )
-            .await;
+        let page = w.page(&cookie, &format!("/ui/filings/{id}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
             page.headers[header::CONTENT_SECURITY_POLICY]
@@ -365,22 +302,18 @@ fn roles_cookies_and_csrf() {
             "the principal's source span is highlighted"
         );
         let forged = w
-            .send(
-                Method::POST,
+            .post_form(
+                &cookie,
                 &format!("/ui/filings/{id}/decision"),
-                None,
-                Some(&cookie),
-                Some("csrf=forged&action=approve"),
+                "csrf=forged&action=approve",
             )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
         let none = w
-            .send(
-                Method::POST,
+            .post_form(
+                &cookie,
                 &format!("/ui/filings/{id}/decision"),
-                None,
-                Some(&cookie),
-                Some("action=approve"),
+                "action=approve",
             )
             .await;
         assert_eq!(none.status, StatusCode::FORBIDDEN);
@@ -392,24 +325,20 @@ fn roles_cookies_and_csrf() {
         );
         // A reason is required to return a filing to the bank.
         let a = w
-            .send(
-                Method::POST,
+            .post_form(
+                &cookie,
                 &format!("/ui/filings/{id}/decision"),
-                None,
-                Some(&cookie),
-                Some(&format!("csrf={csrf}&action=return_to_bank&reason=+")),
+                &format!("csrf={csrf}&action=return_to_bank&reason=+"),
             )
             .await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST);
         let a = w
-            .send(
-                Method::POST,
+            .post_form(
+                &cookie,
                 &format!("/ui/filings/{id}/decision"),
-                None,
-                Some(&cookie),
-                Some(&format!(
+                &format!(
                     "csrf={csrf}&action=return_to_bank&reason=%E5%90%88%E5%90%8C%E7%BC%BA%E9%A1%B5"
-                )),
+                ),
             )
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
@@ -424,39 +353,25 @@ fn roles_cookies_and_csrf() {
         assert!(d.1.starts_with("judge:court-a:王法官#"), "{}", d.1);
         // Decided: no more edits.
         let a = w
-            .send(
-                Method::POST,
+            .post_form(
+                &cookie,
                 &format!("/ui/filings/{id}/facts"),
-                None,
-                Some(&cookie),
-                Some(&format!("csrf={csrf}&field=claims.principal&value=1000")),
+                &format!("csrf={csrf}&field=claims.principal&value=1000"),
             )
             .await;
         assert_eq!(a.status, StatusCode::CONFLICT);
         // Not approved: no approved document to download.
         let a = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}/approved.docx"),
-                None,
-                Some(&cookie),
-                None,
-            )
+            .page(&cookie, &format!("/ui/filings/{id}/approved.docx"))
             .await;
         assert_eq!(a.status, StatusCode::CONFLICT);
 
         // Logout ends the session (and needs the form token too).
         let a = w
-            .send(
-                Method::POST,
-                "/ui/logout",
-                None,
-                Some(&cookie),
-                Some(&format!("csrf={csrf}")),
-            )
+            .post_form(&cookie, "/ui/logout", &format!("csrf={csrf}"))
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
-        let a = w.send(Method::GET, "/ui", None, Some(&cookie), None).await;
+        let a = w.page(&cookie, "/ui").await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
         let acts: Vec<String> = w
             .store
@@ -496,12 +411,10 @@ fn edit_versions_downloads_and_group_approval() {
         let lower = fincase::domain::Yuan::from_fen(principal.fen() / 2);
         // A bad value is refused with a reason; nothing is stored.
         let a = w
-            .send(
-                Method::POST,
-                &format!("/ui/filings/{id}/facts"),
+            .post_as(
                 j,
-                None,
-                Some("field=claims.principal&value=12abc"),
+                &format!("/ui/filings/{id}/facts"),
+                "field=claims.principal&value=12abc",
             )
             .await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST);
@@ -509,12 +422,10 @@ fn edit_versions_downloads_and_group_approval() {
         assert!(w.store.draft_versions(id).await.unwrap().is_empty());
         // Halving the principal: the rules and the draft run again.
         let a = w
-            .send(
-                Method::POST,
-                &format!("/ui/filings/{id}/facts"),
+            .post_as(
                 j,
-                None,
-                Some(&format!("field=claims.principal&value={lower}")),
+                &format!("/ui/filings/{id}/facts"),
+                &format!("field=claims.principal&value={lower}"),
             )
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
@@ -537,9 +448,7 @@ fn edit_versions_downloads_and_group_approval() {
         let versions = w.store.draft_versions(id).await.unwrap();
         let stages: Vec<&str> = versions.iter().map(|v| v.stage.as_str()).collect();
         assert_eq!(stages, ["ai", "edited"]);
-        let page = w
-            .send(Method::GET, &format!("/ui/filings/{id}"), j, None, None)
-            .await;
+        let page = w.get_as(j, &format!("/ui/filings/{id}")).await;
         assert!(page.body.contains("最近一次修改的影响") && page.body.contains(&lower.grouped()));
         let acts = w.actions_on(id).await;
         let edit = acts.iter().find(|a| a.0 == "review.fact_edited").unwrap();
@@ -566,13 +475,7 @@ fn edit_versions_downloads_and_group_approval() {
 
         // Approve (Bearer: no form token needed) → approved version, DOCX and PDF.
         let a = w
-            .send(
-                Method::POST,
-                &format!("/ui/filings/{id}/decision"),
-                j,
-                None,
-                Some("action=approve"),
-            )
+            .post_as(j, &format!("/ui/filings/{id}/decision"), "action=approve")
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
         let stages: Vec<String> = w
@@ -585,13 +488,7 @@ fn edit_versions_downloads_and_group_approval() {
             .collect();
         assert_eq!(stages, ["ai", "edited", "approved"]);
         let docx = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}/approved.docx"),
-                j,
-                None,
-                None,
-            )
+            .get_as(j, &format!("/ui/filings/{id}/approved.docx"))
             .await;
         assert_eq!(docx.status, StatusCode::OK);
         assert!(
@@ -600,34 +497,21 @@ fn edit_versions_downloads_and_group_approval() {
                 .unwrap()
                 .contains(".docx")
         );
-        let pdf = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}/approved.pdf"),
-                j,
-                None,
-                None,
-            )
-            .await;
+        let pdf = w.get_as(j, &format!("/ui/filings/{id}/approved.pdf")).await;
         assert_eq!(pdf.status, StatusCode::OK);
         let a = w
-            .send(
-                Method::GET,
-                &format!("/ui/filings/{id}/approved.pdf"),
+            .get_as(
                 Some(&w.other_judge),
-                None,
-                None,
+                &format!("/ui/filings/{id}/approved.pdf"),
             )
             .await;
         assert_eq!(a.status, StatusCode::NOT_FOUND);
 
         // The queue: counts per state; the approved filing has left the pending list.
-        let q = w.send(Method::GET, "/ui", j, None, None).await;
+        let q = w.get_as(j, "/ui").await;
         assert!(q.body.contains("id=\"count-approved\">1<"), "{}", q.body);
         assert!(!q.body.contains(&format!("data-id=\"{id}\"")));
-        let q = w
-            .send(Method::GET, "/ui?status=all&min=1&max=2", j, None, None)
-            .await;
+        let q = w.get_as(j, "/ui?status=all&min=1&max=2").await;
         assert!(
             q.body.contains("id=\"shown\">0<"),
             "an amount range excludes every filing"
@@ -639,20 +523,8 @@ fn edit_versions_downloads_and_group_approval() {
             let t = issue_token_as(&w.store, org, Role::Bank, org, None, &Actor::system())
                 .await
                 .unwrap();
-            let (ct, body) = multipart(&[("copy.pdf".to_owned(), w.standard_pdf.clone())]);
-            let resp = w
-                .app
-                .clone()
-                .oneshot(
-                    Request::post("/api/v1/batches")
-                        .header(header::AUTHORIZATION, format!("Bearer {t}"))
-                        .header(header::CONTENT_TYPE, ct)
-                        .body(Body::from(body))
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), StatusCode::ACCEPTED);
+            let up = common::upload(&w.router, &t, &[("copy.pdf", &w.standard_pdf)]).await;
+            assert_eq!(up.status, StatusCode::ACCEPTED);
         }
         let worker = Worker::new(
             w.store.clone(),
@@ -660,7 +532,7 @@ fn edit_versions_downloads_and_group_approval() {
             WorkerConfig::new("ui-worker-2"),
         );
         while worker.step().await.unwrap() != Step::Idle {}
-        let g = w.send(Method::GET, "/ui/groups", j, None, None).await;
+        let g = w.get_as(j, "/ui/groups").await;
         assert_eq!(g.status, StatusCode::OK);
         let group = hidden(&g.body, "group")
             .unwrap_or_else(|| panic!("no group of alike cases: {}", g.body));
@@ -669,13 +541,7 @@ fn edit_versions_downloads_and_group_approval() {
         assert!(members.len() >= 2 && !members.contains(&id.as_str()));
         assert!(g.body.contains("首件") && g.body.contains("中位数"));
         let a = w
-            .send(
-                Method::POST,
-                "/ui/groups/approve",
-                j,
-                None,
-                Some(&format!("group={group}&ids={ids}")),
-            )
+            .post_as(j, "/ui/groups/approve", &format!("group={group}&ids={ids}"))
             .await;
         assert_eq!(
             a.status,
@@ -683,12 +549,10 @@ fn edit_versions_downloads_and_group_approval() {
             "the sample must be marked as reviewed"
         );
         let a = w
-            .send(
-                Method::POST,
-                "/ui/groups/approve",
+            .post_as(
                 j,
-                None,
-                Some(&format!("group={group}&ids={ids}&reviewed=1")),
+                "/ui/groups/approve",
+                &format!("group={group}&ids={ids}&reviewed=1"),
             )
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
@@ -1018,7 +882,7 @@ fn review_in_headless_chromium() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = w.app.clone();
+    let app = w.router.clone();
     rt.spawn(async move { axum::serve(listener, app).await });
     let shots = std::env::var_os("FINCASE_UI_SCREENSHOTS").map(std::path::PathBuf::from);
 

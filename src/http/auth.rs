@@ -18,6 +18,10 @@
 //! | search | own org | own court | 403 | all |
 //! | stats | 403 | 403 | yes | yes |
 //! | tokens, courts, audit log | 403 | 403 | 403 | yes |
+//! | metrics | 403 | 403 | 403 | yes |
+//!
+//! `/metrics` also opens to the configured scrape token (`metrics_token`, a credential of its
+//! own for a scraper that holds no API token), or to anyone with `public_metrics`.
 //!
 //! A filing whose court was not matched to a configured court belongs to no court: no judge
 //! sees it; its bank and admins do.
@@ -25,8 +29,8 @@
 use super::{ApiError, AppState, hash_token};
 use crate::store::{Actor, BatchView, FilingScope, FilingView, Role};
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 
 /// The authenticated caller: organisation, role, label and (for a judge) court.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,18 +81,31 @@ impl Caller {
     }
 }
 
+/// The token of `Authorization: Bearer <token>`, when there is a non-empty one.
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(ApiError::unauthenticated)?;
+        Caller::from_headers(state, &parts.headers).await
+    }
+}
+
+impl Caller {
+    /// The caller the request's Bearer token names: 401 without a known token.
+    pub(super) async fn from_headers(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Caller, ApiError> {
+        let token = bearer(headers).ok_or_else(ApiError::unauthenticated)?;
         let rec = state
             .store
             .token(&hash_token(token))
@@ -131,6 +148,8 @@ pub(super) enum Act<'a> {
     ManageCourts,
     /// `GET /api/v1/audit`.
     ReadAudit,
+    /// `GET /metrics` by an API token (the scrape token is checked before, in `metrics`).
+    ReadMetrics,
 }
 
 /// What [`authorize`] allows.
@@ -206,7 +225,7 @@ pub(super) fn authorize(caller: &Caller, act: Act<'_>) -> Result<Grant, ApiError
             Role::Analyst | Role::Admin => Ok(Grant::Full),
             _ => forbidden(),
         },
-        Act::ManageTokens | Act::ManageCourts | Act::ReadAudit => match role {
+        Act::ManageTokens | Act::ManageCourts | Act::ReadAudit | Act::ReadMetrics => match role {
             Role::Admin => Ok(Grant::Full),
             _ => forbidden(),
         },

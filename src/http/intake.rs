@@ -395,7 +395,9 @@ async fn stream_to(
         budget.add_bytes(chunk.len() as u64)?;
         file.write_all(&chunk).await?;
     }
-    file.sync_all().await?;
+    // Not fsynced here: the store makes an original durable where it keeps it
+    // (`Store::put_original_files`), and a staged file it copies into the database needs none.
+    file.flush().await?;
     Ok(tally.finish())
 }
 
@@ -582,8 +584,8 @@ fn inflate_to(
         }
         out.write_all(&buf[..n])?;
     }
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
+    // Flushed, not fsynced: see `stream_to`.
+    out.into_inner().map_err(|e| e.into_error())?;
     Ok(tally.finish())
 }
 

@@ -13,9 +13,10 @@
 //! `public_metrics = true` opens it, for a port reachable from an internal network only.
 //! Must not: put personal data, file names or ids in a label.
 
+use super::auth::{Act, Caller, authorize, bearer};
 use super::{ApiError, AppState, hash_token};
 use crate::jobs::Step;
-use crate::store::{Role, StoreError};
+use crate::store::StoreError;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
@@ -320,8 +321,11 @@ pub(super) async fn get_metrics(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !state.config.public_metrics {
-        authorise(&state, &headers).await?;
+    if !state.config.public_metrics && !scrape_token(&state, &headers) {
+        authorize(
+            &Caller::from_headers(&state, &headers).await?,
+            Act::ReadMetrics,
+        )?;
     }
     let db = async {
         let filings = state.store.count_by_status().await?;
@@ -354,31 +358,12 @@ pub(super) async fn get_metrics(
         .into_response())
 }
 
-/// The configured scrape token or an admin token.
-async fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let hash = hash_token(token);
-    // Compared as hashes: equal length, and the time taken says nothing about the token.
-    if state
-        .config
-        .metrics_token
-        .as_deref()
-        .is_some_and(|m| hash_token(m) == hash)
-    {
-        return Ok(());
-    }
-    match state.store.token(&hash).await? {
-        Some(rec) if rec.role == Role::Admin => Ok(()),
-        Some(_) => Err(ApiError::forbidden(
-            "metrics need an admin token or the configured metrics token",
-        )),
-        None => Err(ApiError::unauthenticated()),
+/// True when the request carries the configured scrape token (`metrics_token`). Compared as
+/// hashes: equal length, and the time taken says nothing about the token.
+fn scrape_token(state: &AppState, headers: &HeaderMap) -> bool {
+    match (state.config.metrics_token.as_deref(), bearer(headers)) {
+        (Some(m), Some(t)) => hash_token(m) == hash_token(t),
+        _ => false,
     }
 }
 

@@ -187,11 +187,14 @@ pub enum AuditVerification {
     },
 }
 
-/// The chain's head inside an audited transaction: the next seq and the hash to link to.
+/// The chain's head inside an audited transaction: the next seq, the hash to link to, and the
+/// entries sealed so far, which [`audited_tx!`] writes in the same transaction once its body
+/// succeeded.
 pub(crate) struct Chain {
     next_seq: i64,
     prev_hash: String,
     at_ms: i64,
+    sealed: Vec<AuditEntry>,
 }
 
 /// One entry to append (the chain supplies seq, time and hashes).
@@ -218,7 +221,20 @@ impl Chain {
             next_seq: seq + 1,
             prev_hash,
             at_ms,
+            sealed: Vec::new(),
         }
+    }
+
+    /// Appends one entry to the log: sealed now, written with the transaction's other changes
+    /// before it commits (nothing is written when the transaction rolls back).
+    pub(crate) fn push(&mut self, p: Pending<'_>) {
+        let e = self.seal(p);
+        self.sealed.push(e);
+    }
+
+    /// The entries sealed since the last call, oldest first.
+    pub(crate) fn take_sealed(&mut self) -> Vec<AuditEntry> {
+        std::mem::take(&mut self.sealed)
     }
 
     /// Seals one entry (seq, hashes) and moves the head past it.
@@ -254,47 +270,49 @@ impl Chain {
     }
 }
 
-/// Runs `$body` in one audited transaction: serialised with every other audited transaction
-/// from its start (SQLite `BEGIN IMMEDIATE`; PostgreSQL `pg_advisory_xact_lock` first), with
-/// `$chain` at the log's head. `$body` uses `tx_query!($pg, $tx, …)` and
-/// `audit_push!($pg, $tx, $chain, Pending {…})` and evaluates to `Result<T, StoreError>`; the
-/// transaction commits on `Ok` (state change and its entries together) and rolls back on `Err`.
+/// Opens an audited transaction on SQLite: `BEGIN IMMEDIATE` takes the write lock at once, so
+/// audited transactions run one after another from their start (a plain `BEGIN` would take it
+/// at the first write and could fail with `SQLITE_BUSY` half-way).
+pub(crate) async fn begin_sqlite(
+    pool: &sqlx::SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// Opens an audited transaction on PostgreSQL: the advisory lock [`AUDIT_LOCK_KEY`] first,
+/// before any row lock, so audited transactions are serialised and cannot deadlock each other.
+pub(crate) async fn begin_pg(
+    pool: &sqlx::PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(AUDIT_LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Runs `$body` in one audited transaction on either backend (opened by [`begin_sqlite`] or
+/// [`begin_pg`]), with `$chain` at the log's head. `$body` uses `tx_query!($pg, $tx, …)` and
+/// `$chain.push(Pending {…})`, and evaluates to `Result<T, StoreError>` (an early `return` is
+/// fine). On `Ok` the pushed entries are written and the transaction commits: the state change
+/// and its entries together; on `Err` it rolls back and nothing is written.
 macro_rules! audited_tx {
     ($db:expr, $now:expr, |$tx:ident, $pg:ident, $chain:ident| $body:block) => {
-        match $db {
-            $crate::store::Db::Sqlite(p) => {
-                let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
-                let $pg = false;
-                let r: Result<_, $crate::store::StoreError> = async {
-                    #[allow(unused_mut)]
-                    let mut $chain = $crate::store::audit::head_in_tx!($pg, $tx, $now);
-                    $body
+        $crate::store::tx_on!(
+            $db,
+            $crate::store::audit::begin_sqlite,
+            $crate::store::audit::begin_pg,
+            |$tx, $pg| {
+                let mut $chain = $crate::store::audit::head_in_tx!($pg, $tx, $now);
+                let r: Result<_, $crate::store::StoreError> = async { $body }.await;
+                let v = r?;
+                for e in $chain.take_sealed() {
+                    $crate::store::audit::insert_entry!($pg, $tx, e)?;
                 }
-                .await;
-                if r.is_ok() {
-                    $tx.commit().await?;
-                }
-                r
+                Ok(v)
             }
-            $crate::store::Db::Postgres(p) => {
-                let mut $tx = p.begin().await?;
-                let $pg = true;
-                let r: Result<_, $crate::store::StoreError> = async {
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                        .bind($crate::store::audit::AUDIT_LOCK_KEY)
-                        .execute(&mut *$tx)
-                        .await?;
-                    #[allow(unused_mut)]
-                    let mut $chain = $crate::store::audit::head_in_tx!($pg, $tx, $now);
-                    $body
-                }
-                .await;
-                if r.is_ok() {
-                    $tx.commit().await?;
-                }
-                r
-            }
-        }
+        )
     };
 }
 pub(crate) use audited_tx;
@@ -320,10 +338,10 @@ macro_rules! head_in_tx {
 }
 pub(crate) use head_in_tx;
 
-/// Appends one [`Pending`] entry inside an [`audited_tx!`]; evaluates to `Result<(), sqlx::Error>`.
-macro_rules! audit_push {
-    ($pg:expr, $tx:expr, $chain:expr, $pending:expr) => {{
-        let e = $chain.seal($pending);
+/// Writes one sealed entry inside an [`audited_tx!`]; evaluates to `Result<_, sqlx::Error>`.
+macro_rules! insert_entry {
+    ($pg:expr, $tx:expr, $e:expr) => {{
+        let e: $crate::store::AuditEntry = $e;
         $crate::store::tx_query!(
             $pg,
             $tx,
@@ -344,10 +362,9 @@ macro_rules! audit_push {
             ],
             execute
         )
-        .map(|_| ())
     }};
 }
-pub(crate) use audit_push;
+pub(crate) use insert_entry;
 
 /// Hex SHA-256 of a stored text (large JSON enters the log by digest).
 pub(crate) fn digest(text: Option<&str>) -> Option<String> {

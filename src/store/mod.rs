@@ -22,7 +22,7 @@ mod review;
 mod service;
 
 pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification, GENESIS_HASH, entry_hash};
-use audit::{Pending, audit_push, audited_tx};
+use audit::{Pending, audited_tx};
 pub use originals::OriginalStore;
 pub use queue::{JobRecord, JobState, QueueCounts};
 pub use review::{DraftVersion, Edited, EditedResult, QueueFilter, QueueRow, SessionRecord};
@@ -65,37 +65,67 @@ macro_rules! tx_query {
 }
 pub(crate) use tx_query;
 
-/// Runs `$body` (which uses `tx_query!(PG, tx, …)`) in one transaction on either backend; `$body`
-/// evaluates to `Result<T, StoreError>`; the transaction commits on `Ok`, rolls back on `Err`.
-/// (Every state change is audited now, through `audit::audited_tx!`; this stays for
-/// transactions that change no state.)
-#[allow(unused_macros)]
-macro_rules! in_tx {
-    ($db:expr, |$tx:ident, $pg:ident| $body:block) => {
+/// Runs `$body` in one transaction on either backend: `$tx` is the transaction, opened by
+/// `$begin_sqlite` or `$begin_pg` (async fns of the pool: [`begin`], or the audited ones in
+/// `audit`), and `$pg` says which backend it is (for `tx_query!($pg, $tx, …)`). `$body` is written
+/// once and compiled for each backend; it evaluates to `Result<T, StoreError>`, and the
+/// transaction commits on `Ok` and rolls back on `Err` ([`settle`]).
+macro_rules! tx_on {
+    ($db:expr, $begin_sqlite:path, $begin_pg:path, |$tx:ident, $pg:ident| $body:block) => {
         match $db {
             $crate::store::Db::Sqlite(p) => {
-                let mut $tx = p.begin().await?;
-                let $pg = false;
-                let r: Result<_, $crate::store::StoreError> = async { $body }.await;
-                if r.is_ok() {
-                    $tx.commit().await?;
-                }
-                r
+                $crate::store::tx_arm!($begin_sqlite(p), false, |$tx, $pg| $body)
             }
             $crate::store::Db::Postgres(p) => {
-                let mut $tx = p.begin().await?;
-                let $pg = true;
-                let r: Result<_, $crate::store::StoreError> = async { $body }.await;
-                if r.is_ok() {
-                    $tx.commit().await?;
-                }
-                r
+                $crate::store::tx_arm!($begin_pg(p), true, |$tx, $pg| $body)
             }
         }
     };
 }
-#[allow(unused_imports)]
+pub(crate) use tx_on;
+
+/// One backend's arm of [`tx_on!`].
+macro_rules! tx_arm {
+    ($begin:expr, $is_pg:expr, |$tx:ident, $pg:ident| $body:block) => {{
+        let mut $tx = $begin.await?;
+        let $pg = $is_pg;
+        let r: Result<_, $crate::store::StoreError> = async { $body }.await;
+        $crate::store::settle($tx, r).await
+    }};
+}
+pub(crate) use tx_arm;
+
+/// [`tx_on!`] with a plain transaction, for changes that are not state changes (originals):
+/// every state change is audited, through `audit::audited_tx!`.
+macro_rules! in_tx {
+    ($db:expr, |$tx:ident, $pg:ident| $body:block) => {
+        $crate::store::tx_on!(
+            $db,
+            $crate::store::begin,
+            $crate::store::begin,
+            |$tx, $pg| $body
+        )
+    };
+}
 pub(crate) use in_tx;
+
+/// Opens a plain transaction on either backend's pool.
+pub(crate) async fn begin<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<sqlx::Transaction<'static, DB>, StoreError> {
+    Ok(pool.begin().await?)
+}
+
+/// Ends a transaction as its body came out: commit on `Ok`, roll back (by dropping it) on `Err`.
+pub(crate) async fn settle<DB: sqlx::Database, T>(
+    tx: sqlx::Transaction<'static, DB>,
+    r: Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    if r.is_ok() {
+        tx.commit().await?;
+    }
+    r
+}
 
 /// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …` (our SQL never has `?` in a literal).
 pub(crate) fn pg_sql(sql: &str) -> String {
@@ -460,6 +490,12 @@ pub struct Store {
 impl Store {
     /// Opens (creating when absent) the SQLite database at `path`, in WAL mode, and applies
     /// pending migrations. Originals go to `originals/` next to the database file.
+    ///
+    /// `synchronous = FULL`: every commit fsyncs the WAL before it returns, so what the service
+    /// acknowledged (a 202, a decision) survives an OS crash or power loss; `NORMAL` would only
+    /// survive a process crash and could lose the last commits. The batch command line uses it
+    /// too: it commits once per chunk, where the fsync costs nothing measurable (BENCHMARKS.md,
+    /// "Service").
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -472,7 +508,7 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(std::time::Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
@@ -662,19 +698,14 @@ impl Store {
                 ],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &Actor::system(),
-                    action: "batch.started",
-                    subject: &batch.id,
-                    before: None,
-                    after: Some(serde_json::json!({ "input": batch.input })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor: &Actor::system(),
+                action: "batch.started",
+                subject: &batch.id,
+                before: None,
+                after: Some(serde_json::json!({ "input": batch.input })),
+                versions: None,
+            });
             Ok(())
         })
     }
@@ -689,21 +720,16 @@ impl Store {
                 [summary_json, id],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &Actor::system(),
-                    action: "batch.finished",
-                    subject: id,
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "summary_sha256": audit::digest(Some(summary_json)),
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor: &Actor::system(),
+                action: "batch.finished",
+                subject: id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "summary_sha256": audit::digest(Some(summary_json)),
+                })),
+                versions: None,
+            });
             Ok(())
         })
     }
@@ -742,26 +768,21 @@ impl Store {
                     .as_deref()
                     .and_then(|o| serde_json::from_str::<serde_json::Value>(o).ok())
                     .and_then(|o| o.get("rules_version").cloned());
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor: &Actor::system(),
-                        action: "filing.recorded",
-                        subject: &r.id,
-                        before: None,
-                        after: Some(serde_json::json!({
-                            "batch_id": r.batch_id,
-                            "status": r.status,
-                            "reason": r.reason,
-                            "facts_sha256": audit::digest(r.facts_json.as_deref()),
-                            "outcome_sha256": audit::digest(r.outcome_json.as_deref()),
-                            "draft_path": r.draft_path,
-                        })),
-                        versions: rules.map(|v| serde_json::json!({ "rules": v })),
-                    }
-                )?;
+                chain.push(Pending {
+                    actor: &Actor::system(),
+                    action: "filing.recorded",
+                    subject: &r.id,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "batch_id": r.batch_id,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "facts_sha256": audit::digest(r.facts_json.as_deref()),
+                        "outcome_sha256": audit::digest(r.outcome_json.as_deref()),
+                        "draft_path": r.draft_path,
+                    })),
+                    versions: rules.map(|v| serde_json::json!({ "rules": v })),
+                });
             }
             Ok(())
         })
@@ -860,5 +881,60 @@ fn check_schema_name(schema: &str) -> Result<(), sqlx::Error> {
         Err(sqlx::Error::Configuration(
             format!("schema name {schema:?}: use a-z, 0-9 and _ only").into(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PRAGMA synchronous` on every connection of the pool (2 = FULL).
+    async fn synchronous_of(store: &Store) -> Vec<i64> {
+        let Db::Sqlite(pool) = &store.db else {
+            panic!("not SQLite");
+        };
+        // Hold every connection at once, so each one is asked.
+        let mut conns = Vec::new();
+        for _ in 0..pool.options().get_max_connections() {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        let mut out = Vec::new();
+        for c in &mut conns {
+            out.push(
+                sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+                    .fetch_one(&mut **c)
+                    .await
+                    .unwrap(),
+            );
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn service_store_fsyncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        // The two ways `serve` and `worker` open SQLite: the index's `cases.db`, or a
+        // `DATABASE_URL` that is not PostgreSQL.
+        let by_path = Store::open_sqlite(&dir.path().join("a").join("cases.db"))
+            .await
+            .unwrap();
+        let url = format!("sqlite://{}", dir.path().join("b.db").display());
+        let by_url = Store::open_url(&url).await.unwrap();
+        for store in [by_path, by_url] {
+            let sync = synchronous_of(&store).await;
+            assert!(
+                !sync.is_empty() && sync.iter().all(|&s| s == 2),
+                "not FULL: {sync:?}"
+            );
+            let mode: String = match &store.db {
+                Db::Sqlite(p) => sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+                Db::Postgres(_) => unreachable!(),
+            };
+            assert_eq!(mode, "wal");
+            store.close().await;
+        }
     }
 }

@@ -1,6 +1,13 @@
 //! Content-addressed store of original PDFs on disk: `<dir>/<sha256[0..2]>/<sha256>.pdf`.
+//!
+//! The service's intake ([`OriginalStore::adopt`]) makes what it stores durable before the
+//! database rows that name it are committed: each file is fsynced before its rename, and every
+//! folder whose entries changed is fsynced after, so an OS crash after the 202 cannot leave a
+//! filing whose original is gone. The command-line batch ([`OriginalStore::put`]) does not: a
+//! batch cut short is simply run again.
 
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Original filings on disk, keyed by the SHA-256 of their bytes.
@@ -48,6 +55,37 @@ impl OriginalStore {
         Ok(sha)
     }
 
+    /// Moves staged files into the store, each under its SHA-256, durably: each file is
+    /// fsynced and renamed into place (an original already stored is kept and the staged copy
+    /// removed), then every folder that gained an entry is fsynced, once per call. The staged
+    /// files must be on the same file system (a rename). Blocking.
+    pub fn adopt<P: AsRef<Path>, S: AsRef<str>>(&self, files: &[(P, S)]) -> std::io::Result<()> {
+        let mut changed = BTreeSet::new();
+        if !self.dir.exists() {
+            std::fs::create_dir_all(&self.dir)?;
+            changed.extend(self.dir.parent().map(Path::to_owned));
+        }
+        for (tmp, sha) in files {
+            let (tmp, dest) = (tmp.as_ref(), self.path_of(sha.as_ref()));
+            if dest.exists() {
+                std::fs::remove_file(tmp)?;
+                continue;
+            }
+            let folder = dest.parent().unwrap_or(&self.dir);
+            if !folder.exists() {
+                std::fs::create_dir_all(folder)?;
+                changed.insert(self.dir.clone());
+            }
+            std::fs::File::open(tmp)?.sync_all()?;
+            std::fs::rename(tmp, &dest)?;
+            changed.insert(folder.to_owned());
+        }
+        for folder in &changed {
+            std::fs::File::open(folder)?.sync_all()?;
+        }
+        Ok(())
+    }
+
     /// Reads an original back.
     pub fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         std::fs::read(self.path_of(sha256))
@@ -67,5 +105,26 @@ mod tests {
         assert_eq!(a, again);
         assert_eq!(s.get(&a).unwrap(), b"%PDF-1.7 a");
         assert_ne!(s.put(b"%PDF-1.7 b").unwrap(), a);
+    }
+
+    #[test]
+    fn adopt_moves_staged_files_in_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = OriginalStore::new(&dir.path().join("originals"));
+        let staged = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            (p, OriginalStore::hash(bytes))
+        };
+        let (a, b) = (staged("a.tmp", b"%PDF a"), staged("b.tmp", b"%PDF b"));
+        s.adopt(&[a.clone(), b.clone()]).unwrap();
+        assert_eq!(s.get(&a.1).unwrap(), b"%PDF a");
+        assert_eq!(s.get(&b.1).unwrap(), b"%PDF b");
+        assert!(!a.0.exists() && !b.0.exists(), "staged copies are moved");
+        // The same bytes again: the stored original is kept, the staged copy removed.
+        let again = staged("c.tmp", b"%PDF a");
+        s.adopt(std::slice::from_ref(&again)).unwrap();
+        assert!(!again.0.exists());
+        assert_eq!(s.get(&a.1).unwrap(), b"%PDF a");
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Every time is passed in (`now_ms`), so tests move the clock without sleeping.
 
-use super::audit::{Actor, Pending, audit_push, audited_tx, digest};
+use super::audit::{Actor, Pending, audited_tx, digest};
 use super::{FilingOutput, Store, StoreError, db_query, normalize_court_name, tx_query};
 use crate::jobs::JobKind;
 use sqlx::Row;
@@ -166,23 +166,18 @@ impl Store {
                 ],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &Actor::system(),
-                    action: "job.enqueued",
-                    subject: filing_id,
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "job_id": id,
-                        "kind": kind.as_str(),
-                        "batch_id": batch_id,
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor: &Actor::system(),
+                action: "job.enqueued",
+                subject: filing_id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "job_id": id,
+                    "kind": kind.as_str(),
+                    "batch_id": batch_id,
+                })),
+                versions: None,
+            });
             Ok(id.clone())
         })
     }
@@ -247,25 +242,20 @@ impl Store {
                 [now_ms, &job.filing_id],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &actor,
-                    action: "job.claimed",
-                    subject: &job.filing_id,
-                    before: Some(serde_json::json!({ "status": before })),
-                    after: Some(serde_json::json!({
-                        "status": "processing",
-                        "job_id": job.id,
-                        "kind": job.kind_str,
-                        "attempt": job.attempts,
-                        "lease_expires_ms": expires,
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor: &actor,
+                action: "job.claimed",
+                subject: &job.filing_id,
+                before: Some(serde_json::json!({ "status": before })),
+                after: Some(serde_json::json!({
+                    "status": "processing",
+                    "job_id": job.id,
+                    "kind": job.kind_str,
+                    "attempt": job.attempts,
+                    "lease_expires_ms": expires,
+                })),
+                versions: None,
+            });
             Ok(Some(job))
         })
     }
@@ -310,25 +300,20 @@ impl Store {
                     [WHY, now_ms, &filing_id],
                     execute
                 )?;
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor: &actor,
-                        action: "filing.failed",
-                        subject: &filing_id,
-                        before: Some(serde_json::json!({ "status": "processing" })),
-                        after: Some(serde_json::json!({
-                            "status": "failed",
-                            "reason": WHY,
-                            "job_id": job_id,
-                            "attempts": attempts,
-                            "permanent": true,
-                        })),
-                        versions: None,
-                    }
-                )?;
+                chain.push(Pending {
+                    actor: &actor,
+                    action: "filing.failed",
+                    subject: &filing_id,
+                    before: Some(serde_json::json!({ "status": "processing" })),
+                    after: Some(serde_json::json!({
+                        "status": "failed",
+                        "reason": WHY,
+                        "job_id": job_id,
+                        "attempts": attempts,
+                        "permanent": true,
+                    })),
+                    versions: None,
+                });
             }
             Ok(reaped.len() as u64)
         })
@@ -431,31 +416,26 @@ impl Store {
                 ],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &actor,
-                    action: &format!("filing.{}", out.status),
-                    subject: filing_id,
-                    before: Some(serde_json::json!({ "status": before })),
-                    after: Some(serde_json::json!({
-                        "status": out.status,
-                        "reason": out.reason,
-                        "job_id": job_id,
-                        "court_id": court_id,
-                        "draft_kind": out.draft_kind,
-                        "facts_sha256": digest(out.facts_json.as_deref()),
-                        "outcome_sha256": digest(out.outcome_json.as_deref()),
-                        "draft_sha256": digest(out.draft_html.as_deref()),
-                    })),
-                    versions: out
-                        .versions_json
-                        .as_deref()
-                        .and_then(|v| serde_json::from_str(v).ok()),
-                }
-            )?;
+            chain.push(Pending {
+                actor: &actor,
+                action: &format!("filing.{}", out.status),
+                subject: filing_id,
+                before: Some(serde_json::json!({ "status": before })),
+                after: Some(serde_json::json!({
+                    "status": out.status,
+                    "reason": out.reason,
+                    "job_id": job_id,
+                    "court_id": court_id,
+                    "draft_kind": out.draft_kind,
+                    "facts_sha256": digest(out.facts_json.as_deref()),
+                    "outcome_sha256": digest(out.outcome_json.as_deref()),
+                    "draft_sha256": digest(out.draft_html.as_deref()),
+                })),
+                versions: out
+                    .versions_json
+                    .as_deref()
+                    .and_then(|v| serde_json::from_str(v).ok()),
+            });
             Ok(true)
         })
     }
@@ -491,25 +471,20 @@ impl Store {
                 if n != 1 {
                     return Ok(false);
                 }
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor: &actor,
-                        action: "job.retry_scheduled",
-                        subject: &job.filing_id,
-                        before: Some(serde_json::json!({ "job_state": "running" })),
-                        after: Some(serde_json::json!({
-                            "job_state": "queued",
-                            "job_id": job.id,
-                            "attempt": job.attempts,
-                            "next_run_ms": next_run,
-                            "error": reason,
-                        })),
-                        versions: None,
-                    }
-                )?;
+                chain.push(Pending {
+                    actor: &actor,
+                    action: "job.retry_scheduled",
+                    subject: &job.filing_id,
+                    before: Some(serde_json::json!({ "job_state": "running" })),
+                    after: Some(serde_json::json!({
+                        "job_state": "queued",
+                        "job_id": job.id,
+                        "attempt": job.attempts,
+                        "next_run_ms": next_run,
+                        "error": reason,
+                    })),
+                    versions: None,
+                });
                 Ok(true)
             });
         }
@@ -534,25 +509,20 @@ impl Store {
                 [reason, now_ms, &job.filing_id],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor: &actor,
-                    action: "filing.failed",
-                    subject: &job.filing_id,
-                    before: Some(serde_json::json!({ "status": "processing" })),
-                    after: Some(serde_json::json!({
-                        "status": "failed",
-                        "reason": reason,
-                        "job_id": job.id,
-                        "attempts": job.attempts,
-                        "permanent": true,
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor: &actor,
+                action: "filing.failed",
+                subject: &job.filing_id,
+                before: Some(serde_json::json!({ "status": "processing" })),
+                after: Some(serde_json::json!({
+                    "status": "failed",
+                    "reason": reason,
+                    "job_id": job.id,
+                    "attempts": job.attempts,
+                    "permanent": true,
+                })),
+                versions: None,
+            });
             Ok(true)
         })
     }

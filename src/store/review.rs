@@ -8,7 +8,7 @@
 //! [`Store::decide`], the same function the API's decision endpoint calls. Must not: decide who
 //! may do what (that is `http`'s job) or compute outcomes (it stores what it is given).
 
-use super::audit::{Actor, Pending, audit_push, audited_tx, digest};
+use super::audit::{Actor, Pending, audited_tx, digest};
 use super::{Store, StoreError, db_query, now_ms, tx_query};
 use sqlx::Row;
 
@@ -137,19 +137,14 @@ impl Store {
                 [&s.id_hash, &s.token_hash, &s.csrf, now, s.expires_ms],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "ui.login",
-                    subject: &id,
-                    before: None,
-                    after: Some(serde_json::json!({ "expires_ms": s.expires_ms })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "ui.login",
+                subject: &id,
+                before: None,
+                after: Some(serde_json::json!({ "expires_ms": s.expires_ms })),
+                versions: None,
+            });
             Ok(())
         })
     }
@@ -184,19 +179,14 @@ impl Store {
             )?
             .rows_affected();
             if n > 0 {
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor,
-                        action: "ui.logout",
-                        subject: &id,
-                        before: None,
-                        after: None,
-                        versions: None,
-                    }
-                )?;
+                chain.push(Pending {
+                    actor,
+                    action: "ui.logout",
+                    subject: &id,
+                    before: None,
+                    after: None,
+                    versions: None,
+                });
             }
             Ok(())
         })
@@ -391,19 +381,14 @@ impl Store {
             after["facts_sha256"] = digest(Some(&e.facts_json)).into();
             after["draft_sha256"] = digest(Some(&e.draft_html)).into();
             after["draft_version"] = next.into();
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "review.fact_edited",
-                    subject: filing_id,
-                    before: Some(before),
-                    after: Some(after),
-                    versions: serde_json::from_str(&e.versions_json).ok(),
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "review.fact_edited",
+                subject: filing_id,
+                before: Some(before),
+                after: Some(after),
+                versions: serde_json::from_str(&e.versions_json).ok(),
+            });
             Ok(Edited::Recorded)
         })
     }
@@ -482,22 +467,17 @@ impl Store {
                     execute
                 )?;
             }
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "draft.approved_version",
-                    subject: filing_id,
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "draft_version": version,
-                        "draft_sha256": digest(html.as_deref()),
-                    })),
-                    versions: versions.and_then(|v| serde_json::from_str(&v).ok()),
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "draft.approved_version",
+                subject: filing_id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "draft_version": version,
+                    "draft_sha256": digest(html.as_deref()),
+                })),
+                versions: versions.and_then(|v| serde_json::from_str(&v).ok()),
+            });
             Ok(true)
         })
     }

@@ -4,11 +4,11 @@
 //! Tenancy is a column (`org`) on batches and filings; this module answers questions about one
 //! organisation when asked, but deciding who may ask is `http`'s job.
 
-use super::audit::{Actor, Pending, audit_push, audited_tx};
+use super::audit::{Actor, Pending, audited_tx};
 use super::{FilingRecord, Store, StoreError, db_query, now_ms, tx_query};
 use crate::jobs::JobKind;
 use sqlx::Row;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Builds a [`FilingView`] from a `SELECT *` row of either backend.
 macro_rules! filing_view_from_row {
@@ -394,24 +394,19 @@ impl Store {
                 ],
                 execute
             )?;
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "token.created",
-                    subject: &token_id,
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "org": t.org,
-                        "role": t.role.as_str(),
-                        "label": t.label,
-                        "court_id": t.court_id,
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "token.created",
+                subject: &token_id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "org": t.org,
+                    "role": t.role.as_str(),
+                    "label": t.label,
+                    "court_id": t.court_id,
+                })),
+                versions: None,
+            });
             Ok(())
         })
     }
@@ -445,49 +440,28 @@ impl Store {
     }
 
     /// Stores an original from a file already on disk, whose SHA-256 the caller computed while
-    /// writing it. On disk (SQLite): moved into the content-addressed tree (kept once); in the
-    /// database otherwise. `tmp` is consumed either way.
+    /// writing it; `tmp` is consumed. See [`Store::put_original_files`].
     pub async fn put_original_file(&self, tmp: &Path, sha256: &str) -> Result<(), StoreError> {
-        match &self.originals {
-            Some(dir) => {
-                let dest = dir.path_of(sha256);
-                if dest.exists() {
-                    std::fs::remove_file(tmp)?;
-                    return Ok(());
-                }
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                // Same file system (both under the index home): an atomic rename.
-                std::fs::rename(tmp, &dest)?;
-                Ok(())
-            }
-            None => {
-                let bytes = tokio::fs::read(tmp).await?;
-                db_query!(
-                    &self.db,
-                    "INSERT INTO originals (sha256, bytes) VALUES (?, ?)
-                     ON CONFLICT (sha256) DO NOTHING",
-                    [sha256, &bytes],
-                    execute,
-                    |_| ()
-                )?;
-                tokio::fs::remove_file(tmp).await?;
-                Ok(())
-            }
-        }
+        self.put_original_files(&[(tmp, sha256)]).await
     }
 
-    /// [`Store::put_original_file`] for a whole upload. In the database, originals are written
-    /// a transaction per 100 files or 16 MiB (one commit per file cost a 1,000-file upload to
-    /// PostgreSQL about 3 s of commits; BENCHMARKS.md, "Service"); each file is removed once
-    /// its transaction committed.
+    /// Stores an upload's originals, durably once this returns (before the batch that names
+    /// them is admitted). On disk (SQLite): moved into the content-addressed tree, each file and
+    /// each changed folder fsynced ([`adopt`](super::OriginalStore::adopt), on a blocking thread). In the
+    /// database otherwise, a transaction per 100 files or 16 MiB (one commit per file cost a
+    /// 1,000-file upload to PostgreSQL about 3 s of commits; BENCHMARKS.md, "Service"); each
+    /// file is removed once its transaction committed. The staged files are consumed either way.
     pub async fn put_original_files(&self, files: &[(&Path, &str)]) -> Result<(), StoreError> {
-        if self.originals.is_some() {
-            for (tmp, sha) in files {
-                self.put_original_file(tmp, sha).await?;
-            }
-            return Ok(());
+        if let Some(dir) = &self.originals {
+            let dir = dir.clone();
+            let owned: Vec<(PathBuf, String)> = files
+                .iter()
+                .map(|(p, s)| (p.to_path_buf(), (*s).to_owned()))
+                .collect();
+            return tokio::task::spawn_blocking(move || dir.adopt(&owned))
+                .await
+                .map_err(std::io::Error::other)?
+                .map_err(StoreError::from);
         }
         const MAX_FILES: usize = 100;
         const MAX_BYTES: usize = 16 << 20;
@@ -603,23 +577,18 @@ impl Store {
                     )?;
                     let (filing_id, first_batch): (String, String) =
                         (r.get("id"), r.get("batch_id"));
-                    audit_push!(
-                        pg,
-                        tx,
-                        chain,
-                        Pending {
-                            actor,
-                            action: "filing.duplicate",
-                            subject: &filing_id,
-                            before: None,
-                            after: Some(serde_json::json!({
-                                "batch_id": batch.id,
-                                "filed_in_batch": first_batch,
-                                "sha256": f.sha256,
-                            })),
-                            versions: None,
-                        }
-                    )?;
+                    chain.push(Pending {
+                        actor,
+                        action: "filing.duplicate",
+                        subject: &filing_id,
+                        before: None,
+                        after: Some(serde_json::json!({
+                            "batch_id": batch.id,
+                            "filed_in_batch": first_batch,
+                            "sha256": f.sha256,
+                        })),
+                        versions: None,
+                    });
                     out.push(Admitted::Duplicate {
                         filing_id,
                         batch_id: first_batch,
@@ -645,26 +614,21 @@ impl Store {
                     ],
                     execute
                 )?;
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor,
-                        action: "filing.admitted",
-                        subject: &f.id,
-                        before: None,
-                        after: Some(serde_json::json!({
-                            "status": "queued",
-                            "batch_id": batch.id,
-                            "org": batch.org,
-                            "sha256": f.sha256,
-                            "reference": f.reference,
-                            "job_id": job_id,
-                        })),
-                        versions: None,
-                    }
-                )?;
+                chain.push(Pending {
+                    actor,
+                    action: "filing.admitted",
+                    subject: &f.id,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "status": "queued",
+                        "batch_id": batch.id,
+                        "org": batch.org,
+                        "sha256": f.sha256,
+                        "reference": f.reference,
+                        "job_id": job_id,
+                    })),
+                    versions: None,
+                });
                 out.push(Admitted::Queued {
                     filing_id: f.id.clone(),
                 });
@@ -673,24 +637,19 @@ impl Store {
                 .iter()
                 .filter(|a| matches!(a, Admitted::Queued { .. }))
                 .count();
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "batch.accepted",
-                    subject: &batch.id,
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "org": batch.org,
-                        "input": batch.input,
-                        "filed": queued,
-                        "duplicates": out.len() - queued,
-                    })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "batch.accepted",
+                subject: &batch.id,
+                before: None,
+                after: Some(serde_json::json!({
+                    "org": batch.org,
+                    "input": batch.input,
+                    "filed": queued,
+                    "duplicates": out.len() - queued,
+                })),
+                versions: None,
+            });
             Ok(out)
         })
     }
@@ -915,19 +874,14 @@ impl Store {
             if n == 0 {
                 return Ok(None);
             }
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: "court.created",
-                    subject: &court.id,
-                    before: None,
-                    after: Some(serde_json::json!({ "name": court.name })),
-                    versions: None,
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: "court.created",
+                subject: &court.id,
+                before: None,
+                after: Some(serde_json::json!({ "name": court.name })),
+                versions: None,
+            });
             let assigned: Vec<String> = tx_query!(
                 pg,
                 tx,
@@ -940,19 +894,14 @@ impl Store {
             .map(|r| r.get("id"))
             .collect();
             for id in &assigned {
-                audit_push!(
-                    pg,
-                    tx,
-                    chain,
-                    Pending {
-                        actor,
-                        action: "filing.court_assigned",
-                        subject: id,
-                        before: Some(serde_json::json!({ "court_id": null })),
-                        after: Some(serde_json::json!({ "court_id": court.id })),
-                        versions: None,
-                    }
-                )?;
+                chain.push(Pending {
+                    actor,
+                    action: "filing.court_assigned",
+                    subject: id,
+                    before: Some(serde_json::json!({ "court_id": null })),
+                    after: Some(serde_json::json!({ "court_id": court.id })),
+                    versions: None,
+                });
             }
             Ok(Some(court.clone()))
         })
@@ -1034,24 +983,19 @@ impl Store {
                 });
             }
             let versions: Option<String> = row.get("versions_json");
-            audit_push!(
-                pg,
-                tx,
-                chain,
-                Pending {
-                    actor,
-                    action: &format!("decision.{}", action.as_str()),
-                    subject: filing_id,
-                    before: Some(serde_json::json!({ "status": status, "review_state": null })),
-                    after: Some(serde_json::json!({
-                        "status": status,
-                        "review_state": action.review_state(),
-                        "reason": reason,
-                        "court_id": court_id,
-                    })),
-                    versions: versions.and_then(|v| serde_json::from_str(&v).ok()),
-                }
-            )?;
+            chain.push(Pending {
+                actor,
+                action: &format!("decision.{}", action.as_str()),
+                subject: filing_id,
+                before: Some(serde_json::json!({ "status": status, "review_state": null })),
+                after: Some(serde_json::json!({
+                    "status": status,
+                    "review_state": action.review_state(),
+                    "reason": reason,
+                    "court_id": court_id,
+                })),
+                versions: versions.and_then(|v| serde_json::from_str(&v).ok()),
+            });
             Ok(Decided::Recorded)
         })
     }

@@ -89,13 +89,7 @@ pub(super) fn set_cookie(name: &str, value: &str, max_age_s: i64) -> String {
 /// to send: a redirect to the login page without credentials, 401 for an unknown token, 403
 /// for a token that is not a judge's with a court.
 pub(super) async fn judge(state: &AppState, headers: &HeaderMap) -> Result<Judge, Response> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let (token_hash, session) = match bearer {
+    let (token_hash, session) = match super::super::auth::bearer(headers) {
         Some(t) => (hash_token(t), None),
         None => {
             let Some(id) = cookie(headers, SESSION_COOKIE) else {
