@@ -221,3 +221,86 @@ fn catalogue_accuracy_per_document_type() {
     let c = per.get("complaint").copied().unwrap_or_default();
     assert!(c.1 > 0 && c.0 == c.1, "complaint found {}/{}", c.0, c.1);
 }
+
+/// The rule extractor on every family, from the composed pages (no PDF): per-field exact match
+/// over 40 filings of a seed no rule was written against. Every field must reach 95 % on every
+/// family, case_type 85 % and claims.interest 90 % (the measured shares, from the PDFs, are in models/tagger/MODEL_CARD.md).
+#[test]
+fn rules_read_every_family() {
+    use fincase::domain::DocumentText;
+    use fincase::eval::{FIELDS, field_value};
+    let n = 40;
+    let mut failed = Vec::new();
+    for fam in Family::ALL {
+        let mut ok = [0usize; FIELDS.len()];
+        for i in 0..n {
+            let f = compose_family(5151, i, fam);
+            let doc = DocumentText::from_pages(&f.composed.pages);
+            let got = fincase::extract::extract("t", &doc).facts;
+            let gold = &f.composed.gold.facts;
+            for (k, field) in FIELDS.iter().enumerate() {
+                ok[k] += usize::from(field_value(&got, field) == field_value(gold, field));
+            }
+        }
+        for (k, field) in FIELDS.iter().enumerate() {
+            println!(
+                "rules {:<13} {field:<28} {:5.1}%",
+                fam.as_str(),
+                pct(ok[k], n)
+            );
+            // case_type is left implicit by some hands (no 案由 words) and then inferred from
+            // the plaintiff and the parties' roles: a lower bar, stated rather than hidden.
+            // claims.interest: terse's lists of interest parts mixing figures and 大写 pairs
+            // still lose a part now and then (open, see MODEL_CARD.md).
+            let bar = match *field {
+                "case_type" => 85.0,
+                "claims.interest" => 90.0,
+                _ => 95.0,
+            };
+            if pct(ok[k], n) < bar {
+                failed.push(format!("{fam:?} {field}: {}/{n}", ok[k]));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+/// A complaint in a hand none of the families write: the court addressed at the top
+/// (`致：`), parties without colons (`原告某银行…，住所地`, `被告张三（借款人），男`), claims
+/// under `请求判令`, a court whose name holds 向 (向阳区), and the signature closing.
+#[test]
+fn rules_read_an_unseen_layout() {
+    use fincase::domain::{DefendantRole, DocumentText};
+    let text = "起诉书\n致：佳木斯市向阳区人民法院\n原告佳木斯农村商业银行股份有限公司，住所地佳木斯市长安路1号。\n被告王五（借款人），男，1980年1月1日出生，住佳木斯市前进路2号。\n被告赵六，女，住佳木斯市前进路3号，系本案保证人。\n原告与被告因金融借款合同纠纷一案，具状如下。\n请求判令：\n一、被告王五偿还借款本金人民币50,000.00元；\n二、被告赵六承担连带清偿责任。\n事实与理由：\n2022年3月1日，原告与被告王五签订《个人借款合同》，约定借款5万元。被告王五自2023年1月2日起未按约还款。\n特此向佳木斯市向阳区人民法院起诉。\n起诉人：佳木斯农村商业银行股份有限公司\n2024年2月3日";
+    let doc = DocumentText::from_pages(&[text]);
+    let f = fincase::extract::extract("t", &doc).facts;
+    assert_eq!(f.court.as_deref(), Some("佳木斯市向阳区人民法院"));
+    assert_eq!(
+        f.plaintiff.as_ref().map(|p| p.name.as_str()),
+        Some("佳木斯农村商业银行股份有限公司")
+    );
+    let d: Vec<(&str, DefendantRole)> = f
+        .defendants
+        .iter()
+        .map(|d| (d.name.as_str(), d.role))
+        .collect();
+    assert_eq!(
+        d,
+        [
+            ("王五", DefendantRole::Borrower),
+            ("赵六", DefendantRole::Guarantor)
+        ]
+    );
+    assert_eq!(
+        f.claims.principal.map(|y| y.to_string()).as_deref(),
+        Some("50000.00")
+    );
+    assert_eq!(
+        f.filing_date.map(|d| d.to_string()).as_deref(),
+        Some("2024-02-03")
+    );
+    assert_eq!(
+        f.default_date.map(|d| d.to_string()).as_deref(),
+        Some("2023-01-02")
+    );
+}

@@ -310,6 +310,15 @@ fn figure_re() -> &'static Regex {
     })
 }
 
+/// A mixed figure with 万 inside (`5万440.17元` = 50,440.17 yuan).
+fn mixed_wan_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?P<cur>人民币|[¥￥])?[ \t]*(?P<wan>[0-9]+)[ \t]*万[ \t]*(?P<rest>[0-9]{1,4}(?:\.[0-9]+)?)[ \t]*(?:元整|元|圆)")
+            .expect("static regex")
+    })
+}
+
 fn capital_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -343,10 +352,46 @@ struct Piece {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let folded = fold_width(text);
     let mut pieces: Vec<Piece> = Vec::new();
+    for caps in mixed_wan_re().captures_iter(&folded) {
+        let (Some(whole), Some(wan), Some(rest)) =
+            (caps.get(0), caps.name("wan"), caps.name("rest"))
+        else {
+            continue;
+        };
+        let before = folded[..whole.start()].chars().next_back();
+        if caps.name("cur").is_none()
+            && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
+            continue;
+        }
+        let (Some(w), Some(r)) = (parse_figure(wan.as_str()), parse_figure(rest.as_str())) else {
+            continue;
+        };
+        let Some(v) = w
+            .checked_mul(Decimal::from(10_000))
+            .and_then(|w| w.checked_add(r))
+        else {
+            continue;
+        };
+        pieces.push(Piece {
+            start: char_offset(&folded, whole.start()),
+            end: char_offset(&folded, whole.end()),
+            value: Yuan::new(v),
+            is_figure: true,
+        });
+    }
+    let mixed: Vec<(usize, usize)> = pieces.iter().map(|p| (p.start, p.end)).collect();
     for caps in figure_re().captures_iter(&folded) {
         let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
             continue;
         };
+        let (ws, we) = (
+            char_offset(&folded, whole.start()),
+            char_offset(&folded, whole.end()),
+        );
+        if mixed.iter().any(|(a, b)| *a < we && ws < *b) {
+            continue;
+        }
         let has_cur = caps.name("cur").is_some();
         let has_unit = caps.name("unit").is_some();
         if !has_cur && !has_unit {
@@ -540,6 +585,18 @@ mod tests {
 
     fn y(s: &str) -> Yuan {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn mixed_wan_figures() {
+        assert_eq!(parse_amount("5万440.17元"), Some(y("50440.17")));
+        assert_eq!(parse_amount("人民币12万3000元"), Some(y("123000")));
+        let f = find_amounts("偿还本金5万440.17元，利息10,718.54元");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].value, y("50440.17"));
+        assert_eq!(f[0].text, "5万440.17元");
+        // A 万 figure followed by another amount is not glued to it.
+        assert_eq!(find_amounts("10万元，利息500元").len(), 2);
     }
 
     #[test]

@@ -355,7 +355,11 @@ fn claim_label(before: &str) -> Option<Label> {
     if label != Label::Total {
         return Some(label);
     }
+    // Only the total's own clause: `…利息…；以上金额合计` is a total of everything.
     let earlier = &before[..pos];
+    let earlier = earlier
+        .rfind(['；', ';', '。'])
+        .map_or(earlier, |i| &earlier[i..]);
     let mut cats: Vec<Label> = Vec::new();
     for (w, l) in CLAIM_LABELS {
         if *l != Label::Total && earlier.contains(w) && !cats.contains(l) {
@@ -368,14 +372,196 @@ fn claim_label(before: &str) -> Option<Label> {
     }
 }
 
+/// Heads of the claims section (after numbering: `二、诉讼请求`, `【请求事项】`).
+const CLAIM_HEADS: &[&str] = &[
+    "诉讼请求",
+    "请求事项",
+    "申请请求",
+    "起诉请求",
+    "请求判令",
+    "具体请求",
+    "请求如下",
+    "诉请",
+    "请求：",
+    "请求:",
+];
+/// Heads of the facts section.
+const FACT_HEADS: &[&str] = &[
+    "事实与理由",
+    "事实和理由",
+    "事实及理由",
+    "事实理由",
+    "申请理由",
+    "案件事实",
+    "基本事实",
+    "事实：",
+    "事实:",
+    "理由：",
+    "理由:",
+];
+
+/// A line with its section numbering and brackets removed (`二、诉讼请求` → `诉讼请求`,
+/// `【事实与理由】` → `事实与理由】`, `第三部分 事实` → `事实`).
+fn section_head(line: &str) -> &str {
+    let t = line.trim_start();
+    let t = t.strip_prefix('第').map_or(t, |r| {
+        let r = r
+            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+        r.strip_prefix("部分").unwrap_or(r)
+    });
+    t.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || "一二三四五六七八九十（）()、.．【〔[<《".contains(c)
+    })
+}
+
+fn starts_with_any(s: &str, heads: &[&str]) -> bool {
+    heads.iter().any(|h| s.starts_with(h))
+}
+
+/// Whether a line opens the closing: `此致`, a sentence addressing a court (`特此向…人民法院
+/// 起诉`, `现诉至贵院`, `为此，向…法院提起诉讼`), a heading naming the court addressed
+/// (`受诉法院`, `管辖法院`, `致：…人民法院`), or the signature (`具状人：`, `起诉人：`).
+fn is_closing_line(line: &str) -> bool {
+    let t = line.trim_start();
+    let h = section_head(t);
+    if t.starts_with("此致")
+        || starts_with_any(h, &["受诉法院", "管辖法院", "受理法院", "起诉法院"])
+        || starts_with_any(
+            t,
+            &[
+                "具状人：",
+                "具状人:",
+                "具状人（",
+                "起诉人：",
+                "起诉人:",
+                "起诉人（",
+            ],
+        )
+        || ((t.starts_with("致：") || t.starts_with("致:")) && t.contains("法院"))
+    {
+        return true;
+    }
+    let addresses = [
+        "特此向",
+        "现向",
+        "故向",
+        "谨向",
+        "特向",
+        "为此向",
+        "诉至",
+        "起诉至",
+        "呈送",
+        "递交",
+    ];
+    t.chars().count() <= 80
+        && addresses.iter().any(|a| t.contains(a))
+        && (t.contains("法院") || t.contains("贵院"))
+}
+
+/// Courts: `…人民法院`, and the specialised courts that hear loan cases (金融法院, 互联网法院).
+fn court_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"[\p{Han}]{2,30}?(?:人民法院|金融法院|互联网法院|铁路运输法院|海事法院)")
+            .expect("static regex")
+    })
+}
+
+/// The court's name within a `court_re` match: the words that address it (`特此向`, `诉至`,
+/// `原告向`) are cut off. A `向` inside a place name (`向阳区`) follows a 市/县/区/省 and is kept.
+fn court_name(m: &str) -> Range<usize> {
+    let mut start = 0usize;
+    for w in [
+        "此致",
+        "特此向",
+        "现向",
+        "故向",
+        "谨向",
+        "特向",
+        "为此向",
+        "诉至",
+        "起诉至",
+        "呈送",
+        "递交",
+        "提交",
+        "致",
+    ] {
+        if let Some(i) = m.rfind(w) {
+            start = start.max(i + w.len());
+        }
+    }
+    if start == 0
+        && let Some(i) = m.find('向')
+        && !m[..i].ends_with(['市', '县', '区', '省', '州', '旗'])
+        && m.len() - i > "向X县人民法院".len()
+    {
+        start = i + '向'.len_utf8();
+    }
+    start..m.len()
+}
+
+/// The court addressed in `text` (`range`'s bytes of the flat text): the first `court_re`
+/// match, trimmed by [`court_name`]; absolute byte range.
+fn court_in(text: &str, offset: usize) -> Option<Range<usize>> {
+    court_re().find_iter(text).find_map(|m| {
+        let r = court_name(m.as_str());
+        let name = &m.as_str()[r.clone()];
+        (name.chars().count() >= 5)
+            .then_some(offset + m.start() + r.start..offset + m.start() + r.end)
+    })
+}
+
+/// A party line with a colon: `原告：`, `被告二（保证人）：`, `第一被告：`, `被告1姓名：`,
+/// `具状人（签章）：`, `被申请人：`.
 fn party_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^(?P<side>原告|申请人|被告|被申请人)[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,10})[)）])?[一二三四五六七八九十0-9]*[：:]\s*(?P<name>[^，,（(：:\s；;。]+)(?:[（(](?P<r2>[^）)]{1,12})[)）])?(?P<rest>.*)$",
+            r"^\s*[【\[〔]?(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)人?[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）])?[一二三四五六七八九十0-9]*[】\]〕]?\s*(?:姓名|名称|单位名称|全称)?\s*[：:\t]\s*(?P<name>[^，,（(：:\s；;。]+)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>.*)$",
         )
         .expect("static regex")
     })
+}
+
+/// A party line without a colon, as letters and many hands write them: `原告张三，男，…`,
+/// `具状人某银行（以下简称原告），住所地…`, `被具状人李四（借款人，以下简称被告），…`.
+fn party_bare_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^\s*(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）]\s*)?(?P<name>[^，,（(：:\s；;。、]{2,40}?)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>[，,。；;].*|)$",
+        )
+        .expect("static regex")
+    })
+}
+
+/// Whether `name` (from a party line without a colon) reads as a name rather than the start
+/// of a sentence (`原告与被告因…`, `原告诉称`, `被告向原告借款`).
+fn plausible_bare_name(name: &str) -> bool {
+    let first = name.chars().next().unwrap_or('与');
+    !"与和及因于对在等的为已将系就请方均诉称认向经自".contains(first)
+        && ![
+            "向", "借款", "贷款", "签订", "约定", "一案", "纠纷", "以下", "如下",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The captures of a party line (see [`party_re`] and [`party_bare_re`]).
+fn party_caps(line: &str) -> Option<regex::Captures<'_>> {
+    party_re().captures(line).or_else(|| {
+        party_bare_re().captures(line).filter(|c| {
+            c.name("name")
+                .is_some_and(|n| plausible_bare_name(n.as_str()))
+        })
+    })
+}
+
+/// Whether a party side word names the plaintiff.
+fn is_plaintiff_side(side: &str) -> bool {
+    matches!(side, "原告" | "申请人" | "具状人" | "起诉人")
 }
 
 const ROLE_WORDS: &[&str] = &[
@@ -396,6 +582,44 @@ fn role_in(s: &str) -> Option<&'static str> {
     ROLE_WORDS.iter().find(|w| s.contains(**w)).copied()
 }
 
+/// The role `window` (the text right after a party's name) gives that party: the earliest
+/// role word, after skipping a list of other parties (`、李四系保证人`), and only if it is not
+/// said of someone else (`对借款人所欠…`, `向借款人…`) or after another party is named.
+/// Returns the word's byte offset in `window`.
+fn role_of_name(window: &str, names: &[String]) -> Option<(usize, &'static str)> {
+    let mut skip = 0;
+    'list: loop {
+        let rest = &window[skip..];
+        for sep in ["、", "和", "及", ","] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                for n in names {
+                    if r.starts_with(n.as_str()) {
+                        skip += sep.len() + n.len();
+                        continue 'list;
+                    }
+                }
+            }
+        }
+        break;
+    }
+    let mut w = &window[skip..];
+    if let Some(cut) = names.iter().filter_map(|n| w.find(n.as_str())).min() {
+        w = &w[..cut];
+    }
+    let (p, word) = ROLE_WORDS
+        .iter()
+        .filter_map(|r| w.find(r).map(|p| (p, *r)))
+        .min_by_key(|(p, r)| (*p, std::cmp::Reverse(r.len())))?;
+    let before = &w[..p];
+    if ["对", "向", "与", "替", "代", "偿还", "归还"]
+        .iter()
+        .any(|x| before.contains(x))
+    {
+        return None;
+    }
+    Some((skip + p, word))
+}
+
 /// Reads a filing into raw fields.
 pub fn read(doc: &DocumentText) -> RawExtraction {
     let flat = Flat::new(doc);
@@ -407,42 +631,43 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         raw.payment_order = flat.line(first).contains("支付令");
     }
 
-    // --- Complaint sections.
+    // --- Complaint sections. Heads are matched after any numbering or brackets (`二、`,
+    // `【诉讼请求】`), the way different hands write them; the closing is `此致`, or a sentence
+    // that addresses the court (`特此向…人民法院起诉`, `诉至贵院`), or a `受诉法院` heading.
     let mut claims_start = None;
     let mut facts_start = None;
     let mut closing_start = None;
     for i in complaint_lines.clone() {
-        let l = flat.line(i).trim_start();
-        if claims_start.is_none()
-            && (l.starts_with("诉讼请求") || l.starts_with("请求事项") || l.starts_with("申请请求"))
-        {
+        let l = section_head(flat.line(i));
+        if claims_start.is_none() && starts_with_any(l, CLAIM_HEADS) {
             claims_start = Some(i);
-        } else if facts_start.is_none()
-            && (l.starts_with("事实与理由")
-                || l.starts_with("事实和理由")
-                || l.starts_with("事实及理由")
-                || l.starts_with("申请理由")
-                || l.starts_with("事实理由"))
-        {
+        } else if facts_start.is_none() && starts_with_any(l, FACT_HEADS) {
             facts_start = Some(i);
-        } else if l.starts_with("此致") {
+        } else if closing_start.is_none()
+            && (claims_start.is_some() || facts_start.is_some())
+            && is_closing_line(flat.line(i))
+        {
             closing_start = Some(i);
         }
     }
     let end = complaint_lines.end;
     let parties_lines = complaint_lines.start
-        ..claims_start
-            .or(facts_start)
-            .or(closing_start)
+        ..[claims_start, facts_start, closing_start]
+            .into_iter()
+            .flatten()
+            .min()
             .unwrap_or(end);
-    let claims_lines = claims_start.map_or(0..0, |c| {
-        c..facts_start
-            .filter(|f| *f > c)
-            .or(closing_start)
+    // A section runs to the next section head after it (facts may come before the claims).
+    let next_after = |s: usize| {
+        [claims_start, facts_start, closing_start]
+            .into_iter()
+            .flatten()
+            .filter(|x| *x > s)
+            .min()
             .unwrap_or(end)
-    });
-    let facts_lines =
-        facts_start.map_or(0..0, |f| f..closing_start.filter(|c| *c > f).unwrap_or(end));
+    };
+    let claims_lines = claims_start.map_or(0..0, |c| c..next_after(c));
+    let facts_lines = facts_start.map_or(0..0, |f| f..next_after(f));
     let closing_lines = closing_start.map_or(0..0, |c| c..end);
 
     // --- Parties.
@@ -453,7 +678,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     for i in parties_lines.clone() {
         let line = flat.line(i);
         let lb = flat.lines.get(i).map_or(0, |l| l.bytes.start);
-        let Some(caps) = party_re().captures(line) else {
+        let Some(caps) = party_caps(line) else {
             if let Some(who) = current
                 && !domicile_read
             {
@@ -466,7 +691,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         };
         let name_bytes = lb + name.start()..lb + name.end();
         match side.as_str() {
-            "原告" | "申请人" => {
+            sd if is_plaintiff_side(sd) => {
                 current = if raw.fields.contains_key("plaintiff.name") {
                     None
                 } else {
@@ -497,7 +722,13 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     }
     let complaint_bytes = bytes_of(&flat, complaint_lines.clone());
     let complaint_text = flat.text.get(complaint_bytes.clone()).unwrap_or("");
-    // Roles stated in the facts (`被告李四自愿提供连带责任保证`).
+    // Roles stated in the facts (`被告李四自愿提供连带责任保证`, `被告张三、李四系保证人`).
+    let names: Vec<String> = raw
+        .defendants
+        .iter()
+        .map(|d| d.name.value.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
     for d in raw.defendants.iter_mut().filter(|d| d.role.is_none()) {
         let name = d.name.value.clone();
         if name.is_empty() {
@@ -516,11 +747,9 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                 .take(2)
                 .collect::<Vec<_>>()
                 .join("，");
-            if let Some(w) = role_in(&window) {
-                if let Some(p) = window.find(w) {
-                    let b = complaint_bytes.start + at + p;
-                    d.role = Some(field(&flat, b..b + w.len(), 0.7));
-                }
+            if let Some((p, w)) = role_of_name(&window, &names) {
+                let b = complaint_bytes.start + at + p;
+                d.role = Some(field(&flat, b..b + w.len(), 0.7));
                 break;
             }
             from = at;
@@ -561,29 +790,33 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     }
     let closing_bytes = bytes_of(&flat, closing_lines.clone());
     let closing_text = flat.text.get(closing_bytes.clone()).unwrap_or("");
-    if let Some(m) = court_re().find(closing_text) {
-        raw.fields.insert(
-            "court",
-            field(
-                &flat,
-                closing_bytes.start + m.start()..closing_bytes.start + m.end(),
-                0.95,
-            ),
-        );
-    } else if let Some(m) = court_re().find(complaint_text) {
-        raw.fields.insert(
-            "court",
-            field(
-                &flat,
-                complaint_bytes.start + m.start()..complaint_bytes.start + m.end(),
-                0.6,
-            ),
-        );
+    let addressing = complaint_lines
+        .clone()
+        .filter(|i| is_closing_line(flat.line(*i)))
+        .map(|i| bytes_of(&flat, i..i + 1));
+    let court = court_in(closing_text, closing_bytes.start)
+        .map(|r| (r, 0.95))
+        .or_else(|| {
+            addressing
+                .into_iter()
+                .find_map(|b| court_in(flat.text.get(b.clone()).unwrap_or(""), b.start))
+                .map(|r| (r, 0.9))
+        })
+        .or_else(|| court_in(complaint_text, complaint_bytes.start).map(|r| (r, 0.6)));
+    if let Some((r, conf)) = court {
+        raw.fields.insert("court", field(&flat, r, conf));
     }
-    // Filing date: the last date of the closing.
+    // Filing date: the last date of the closing, else a date labelled as the filing's.
     if let Some(d) = dates_in(&flat, closing_bytes.clone()).last() {
         raw.fields
             .insert("filing_date", field(&flat, d.bytes.clone(), 0.9));
+    } else if let Some(d) = labelled_date(
+        &flat,
+        complaint_bytes.clone(),
+        &["起诉日期", "具状日期", "申请日期", "落款日期", "起诉时间"],
+        6,
+    ) {
+        raw.fields.insert("filing_date", field(&flat, d, 0.8));
     }
 
     // --- Claims.
@@ -775,11 +1008,6 @@ fn read_collateral(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
     }
 }
 
-fn court_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[\p{Han}]{2,30}?人民法院").expect("static regex"))
-}
-
 /// Splits the claims section into items and reads each amount by its label.
 fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
     let text = flat.text.get(range.clone()).unwrap_or("");
@@ -788,6 +1016,7 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
     }
     let amounts = amounts_in(flat, range.clone());
     let mut prev_end = range.start;
+    let mut prev_label: Option<Label> = None;
     let item_starts: Vec<usize> = item_re()
         .find_iter(text)
         .map(|m| range.start + m.start())
@@ -824,9 +1053,22 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
             }
         };
         let label = match &row_label {
-            Some(cell) => claim_label(cell),
+            // The row's first cell names it; a cell like `其他费用` that names no category
+            // leaves it to the words inside the cell (`违约金106.60元、保全费153.40元`).
+            Some(cell) => claim_label(cell).or_else(|| {
+                let inside = before.rsplit('\t').next().unwrap_or("");
+                claim_label(inside)
+            }),
+            // A list of amounts after one label (`利息、罚息、复利分别为1元、2元、3元`): an
+            // amount separated from the one before only by a list mark has the same label.
+            None if prev_label.is_some()
+                && matches!(before.trim(), "、" | "，" | "," | "和" | "及" | "以及") =>
+            {
+                prev_label
+            }
             None => claim_label(before),
         };
+        prev_label = label.filter(|l| matches!(l, Label::Interest | Label::Other));
         let f = field(
             flat,
             a.bytes.clone(),
@@ -980,6 +1222,22 @@ fn first_after_label<T>(
     best
 }
 
+/// Words that say a debtor stopped paying (after a date: the default runs from it).
+const DEFAULT_CUES: &[&str] = &[
+    "逾期",
+    "未按",
+    "违约",
+    "停止还款",
+    "拖欠",
+    "未还",
+    "未偿还",
+    "未再",
+    "断供",
+    "不再还",
+    "未能按",
+    "未依约",
+];
+
 fn rate_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -1091,29 +1349,49 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
         {
             raw.fields.insert("maturity_date", field(flat, b, *conf));
         }
+        // The default date: a date the text says the default runs from (`自…起未按约还款`,
+        // `从…开始拖欠本息`, `…起，被告开始逾期`).
+        let defaults_after = |b: &Range<usize>| {
+            let after: String = flat
+                .text
+                .get(b.end..)
+                .unwrap_or("")
+                .chars()
+                .take(16)
+                .collect();
+            let after = after.split(['。', '；']).next().unwrap_or("");
+            DEFAULT_CUES.iter().any(|w| after.contains(w))
+        };
+        let starts_a_period = |b: &Range<usize>| {
+            let after = flat.text.get(b.end..).unwrap_or("").trim_start();
+            ["起", "开始", "以来", "之后"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        };
         if !raw.fields.contains_key("default_date")
-            && let Some(b) = labelled_date_where(flat, range.clone(), &["自", "从"], 3, |b| {
-                let after: String = flat
-                    .text
-                    .get(b.end..)
-                    .unwrap_or("")
-                    .chars()
-                    .take(14)
-                    .collect();
-                let after = after.split(['。', '；']).next().unwrap_or("");
-                after.contains("逾期")
-                    || after.contains("未按")
-                    || after.contains("违约")
-                    || after.contains("停止还款")
-            })
-            .or_else(|| {
-                labelled_date(
-                    flat,
-                    range.clone(),
-                    &["逾期日", "逾期日期", "首次逾期", "违约日期"],
-                    8,
-                )
-            })
+            && let Some(b) =
+                labelled_date_where(flat, range.clone(), &["自", "从"], 3, defaults_after)
+                    .or_else(|| {
+                        dates_in(flat, range.clone())
+                            .into_iter()
+                            .map(|d| d.bytes)
+                            .find(|b| starts_a_period(b) && defaults_after(b))
+                    })
+                    .or_else(|| {
+                        labelled_date(
+                            flat,
+                            range.clone(),
+                            &[
+                                "逾期日",
+                                "逾期日期",
+                                "首次逾期",
+                                "违约日期",
+                                "逾期开始",
+                                "逾期起始",
+                            ],
+                            8,
+                        )
+                    })
         {
             raw.fields.insert("default_date", field(flat, b, *conf));
         }

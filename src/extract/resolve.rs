@@ -162,13 +162,24 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
     // Case type.
     let kind = facts.plaintiff.as_ref().map(|p| p.kind);
     let words = get("case_type").map(|f| f.value.as_str()).unwrap_or("");
+    let weak_words = get("case_type").is_some_and(|f| f.confidence < 0.6);
+    let debtor_sued = raw.defendants.iter().any(|d| {
+        d.role.as_ref().is_some_and(|r| {
+            let v = r.value.as_str();
+            (v.contains("借款") || v.contains("持卡") || v.contains("债务人"))
+                && !v.contains("保证")
+                && !v.contains("担保")
+        })
+    });
     let case_type = if kind == Some(PlaintiffKind::Amc) {
         Some(CaseType::NplAssignment)
     } else if words.contains("信用卡") {
         Some(CaseType::CreditCard)
     } else if words.contains("民间借贷") {
         Some(CaseType::PrivateLending)
-    } else if words.contains("保证合同") {
+    } else if words.contains("保证合同") && !(weak_words && debtor_sued) {
+        // A 保证合同 seen only among the attached documents (not a stated cause of action)
+        // makes a guarantee case only when no debtor is sued.
         Some(CaseType::Guarantee)
     } else if words.contains("不良债权") || (words.contains("债权转让") && kind.is_none()) {
         Some(CaseType::NplAssignment)

@@ -67,8 +67,17 @@ fn starts_block(next: &str) -> bool {
         "证据",
         "具状人",
         "起诉人",
+        "请求",
     ];
-    const BARE_HEADS: &[&str] = &["此致", "以上合计", "以上各项", "上述金额"];
+    const BARE_HEADS: &[&str] = &[
+        "此致",
+        "以上合计",
+        "以上各项",
+        "上述金额",
+        "【",
+        "〔",
+        "致：",
+    ];
     if BARE_HEADS.iter().any(|h| next.starts_with(h)) {
         return true;
     }
@@ -142,11 +151,14 @@ impl Flat {
             }
             let width: f32 = body.chars().map(em).sum();
             let next = phys.get(i + 1).map(|n| n.2.trim()).unwrap_or("");
+            // A colon ends a label line (`诉讼请求：`) unless the line runs to the margin.
+            let label_line = body.ends_with(['：', ':']) && width < WRAP_EM - 1.0;
             prev_joinable = !body.contains('\t')
                 && !next.contains('\t')
                 && !starts_block(next)
                 && !next.is_empty()
-                && !body.ends_with(['。', '：', ':', '；'])
+                && !body.ends_with(['。', '；'])
+                && !label_line
                 && width + first_token_em(next) > WRAP_EM;
         }
         if !flat.text.is_empty() && !flat.text.ends_with('\n') {

@@ -3,9 +3,11 @@
 //! [`model_facts`] types the tagger's spans with the same normalisers the rules use (an amount
 //! span that `parse_amount` cannot read is dropped, not guessed). `combine` merges them with
 //! the rules' [`Extraction`]: agreement raises nothing; a value only one side found is kept
-//! (a model-only value with a lower confidence); a disagreement keeps the rules' value, lowers
-//! its confidence to at most 0.5 and adds a `field_conflict` finding at review severity naming
-//! both readings, so that the judge checks it instead of trusting it.
+//! (a model-only value with a lower confidence); a disagreement in which the model is sure of its
+//! span (mean tag probability ≥ [`MODEL_ONLY_MIN_SCORE`]) keeps the rules' value, lowers its
+//! confidence to at most 0.5 and adds a `field_conflict` finding at review severity naming both
+//! readings, so that the judge checks it instead of trusting it; an unsure disagreeing span is
+//! ignored.
 
 use super::{TaggedSpan, Tagger};
 use crate::domain::{
@@ -356,6 +358,16 @@ fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> E
                 });
             }
             (Some(r), Some(m)) => {
+                // Only a sure model reading is worth a judge's time: an unsure span that
+                // disagrees (the model reads some layouts poorly) would put a finding on
+                // nearly every filing and train reviewers to ignore them.
+                let sure = mf
+                    .spans
+                    .get(field)
+                    .is_some_and(|(_, _, s)| *s >= MODEL_ONLY_MIN_SCORE);
+                if !sure {
+                    continue;
+                }
                 if let Some(p) = ex.provenance.get_mut(field) {
                     p.confidence = p.confidence.min(0.5);
                 }

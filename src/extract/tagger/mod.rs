@@ -13,6 +13,7 @@
 //! (`fincase train tagger`, [`train`]) uses only generated filings, with whole template
 //! families held out. Must not: do IO outside `load`/`train`, or fail on any text.
 
+pub mod cjrc;
 pub mod combine;
 pub mod model;
 pub mod train;

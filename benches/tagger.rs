@@ -1,0 +1,63 @@
+//! The extraction tagger: the model's characters/s on the demo batch's text, and extraction
+//! alone (text already read) in filings/s on the demo batch, rules against rules + model
+//! (`combined`) in the same run, so the ratio is the model's cost. Asserts the counts.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fincase::extract::tagger::combine::{Mode, extract_with};
+use std::hint::black_box;
+
+fn bench(c: &mut Criterion) {
+    let tagger = fincase::extract::tagger::global().expect("models/tagger");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let mut docs = Vec::new();
+    for e in fincase::ingest::discover(&dir)
+        .expect("fixtures/demo")
+        .iter()
+        .flatten()
+    {
+        if let Ok(d) = fincase::ingest::read_pdf(&e.bytes) {
+            docs.push(d);
+        }
+    }
+    assert!(docs.len() >= 40, "{} demo filings read", docs.len());
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            d.pages
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
+
+    let mut g = c.benchmark_group("tagger");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(chars as u64));
+    g.bench_function("tag_demo_text_chars", |b| {
+        b.iter(|| {
+            let n: usize = texts.iter().map(|t| tagger.tag(black_box(t)).len()).sum();
+            assert!(n > 0);
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("extract_demo");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    for (name, mode) in [("rules", Mode::Rules), ("combined", Mode::Combined)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for d in &docs {
+                    let e = extract_with("bench", black_box(d), mode, Some(tagger));
+                    black_box(e);
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
