@@ -97,7 +97,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Write in another hand's style instead of the standard generator's: one of
-        /// prose, element_form, sectioned (training families), terse, letter (held out).
+        /// prose, element_form, sectioned, terse, letter, key_value.
         #[arg(long)]
         family: Option<String>,
     },
@@ -162,6 +162,8 @@ enum Command {
 
 const ELEMENTS_DATA: &str = "../shared/data/cail2019-element-loan/data_small_selected.json";
 const LAWBENCH_DATA: &str = "../shared/data/lawbench-2-2/2-2.json";
+const CJRC_DEV: &str = "../shared/data/cjrc-cail2019-rc/dev_ground_truth.json";
+const CJRC_TEST: &str = "../shared/data/cjrc-cail2019-rc/test_ground_truth.json";
 const CAIL2021_DATA: &str =
     "../shared/data/cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
 
@@ -200,6 +202,11 @@ enum TrainCommand {
         /// models/loan-elements-e5.
         #[arg(long)]
         e5: bool,
+        /// Instead of training here, write the material for the GPU fine-tuning script
+        /// `scripts/gpu/e5ft_train.py` (token ids, labels, folds, the encoder's tensors) into
+        /// this folder (needs the encoder; the result goes to models/loan-elements-e5ft).
+        #[arg(long, value_name = "DIR")]
+        export_e5ft: Option<PathBuf>,
     },
     /// Dispute focus (LawBench 2-2): 5-fold CV scores, then the model trained on all items.
     Focus {
@@ -244,6 +251,13 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// The tagger on real judgments: how often its amount/date spans contain the gold answers
+    /// of CJRC questions whose answer is an amount or a date (the data is read, never copied).
+    Cjrc {
+        /// CJRC ground-truth JSON files.
+        #[arg(long, num_args = 1.., default_values = [CJRC_DEV, CJRC_TEST])]
+        data: Vec<PathBuf>,
+    },
     /// Per-field accuracy, precision, recall and F1 of extraction against `*.gold.json` files,
     /// per flag and per case type, with example misses.
     Extract {
@@ -453,7 +467,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Some(name) => {
                     let Some(fam) = fixtures::styles::Family::parse(&name) else {
                         bail!(
-                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter"
+                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter, key_value"
                         );
                     };
                     fixtures::styles::write_family_batch(&dir, seed, count, fam)?
@@ -543,10 +557,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Eval {
+            what: EvalCommand::Cjrc { data },
+        } => {
+            let tagger =
+                fincase::extract::tagger::global().context("no tagger under models/tagger")?;
+            let mut texts = Vec::new();
+            for p in &data {
+                texts.push(
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("reading {}", p.display()))?,
+                );
+            }
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let r = fincase::extract::tagger::cjrc::evaluate(tagger, &refs)
+                .map_err(anyhow::Error::msg)?;
+            write!(out, "{}", r.to_table())?;
+        }
+        Command::Eval {
             what: EvalCommand::Elements { data, model },
         } => {
-            let e5 = fincase::ml::e5::E5::installed_near(&model)?;
-            let r = fincase::ml::elements::evaluate_dir(&data, &model, e5.as_ref())?;
+            let r = match fincase::ml::e5ft::FineTuned::installed(&model)? {
+                Some(ft) => fincase::ml::e5ft::evaluate_dir(&data, &model, &ft)?,
+                None if model.join("adapter.safetensors").is_file() => anyhow::bail!(
+                    "{} adapts the pretrained encoder, which is not installed (run scripts/install-e5.sh)",
+                    model.display()
+                ),
+                None => {
+                    let e5 = fincase::ml::e5::E5::installed_near(&model)?;
+                    fincase::ml::elements::evaluate_dir(&data, &model, e5.as_ref())?
+                }
+            };
             write!(out, "{}", fincase::ml::elements::headline(&r))?;
             write!(out, "{}", fincase::ml::elements::per_label_table(&r))?;
         }
@@ -591,8 +631,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     recipe,
                     validation_only,
                     e5,
+                    export_e5ft,
                 },
         } => {
+            if let Some(to) = export_e5ft {
+                let e5 = fincase::ml::e5::E5::installed_near(Path::new("models/loan-elements"))?
+                    .context(
+                        "the pretrained encoder is not installed (run scripts/install-e5.sh)",
+                    )?;
+                let shared = data
+                    .parent()
+                    .and_then(Path::parent)
+                    .unwrap_or(Path::new("../shared/data"));
+                let s = fincase::ml::e5ft::export(&data, shared, &e5, &to)?;
+                writeln!(
+                    out,
+                    "exported {} labelled and {} distillation sentences ({} word pieces) to {}",
+                    s.sentences,
+                    s.distill,
+                    s.pieces,
+                    to.display()
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let mut rc: fincase::ml::elements::Recipe = match recipe {
                 Some(j) => serde_json::from_str(&j).context("--recipe")?,
                 None => Default::default(),
@@ -612,9 +673,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 None
             };
+            let teacher = if rc.distill > 0 {
+                let f = Path::new("models").join(fincase::ml::elements::TEACHER_FILE);
+                Some(fincase::ml::elements::load_teacher(&data, &f)?)
+            } else {
+                None
+            };
             if validation_only {
                 let t = std::time::Instant::now();
-                let v = fincase::ml::elements::validate(&data, &rc, encoder.as_ref())?;
+                let v = fincase::ml::elements::validate(
+                    &data,
+                    &rc,
+                    encoder.as_ref(),
+                    teacher.as_ref(),
+                )?;
                 writeln!(
                     out,
                     "validation (fold 1, thresholds tuned there): micro-F1 {:.4} macro-F1 {:.4} ({:.0} s)",
@@ -631,7 +703,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let t = std::time::Instant::now();
-            let r = fincase::ml::elements::train_and_write(&data, &dir, &rc, encoder.as_ref())?;
+            let r = fincase::ml::elements::train_and_write(
+                &data,
+                &dir,
+                &rc,
+                encoder.as_ref(),
+                teacher.as_ref(),
+            )?;
             write!(out, "{}", fincase::ml::elements::headline(&r))?;
             writeln!(
                 out,

@@ -217,20 +217,26 @@ fn eval_elements_e5_reproduces_its_card() {
     let m = Models::load_with_e5(&models_dir()).unwrap();
     let (_, encoder) = m.element_model();
     let r = ml::elements::evaluate_dir(&path, &dir, encoder).unwrap();
-    let card = card(ml::elements::NAME_E5);
+    card_matches_and_guarantee_is_labelled(&m, &r, ml::elements::NAME_E5);
+}
+
+/// `r` is what the card of `name` states, and `m` labels a fictitious guarantee sentence LN7,
+/// naming the model `name v1 sha256:… + e5-small-q4 sha256:…`.
+fn card_matches_and_guarantee_is_labelled(m: &Models, r: &ml::elements::Report, name: &str) {
+    let card = card(name);
     assert!(
-        card.contains(&ml::elements::headline(&r)),
+        card.contains(&ml::elements::headline(r)),
         "card and eval differ:\n{}",
-        ml::elements::headline(&r)
+        ml::elements::headline(r)
     );
-    assert!(card.contains(&ml::elements::per_label_table(&r)));
+    assert!(card.contains(&ml::elements::per_label_table(r)));
     let a = ml::annotate(
-        &m,
+        m,
         "被告王某某自愿为上述借款提供连带责任保证。原告请求判令被告支付借款利息人民币三万元。",
     );
     let id = a.elements_model.unwrap();
     assert!(
-        id.starts_with("loan-elements-e5 v1 sha256:") && id.contains(" + e5-small-q4 sha256:"),
+        id.starts_with(&format!("{name} v1 sha256:")) && id.contains(" + e5-small-q4 sha256:"),
         "{id}"
     );
     assert!(
@@ -238,4 +244,51 @@ fn eval_elements_e5_reproduces_its_card() {
         "{:?}",
         a.elements
     );
+}
+
+/// With the encoder installed, the GPU-trained `loan-elements-e5ft` (adapter merged into the
+/// encoder on the CPU) reproduces the test scores of its card, which the training script
+/// computed in PyTorch, and labels a fictitious guarantee sentence. Skips without the encoder
+/// or the research data.
+#[test]
+fn eval_elements_e5ft_reproduces_its_card() {
+    let dir = models_dir().join(ml::e5ft::NAME);
+    let (Some(path), Some(_)) = (
+        data("cail2019-element-loan/data_small_selected.json"),
+        ml::e5::E5::path_in(&models_dir()),
+    ) else {
+        eprintln!("skipped: encoder or ../shared/data absent");
+        return;
+    };
+    let m = Models::load_with_e5ft(&models_dir()).unwrap();
+    let ft = m.elements_ft.as_ref().unwrap();
+    let r = ml::e5ft::evaluate_dir(&path, &dir, ft).unwrap();
+    card_matches_and_guarantee_is_labelled(&m, &r, ml::e5ft::NAME);
+}
+
+/// An adapter trained on another encoder file is refused with a reason, not applied.
+#[test]
+fn e5ft_refuses_an_adapter_for_another_encoder() {
+    let Some(e5) = ml::e5::E5::path_in(&models_dir()) else {
+        eprintln!("skipped: encoder absent");
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("fincase-e5ft-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let src = models_dir().join(ml::e5ft::NAME);
+    std::fs::copy(
+        src.join("adapter.safetensors"),
+        tmp.join("adapter.safetensors"),
+    )
+    .unwrap();
+    let cfg = std::fs::read_to_string(src.join("config.json"))
+        .unwrap()
+        .replace("\"1571fc982750\"", "\"000000000000\"");
+    std::fs::write(tmp.join("config.json"), cfg).unwrap();
+    let err = match ml::e5ft::FineTuned::load(&tmp, &e5) {
+        Ok(_) => panic!("an adapter for another encoder was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("was trained on encoder 000000000000"), "{err}");
+    let _ = std::fs::remove_dir_all(&tmp);
 }

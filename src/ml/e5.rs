@@ -147,6 +147,8 @@ pub struct E5 {
     /// `e5-small-q4 sha256:<first 12 hex>`: which encoder produced an embedding.
     pub id: String,
     bytes: Vec<u8>,
+    /// Tensor directory of the file: name → (offset, bytes).
+    dir: HashMap<String, (usize, usize)>,
     word_offset: usize,
     pos: Tensor,
     typ: Tensor,
@@ -448,6 +450,7 @@ impl E5 {
             tokenizer,
             id,
             bytes,
+            dir,
             word_offset,
             pos,
             typ,
@@ -459,12 +462,92 @@ impl E5 {
     /// The model's input ids for `text` read as a query (`query: ` prefix, as the model card
     /// asks for classification): `<s>`, at most `max_positions − 2` content pieces, `</s>`.
     pub fn input_ids(&self, text: &str) -> Vec<u32> {
+        self.input_ids_max(text, self.shape.max_positions)
+    }
+
+    /// [`E5::input_ids`] cut to at most `max` ids in all (`</s>` kept last).
+    pub fn input_ids_max(&self, text: &str, max: usize) -> Vec<u32> {
         let mut ids = vec![self.tokenizer.bos];
         let content = self.tokenizer.encode(&format!("query: {text}"));
-        let keep = self.shape.max_positions.saturating_sub(2);
+        let keep = max.min(self.shape.max_positions).saturating_sub(2);
         ids.extend(content.into_iter().take(keep));
         ids.push(self.tokenizer.eos);
         ids
+    }
+
+    /// The raw bytes of one tensor of the file (Q4_0 blocks or little-endian f32), by its
+    /// directory name (`l0.q.w`, `emb.pos`, …).
+    pub fn raw_tensor(&self, name: &str) -> Option<&[u8]> {
+        let (off, nb) = self.dir.get(name)?;
+        self.bytes.get(*off..*off + *nb)
+    }
+
+    /// The Q4_0 row of one word piece (`hidden / 32` blocks of 18 bytes).
+    pub fn raw_word_row(&self, id: u32) -> Option<&[u8]> {
+        let row = self.shape.hidden / QK * BLOCK;
+        let a = self.word_offset + (id as usize) * row;
+        self.bytes.get(a..a + row)
+    }
+
+    /// Applies a low-rank adapter (LoRA) and replaced parameters, as written by
+    /// `scripts/gpu/e5ft_train.py`: for each linear `l{i}.{q|k|v|ao|fi|fo}`, `W += scale · B·A`
+    /// when `….lora_a` (r × in) and `….lora_b` (out × r) are present, and its bias replaced by
+    /// `….b`; LayerNorms `emb.ln`, `l{i}.aln`, `l{i}.oln` replaced by `….w`/`….b`. A tensor of
+    /// the wrong shape is an error and leaves the encoder unusable (it is consumed).
+    pub fn with_adapter(mut self, t: &HashMap<String, Tensor>, scale: f64) -> Result<E5, MlError> {
+        let get = |n: &str| -> Result<Option<Tensor>, MlError> {
+            match t.get(n) {
+                Some(x) => Ok(Some(x.to_dtype(DType::F32)?)),
+                None => Ok(None),
+            }
+        };
+        let replace = |slot: &mut Tensor, n: &str| -> Result<(), MlError> {
+            if let Some(x) = get(n)? {
+                if x.dims() != slot.dims() {
+                    return Err(bad(format!(
+                        "adapter tensor {n} has shape {:?}, wanted {:?}",
+                        x.dims(),
+                        slot.dims()
+                    )));
+                }
+                *slot = x;
+            }
+            Ok(())
+        };
+        replace(&mut self.eln.0, "emb.ln.w")?;
+        replace(&mut self.eln.1, "emb.ln.b")?;
+        for (i, ly) in self.layers.iter_mut().enumerate() {
+            for (m, lin) in [
+                ("q", &mut ly.q),
+                ("k", &mut ly.k),
+                ("v", &mut ly.v),
+                ("ao", &mut ly.ao),
+                ("fi", &mut ly.fi),
+                ("fo", &mut ly.fo),
+            ] {
+                let p = format!("l{i}.{m}");
+                if let (Some(a), Some(b)) =
+                    (get(&format!("{p}.lora_a"))?, get(&format!("{p}.lora_b"))?)
+                {
+                    // Stored transposed (in, out): Wᵀ += scale · Aᵀ·Bᵀ.
+                    let delta = (a.t()?.matmul(&b.t()?)? * scale)?;
+                    if delta.dims() != lin.0.dims() {
+                        return Err(bad(format!(
+                            "adapter {p} gives {:?}, the weight is {:?}",
+                            delta.dims(),
+                            lin.0.dims()
+                        )));
+                    }
+                    lin.0 = (&lin.0 + delta)?.contiguous()?;
+                }
+                replace(&mut lin.1, &format!("{p}.b"))?;
+            }
+            for (m, ln) in [("aln", &mut ly.aln), ("oln", &mut ly.oln)] {
+                replace(&mut ln.0, &format!("l{i}.{m}.w"))?;
+                replace(&mut ln.1, &format!("l{i}.{m}.b"))?;
+            }
+        }
+        Ok(self)
     }
 
     fn word_rows(&self, ids: &[u32]) -> Result<Vec<f32>, MlError> {
@@ -498,6 +581,14 @@ impl E5 {
     /// One padded batch through the encoder; padding keys are masked out of attention and
     /// padding positions out of the mean.
     fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>, MlError> {
+        let mean = self.mean_pooled(batch)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        Ok(mean.broadcast_div(&norm)?.to_dtype(DType::F32)?.to_vec2()?)
+    }
+
+    /// The mean of the last layer's token vectors over the real (unpadded) tokens of each
+    /// sequence: a `(batch, hidden)` tensor, not normalised.
+    pub fn mean_pooled(&self, batch: &[&[u32]]) -> Result<Tensor, MlError> {
         let sh = &self.shape;
         let (b, h) = (batch.len(), sh.hidden);
         let l = batch.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
@@ -540,8 +631,6 @@ impl E5 {
         }
         let m = mask_t.unsqueeze(2)?;
         let sum = x.broadcast_mul(&m)?.sum(1)?;
-        let mean = sum.broadcast_div(&m.sum(1)?)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        Ok(mean.broadcast_div(&norm)?.to_dtype(DType::F32)?.to_vec2()?)
+        Ok(sum.broadcast_div(&m.sum(1)?)?)
     }
 }

@@ -73,6 +73,11 @@ pub struct Recipe {
     /// ([`super::e5`]); 0: the model reads n-grams only and needs no encoder.
     #[serde(default)]
     pub e5_weight: f32,
+    /// Distillation: how many of the teacher's unlabelled sentences ([`Teacher`]) join the
+    /// training examples with the teacher's probabilities as soft targets (their n-grams also
+    /// join the vocabulary); 0: gold labels only.
+    #[serde(default)]
+    pub distill: usize,
 }
 
 fn one() -> usize {
@@ -98,6 +103,7 @@ impl Default for Recipe {
             doc_weight: 0.5,
             ensemble: 1,
             e5_weight: 0.0,
+            distill: 0,
         }
     }
 }
@@ -121,7 +127,8 @@ pub struct Report {
     pub validation: MultiLabelScores,
 }
 
-fn split(docs: &[ElementDoc]) -> [Vec<&ElementDoc>; 3] {
+/// The fixed split: `[training (folds 2–4), validation (fold 1), test (fold 0)]`.
+pub fn split(docs: &[ElementDoc]) -> [Vec<&ElementDoc>; 3] {
     let mut parts: [Vec<&ElementDoc>; 3] = Default::default();
     for d in docs {
         let i = match d.fold() {
@@ -306,6 +313,75 @@ pub fn tune_thresholds(probs: &[Vec<f32>], gold: &[Vec<bool>], n: usize) -> Vec<
         .collect()
 }
 
+/// A teacher model's probabilities on unlabelled real sentences, for distillation: the
+/// fine-tuned encoder's ([`super::e5ft`]) output on [`super::e5ft::distill_sentences`],
+/// computed once on a GPU by `scripts/gpu/e5ft_train.py` and committed as
+/// `models/loan-elements-e5ft/teacher.safetensors` (tensor `distill`, one row of 20 per
+/// sentence; no text). The sentences are rebuilt here from `../shared/data`.
+pub struct Teacher {
+    /// The unlabelled sentences, in the teacher file's order.
+    pub sentences: Vec<String>,
+    /// The teacher's probability of each label, per sentence.
+    pub probs: Vec<Vec<f32>>,
+}
+
+/// Where the committed teacher file lives under a models folder.
+pub const TEACHER_FILE: &str = "loan-elements-e5ft/teacher.safetensors";
+
+/// Reads the teacher file and rebuilds its sentences from the research data folder that holds
+/// `data` (`…/data/cail2019-element-loan/data_small_selected.json`); an error when the two do
+/// not line up (another data version).
+pub fn load_teacher(data: &Path, file: &Path) -> Result<Teacher, MlError> {
+    let docs = read_elements(data)?;
+    let exclude: std::collections::HashSet<&str> = docs
+        .iter()
+        .flat_map(|d| d.sentences.iter().map(String::as_str))
+        .collect();
+    let shared = data
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| MlError::Data(format!("{}: no data folder above it", data.display())))?;
+    let sentences = super::e5ft::distill_sentences(shared, &exclude);
+    let bytes = std::fs::read(file).map_err(|e| MlError::io(file, e))?;
+    let t = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)?;
+    let probs: Vec<Vec<f32>> = t
+        .get("distill")
+        .ok_or_else(|| MlError::Shape(format!("{}: no distill tensor", file.display())))?
+        .to_dtype(candle_core::DType::F32)?
+        .to_vec2()?;
+    if probs.len() != sentences.len() || probs.iter().any(|r| r.len() != LABELS.len()) {
+        return Err(MlError::Data(format!(
+            "{}: {} teacher rows for {} rebuilt sentences (another data version?)",
+            file.display(),
+            probs.len(),
+            sentences.len()
+        )));
+    }
+    Ok(Teacher { sentences, probs })
+}
+
+/// Gold rows as 0/1 probabilities followed by the first `recipe.distill` teacher rows, with
+/// their bags (the teacher's sentences have no neighbours).
+fn with_teacher(
+    mut bags: Vec<Bag>,
+    gold: &[Vec<bool>],
+    vocab: &Vocab,
+    recipe: &Recipe,
+    teacher: Option<&Teacher>,
+) -> (Vec<Bag>, Vec<Vec<f32>>) {
+    let mut soft: Vec<Vec<f32>> = gold
+        .iter()
+        .map(|g| g.iter().map(|&b| f32::from(u8::from(b))).collect())
+        .collect();
+    if let Some(t) = teacher {
+        for (s, p) in t.sentences.iter().zip(&t.probs).take(recipe.distill) {
+            bags.push(vocab.bag(s));
+            soft.push(p.clone());
+        }
+    }
+    (bags, soft)
+}
+
 /// Trains the element model on `data` (the CAIL2019 loan file), writes it into `out`
 /// (weights, config, vocabulary, metrics.json, MODEL_CARD.md) and returns the report, scored
 /// with the files as written (f16 weights).
@@ -314,20 +390,23 @@ pub fn train_and_write(
     out: &Path,
     recipe: &Recipe,
     e5: Option<&super::e5::E5>,
+    teacher: Option<&Teacher>,
 ) -> Result<Report, MlError> {
     let t0 = Instant::now();
     let docs = read_elements(data)?;
     let emb = encoder_embeddings(recipe, e5, &docs)?;
+    let teacher = teacher_for(recipe, teacher)?;
     let [train_docs, val_docs, _] = split(&docs);
-    let (thresholds, validation) = stage1(&train_docs, &val_docs, recipe, emb.as_ref())?;
+    let (thresholds, validation) = stage1(&train_docs, &val_docs, recipe, emb.as_ref(), teacher)?;
 
     // Stage 2: folds 1–4 with the same recipe, the tuned thresholds kept.
     let both: Vec<&ElementDoc> = train_docs.iter().chain(&val_docs).copied().collect();
-    let vocab = build_vocab(&both, &both, recipe, emb.as_ref());
+    let vocab = build_vocab(&both, &both, recipe, emb.as_ref(), teacher);
     let (bags, gold) = flatten(&both, &vocab, emb.as_ref());
+    let (bags, soft) = with_teacher(bags, &gold, &vocab, recipe, teacher);
     let mut cfg = config(&vocab, recipe);
     cfg.thresholds = thresholds;
-    let model = train(cfg, &bags, Targets::MultiLabel(&gold), &recipe.train)?;
+    let model = train(cfg, &bags, Targets::Soft(&soft), &recipe.train)?;
     model.save(out)?;
     super::write_vocab(out, &vocab)?;
     let train_seconds = t0.elapsed().as_secs_f64();
@@ -352,10 +431,21 @@ fn build_vocab(
     labelled: &[&ElementDoc],
     recipe: &Recipe,
     emb: Option<&Embeddings>,
+    teacher: Option<&Teacher>,
 ) -> Vocab {
+    let extra: Vec<Vec<String>> = teacher
+        .map(|t| {
+            t.sentences
+                .iter()
+                .take(recipe.distill)
+                .map(|s| super::features::context_grams(s, None, None, &[1, 2, 3]))
+                .collect()
+        })
+        .unwrap_or_default();
     let lists = docs
         .iter()
-        .flat_map(|d| sentence_grams(&d.sentences, &[1, 2, 3]));
+        .flat_map(|d| sentence_grams(&d.sentences, &[1, 2, 3]))
+        .chain(extra);
     let mut vocab = Vocab::build_from_grams(lists, &[1, 2, 3], recipe.min_df, recipe.max_vocab);
     let grams = select_document_grams(labelled, &vocab.orders, recipe.doc_grams);
     if !grams.is_empty() {
@@ -388,10 +478,12 @@ fn stage1(
     val_docs: &[&ElementDoc],
     recipe: &Recipe,
     emb: Option<&Embeddings>,
+    teacher: Option<&Teacher>,
 ) -> Result<(Vec<f32>, MultiLabelScores), MlError> {
     let all: Vec<&ElementDoc> = train_docs.iter().chain(val_docs).copied().collect();
-    let vocab = build_vocab(&all, train_docs, recipe, emb);
+    let vocab = build_vocab(&all, train_docs, recipe, emb, teacher);
     let (bags, gold) = flatten(train_docs, &vocab, emb);
+    let (bags, soft) = with_teacher(bags, &gold, &vocab, recipe, teacher);
     let (vbags, vgold) = flatten(val_docs, &vocab, emb);
     let cfg = config(&vocab, recipe);
     let mut vprobs: Vec<Vec<f32>> = vec![vec![0.0; LABELS.len()]; vbags.len()];
@@ -399,7 +491,7 @@ fn stage1(
     for e in 0..k {
         let mut tc = recipe.train;
         tc.seed += e as u64;
-        let m = train(cfg.clone(), &bags, Targets::MultiLabel(&gold), &tc)?;
+        let m = train(cfg.clone(), &bags, Targets::Soft(&soft), &tc)?;
         for (acc, p) in vprobs.iter_mut().zip(predict(&m, &vbags)?) {
             acc.iter_mut().zip(p).for_each(|(a, p)| *a += p / k as f32);
         }
@@ -461,11 +553,33 @@ pub fn validate(
     data: &Path,
     recipe: &Recipe,
     e5: Option<&super::e5::E5>,
+    teacher: Option<&Teacher>,
 ) -> Result<MultiLabelScores, MlError> {
     let docs = read_elements(data)?;
     let emb = encoder_embeddings(recipe, e5, &docs)?;
+    let teacher = teacher_for(recipe, teacher)?;
     let [train_docs, val_docs, _] = split(&docs);
-    Ok(stage1(&train_docs, &val_docs, recipe, emb.as_ref())?.1)
+    Ok(stage1(&train_docs, &val_docs, recipe, emb.as_ref(), teacher)?.1)
+}
+
+/// The teacher a recipe asks for (`distill > 0`), or an error naming the missing file.
+fn teacher_for<'a>(
+    recipe: &Recipe,
+    teacher: Option<&'a Teacher>,
+) -> Result<Option<&'a Teacher>, MlError> {
+    if recipe.distill == 0 {
+        return Ok(None);
+    }
+    if recipe.e5_weight > 0.0 {
+        return Err(MlError::Data(
+            "a recipe cannot both distil and read the encoder".into(),
+        ));
+    }
+    teacher.map(Some).ok_or_else(|| {
+        MlError::Data(format!(
+            "the recipe distils from the teacher file models/{TEACHER_FILE}, which was not given"
+        ))
+    })
 }
 
 /// The sentence embeddings a recipe asks for (`e5_weight > 0`), or an error naming the

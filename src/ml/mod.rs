@@ -13,6 +13,7 @@
 
 pub mod data;
 pub mod e5;
+pub mod e5ft;
 pub mod elements;
 pub mod features;
 pub mod focus;
@@ -165,10 +166,16 @@ pub struct Models {
     /// only by [`Models::load_with_e5`] when `scripts/install-e5.sh` has installed
     /// `e5/e5-small-q4.bin`; it then labels the elements instead of `elements`.
     pub elements_e5: Option<(Loaded, e5::E5)>,
+    /// The fine-tuned encoder (`loan-elements-e5ft`, [`e5ft`]), loaded only by
+    /// [`Models::load_with_e5ft`] (`FINCASE_E5=ft`); it then labels the elements instead of
+    /// the others. Not the default with the encoder: it scores below `loan-elements-e5` on
+    /// the test documents (see its card) and serves as the distillation teacher.
+    pub elements_ft: Option<e5ft::FineTuned>,
 }
 
 /// Environment variable that makes [`Models::shared`] use the pretrained encoder when it is
-/// installed (`FINCASE_E5=1`). Off by default: the encoder costs ~0.1 s per sentence on 2
+/// installed (`FINCASE_E5=1`: `loan-elements-e5`; `FINCASE_E5=ft`: the fine-tuned
+/// `loan-elements-e5ft`). Off by default: the encoder costs ~0.1 s per sentence on 2
 /// cores, which the batch path (≥ 50 filings/s) cannot afford.
 pub const E5_ENV: &str = "FINCASE_E5";
 
@@ -179,6 +186,7 @@ impl Models {
             elements: Loaded::load(&dir.join(elements::NAME))?,
             focus: Loaded::load(&dir.join(focus::NAME))?,
             elements_e5: None,
+            elements_ft: None,
         })
     }
 
@@ -194,6 +202,20 @@ impl Models {
                 e5::E5::load(&p)?,
             ));
         }
+        Ok(m)
+    }
+
+    /// [`Models::load`], plus `dir/loan-elements-e5ft` over the encoder
+    /// `dir/e5/e5-small-q4.bin`; an error when either is missing (it was asked for).
+    pub fn load_with_e5ft(dir: &Path) -> Result<Models, MlError> {
+        let mut m = Models::load(dir)?;
+        let p = e5::E5::path_in(dir).ok_or_else(|| {
+            MlError::Data(format!(
+                "{} is not installed (run scripts/install-e5.sh)",
+                dir.join(e5::FILE).display()
+            ))
+        })?;
+        m.elements_ft = Some(e5ft::FineTuned::load(&dir.join(e5ft::NAME), &p)?);
         Ok(m)
     }
 
@@ -225,11 +247,10 @@ impl Models {
         MODELS
             .get_or_init(|| {
                 let dir = Models::default_dir();
-                let e5 = std::env::var(E5_ENV).is_ok_and(|v| v == "1");
-                if e5 {
-                    Models::load_with_e5(&dir)
-                } else {
-                    Models::load(&dir)
+                match std::env::var(E5_ENV).as_deref() {
+                    Ok("1") => Models::load_with_e5(&dir),
+                    Ok("ft") => Models::load_with_e5ft(&dir),
+                    _ => Models::load(&dir),
                 }
                 .map_err(|e| format!("model unavailable ({}): {e}", dir.display()))
             })
@@ -342,12 +363,14 @@ pub fn annotate_shared(text: &str) -> FilingAnnotations {
 fn annotate_inner(models: &Models, text: &str) -> Result<FilingAnnotations, MlError> {
     let sentences = features::sentences(text);
     let (em, encoder) = models.element_model();
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let probs = if sentences.is_empty() {
         Vec::new()
+    } else if let Some(ft) = &models.elements_ft {
+        ft.probabilities(&refs)?
     } else {
         let mut bags = elements::document_bags(&em.vocab, &sentences);
         if let Some(e5) = encoder {
-            let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
             for (b, e) in bags.iter_mut().zip(e5.embed(&refs)?) {
                 em.vocab.append_dense(b, &e);
             }
@@ -355,9 +378,25 @@ fn annotate_inner(models: &Models, text: &str) -> Result<FilingAnnotations, MlEr
         let refs: Vec<&Bag> = bags.iter().collect();
         em.model.probabilities(&refs)?
     };
-    let cfg = &em.model.config;
+    let (labels, label_names, thresholds, elements_id) = match &models.elements_ft {
+        Some(ft) => (
+            &ft.config.labels,
+            &ft.config.label_names,
+            &ft.config.thresholds,
+            ft.id.clone(),
+        ),
+        None => (
+            &em.model.config.labels,
+            &em.model.config.label_names,
+            &em.model.config.thresholds,
+            match encoder {
+                Some(e5) => format!("{} + {}", em.id, e5.id),
+                None => em.id.clone(),
+            },
+        ),
+    };
     let mut elements = Vec::new();
-    for (k, code) in cfg.labels.iter().enumerate() {
+    for (k, code) in labels.iter().enumerate() {
         let best = probs
             .iter()
             .enumerate()
@@ -366,13 +405,13 @@ fn annotate_inner(models: &Models, text: &str) -> Result<FilingAnnotations, MlEr
                 Some(b) if b.1 >= x.1 => Some(b),
                 _ => Some(x),
             });
-        let threshold = cfg.thresholds.get(k).copied().unwrap_or(0.5);
+        let threshold = thresholds.get(k).copied().unwrap_or(0.5);
         if let Some((i, score)) = best
             && score >= threshold
         {
             elements.push(ElementHit {
                 code: code.clone(),
-                name: cfg.label_names.get(k).cloned().unwrap_or_default(),
+                name: label_names.get(k).cloned().unwrap_or_default(),
                 score,
                 threshold,
                 sentence: sentences[i].clone(),
@@ -401,10 +440,7 @@ fn annotate_inner(models: &Models, text: &str) -> Result<FilingAnnotations, MlEr
     focus.truncate(3);
     Ok(FilingAnnotations {
         unavailable: None,
-        elements_model: Some(match encoder {
-            Some(e5) => format!("{} + {}", em.id, e5.id),
-            None => em.id.clone(),
-        }),
+        elements_model: Some(elements_id),
         focus_model: Some(models.focus.id.clone()),
         sentences: sentences.len(),
         elements,

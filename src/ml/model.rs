@@ -254,6 +254,9 @@ pub enum Targets<'a> {
     MultiLabel(&'a [Vec<bool>]),
     /// One class index per example.
     MultiClass(&'a [usize]),
+    /// A probability per label (a teacher model's output, or 0/1 for gold rows): binary
+    /// cross-entropy against soft targets, for distillation.
+    Soft(&'a [Vec<f32>]),
 }
 
 /// Trains a [`BagModel`] on `bags` with AdamW: binary cross-entropy on logits (multi-label) or
@@ -333,6 +336,15 @@ pub fn train(
                     let y = Tensor::from_vec(flat, (chunk.len(), n_labels), &Device::Cpu)?;
                     bce_with_logits(&logits, &y)?
                 }
+                Targets::Soft(y) => {
+                    let flat: Vec<f32> = chunk
+                        .iter()
+                        .flat_map(|&i| (0..n_labels).map(move |k| (i, k)))
+                        .map(|(i, k)| y[i].get(k).copied().unwrap_or(0.0).clamp(0.0, 1.0))
+                        .collect();
+                    let y = Tensor::from_vec(flat, (chunk.len(), n_labels), &Device::Cpu)?;
+                    bce_with_logits(&logits, &y)?
+                }
                 Targets::MultiClass(y) => {
                     let t: Vec<u32> = chunk.iter().map(|&i| y[i] as u32).collect();
                     let t = Tensor::from_vec(t, chunk.len(), &Device::Cpu)?;
@@ -378,4 +390,44 @@ fn drop_features(bag: &Bag, p: f32, rng: &mut SplitMix) -> Bag {
         out.weights.iter_mut().for_each(|w| *w /= norm);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Soft targets are learnt as probabilities: one feature whose teacher says 0.8 for the
+    /// first label and 0.1 for the second ends near those values, unlike hard 0/1 targets.
+    #[test]
+    fn soft_targets_are_learnt_as_probabilities() {
+        let cfg = ModelConfig {
+            name: "t".into(),
+            version: 1,
+            task: Task::MultiLabel,
+            vocab_rows: 3,
+            dim: 4,
+            hidden: 0,
+            labels: vec!["A".into(), "B".into()],
+            label_names: vec!["a".into(), "b".into()],
+            thresholds: vec![0.5, 0.5],
+        };
+        let bag = Bag {
+            ids: vec![1],
+            weights: vec![1.0],
+        };
+        let bags = vec![bag.clone(); 64];
+        let soft = vec![vec![0.8f32, 0.1]; 64];
+        let tc = TrainConfig {
+            epochs: 200,
+            batch: 64,
+            lr: 0.05,
+            weight_decay: 0.0,
+            feature_dropout: 0.0,
+            seed: 1,
+        };
+        let m = train(cfg, &bags, Targets::Soft(&soft), &tc).unwrap();
+        let p = m.probabilities(&[&bag]).unwrap();
+        assert!((p[0][0] - 0.8).abs() < 0.05, "{:?}", p[0]);
+        assert!((p[0][1] - 0.1).abs() < 0.05, "{:?}", p[0]);
+    }
 }
