@@ -639,11 +639,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .context(
                         "the pretrained encoder is not installed (run scripts/install-e5.sh)",
                     )?;
-                let shared = data
-                    .parent()
-                    .and_then(Path::parent)
-                    .unwrap_or(Path::new("../shared/data"));
-                let s = fincase::ml::e5ft::export(&data, shared, &e5, &to)?;
+                let s = fincase::ml::e5ft::export(&data, &e5, &to)?;
                 writeln!(
                     out,
                     "exported {} labelled and {} distillation sentences ({} word pieces) to {}",

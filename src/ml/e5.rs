@@ -245,6 +245,24 @@ fn layer_norm(x: &Tensor, (w, b): &(Tensor, Tensor), eps: f32) -> Result<Tensor,
     Ok(y.broadcast_mul(w)?.broadcast_add(b)?)
 }
 
+/// `f` over batches of 16 sequences of similar length (fewer padding tokens), its rows put
+/// back in the order of `ids`.
+pub fn by_length<T: Clone + Default>(
+    ids: &[Vec<u32>],
+    f: impl Fn(&[&[u32]]) -> Result<Vec<T>, MlError>,
+) -> Result<Vec<T>, MlError> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&i| ids[i].len());
+    let mut out = vec![T::default(); ids.len()];
+    for chunk in order.chunks(16) {
+        let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
+        for (&i, row) in chunk.iter().zip(f(&batch)?) {
+            out[i] = row;
+        }
+    }
+    Ok(out)
+}
+
 /// `x · wᵀ + b` for `x` of shape `(…, in)`; `w` is stored transposed, `(in, out)`.
 fn linear(x: &Tensor, (w, b): &(Tensor, Tensor)) -> Result<Tensor, MlError> {
     Ok(x.broadcast_matmul(w)?.broadcast_add(b)?)
@@ -260,11 +278,18 @@ impl E5 {
     /// The installed encoder for a model folder: `<dir>/../e5/e5-small-q4.bin`, else under
     /// [`super::Models::default_dir`]; `None` when neither exists (it is optional).
     pub fn installed_near(dir: &Path) -> Result<Option<E5>, MlError> {
-        let near = dir.parent().and_then(E5::path_in);
-        match near.or_else(|| E5::path_in(&super::Models::default_dir())) {
+        match E5::installed_path_near(dir) {
             Some(p) => Ok(Some(E5::load(&p)?)),
             None => Ok(None),
         }
+    }
+
+    /// Where [`E5::installed_near`] finds the file: `<dir>/../e5/e5-small-q4.bin`, else under
+    /// [`super::Models::default_dir`].
+    pub fn installed_path_near(dir: &Path) -> Option<PathBuf> {
+        dir.parent()
+            .and_then(E5::path_in)
+            .or_else(|| E5::path_in(&super::Models::default_dir()))
     }
 
     /// Reads and checks the file (about 72 MB; the linear layers become ~85 MB of f32).
@@ -566,16 +591,7 @@ impl E5 {
     /// computed in batches of similar length.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, MlError> {
         let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.input_ids(t)).collect();
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&i| ids[i].len());
-        let mut out = vec![Vec::new(); ids.len()];
-        for chunk in order.chunks(16) {
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            for (&i, e) in chunk.iter().zip(self.forward(&batch)?) {
-                out[i] = e;
-            }
-        }
-        Ok(out)
+        by_length(&ids, |batch| self.forward(batch))
     }
 
     /// One padded batch through the encoder; padding keys are masked out of attention and

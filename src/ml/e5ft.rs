@@ -20,7 +20,7 @@
 
 use super::data::{ElementDoc, read_elements};
 use super::e5::E5;
-use super::elements::{LABELS, Report, split};
+use super::elements::{LABELS, Report, decide, gold_row, split};
 use super::metrics::{MultiLabelScores, multilabel};
 use super::{MlError, features};
 use candle_core::{DType, Device, Tensor};
@@ -33,9 +33,6 @@ pub const NAME: &str = "loan-elements-e5ft";
 
 /// Token ids per sentence, `<s>` and `</s>` included (longer sentences are cut).
 pub const MAX_TOKENS: usize = 160;
-
-/// Sentences per encoder batch at inference.
-const BATCH: usize = 16;
 
 /// `config.json` of an adapter folder (written by the training script).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -144,8 +141,7 @@ impl FineTuned {
         if !dir.join("adapter.safetensors").is_file() {
             return Ok(None);
         }
-        let near = dir.parent().and_then(E5::path_in);
-        match near.or_else(|| E5::path_in(&super::Models::default_dir())) {
+        match E5::installed_path_near(dir) {
             Some(p) => Ok(Some(FineTuned::load(dir, &p)?)),
             None => Ok(None),
         }
@@ -157,19 +153,11 @@ impl FineTuned {
             .iter()
             .map(|t| self.encoder.input_ids_max(t, self.config.max_tokens))
             .collect();
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&i| ids[i].len());
-        let mut out = vec![Vec::new(); ids.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            let pooled = self.encoder.mean_pooled(&batch)?;
+        super::e5::by_length(&ids, |batch| {
+            let pooled = self.encoder.mean_pooled(batch)?;
             let logits = pooled.matmul(&self.head_w)?.broadcast_add(&self.head_b)?;
-            let p = candle_nn::ops::sigmoid(&logits)?.to_vec2::<f32>()?;
-            for (&i, row) in chunk.iter().zip(p) {
-                out[i] = row;
-            }
-        }
-        Ok(out)
+            Ok(candle_nn::ops::sigmoid(&logits)?.to_vec2::<f32>()?)
+        })
     }
 }
 
@@ -186,8 +174,18 @@ pub struct ExportSummary {
 
 /// Unlabelled real text used only to read the teacher's probabilities (distillation): the
 /// sentences of the CJRC contexts, CAIL2021 claims/defences and LawBench 2-2 items, minus any
-/// sentence of the CAIL2019 loan documents.
-pub fn distill_sentences(shared_data: &Path, exclude: &HashSet<&str>) -> Vec<String> {
+/// sentence of the CAIL2019 loan documents `docs`. The research sets are read from the data
+/// folder that holds `data` (`…/data/cail2019-element-loan/data_small_selected.json`); a set
+/// that is absent adds nothing.
+pub fn distill_sentences(data: &Path, docs: &[ElementDoc]) -> Result<Vec<String>, MlError> {
+    let shared_data = data
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| MlError::Data(format!("{}: no data folder above it", data.display())))?;
+    let exclude: HashSet<&str> = docs
+        .iter()
+        .flat_map(|d| d.sentences.iter().map(String::as_str))
+        .collect();
     let mut texts: Vec<String> = Vec::new();
     for f in ["dev_ground_truth.json", "test_ground_truth.json"] {
         let p = shared_data.join("cjrc-cail2019-rc").join(f);
@@ -226,7 +224,7 @@ pub fn distill_sentences(shared_data: &Path, exclude: &HashSet<&str>) -> Vec<Str
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Writes the training material for `scripts/gpu/e5ft_train.py` into `out`:
@@ -234,19 +232,10 @@ pub fn distill_sentences(shared_data: &Path, exclude: &HashSet<&str>) -> Vec<Str
 /// `base.safetensors` (the encoder's tensors, 4-bit blocks as bytes, word rows of the pieces
 /// that occur only, `piece_ids` mapping the new rows to the file's ids) and
 /// `distill.txt` (the distillation sentences, one per line, in order).
-pub fn export(
-    data: &Path,
-    shared_data: &Path,
-    e5: &E5,
-    out: &Path,
-) -> Result<ExportSummary, MlError> {
+pub fn export(data: &Path, e5: &E5, out: &Path) -> Result<ExportSummary, MlError> {
     std::fs::create_dir_all(out).map_err(|e| MlError::io(out, e))?;
     let docs = read_elements(data)?;
-    let exclude: HashSet<&str> = docs
-        .iter()
-        .flat_map(|d| d.sentences.iter().map(String::as_str))
-        .collect();
-    let distill = distill_sentences(shared_data, &exclude);
+    let distill = distill_sentences(data, &docs)?;
 
     let mut remap: BTreeMap<u32, u32> = BTreeMap::new();
     let mut seqs: Vec<Vec<u32>> = Vec::new();
@@ -254,13 +243,7 @@ pub fn export(
     for (di, d) in docs.iter().enumerate() {
         for (s, ls) in d.sentences.iter().zip(&d.labels) {
             seqs.push(e5.input_ids_max(s, MAX_TOKENS));
-            let mut row = [0u8; 20];
-            for l in ls {
-                if let Some(k) = LABELS.iter().position(|x| x.0 == l) {
-                    row[k] = 1;
-                }
-            }
-            labels.extend(row);
+            labels.extend(gold_row(ls).into_iter().map(u8::from));
             folds.push(d.fold() as u8);
             doc_of.push(di as u32);
         }
@@ -395,7 +378,7 @@ fn flatten<'a>(docs: &[&'a ElementDoc]) -> (Vec<&'a str>, Vec<Vec<bool>>) {
     for d in docs {
         for (s, ls) in d.sentences.iter().zip(&d.labels) {
             texts.push(s.as_str());
-            gold.push(LABELS.iter().map(|l| ls.iter().any(|x| x == l.0)).collect());
+            gold.push(gold_row(ls));
         }
     }
     (texts, gold)
@@ -403,11 +386,7 @@ fn flatten<'a>(docs: &[&'a ElementDoc]) -> (Vec<&'a str>, Vec<Vec<bool>>) {
 
 /// Micro/macro/per-label scores of `probs` under the config's thresholds.
 pub fn score(cfg: &AdapterConfig, gold: &[Vec<bool>], probs: &[Vec<f32>]) -> MultiLabelScores {
-    let pred: Vec<Vec<bool>> = probs
-        .iter()
-        .map(|p| p.iter().zip(&cfg.thresholds).map(|(p, t)| p >= t).collect())
-        .collect();
-    multilabel(&cfg.labels, gold, &pred)
+    multilabel(&cfg.labels, gold, &decide(probs, &cfg.thresholds))
 }
 
 /// Default export folder (git-ignored).

@@ -240,15 +240,18 @@ fn flatten(
                 vocab.append_dense(&mut b, e);
             }
             bags.push(b);
-            gold.push(
-                LABELS
-                    .iter()
-                    .map(|(c, _)| ls.iter().any(|l| l == c))
-                    .collect(),
-            );
+            gold.push(gold_row(ls));
         }
     }
     (bags, gold)
+}
+
+/// One `bool` per entry of [`LABELS`]: whether a sentence's label list names it.
+pub fn gold_row(labels: &[String]) -> Vec<bool> {
+    LABELS
+        .iter()
+        .map(|(c, _)| labels.iter().any(|l| l == c))
+        .collect()
 }
 
 fn config(vocab: &Vocab, r: &Recipe) -> ModelConfig {
@@ -275,7 +278,8 @@ pub fn predict(model: &BagModel, bags: &[Bag]) -> Result<Vec<Vec<f32>>, MlError>
     Ok(out)
 }
 
-fn decide(probs: &[Vec<f32>], thresholds: &[f32]) -> Vec<Vec<bool>> {
+/// Each probability against its label's threshold.
+pub fn decide(probs: &[Vec<f32>], thresholds: &[f32]) -> Vec<Vec<bool>> {
     probs
         .iter()
         .map(|p| p.iter().zip(thresholds).map(|(p, t)| p >= t).collect())
@@ -333,15 +337,7 @@ pub const TEACHER_FILE: &str = "loan-elements-e5ft/teacher.safetensors";
 /// not line up (another data version).
 pub fn load_teacher(data: &Path, file: &Path) -> Result<Teacher, MlError> {
     let docs = read_elements(data)?;
-    let exclude: std::collections::HashSet<&str> = docs
-        .iter()
-        .flat_map(|d| d.sentences.iter().map(String::as_str))
-        .collect();
-    let shared = data
-        .parent()
-        .and_then(Path::parent)
-        .ok_or_else(|| MlError::Data(format!("{}: no data folder above it", data.display())))?;
-    let sentences = super::e5ft::distill_sentences(shared, &exclude);
+    let sentences = super::e5ft::distill_sentences(data, &docs)?;
     let bytes = std::fs::read(file).map_err(|e| MlError::io(file, e))?;
     let t = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)?;
     let probs: Vec<Vec<f32>> = t

@@ -250,8 +250,6 @@ impl BagModel {
 
 /// Targets of the training examples.
 pub enum Targets<'a> {
-    /// Multi-hot rows (one `bool` per label).
-    MultiLabel(&'a [Vec<bool>]),
     /// One class index per example.
     MultiClass(&'a [usize]),
     /// A probability per label (a teacher model's output, or 0/1 for gold rows): binary
@@ -327,15 +325,6 @@ pub fn train(
                 &ws,
             )?;
             let loss = match &targets {
-                Targets::MultiLabel(y) => {
-                    let flat: Vec<f32> = chunk
-                        .iter()
-                        .flat_map(|&i| (0..n_labels).map(move |k| (i, k)))
-                        .map(|(i, k)| f32::from(u8::from(y[i].get(k).copied().unwrap_or(false))))
-                        .collect();
-                    let y = Tensor::from_vec(flat, (chunk.len(), n_labels), &Device::Cpu)?;
-                    bce_with_logits(&logits, &y)?
-                }
                 Targets::Soft(y) => {
                     let flat: Vec<f32> = chunk
                         .iter()

@@ -261,7 +261,9 @@ fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: &str) {
         "claims.attorney_fee" => to.claims.attorney_fee = from.claims.attorney_fee,
         "claims.other_fees" => to.claims.other_fees = from.claims.other_fees,
         "claims.stated_total" => to.claims.stated_total = from.claims.stated_total,
-        _ => to.filing_date = from.filing_date,
+        "filing_date" => to.filing_date = from.filing_date,
+        // Not a field the tagger reads (`MODEL_FIELDS_ARE_EVAL_FIELDS` keeps the two lists in step).
+        _ => {}
     }
 }
 
@@ -381,4 +383,27 @@ fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> E
         }
     }
     ex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field the tagger reads is a gold-schema field, and `copy_field` copies each one
+    /// (a name it does not know would copy nothing, so this fails if the lists drift apart).
+    #[test]
+    fn model_fields_are_eval_fields_and_each_is_copied() {
+        let mut seen = 0;
+        for index in 0..40 {
+            let from = crate::fixtures::compose(11, index).gold.facts;
+            for field in MODEL_FIELDS {
+                assert!(crate::eval::FIELDS.contains(&field), "{field}");
+                let mut to = CaseFacts::default();
+                copy_field(&mut to, &from, field);
+                assert_eq!(value(&to, field), value(&from, field), "{field}");
+                seen += usize::from(value(&from, field).is_some());
+            }
+        }
+        assert!(seen > 40 * 10, "fixtures left most fields empty ({seen})");
+    }
 }
