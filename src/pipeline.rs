@@ -162,6 +162,24 @@ pub struct FilingResult {
     pub models: Option<crate::ml::FilingAnnotations>,
 }
 
+impl FilingResult {
+    /// A failed filing with nothing read yet (the stages fill in what they get).
+    fn failed(name: &str, id: FilingId, reason: Option<String>) -> Self {
+        FilingResult {
+            name: name.to_owned(),
+            id,
+            status: FilingStatus::Failed,
+            reason,
+            text: None,
+            report: None,
+            outcome: None,
+            draft: None,
+            times: StageTimes::default(),
+            models: None,
+        }
+    }
+}
+
 /// Reads, extracts, checks and drafts one filing. Pure: no IO. Never panics on any input
 /// bytes (a panic inside a stage is caught and reported as `failed`).
 pub fn process_filing(name: &str, bytes: &[u8], cfg: &RulesConfig) -> FilingResult {
@@ -180,17 +198,12 @@ pub fn process_filing_with(
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         process_filing_inner(name, &id, bytes, cfg, templates)
     }));
-    caught.unwrap_or_else(|_| FilingResult {
-        name: name.to_owned(),
-        id,
-        status: FilingStatus::Failed,
-        reason: Some("内部错误：处理此文件时程序出错，已跳过（internal error; reported）".into()),
-        text: None,
-        report: None,
-        outcome: None,
-        draft: None,
-        times: StageTimes::default(),
-        models: None,
+    caught.unwrap_or_else(|_| {
+        FilingResult::failed(
+            name,
+            id,
+            Some("内部错误：处理此文件时程序出错，已跳过（internal error; reported）".into()),
+        )
     })
 }
 
@@ -207,18 +220,7 @@ fn process_filing_inner(
     templates: Option<&Arc<draft::TemplateSet>>,
 ) -> FilingResult {
     let mut times = StageTimes::default();
-    let mut result = FilingResult {
-        name: name.to_owned(),
-        id: id.clone(),
-        status: FilingStatus::Failed,
-        reason: None,
-        text: None,
-        report: None,
-        outcome: None,
-        draft: None,
-        times,
-        models: None,
-    };
+    let mut result = FilingResult::failed(name, id.clone(), None);
     let t = Instant::now();
     let doc = match ingest::read_pdf(bytes) {
         Ok(doc) => doc,
@@ -674,18 +676,11 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
                         (r, sha)
                     }
                     Err(e) => (
-                        FilingResult {
-                            name: e.name.clone(),
-                            id: FilingId::of_bytes(e.name.as_bytes()),
-                            status: FilingStatus::Failed,
-                            reason: Some(format!("[{}] {}", e.code(), e.reason)),
-                            text: None,
-                            report: None,
-                            outcome: None,
-                            draft: None,
-                            times: StageTimes::default(),
-                            models: None,
-                        },
+                        FilingResult::failed(
+                            &e.name,
+                            FilingId::of_bytes(e.name.as_bytes()),
+                            Some(format!("[{}] {}", e.code(), e.reason)),
+                        ),
                         String::new(),
                     ),
                 };

@@ -68,7 +68,6 @@ enum Zone {
 pub fn blocks_of(html: &str) -> Vec<Block> {
     let html = super::strip_html_only(html);
     let mut out: Vec<Block> = Vec::new();
-    let mut rest = html.as_ref();
     let mut in_head = false;
     let mut zones: Vec<(String, Zone)> = Vec::new();
     let mut counters: Vec<u32> = Vec::new();
@@ -86,23 +85,16 @@ pub fn blocks_of(html: &str) -> Vec<Block> {
             }
         }
     };
-    while let Some(lt) = rest.find('<') {
-        if !in_head && let Some((_, text)) = current.as_mut() {
-            text.push_str(&decode_entities(&rest[..lt]));
-        }
-        let after = &rest[lt..];
-        let Some(gt) = after.find('>') else {
-            break;
+    for piece in super::html_pieces(&html) {
+        let (name, closing, tag) = match piece {
+            super::HtmlPiece::Text(t) => {
+                if !in_head && let Some((_, text)) = current.as_mut() {
+                    text.push_str(&decode_entities(t));
+                }
+                continue;
+            }
+            super::HtmlPiece::Tag { name, closing, raw } => (name, closing, raw),
         };
-        let tag = &after[1..gt];
-        rest = &after[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
         let class = attr(tag, "class").unwrap_or_default();
         let zone = zones.last().map_or(Zone::Body, |z| z.1);
         match (name.as_str(), closing) {

@@ -289,32 +289,64 @@ pub fn render_with(
     })
 }
 
-/// Plain text from our HTML: `<head>` dropped, block elements end a line, list items get their
-/// number (`一、`), other tags vanish, entities are decoded, blank runs collapse.
-pub fn html_to_text(html: &str) -> String {
-    let html = strip_html_only(html);
-    let mut out = String::new();
-    let mut rest = html.as_ref();
-    let mut in_head = false;
-    let mut counters: Vec<u32> = Vec::new();
+/// A piece of our own draft HTML, in document order.
+pub(crate) enum HtmlPiece<'a> {
+    /// Text between tags, entities not yet decoded.
+    Text(&'a str),
+    /// A tag: its lower-case name, whether it closes, and its source between `<` and `>`.
+    Tag {
+        name: String,
+        closing: bool,
+        raw: &'a str,
+    },
+}
+
+/// Splits our HTML into text and tags (the one tokenizer behind [`html_to_text`] and
+/// [`blocks::blocks_of`]); an unterminated `<…` at the end is dropped.
+pub(crate) fn html_pieces(html: &str) -> Vec<HtmlPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        if !in_head {
-            out.push_str(&decode_entities(&rest[..lt]));
-        }
+        pieces.push(HtmlPiece::Text(&rest[..lt]));
         let after = &rest[lt..];
         let Some(gt) = after.find('>') else {
-            rest = "";
-            break;
+            return pieces;
         };
-        let tag = &after[1..gt];
+        let raw = &after[1..gt];
         rest = &after[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
+        let name = raw
             .trim_start_matches('/')
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
+        pieces.push(HtmlPiece::Tag {
+            name,
+            closing: raw.starts_with('/'),
+            raw,
+        });
+    }
+    pieces.push(HtmlPiece::Text(rest));
+    pieces
+}
+
+/// Plain text from our HTML: `<head>` dropped, block elements end a line, list items get their
+/// number (`一、`), other tags vanish, entities are decoded, blank runs collapse.
+pub fn html_to_text(html: &str) -> String {
+    let html = strip_html_only(html);
+    let mut out = String::new();
+    let mut in_head = false;
+    let mut counters: Vec<u32> = Vec::new();
+    for piece in html_pieces(&html) {
+        let (name, closing) = match piece {
+            HtmlPiece::Text(t) => {
+                if !in_head {
+                    out.push_str(&decode_entities(t));
+                }
+                continue;
+            }
+            HtmlPiece::Tag { name, closing, .. } => (name, closing),
+        };
         match (name.as_str(), closing) {
             ("head", false) => in_head = true,
             ("head", true) => in_head = false,
@@ -337,9 +369,6 @@ pub fn html_to_text(html: &str) -> String {
             ) => out.push('\n'),
             _ => {}
         }
-    }
-    if !in_head {
-        out.push_str(&decode_entities(rest));
     }
     let mut text = String::new();
     let mut blank = 0;

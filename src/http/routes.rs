@@ -297,9 +297,9 @@ async fn get_batch(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    page: QueryResult<PageQuery>,
 ) -> Result<Json<BatchStatus>, ApiError> {
-    let Query(page) = page.map_err(|e| ApiError::bad_request("BAD_QUERY", e.body_text()))?;
+    let page = read_query(page)?;
     let offset = page.offset.unwrap_or(0);
     let limit = page.limit.unwrap_or(BATCH_PAGE_DEFAULT);
     if offset < 0 || !(1..=BATCH_PAGE_MAX).contains(&limit) {
@@ -601,14 +601,14 @@ const SEARCH_LIMIT_MAX: usize = 100;
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<SearchQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     // Decided before the query is read: a caller who may not search learns nothing.
     let scope = match authorize(&caller, Act::Search)? {
         Grant::Scope(s) => s,
         Grant::Full | Grant::Masked => FilingScope::All,
     };
-    let Query(q) = query.map_err(|e| ApiError::bad_request("BAD_QUERY", e.body_text()))?;
+    let q = read_query(query)?;
     let limit = q.limit.unwrap_or(20);
     if q.q.trim().is_empty()
         || q.q.chars().count() > 200
@@ -648,6 +648,28 @@ async fn search(
     Ok(Json(serde_json::json!({ "hits": hits })))
 }
 
+/// A query string as axum hands it over: parsed, or why not.
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+/// The parsed query string, or a 400 `BAD_QUERY` that says what was wrong with it.
+fn read_query<T>(query: QueryResult<T>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::bad_request("BAD_QUERY", e.body_text()))
+}
+
+/// Page size of the cursor listings (filings, audit): 100 when absent, at most 1,000.
+fn list_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1_000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "BAD_QUERY",
+            "limit must be between 1 and 1000",
+        ));
+    }
+    Ok(limit)
+}
+
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     /// Cursor: the last filing id of the previous page.
@@ -660,17 +682,11 @@ struct ListQuery {
 async fn list_filings(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let grant = authorize(&caller, Act::ListFilings)?;
-    let Query(q) = query.map_err(|e| ApiError::bad_request("BAD_QUERY", e.body_text()))?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1_000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "BAD_QUERY",
-            "limit must be between 1 and 1000",
-        ));
-    }
+    let q = read_query(query)?;
+    let limit = list_limit(q.limit)?;
     let scope = match &grant {
         Grant::Scope(s) => s.clone(),
         Grant::Full | Grant::Masked => FilingScope::All,
@@ -830,17 +846,11 @@ struct AuditQuery {
 async fn get_audit(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<AuditQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     authorize(&caller, Act::ReadAudit)?;
-    let Query(q) = query.map_err(|e| ApiError::bad_request("BAD_QUERY", e.body_text()))?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1_000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "BAD_QUERY",
-            "limit must be between 1 and 1000",
-        ));
-    }
+    let q = read_query(query)?;
+    let limit = list_limit(q.limit)?;
     let entries = state
         .store
         .audit_entries(q.after.unwrap_or(0).max(0), limit)

@@ -185,26 +185,8 @@ pub fn cross_validate_all(
     cail2021: Option<&Path>,
     r: &Recipe,
 ) -> Result<(CvScores, Option<CvScores>), MlError> {
-    let items = read_lawbench(lawbench)?;
-    let labels: Vec<String> = LAWBENCH_FOCUS_OPTIONS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    // Items outside the 16 options (LawBench skips 赔偿) are left out of training and scoring.
-    let items: Vec<_> = items
-        .into_iter()
-        .filter(|it| LAWBENCH_FOCUS_OPTIONS.contains(&it.class()))
-        .collect();
+    let (items, labels, y) = lawbench_training_set(lawbench)?;
     let texts: Vec<&str> = items.iter().map(|it| it.text()).collect();
-    let y: Vec<usize> = items
-        .iter()
-        .map(|it| {
-            LAWBENCH_FOCUS_OPTIONS
-                .iter()
-                .position(|o| *o == it.class())
-                .unwrap_or(0)
-        })
-        .collect();
     let folds: Vec<usize> = items.iter().map(|it| fold_of(&it.question)).collect();
     let (pred, mut scores) = cross_validate(&texts, &y, &folds, &labels, r)?;
     // LawBench's scorer on the predicted class names (each prediction names one option).
@@ -235,6 +217,33 @@ pub fn cross_validate_all(
     Ok((scores, cail))
 }
 
+/// Items, label names, and each item's label index.
+type TrainingSet = (Vec<super::data::FocusItem>, Vec<String>, Vec<usize>);
+
+/// The LawBench items the model learns from, the 16 option names as labels, and each item's
+/// label index. Items outside the 16 options (LawBench skips 赔偿) are left out of training and
+/// scoring.
+fn lawbench_training_set(lawbench: &Path) -> Result<TrainingSet, MlError> {
+    let items: Vec<_> = read_lawbench(lawbench)?
+        .into_iter()
+        .filter(|it| LAWBENCH_FOCUS_OPTIONS.contains(&it.class()))
+        .collect();
+    let labels: Vec<String> = LAWBENCH_FOCUS_OPTIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let y = items
+        .iter()
+        .map(|it| {
+            LAWBENCH_FOCUS_OPTIONS
+                .iter()
+                .position(|o| *o == it.class())
+                .unwrap_or(0)
+        })
+        .collect();
+    Ok((items, labels, y))
+}
+
 /// Cross-validates, trains the shipped model on all LawBench items and writes it into `out`.
 pub fn train_and_write(
     lawbench: &Path,
@@ -246,24 +255,8 @@ pub fn train_and_write(
     let (lb, cail) = cross_validate_all(lawbench, cail2021, r)?;
     let cv_seconds = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let items: Vec<_> = read_lawbench(lawbench)?
-        .into_iter()
-        .filter(|it| LAWBENCH_FOCUS_OPTIONS.contains(&it.class()))
-        .collect();
-    let labels: Vec<String> = LAWBENCH_FOCUS_OPTIONS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let (items, labels, y) = lawbench_training_set(lawbench)?;
     let texts: Vec<&str> = items.iter().map(|it| it.text()).collect();
-    let y: Vec<usize> = items
-        .iter()
-        .map(|it| {
-            LAWBENCH_FOCUS_OPTIONS
-                .iter()
-                .position(|o| *o == it.class())
-                .unwrap_or(0)
-        })
-        .collect();
     let (model, vocab) = fit(&texts, &y, &labels, r)?;
     model.save(out)?;
     super::write_vocab(out, &vocab)?;
