@@ -2,9 +2,15 @@
 //! showing, Form XObjects) and records every shown glyph with its position in device space.
 //!
 //! Owns the PDF imaging model as far as text needs it: `q`/`Q`/`cm`, `BT`/`ET`, `Tf Tc Tw Tz TL
-//! Ts Tr`, `Td TD Tm T*`, `Tj TJ ' "`, `Do`, inline images. It does not decide reading order
-//! (that is `layout`) and never fails: past a limit (operators, glyphs, nesting, time, bytes) it
-//! stops with a warning and keeps what it has.
+//! Ts Tr`, `Td TD Tm T*`, `Tj TJ ' "`, `Do`, inline images, and marked content (`BMC BDC EMC`)
+//! as far as it changes the text: content of a hidden optional-content group (`/OC`, a layer
+//! switched off in the document's default configuration) is not drawn, and an `/ActualText`
+//! span replaces the glyphs drawn inside it, as viewers and `pdftotext` do. A resource a Form
+//! XObject's (or an appearance stream's) own `/Resources` lack is looked up in the enclosing
+//! ones, up to the page's; a font found nowhere unsets the font, so its text is not drawn
+//! (poppler's rule; a warning says so). It does not decide reading order (that is `layout`)
+//! and never fails: past a limit (operators, glyphs, nesting, time, bytes) it stops with a
+//! warning and keeps what it has.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -128,6 +134,8 @@ pub(crate) struct PageGlyphs {
     pub(crate) images: usize,
     /// Glyphs drawn invisibly (render mode 3 or 7).
     pub(crate) invisible_glyphs: usize,
+    /// Glyphs drawn that had no Unicode mapping and were dropped.
+    pub(crate) unmapped_glyphs: usize,
     /// Warnings, deduplicated.
     pub(crate) warnings: Vec<String>,
     /// The resource limit that stopped the page, if one did (the filing then fails).
@@ -171,7 +179,7 @@ enum Stop {
 pub(crate) struct Interpreter<'a> {
     doc: &'a Document,
     limits: Limits,
-    fonts: HashMap<(usize, Vec<u8>), Rc<Font>>,
+    fonts: HashMap<(usize, Vec<u8>), Option<Rc<Font>>>,
     font_by_id: HashMap<ObjectId, Rc<Font>>,
     out: PageGlyphs,
     warned: HashSet<String>,
@@ -180,6 +188,160 @@ pub(crate) struct Interpreter<'a> {
     bytes: usize,
     run: u32,
     forms: Vec<ObjectId>,
+    /// The document's optional-content configuration, read on first use.
+    oc: Option<Rc<OcConfig>>,
+    /// Open marked-content sections whose content is hidden (optional content switched off).
+    hidden: usize,
+    /// The open `/ActualText` span, if any.
+    actual: Option<ActualSpan>,
+    /// Resources of the streams around the one running (page, then enclosing forms): a
+    /// resource a form's own dictionary lacks is looked up there, innermost first, as poppler
+    /// does.
+    outer: Vec<&'a Dictionary>,
+    /// The page's resources, the outermost scope of annotation appearances too.
+    page_resources: Option<&'a Dictionary>,
+}
+
+/// Which optional-content groups are visible: the default configuration `/D` of the catalog's
+/// `/OCProperties` (ISO 32000-1, 8.11.4.3): `/BaseState`, then `/ON` and `/OFF`.
+#[derive(Debug, Default)]
+struct OcConfig {
+    /// `/BaseState` is not `/OFF`.
+    base_on: bool,
+    on: HashSet<ObjectId>,
+    off: HashSet<ObjectId>,
+}
+
+/// Deepest visibility expression (`/VE`) evaluated; deeper parts count as visible.
+const MAX_VE_DEPTH: usize = 16;
+
+impl OcConfig {
+    fn read(doc: &Document) -> OcConfig {
+        let ids = |d: &Dictionary, key: &[u8]| -> HashSet<ObjectId> {
+            match font::get(doc, d, key) {
+                Some(Object::Array(a)) => a
+                    .iter()
+                    .take(100_000)
+                    .filter_map(|o| o.as_reference().ok())
+                    .collect(),
+                _ => HashSet::new(),
+            }
+        };
+        let config = doc
+            .catalog()
+            .ok()
+            .and_then(|c| font::get_dict(doc, c, b"OCProperties"))
+            .and_then(|p| font::get_dict(doc, p, b"D"));
+        match config {
+            Some(d) => OcConfig {
+                base_on: font::get_name(doc, d, b"BaseState") != Some(b"OFF"),
+                on: ids(d, b"ON"),
+                off: ids(d, b"OFF"),
+            },
+            None => OcConfig {
+                base_on: true,
+                ..OcConfig::default()
+            },
+        }
+    }
+
+    fn group_on(&self, id: ObjectId) -> bool {
+        if self.on.contains(&id) {
+            true
+        } else if self.off.contains(&id) {
+            false
+        } else {
+            self.base_on
+        }
+    }
+
+    /// Whether content marked with optional-content object `obj` (an OCG or an OCMD, usually a
+    /// reference) is visible. Anything unreadable counts as visible, as poppler counts it.
+    fn visible(&self, doc: &Document, obj: &Object) -> bool {
+        let id = obj.as_reference().ok();
+        let Some(Object::Dictionary(d)) = font::resolve(doc, obj) else {
+            return true;
+        };
+        match font::get_name(doc, d, b"Type") {
+            Some(b"OCG") => id.is_none_or(|id| self.group_on(id)),
+            Some(b"OCMD") => {
+                if let Some(ve @ Object::Array(_)) = font::get(doc, d, b"VE") {
+                    return self.expression(doc, ve, 0).unwrap_or(true);
+                }
+                let groups: Vec<ObjectId> = match d.get(b"OCGs").ok() {
+                    Some(Object::Reference(r)) => {
+                        match font::resolve(doc, &Object::Reference(*r)) {
+                            Some(Object::Array(a)) => {
+                                a.iter().filter_map(|o| o.as_reference().ok()).collect()
+                            }
+                            _ => vec![*r],
+                        }
+                    }
+                    Some(Object::Array(a)) => {
+                        a.iter().filter_map(|o| o.as_reference().ok()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                if groups.is_empty() {
+                    return true;
+                }
+                let mut states = groups.iter().take(10_000).map(|g| self.group_on(*g));
+                match font::get_name(doc, d, b"P") {
+                    Some(b"AllOn") => states.all(|on| on),
+                    Some(b"AnyOff") => states.any(|on| !on),
+                    Some(b"AllOff") => states.all(|on| !on),
+                    _ => states.any(|on| on),
+                }
+            }
+            _ => true,
+        }
+    }
+
+    /// A visibility expression `[/And|/Or|/Not operand…]`, operands groups or expressions.
+    fn expression(&self, doc: &Document, obj: &Object, depth: usize) -> Option<bool> {
+        if depth > MAX_VE_DEPTH {
+            return None;
+        }
+        if let Object::Reference(id) = obj
+            && !matches!(font::resolve(doc, obj), Some(Object::Array(_)))
+        {
+            return Some(self.group_on(*id));
+        }
+        let Some(Object::Array(a)) = font::resolve(doc, obj) else {
+            return None;
+        };
+        let (op, args) = a.split_first()?;
+        let mut vals = args
+            .iter()
+            .take(1_000)
+            .map(|o| self.expression(doc, o, depth + 1));
+        match op.as_name().ok()? {
+            b"Not" => vals.next().flatten().map(|v| !v),
+            b"And" => vals.try_fold(true, |acc, v| v.map(|v| acc && v)),
+            b"Or" => vals.try_fold(false, |acc, v| v.map(|v| acc || v)),
+            _ => None,
+        }
+    }
+}
+
+/// An open `/ActualText` marked-content span: the glyphs drawn inside it are replaced by its
+/// text, placed from the first glyph's origin to the last glyph's end (poppler's rule; a span
+/// that draws nothing adds nothing).
+struct ActualSpan {
+    text: String,
+    /// Glyph count and text length when the span opened.
+    glyphs: usize,
+    text_len: usize,
+    /// The first drawn glyph (its text unused) and the end of the last one.
+    first: Option<Glyph>,
+    end: (f64, f64),
+}
+
+/// What an open marked-content section does to the text inside it.
+enum Marked {
+    Plain,
+    Hidden,
+    Actual,
 }
 
 impl<'a> Interpreter<'a> {
@@ -197,12 +359,130 @@ impl<'a> Interpreter<'a> {
             bytes: 0,
             run: 0,
             forms: Vec::new(),
+            oc: None,
+            hidden: 0,
+            actual: None,
+            outer: Vec::new(),
+            page_resources: None,
         }
     }
 
     fn warn(&mut self, w: String) {
         if self.out.warnings.len() < 64 && self.warned.insert(w.clone()) {
             self.out.warnings.push(w);
+        }
+    }
+
+    /// Whether content marked with optional-content object `obj` is visible in the document's
+    /// default configuration.
+    pub(crate) fn oc_visible(&mut self, obj: &Object) -> bool {
+        let doc = self.doc;
+        let oc = self
+            .oc
+            .get_or_insert_with(|| Rc::new(OcConfig::read(doc)))
+            .clone();
+        oc.visible(doc, obj)
+    }
+
+    /// Resource `name` of `category` (`/Font`, `/XObject`, `/Properties`): in `resources`,
+    /// else in the enclosing scopes, innermost first.
+    fn resource(
+        &self,
+        resources: Option<&'a Dictionary>,
+        category: &[u8],
+        name: &[u8],
+    ) -> Option<&'a Object> {
+        let doc = self.doc;
+        resources
+            .into_iter()
+            .chain(self.outer.iter().rev().copied())
+            .find_map(|r| font::get_dict(doc, r, category).and_then(|d| d.get(name).ok()))
+    }
+
+    /// Opens a marked-content section (`BMC`/`BDC`) with its tag and properties operand.
+    fn begin_marked(
+        &mut self,
+        tag: Option<&Operand>,
+        props: Option<&Operand>,
+        resources: Option<&'a Dictionary>,
+    ) -> Marked {
+        let doc = self.doc;
+        let named = match props {
+            Some(Operand::Name(n)) => self.resource(resources, b"Properties", n),
+            _ => None,
+        };
+        if matches!(tag, Some(Operand::Name(t)) if t == b"OC") {
+            if let Some(obj) = named
+                && !self.oc_visible(obj)
+            {
+                self.hidden += 1;
+                return Marked::Hidden;
+            }
+            return Marked::Plain;
+        }
+        let actual: Option<Vec<u8>> = match props {
+            Some(Operand::Dict(items)) => items.iter().find_map(|(k, v)| match v {
+                Operand::Str(s) if k == b"ActualText" => Some(s.clone()),
+                _ => None,
+            }),
+            _ => named
+                .and_then(|o| match font::resolve(doc, o) {
+                    Some(Object::Dictionary(d)) => font::get(doc, d, b"ActualText"),
+                    _ => None,
+                })
+                .and_then(|o| o.as_str().ok())
+                .map(<[u8]>::to_vec),
+        };
+        // Spans inside an open one are covered by it.
+        if let Some(bytes) = actual
+            && self.actual.is_none()
+            && self.hidden == 0
+        {
+            let obj = Object::String(bytes, lopdf::StringFormat::Literal);
+            let text = lopdf::decode_text_string(&obj).unwrap_or_default();
+            self.actual = Some(ActualSpan {
+                text,
+                glyphs: self.out.glyphs.len(),
+                text_len: self.out.text.len(),
+                first: None,
+                end: (0.0, 0.0),
+            });
+            return Marked::Actual;
+        }
+        Marked::Plain
+    }
+
+    /// Closes a marked-content section opened by [`Interpreter::begin_marked`].
+    fn end_marked(&mut self, m: Marked) {
+        match m {
+            Marked::Plain => {}
+            Marked::Hidden => self.hidden = self.hidden.saturating_sub(1),
+            Marked::Actual => {
+                let Some(span) = self.actual.take() else {
+                    return;
+                };
+                let Some(first) = span.first else {
+                    return;
+                };
+                self.out.glyphs.truncate(span.glyphs);
+                self.out.text.truncate(span.text_len);
+                let start = self.out.text.len() as u32;
+                for c in span.text.chars() {
+                    let c = if c == '\u{a0}' { ' ' } else { c };
+                    if !c.is_control() && c != '\u{fffe}' && c != '\u{feff}' {
+                        self.out.text.push(c);
+                    }
+                }
+                if self.out.text.len() as u32 > start {
+                    self.out.glyphs.push(Glyph {
+                        start,
+                        end: self.out.text.len() as u32,
+                        x1: span.end.0,
+                        y1: span.end.1,
+                        ..first
+                    });
+                }
+            }
         }
     }
 
@@ -220,6 +500,7 @@ impl<'a> Interpreter<'a> {
     /// Runs one page's content with its resources; the page's glyphs accumulate.
     pub(crate) fn run_page(&mut self, content: &[u8], resources: Option<&'a Dictionary>) {
         let gs = GState::new(IDENTITY);
+        self.page_resources = resources;
         if let Err(Stop::Limit(why)) = self.run(content, resources, gs, 0) {
             self.out.limit.get_or_insert(why);
         }
@@ -230,6 +511,7 @@ impl<'a> Interpreter<'a> {
         let mut unmapped: Vec<_> = std::mem::take(&mut self.unmapped).into_iter().collect();
         unmapped.sort();
         for (font, n) in unmapped {
+            self.out.unmapped_glyphs += n;
             self.warn(format!(
                 "font {font}: {n} glyph(s) without a Unicode mapping were dropped"
             ));
@@ -240,7 +522,10 @@ impl<'a> Interpreter<'a> {
         self.out
     }
 
-    fn lookup_font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Rc<Font> {
+    /// The font named `name`. When no font dictionary of that name can be found, its text is
+    /// still read, with StandardEncoding and a warning, as pdf.js and PDFium show it with a
+    /// substitute font (poppler drops it): what a reader of the page sees is not lost.
+    fn lookup_font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<Rc<Font>> {
         let key = (
             resources.map_or(0, |r| r as *const Dictionary as usize),
             name.to_vec(),
@@ -249,27 +534,29 @@ impl<'a> Interpreter<'a> {
             return f.clone();
         }
         let doc = self.doc;
-        let entry = resources
-            .and_then(|r| font::get_dict(doc, r, b"Font"))
-            .and_then(|fonts| fonts.get(name).ok());
+        let entry = self.resource(resources, b"Font", name);
         let font = match entry {
             Some(Object::Reference(id)) => {
                 if let Some(f) = self.font_by_id.get(id) {
-                    f.clone()
+                    Some(f.clone())
                 } else {
-                    let f = match font::resolve(doc, &Object::Reference(*id)) {
-                        Some(Object::Dictionary(d)) => Rc::new(Font::load(doc, d)),
-                        _ => Rc::new(Font::missing(&String::from_utf8_lossy(name))),
-                    };
-                    self.font_by_id.insert(*id, f.clone());
-                    f
+                    match font::resolve(doc, &Object::Reference(*id)) {
+                        Some(Object::Dictionary(d)) => {
+                            let f = Rc::new(Font::load(doc, d));
+                            self.font_by_id.insert(*id, f.clone());
+                            Some(f)
+                        }
+                        _ => Some(Rc::new(Font::missing(&String::from_utf8_lossy(name)))),
+                    }
                 }
             }
-            Some(Object::Dictionary(d)) => Rc::new(Font::load(doc, d)),
-            _ => Rc::new(Font::missing(&String::from_utf8_lossy(name))),
+            Some(Object::Dictionary(d)) => Some(Rc::new(Font::load(doc, d))),
+            _ => Some(Rc::new(Font::missing(&String::from_utf8_lossy(name)))),
         };
-        for w in font.warnings.clone() {
-            self.warn(w);
+        if let Some(f) = &font {
+            for w in f.warnings.clone() {
+                self.warn(w);
+            }
         }
         self.fonts.insert(key, font.clone());
         font
@@ -286,6 +573,7 @@ impl<'a> Interpreter<'a> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         let mut ops: Vec<Operand> = Vec::new();
+        let mut marked: Vec<Marked> = Vec::new();
         let mut lx = Lexer::new(content);
         while let Some(tok) = lx.next_token() {
             let op = match tok {
@@ -345,7 +633,7 @@ impl<'a> Interpreter<'a> {
                         (ops.first(), ops.get(1).and_then(Operand::num))
                     {
                         let name = name.clone();
-                        gs.font = Some(self.lookup_font(resources, &name));
+                        gs.font = self.lookup_font(resources, &name);
                         gs.size = size;
                     }
                 }
@@ -415,6 +703,16 @@ impl<'a> Interpreter<'a> {
                         }
                     }
                 }
+                b"BMC" => marked.push(Marked::Plain),
+                b"BDC" => {
+                    let m = self.begin_marked(ops.first(), ops.get(1), resources);
+                    marked.push(m);
+                }
+                b"EMC" => {
+                    if let Some(m) = marked.pop() {
+                        self.end_marked(m);
+                    }
+                }
                 b"Do" => {
                     if let Some(Operand::Name(name)) = ops.last() {
                         let name = name.clone();
@@ -436,6 +734,10 @@ impl<'a> Interpreter<'a> {
             }
             ops.clear();
         }
+        // Sections left open at the end of the stream close with it.
+        while let Some(m) = marked.pop() {
+            self.end_marked(m);
+        }
         Ok(())
     }
 
@@ -447,10 +749,7 @@ impl<'a> Interpreter<'a> {
         depth: usize,
     ) -> Result<(), Stop> {
         let doc = self.doc;
-        let Some(xobjects) = resources.and_then(|r| font::get_dict(doc, r, b"XObject")) else {
-            return Ok(());
-        };
-        let Ok(entry) = xobjects.get(name) else {
+        let Some(entry) = self.resource(resources, b"XObject", name) else {
             return Ok(());
         };
         let id = match entry {
@@ -460,6 +759,15 @@ impl<'a> Interpreter<'a> {
         let Some(Object::Stream(stream)) = font::resolve(doc, entry) else {
             return Ok(());
         };
+        // An XObject in hidden optional content, or one whose own `/OC` is hidden, is not drawn.
+        if self.hidden > 0 {
+            return Ok(());
+        }
+        if let Ok(oc) = stream.dict.get(b"OC")
+            && !self.oc_visible(oc)
+        {
+            return Ok(());
+        }
         match font::get_name(doc, &stream.dict, b"Subtype") {
             Some(b"Image") => {
                 self.out.images += 1;
@@ -507,7 +815,8 @@ impl<'a> Interpreter<'a> {
         let sy = (rect[3] - rect[1]) / h;
         let a = sane([sx, 0.0, 0.0, sy, rect[0] - x0 * sx, rect[1] - y0 * sy]);
         let gs = GState::new(a);
-        if let Err(Stop::Limit(why)) = self.run_form(stream, id, &gs, None, 0) {
+        let page_resources = self.page_resources;
+        if let Err(Stop::Limit(why)) = self.run_form(stream, id, &gs, page_resources, 0) {
             self.out.limit.get_or_insert(why);
         }
     }
@@ -594,10 +903,18 @@ impl<'a> Interpreter<'a> {
         };
         self.charge_bytes(data.len());
         let matrix = form_matrix(doc, stream);
-        let form_res = font::get_dict(doc, &stream.dict, b"Resources").or(resources);
+        let own = font::get_dict(doc, &stream.dict, b"Resources");
+        let form_res = own.or(resources);
         let mut inner = gs.clone();
         inner.ctm = sane(mul(&matrix, &gs.ctm));
+        let scoped = own.is_some() && resources.is_some();
+        if let (true, Some(r)) = (scoped, resources) {
+            self.outer.push(r);
+        }
         let r = self.run(&data, form_res, inner, depth + 1);
+        if scoped {
+            self.outer.pop();
+        }
         if id.is_some() {
             self.forms.pop();
         }
@@ -635,6 +952,52 @@ impl<'a> Interpreter<'a> {
             } else {
                 ((d.width * fs + spacing) * th, 0.0)
             };
+            if self.hidden > 0 {
+                // Hidden optional content: the position advances, nothing is drawn.
+                *tm = sane(mul(&[1.0, 0.0, 0.0, 1.0, dx, dy], tm));
+                continue;
+            }
+            let (x0, y0) = apply(&trm, 0.0, 0.0);
+            // Visual end: the advance without word spacing, in the trm's glyph units.
+            let (ex, ey) = if font.vertical {
+                apply(&trm, 0.0, font.vertical_advance() + tc_units)
+            } else {
+                apply(&trm, d.width + tc_units, 0.0)
+            };
+            let sy = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+            let size = if sy > 1e-6 {
+                sy
+            } else {
+                (trm[0] * trm[0] + trm[1] * trm[1]).sqrt()
+            };
+            let across = if font.vertical {
+                [-0.5 * trm[0], -0.5 * trm[1], 0.5 * trm[0], 0.5 * trm[1]]
+            } else {
+                [-0.2 * trm[2], -0.2 * trm[3], 0.8 * trm[2], 0.8 * trm[3]]
+            };
+            let glyph = Glyph {
+                start: 0,
+                end: 0,
+                x0,
+                y0,
+                x1: ex,
+                y1: ey,
+                size,
+                run: self.run,
+                across,
+                dir: if font.vertical {
+                    DIR_FROM_ADVANCE
+                } else {
+                    text_direction(&trm)
+                },
+            };
+            // Inside an `/ActualText` span every drawn code counts, mapped or not.
+            if let Some(span) = self.actual.as_mut() {
+                if span.first.is_none() {
+                    span.first = Some(glyph.clone());
+                }
+                span.end = (ex, ey);
+            }
             if let Some(text) = d.text {
                 if self.out.glyphs.len() >= self.limits.max_glyphs {
                     return Err(Stop::Limit(format!(
@@ -642,56 +1005,26 @@ impl<'a> Interpreter<'a> {
                         self.limits.max_glyphs
                     )));
                 }
-                let (x0, y0) = apply(&trm, 0.0, 0.0);
-                // Visual end: the advance without word spacing, in the trm's glyph units.
-                let (ex, ey) = if font.vertical {
-                    apply(&trm, 0.0, font.vertical_advance() + tc_units)
-                } else {
-                    apply(&trm, d.width + tc_units, 0.0)
-                };
-                let sy = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                let size = if sy > 1e-6 {
-                    sy
-                } else {
-                    (trm[0] * trm[0] + trm[1] * trm[1]).sqrt()
-                };
-                let across = if font.vertical {
-                    [-0.5 * trm[0], -0.5 * trm[1], 0.5 * trm[0], 0.5 * trm[1]]
-                } else {
-                    [-0.2 * trm[2], -0.2 * trm[3], 0.8 * trm[2], 0.8 * trm[3]]
-                };
                 let start = self.out.text.len() as u32;
-                let mut pushed = false;
                 for c in text.chars() {
                     let c = if c == '\u{a0}' { ' ' } else { c };
                     if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{feff}' {
                         continue;
                     }
                     self.out.text.push(c);
-                    pushed = true;
                 }
-                if pushed {
+                let end = self.out.text.len() as u32;
+                if end > start {
                     self.out.glyphs.push(Glyph {
                         start,
-                        end: self.out.text.len() as u32,
-                        x0,
-                        y0,
-                        x1: ex,
-                        y1: ey,
-                        size,
-                        run: self.run,
-                        across,
-                        dir: if font.vertical {
-                            DIR_FROM_ADVANCE
-                        } else {
-                            text_direction(&trm)
-                        },
+                        end,
+                        ..glyph
                     });
                     if invisible {
                         self.out.invisible_glyphs += 1;
                     }
                 }
-            } else {
+            } else if self.actual.is_none() {
                 *self.unmapped.entry(font.name.clone()).or_insert(0) += 1;
             }
             *tm = sane(mul(&[1.0, 0.0, 0.0, 1.0, dx, dy], tm));

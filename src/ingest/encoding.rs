@@ -1,7 +1,9 @@
 //! Character encodings of PDF fonts: the standard single-byte encodings (WinAnsi, MacRoman,
 //! Standard, MacExpert), glyph names (`/Differences`), and the predefined CJK CMaps that a
 //! Type0 font may name as its `/Encoding` (UCS-2/UTF-16 ones, and GBK, GB18030, Big5,
-//! Shift-JIS, EUC-JP, EUC-KR ones decoded through `encoding_rs`).
+//! Shift-JIS, EUC-JP, EUC-KR ones decoded through `encoding_rs`), with the CIDs each of them
+//! gives single-byte ASCII ([`AsciiCids`]) and the HKSCS meaning of Big5 private-use code
+//! points ([`hkscs_pua`]).
 //!
 //! Owns only code → Unicode tables. It does not read font dictionaries (that is `font`).
 //! The single-byte tables and the Adobe Glyph List come from lopdf's own copies, read through
@@ -410,20 +412,109 @@ impl Predefined {
         }
     }
 
-    /// A best-guess CID for width lookup: the ASCII range maps to the half-width CIDs 1–95
-    /// that Adobe-GB1, -CNS1, -Japan1 and -Korea1 all share; anything else is unknown.
-    pub(crate) fn guess_cid(self, code: u32, len: usize) -> Option<u32> {
+    /// A best-guess CID for width lookup: an ASCII code maps to the CID the CMap gives it
+    /// (`ascii`: the proportional CIDs 1–95 that Adobe-GB1, -CNS1, -Japan1 and -Korea1 share,
+    /// or the half-width ones of the older EUC / RKSJ / Big5 CMaps); anything else is unknown.
+    pub(crate) fn guess_cid(self, code: u32, len: usize, ascii: AsciiCids) -> Option<u32> {
         match self {
             Predefined::Identity => Some(code),
             _ => {
-                let ascii = match (self, len) {
+                let byte = match (self, len) {
                     (Predefined::Legacy(_), 1) | (Predefined::Utf8, 1) => Some(code),
                     (Predefined::Ucs2 | Predefined::Utf16, 2) if code < 0x80 => Some(code),
                     _ => None,
                 }?;
-                (0x20..=0x7E).contains(&ascii).then(|| ascii - 0x1F)
+                // The Unicode CMaps always use the proportional CIDs.
+                let ascii = match self {
+                    Predefined::Legacy(_) => ascii,
+                    _ => AsciiCids::Proportional,
+                };
+                ascii.cid(u8::try_from(byte).ok()?)
             }
         }
+    }
+}
+
+/// Which CIDs a predefined CMap gives the single-byte ASCII codes 0x20–0x7E: they decide the
+/// widths, so the wrong ones move every later glyph (Adobe's CMap files, `cidrange` of
+/// `<20> <7e>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum AsciiCids {
+    /// CIDs 1–95 (the `Uni*`, `*pc*`, `*p-*`, `*pv-*`, `*ms-UHC`, `GBK2K`, `HKscs` CMaps).
+    #[default]
+    Proportional,
+    /// Adobe-GB1 half-width: space 7716, `!`–`~` 814–907 (`GB-EUC`, `GBK-EUC`, `GBT-EUC`).
+    GbHalf,
+    /// Adobe-CNS1 half-width: 13648–13742 (`B5`, `ETen-B5`, `CNS-EUC`).
+    CnsHalf,
+    /// Adobe-Japan1 half-width: 231–325 (`EUC`, `RKSJ`, `78-`/`90ms-`/`Add-`/`Ext-RKSJ`).
+    JapanHalf,
+    /// Adobe-Korea1 half-width: 8094–8188 (`KSC-EUC`, `KSCms-UHC-HW`).
+    KoreaHalf,
+}
+
+impl AsciiCids {
+    /// The ASCII CIDs of a predefined CMap name (`-H`/`-V` alike).
+    pub(crate) fn of(name: &[u8]) -> AsciiCids {
+        let Ok(n) = std::str::from_utf8(name) else {
+            return AsciiCids::Proportional;
+        };
+        let n = n
+            .strip_suffix("-H")
+            .or_else(|| n.strip_suffix("-V"))
+            .unwrap_or(n);
+        match n {
+            "GB-EUC" | "GBK-EUC" | "GBT-EUC" => AsciiCids::GbHalf,
+            "B5" | "ETen-B5" | "CNS-EUC" => AsciiCids::CnsHalf,
+            "EUC" | "RKSJ" | "78-EUC" | "78-RKSJ" | "78ms-RKSJ" | "90ms-RKSJ" | "Add-RKSJ"
+            | "Ext-RKSJ" => AsciiCids::JapanHalf,
+            "KSC-EUC" | "KSCms-UHC-HW" => AsciiCids::KoreaHalf,
+            _ => AsciiCids::Proportional,
+        }
+    }
+
+    /// The CID of an ASCII byte 0x20–0x7E; None for other bytes.
+    pub(crate) fn cid(self, byte: u8) -> Option<u32> {
+        if !(0x20..=0x7E).contains(&byte) {
+            return None;
+        }
+        let k = u32::from(byte - 0x20);
+        Some(match self {
+            AsciiCids::Proportional => 1 + k,
+            AsciiCids::GbHalf if byte == 0x20 => 7716,
+            AsciiCids::GbHalf => 813 + k,
+            AsciiCids::CnsHalf => 13648 + k,
+            AsciiCids::JapanHalf => 231 + k,
+            AsciiCids::KoreaHalf => 8094 + k,
+        })
+    }
+}
+
+/// The character behind a Hong Kong (HKSCS) private-use code point: Big5 codes outside the
+/// standard set were given PUA code points by row (Microsoft's end-user-defined mapping that
+/// HKSCS fonts and Adobe's `UniCNS-*` CMaps follow), and HKSCS has since given most of them
+/// real code points (`U+E687` → Big5 `0x93C7` → `U+2555B` 𥕛). None for other characters
+/// and for PUA codes HKSCS does not define.
+pub(crate) fn hkscs_pua(c: char) -> Option<char> {
+    let u = c as u32;
+    // (first PUA code point, first lead byte, first trail index) of each block, in order.
+    const BLOCKS: [(u32, u32, u32, u32); 4] = [
+        (0xE000, 0xE310, 0xFA, 0),
+        (0xE311, 0xEEB7, 0x8E, 0),
+        (0xEEB8, 0xF6B0, 0x81, 0),
+        (0xF6B1, 0xF848, 0xC6, 63),
+    ];
+    let &(first, _, lead0, trail0) = BLOCKS.iter().find(|b| (b.0..=b.1).contains(&u))?;
+    let k = u - first + trail0;
+    let lead = lead0 + k / 157;
+    let t = k % 157;
+    let trail = if t < 63 { 0x40 + t } else { 0xA1 + t - 63 };
+    let bytes = [u8::try_from(lead).ok()?, u8::try_from(trail).ok()?];
+    let (s, had_errors) = encoding_rs::BIG5.decode_without_bom_handling(&bytes);
+    let mut chars = s.chars();
+    match (had_errors, chars.next(), chars.next()) {
+        (false, Some(r), None) if !matches!(r as u32, 0xE000..=0xF8FF) => Some(r),
+        _ => None,
     }
 }
 
@@ -614,8 +705,12 @@ mod tests {
         assert_eq!(gbk.to_unicode(c, n).as_deref(), Some("中"));
         let (c, n) = gbk.next_code(&bytes[2..]);
         assert_eq!(
-            (gbk.to_unicode(c, n).as_deref(), gbk.guess_cid(c, n)),
-            (Some("1"), Some(18))
+            (
+                gbk.to_unicode(c, n).as_deref(),
+                gbk.guess_cid(c, n, AsciiCids::Proportional),
+                gbk.guess_cid(c, n, AsciiCids::of(b"GBK-EUC-H"))
+            ),
+            (Some("1"), Some(18), Some(830))
         );
         let (sj, _) = predefined(b"90ms-RKSJ-H").unwrap_or((Predefined::Identity, true));
         let (c, n) = sj.next_code(&[0x93, 0xFA]);

@@ -6,7 +6,10 @@
 //! (Adobe-GB1/CNS1/Japan1/Korea1), then the embedded TrueType/OpenType program's own `cmap`
 //! and `post` glyph names (`sfnt`, read on first need); for simple fonts `/Encoding` (base
 //! encoding, or the embedded Type 1 / CFF program's built-in encoding when none is named
-//! (`fontfile`), + `/Differences`).
+//! (`fontfile`), + `/Differences`, where a glyph named after its own code — "a224" at 224 —
+//! stands for that code). A `UniCNS` CMap's Hong Kong private-use code points are read as the
+//! HKSCS characters they stand for. Widths of a predefined CMap's single-byte ASCII codes
+//! come from the CIDs that CMap gives them (half-width ones in the EUC / RKSJ / Big5 CMaps).
 //! Loading a font never fails: whatever cannot be read becomes a warning and a fallback, so
 //! one bad font costs its own glyphs, never the page. This module does not walk content streams.
 
@@ -16,7 +19,7 @@ use std::collections::HashMap;
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::{CidCMap, ToUnicode};
-use super::encoding::{self, ByteTable, Collection, Predefined};
+use super::encoding::{self, AsciiCids, ByteTable, Collection, Predefined};
 use super::fontfile;
 use super::sfnt::Sfnt;
 
@@ -289,6 +292,8 @@ enum Kind {
         vertical_advance: f64,
         /// The Adobe collection of the CIDs, when its CID → Unicode table is known.
         collection: Option<Collection>,
+        /// The CIDs the predefined CMap gives single-byte ASCII codes.
+        ascii: AsciiCids,
     },
 }
 
@@ -410,6 +415,29 @@ impl Program {
     }
 }
 
+/// The number of a glyph name made of one or two letters and two to four decimal digits
+/// ("a224", "g18", "cd65"), the form producers use for glyphs they only know by code.
+fn numbered_name(name: &[u8]) -> Option<u32> {
+    let letters = name.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let digits = &name[letters..];
+    if !(1..=2).contains(&letters)
+        || !(2..=4).contains(&digits.len())
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// The only character of `s`, when it has exactly one.
+fn single_char(s: &str) -> Option<char> {
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 /// One code of a shown string, decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Decoded {
@@ -501,6 +529,8 @@ impl Font {
         let mut base_name: &[u8] = default_base;
         let mut named_base = false;
         let mut differences = HashMap::new();
+        // Codes whose glyph is named after the code itself ("a224" at 224).
+        let mut self_named: Vec<u8> = Vec::new();
         match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => {
                 if encoding::base_table(n).is_some() {
@@ -526,9 +556,12 @@ impl Font {
                         match resolve(doc, d) {
                             Some(Object::Integer(c)) => code = *c,
                             Some(Object::Name(g)) => {
-                                if (0..=255).contains(&code) {
-                                    differences
-                                        .insert(code as u8, encoding::glyph_name_to_unicode(g));
+                                if let Ok(c) = u8::try_from(code) {
+                                    let text = encoding::glyph_name_to_unicode(g);
+                                    if text.is_none() && numbered_name(g) == Some(u32::from(c)) {
+                                        self_named.push(c);
+                                    }
+                                    differences.insert(c, text);
                                 }
                                 code += 1;
                             }
@@ -560,6 +593,27 @@ impl Font {
                 .copied()
                 .unwrap_or([None; 256]),
         );
+        // A glyph named after its own code stands for that code: in the named base encoding
+        // when there is one, else as Latin-1 (C1 controls through WinAnsi), as pdf.js and
+        // poppler read it. Not in ZapfDingbats, whose own glyphs are named "a1"–"a191".
+        if encoding::symbolic_builtin(&name).is_some() {
+            self_named.clear();
+        }
+        for c in self_named {
+            let i = usize::from(c);
+            let text = if named_base {
+                table[i]
+            } else if (0x80..0xA0).contains(&c) {
+                encoding::base_table(b"WinAnsiEncoding").and_then(|t| t[i])
+            } else if c >= 0x20 {
+                Some(char::from(c))
+            } else {
+                None
+            };
+            if let Some(t) = text {
+                differences.insert(c, Some(t.to_string()));
+            }
+        }
         let first_char = get_num(doc, dict, b"FirstChar")
             .unwrap_or(0.0)
             .clamp(0.0, 255.0) as u32;
@@ -615,10 +669,12 @@ impl Font {
         mut warnings: Vec<String>,
     ) -> Font {
         let mut vertical = false;
+        let mut ascii = AsciiCids::Proportional;
         let map = match get(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => match encoding::predefined(n) {
                 Some((p, v)) => {
                     vertical = v;
+                    ascii = AsciiCids::of(n);
                     CodeMap::Predefined(p)
                 }
                 None => {
@@ -633,6 +689,9 @@ impl Font {
                 Ok(data) => {
                     let m = CidCMap::parse(&data);
                     vertical = m.vertical;
+                    if let Some(u) = m.use_cmap.as_deref() {
+                        ascii = AsciiCids::of(u);
+                    }
                     let base = m
                         .use_cmap
                         .as_deref()
@@ -724,6 +783,7 @@ impl Font {
                 default_width,
                 vertical_advance,
                 collection,
+                ascii,
             },
             to_unicode,
             vertical,
@@ -734,7 +794,7 @@ impl Font {
         }
     }
 
-    /// A placeholder for a font that could not be found at all.
+    /// A stand-in for a font that could not be found at all: StandardEncoding, default widths.
     pub(crate) fn missing(name: &str) -> Font {
         Font {
             name: name.to_owned(),
@@ -755,7 +815,9 @@ impl Font {
             width_scale: 0.001,
             program: None,
             program_tables: OnceCell::new(),
-            warnings: vec![format!("font /{name} not found in the page resources")],
+            warnings: vec![format!(
+                "font /{name} not found in the resources; its text is read with StandardEncoding"
+            )],
         }
     }
 
@@ -843,12 +905,13 @@ impl Font {
                 widths,
                 default_width,
                 collection,
+                ascii,
                 ..
             } => {
                 let (code, len, cid, fallback) = match map {
                     CodeMap::Predefined(p) => {
                         let (code, len) = p.next_code(bytes);
-                        (code, len, p.guess_cid(code, len), Some(*p))
+                        (code, len, p.guess_cid(code, len, *ascii), Some(*p))
                     }
                     CodeMap::Embedded(m, base) => {
                         let (code, len) = match (m.spaces.is_empty(), base) {
@@ -857,7 +920,7 @@ impl Font {
                         };
                         let cid = m
                             .cid(code)
-                            .or_else(|| base.and_then(|b| b.guess_cid(code, len)));
+                            .or_else(|| base.and_then(|b| b.guess_cid(code, len, *ascii)));
                         (code, len, cid, *base)
                     }
                 };
@@ -865,7 +928,16 @@ impl Font {
                     .to_unicode
                     .as_ref()
                     .and_then(|m| m.lookup(code))
-                    .or_else(|| fallback.and_then(|p| p.to_unicode(code, len)))
+                    .or_else(|| {
+                        let t = fallback?.to_unicode(code, len)?;
+                        // A Hong Kong private-use code point of a `UniCNS` CMap.
+                        if *collection == Some(Collection::Cns1)
+                            && let Some(c) = single_char(&t).and_then(encoding::hkscs_pua)
+                        {
+                            return Some(c.to_string());
+                        }
+                        Some(t)
+                    })
                     .or_else(|| {
                         let c = collection.as_ref()?.to_unicode(cid?)?;
                         Some(c.to_string())

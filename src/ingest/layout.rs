@@ -16,8 +16,9 @@
 //!
 //! Inside a line a gap decides what goes between two glyphs: nothing between CJK glyphs or
 //! inside a number, a space where the gap says a word ended, a TAB where it is wide (table
-//! cells). Every character of the output gets a box (see `PageText::lines`). Pure function of
-//! its input; knows nothing of PDF syntax.
+//! cells). Every character of the output gets a box (see `PageText::lines`); CJK radical code
+//! points that stand for ideographs are folded to them (`radicals`). Pure function of its input;
+//! knows nothing of PDF syntax.
 
 use super::content::{Glyph, PageGlyphs};
 
@@ -99,7 +100,7 @@ pub(crate) fn page_text(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> Laid {
         }
         let mut boxes = Vec::with_capacity(chars.len() - lead);
         for (c, b) in &chars[lead..] {
-            out.text.push(*c);
+            out.text.push(super::radicals::fold(*c));
             boxes.push(*b);
         }
         out.lines.push((offset, boxes));

@@ -4,7 +4,8 @@
 //! PDF, with archive safety limits) and reading a PDF's text page by page ([`read_pdf`]). PDF
 //! parsing is lopdf's object model; content streams are walked by our own interpreter
 //! (`content`), fonts decoded by `font`/`cmap`/`encoding`, and reading order rebuilt from glyph
-//! positions by `layout`. lopdf's own `extract_text` is not used.
+//! positions by `layout` (which folds radical look-alikes such as `⽇` to `日`: `radicals`).
+//! lopdf's own `extract_text` is not used.
 //!
 //! Invariants:
 //! - No panic is reachable from a file's bytes, and every per-file cost is bounded (operators,
@@ -22,6 +23,7 @@ mod font;
 mod fontfile;
 mod layout;
 mod lexer;
+mod radicals;
 mod sfnt;
 mod source;
 
@@ -430,9 +432,19 @@ fn read_page(
             "{junk} of {visible} characters are U+FFFD or private-use: text layer unusable"
         ));
     }
+    // Most glyphs without any Unicode mapping (an Identity-encoded font with no ToUnicode and
+    // no usable cmap): the text is only in the drawing, so the page must be read from its image.
+    let drawn = glyphs.glyphs.len() + glyphs.unmapped_glyphs;
+    let unmapped_text = glyphs.unmapped_glyphs * 2 > drawn;
+    if unmapped_text {
+        warnings.push(format!(
+            "{} of {drawn} glyphs have no Unicode mapping: text layer unusable",
+            glyphs.unmapped_glyphs
+        ));
+    }
     let mut out = PageText {
         page: 0,
-        needs_ocr: junk_text || (visible == 0 && glyphs.images > 0),
+        needs_ocr: junk_text || unmapped_text || (visible == 0 && glyphs.images > 0),
         text: laid.text,
         warnings,
         lines: Vec::new(),
@@ -532,6 +544,12 @@ fn run_annotations<'a>(
         {
             continue;
         }
+        // An annotation in a hidden optional-content group is not shown.
+        if let Ok(oc) = annot.get(b"OC")
+            && !interp.oc_visible(oc)
+        {
+            continue;
+        }
         let rect = match font::get(doc, annot, b"Rect") {
             Some(Object::Array(r)) if r.len() == 4 => {
                 let v: Vec<f64> = r.iter().map(|o| font::num(o).unwrap_or(0.0)).collect();
@@ -546,7 +564,8 @@ fn run_annotations<'a>(
         };
         if rebuild_fields
             && font::get_name(doc, annot, b"Subtype") == Some(b"Widget")
-            && let Some((text, size)) = text_without_appearance(doc, annot)
+            && let Some((text, size)) =
+                text_without_appearance(doc, annot).or_else(|| button_mark(doc, annot))
         {
             interp.add_plain_text(&text, rect, size);
             continue;
@@ -583,6 +602,38 @@ fn run_annotations<'a>(
     }
 }
 
+/// The mark a viewer draws for a checked check box or a selected radio button when it rebuilds
+/// the field's appearance (`/NeedAppearances`): the ZapfDingbats character of its `/MK /CA`;
+/// without one ✓ for a check box (as poppler draws it) and nothing for a radio button (a
+/// drawn dot, not text). None when the button is off or is a push button.
+fn button_mark(doc: &Document, annot: &Dictionary) -> Option<(String, f64)> {
+    if field_entry(doc, annot, b"FT").and_then(|o| o.as_name().ok()) != Some(b"Btn") {
+        return None;
+    }
+    let flags = field_entry(doc, annot, b"Ff")
+        .and_then(font::num)
+        .unwrap_or(0.0) as i64;
+    if flags & (1 << 16) != 0 {
+        return None;
+    }
+    match font::get_name(doc, annot, b"AS") {
+        None | Some(b"Off") => return None,
+        Some(_) => {}
+    }
+    let radio = flags & (1 << 15) != 0;
+    let caption = font::get_dict(doc, annot, b"MK")
+        .and_then(|mk| font::get(doc, mk, b"CA"))
+        .and_then(|o| o.as_str().ok())
+        .and_then(|s| s.first().copied());
+    let code = match caption {
+        Some(c) => c,
+        None if radio => return None,
+        None => b'3',
+    };
+    let mark = encoding::symbolic_builtin("ZapfDingbats").and_then(|t| t[code as usize])?;
+    Some((mark.to_string(), 0.0))
+}
+
 /// An entry of a form field, looked up on the field and then up its `/Parent` chain (field
 /// attributes are inherited, ISO 32000-1, 12.7.3.1).
 fn field_entry<'a>(doc: &'a Document, field: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
@@ -597,17 +648,27 @@ fn field_entry<'a>(doc: &'a Document, field: &'a Dictionary, key: &[u8]) -> Opti
 }
 
 /// The text an annotation without an appearance stream shows, as viewers (and poppler) draw
-/// it: a FreeText note's `/Contents`, a text field's value `/V` (a password field's as
-/// asterisks). With the font size of its
+/// it: a FreeText note's `/Contents`, a text field's or a combo box's value `/V` (a password
+/// field's as asterisks). With the font size of its
 /// `/DA` (0 = auto: then 12).
 fn text_without_appearance(doc: &Document, annot: &Dictionary) -> Option<(String, f64)> {
     let text_obj = match font::get_name(doc, annot, b"Subtype")? {
         b"FreeText" => font::get(doc, annot, b"Contents")?,
         b"Widget" => {
-            if field_entry(doc, annot, b"FT").and_then(|o| o.as_name().ok()) != Some(b"Tx") {
-                return None;
+            let combo = || {
+                field_entry(doc, annot, b"Ff")
+                    .and_then(font::num)
+                    .is_some_and(|f| f as i64 & (1 << 17) != 0)
+            };
+            match field_entry(doc, annot, b"FT").and_then(|o| o.as_name().ok()) {
+                Some(b"Tx") => field_entry(doc, annot, b"V")?,
+                // A combo box shows its value (the first one when several are selected).
+                Some(b"Ch") if combo() => match field_entry(doc, annot, b"V")? {
+                    Object::Array(a) => font::resolve(doc, a.first()?)?,
+                    v => v,
+                },
+                _ => return None,
             }
-            field_entry(doc, annot, b"V")?
         }
         _ => return None,
     };

@@ -940,6 +940,51 @@ fn mostly_unmapped_text_needs_ocr() {
     assert!(p.warnings.iter().any(|w| w.contains("private-use")));
 }
 
+#[test]
+fn glyphs_without_any_unicode_mapping_need_ocr() {
+    // An Identity-H CID font with no ToUnicode and no embedded program: nothing maps the
+    // glyphs to characters, so most of the page's text is only in the drawing.
+    let mut b = Builder::new();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "NoMap",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
+        },
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "NoMap",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    let f = b.helvetica();
+    b.page(
+        b"BT /F2 12 Tf 72 700 Td <0011002200330044> Tj /F1 12 Tf (ok) Tj ET",
+        fonts(&[("F1", f), ("F2", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert!(p.needs_ocr, "{:?}", p.warnings);
+    assert!(p.warnings.iter().any(|w| w.contains("no Unicode mapping")));
+    // One stray unmapped glyph among readable text is not a reason to OCR the page.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "NoMap",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
+        },
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "NoMap",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (readable text) Tj /F2 12 Tf <0011> Tj ET",
+        fonts(&[("F1", f), ("F2", font)]),
+    );
+    assert!(!check_page(&b.finish()).needs_ocr);
+}
+
 /// Byte flips and truncations of generated filings (always) and of corpus files (when the
 /// corpus is present), 200 mutations each: never a panic, never an internal page error.
 #[test]
@@ -1128,4 +1173,309 @@ fn generated_fixtures_read_back() {
     );
     assert_eq!(same, pages, "{}", mismatches.join("\n====\n"));
     assert_eq!(ocr_ok, ocr_pages);
+}
+
+#[test]
+fn glyphs_named_after_their_own_code_read_as_that_code() {
+    // A Type3 font whose glyphs are named "a" + code (no base encoding): the code is the
+    // character (Latin-1), as poppler and pdf.js read it; a numbered name that is not its
+    // own code ("g18" at 65) says nothing and falls back to the standard encoding.
+    let mut b = Builder::new();
+    let proc_ = b
+        .doc
+        .add_object(Stream::new(dictionary! {}, b"0 0 500 500 re f".to_vec()));
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type3",
+        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+        "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+        "FirstChar" => 65, "LastChar" => 233,
+        "Widths" => (65..=233).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![
+            65.into(), Object::Name(b"g18".to_vec()),
+            199.into(), Object::Name(b"a199".to_vec()),
+            224.into(), Object::Name(b"a224".to_vec()),
+            233.into(), Object::Name(b"a233".to_vec()),
+        ] },
+        "CharProcs" => dictionary! { "a199" => proc_, "a224" => proc_, "a233" => proc_, "g18" => proc_ },
+        "Resources" => dictionary! {},
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (\\307a\\340\\351A) Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    // 'a' (97) is not in /Differences: the standard encoding's 'a'.
+    assert_eq!(check_page(&b.finish()).text, "ÇaàéA");
+}
+
+#[test]
+fn ascii_of_an_rksj_cmap_takes_the_half_width_cids() {
+    // 90ms-RKSJ-H gives ASCII the half-width CIDs 231–325, not the proportional 1–95: with
+    // /W covering only those, "B" starts half an em after "A".
+    let mut b = Builder::new();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "Ryumin-Light",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Japan1"), "Supplement" => 2 },
+        "DW" => 1000, "W" => vec![231.into(), 325.into(), 500.into()],
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Ryumin-Light-90ms-RKSJ-H",
+        "Encoding" => "90ms-RKSJ-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <414293FA> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "AB日");
+    let starts: Vec<f32> = p.lines[0].chars.iter().map(|bx| bx[0]).collect();
+    assert!((starts[1] - 78.0).abs() < 0.05, "{starts:?}");
+    assert!((starts[2] - 84.0).abs() < 0.05, "{starts:?}");
+    // The Unicode CMaps keep the proportional CIDs.
+    assert_eq!(
+        encoding::AsciiCids::of(b"UniJIS-UCS2-H").cid(b'A'),
+        Some(34)
+    );
+    assert_eq!(encoding::AsciiCids::of(b"GBK-EUC-V").cid(b' '), Some(7716));
+    assert_eq!(encoding::AsciiCids::of(b"GBK-EUC-H").cid(b'A'), Some(846));
+}
+
+#[test]
+fn hong_kong_private_use_codes_of_unicns_read_as_their_hkscs_characters() {
+    // A non-embedded MingLiU with UniCNS-UCS2-H: U+E687 is the HKSCS private-use slot of
+    // Big5 0x93C7, which HKSCS maps to U+2555B; PUA codes HKSCS leaves alone stay as they are.
+    let mut b = Builder::new();
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "MingLiU",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("CNS1"), "Supplement" => 5 },
+        "DW" => 1000,
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "MingLiU",
+        "Encoding" => "UniCNS-UCS2-H", "DescendantFonts" => vec![cid.into()],
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <80E1E687> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    assert_eq!(check_page(&b.finish()).text, "胡\u{2555B}");
+    assert_eq!(encoding::hkscs_pua('\u{E687}'), Some('\u{2555B}'));
+    assert_eq!(encoding::hkscs_pua('中'), None);
+    assert_eq!(encoding::hkscs_pua('\u{F8FF}'), None);
+}
+
+#[test]
+fn hidden_optional_content_is_not_drawn() {
+    // Group A is on, B is off in the default configuration. Marked content, an OCMD with a
+    // visibility expression, a Form XObject and an annotation each follow their group.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let group_a = b
+        .doc
+        .add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("A") });
+    let group_b = b
+        .doc
+        .add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("B") });
+    let not_b = b.doc.add_object(dictionary! {
+        "Type" => "OCMD",
+        "VE" => vec![Object::Name(b"Not".to_vec()), group_b.into()],
+    });
+    let all_on = b.doc.add_object(dictionary! {
+        "Type" => "OCMD", "OCGs" => vec![group_a.into(), group_b.into()], "P" => "AllOn",
+    });
+    let form = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form", "OC" => group_b,
+            "BBox" => vec![0.into(), 0.into(), 200.into(), 50.into()],
+            "Resources" => fonts(&[("F1", f)]),
+        },
+        b"BT /F1 12 Tf 0 0 Td (formB) Tj ET".to_vec(),
+    ));
+    let mut res = fonts(&[("F1", f)]);
+    res.set("XObject", dictionary! { "Fm" => form });
+    res.set(
+        "Properties",
+        dictionary! { "a" => group_a, "b" => group_b, "nb" => not_b, "all" => all_on },
+    );
+    let page = b.page(
+        b"BT /F1 12 Tf 72 700 Td (shown) Tj ET \
+          /OC /a BDC BT /F1 12 Tf 72 680 Td (layerA) Tj ET EMC \
+          /OC /b BDC BT /F1 12 Tf 72 660 Td (layerB) Tj ET \
+            /Span <</MCID 0>> BDC BT /F1 12 Tf 72 640 Td (nested) Tj ET EMC EMC \
+          /OC /nb BDC BT /F1 12 Tf 72 620 Td (notB) Tj ET EMC \
+          /OC /all BDC BT /F1 12 Tf 72 600 Td (allOn) Tj ET EMC \
+          q 1 0 0 1 72 580 cm /Fm Do Q \
+          BT /F1 12 Tf 72 560 Td (after) Tj ET",
+        res,
+    );
+    let ap = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 100.into(), 20.into()],
+            "Resources" => fonts(&[("F1", f)]),
+        },
+        b"BT /F1 10 Tf 2 5 Td (stampB) Tj ET".to_vec(),
+    ));
+    let annot = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Stamp", "F" => 4, "OC" => group_b,
+        "Rect" => vec![72.into(), 500.into(), 172.into(), 520.into()],
+        "AP" => dictionary! { "N" => ap },
+    });
+    if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+        d.set("Annots", vec![annot.into()]);
+    }
+    let oc = dictionary! {
+        "OCGs" => vec![group_a.into(), group_b.into()],
+        "D" => dictionary! { "OFF" => vec![group_b.into()] },
+    };
+    let text = check_page(&b.finish_with(dictionary! { "OCProperties" => oc })).text;
+    assert_eq!(text, "shown\nlayerA\nnotB\nafter");
+}
+
+#[test]
+fn actual_text_replaces_the_glyphs_of_its_span() {
+    // A soft hyphen given as ActualText over a drawn space (inline properties, UTF-16), a
+    // ligature glyph replaced through a named property list, and a span that draws nothing.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let mut res = fonts(&[("F1", f)]);
+    res.set(
+        "Properties",
+        dictionary! { "P0" => dictionary! { "ActualText" => Object::string_literal("fi") } },
+    );
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (Mit) Tj \
+          /Span <</ActualText <FEFF00AD>>> BDC ( ) Tj EMC (arbeit) Tj ET \
+          BT /F1 12 Tf 72 680 Td /Span /P0 BDC (X) Tj EMC (nal) Tj ET \
+          /Span <</ActualText (ghost)>> BDC EMC",
+        res,
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "Mit\u{AD}arbeit\nfinal");
+}
+
+#[test]
+fn form_resources_fall_back_to_the_page_and_a_missing_font_is_read_with_a_warning() {
+    // The form's own resources lack /F1: poppler looks it up in the page's. A font found
+    // nowhere is read with StandardEncoding and a warning (as pdf.js and PDFium show it with a
+    // substitute font), so text a reader of the page sees is not lost.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let form = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 200.into(), 50.into()],
+            "Resources" => dictionary! { "ProcSet" => vec![Object::Name(b"PDF".to_vec())] },
+        },
+        b"BT /F1 12 Tf 0 0 Td (inner) Tj ET".to_vec(),
+    ));
+    let mut res = fonts(&[("F1", f)]);
+    res.set("XObject", dictionary! { "Fm" => form });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (outer) Tj ET q 1 0 0 1 72 680 cm /Fm Do Q \
+          BT /Gone 12 Tf 72 660 Td (lost) Tj /F1 12 Tf (kept) Tj ET",
+        res,
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "outer\ninner\nlostkept");
+    assert!(p.warnings.iter().any(|w| w.contains("/Gone not found")));
+}
+
+#[test]
+fn need_appearances_draws_the_mark_of_a_checked_box() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let page = b.page(b"BT /F1 12 Tf 72 700 Td (Agree) Tj ET", fonts(&[("F1", f)]));
+    let button = |b: &mut Builder, y: i64, state: &str, ff: i64, ca: Option<&str>| {
+        let mut d = dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Btn", "F" => 4, "Ff" => ff,
+            "Rect" => vec![50.into(), y.into(), 60.into(), (y + 10).into()],
+            "AS" => Object::Name(state.as_bytes().to_vec()),
+        };
+        if let Some(ca) = ca {
+            d.set("MK", dictionary! { "CA" => Object::string_literal(ca) });
+        }
+        b.doc.add_object(d)
+    };
+    let checked = button(&mut b, 650, "Yes", 0, None);
+    let off = button(&mut b, 630, "Off", 0, None);
+    let radio_plain = button(&mut b, 610, "r1", 1 << 15, None);
+    let radio_star = button(&mut b, 590, "r2", 1 << 15, Some("H"));
+    let push = button(&mut b, 570, "Yes", 1 << 16, None);
+    let all: Vec<Object> = [checked, off, radio_plain, radio_star, push]
+        .iter()
+        .map(|&i| i.into())
+        .collect();
+    if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+        d.set("Annots", all.clone());
+    }
+    let form = dictionary! { "Fields" => all, "NeedAppearances" => true };
+    let text = check_page(&b.finish_with(dictionary! { "AcroForm" => form })).text;
+    assert_eq!(text, "Agree\n✓\n★");
+}
+
+#[test]
+fn need_appearances_shows_the_value_of_a_combo_box() {
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let page = b.page(
+        b"BT /F1 12 Tf 72 700 Td (Colour:) Tj ET",
+        fonts(&[("F1", f)]),
+    );
+    let choice = |b: &mut Builder, y: i64, ff: i64, v: Object| {
+        b.doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Ch", "F" => 4, "Ff" => ff,
+            "Rect" => vec![150.into(), y.into(), 250.into(), (y + 14).into()],
+            "V" => v, "DA" => Object::string_literal("/F1 11 Tf 0 g"),
+            "Opt" => vec![Object::string_literal("Red"), Object::string_literal("Blue")],
+        })
+    };
+    let combo = choice(&mut b, 650, 1 << 17, Object::string_literal("Red"));
+    let multi = choice(
+        &mut b,
+        620,
+        (1 << 17) | (1 << 18),
+        vec![
+            Object::string_literal("Blue"),
+            Object::string_literal("Red"),
+        ]
+        .into(),
+    );
+    // A list box (not a combo) is left to its appearance stream.
+    let list = choice(&mut b, 590, 0, Object::string_literal("Red"));
+    let all: Vec<Object> = [combo, multi, list].iter().map(|&i| i.into()).collect();
+    if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+        d.set("Annots", all.clone());
+    }
+    let form = dictionary! { "Fields" => all, "NeedAppearances" => true };
+    let text = check_page(&b.finish_with(dictionary! { "AcroForm" => form })).text;
+    assert_eq!(text, "Colour:\nRed\nBlue");
+}
+
+#[test]
+fn tounicode_to_radicals_reads_as_ideographs() {
+    // Ghostscript's pdfwrite (and other writers) put the radical code point of a shared glyph
+    // into ToUnicode: ⼈ (U+2F08), ⺠ (U+2EA0), ⽇ (U+2F47) are read as 人民日.
+    let mut b = Builder::new();
+    let tu = b.doc.add_object(Stream::new(
+        dictionary! {},
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange
+          4 beginbfchar <0001> <2F08> <0002> <2EA0> <0003> <2F47> <0004> <2F00> endbfchar"
+            .to_vec(),
+    ));
+    let cid = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+NotoSerifCJK",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+    });
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+NotoSerifCJK",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td <0001000200030004> Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "人民日一");
+    assert_eq!(p.lines[0].chars.len(), 4, "one box per char");
 }
