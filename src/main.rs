@@ -97,7 +97,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Write in another hand's style instead of the standard generator's: one of
-        /// prose, element_form, sectioned, terse, letter, key_value.
+        /// prose, element_form, sectioned, terse, letter, key_value, counsel.
         #[arg(long)]
         family: Option<String>,
     },
@@ -467,7 +467,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Some(name) => {
                     let Some(fam) = fixtures::styles::Family::parse(&name) else {
                         bail!(
-                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter, key_value"
+                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter, key_value, counsel"
                         );
                     };
                     fixtures::styles::write_family_batch(&dir, seed, count, fam)?
