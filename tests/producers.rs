@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use fincase::fixtures;
 use fincase::ingest::read_pdf;
 
+// Shared with examples/producers.rs; this test prints no scan sections.
+#[allow(dead_code)]
 #[path = "../examples/common/print_html.rs"]
 mod print_html;
 

@@ -302,9 +302,10 @@ pub fn parse_amount(s: &str) -> Option<Yuan> {
 
 fn figure_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // A wrapped line may put the unit on the next line (`54,678.69` / `元、罚息…`).
     RE.get_or_init(|| {
         Regex::new(
-            r"(?P<cur>人民币|RMB|[¥￥])?[ \t]*(?P<num>[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<mul>万|亿)?[ \t]*(?P<unit>元整|元|圆)?",
+            r"(?P<cur>人民币|RMB|[¥￥])?[ \t]*(?P<num>[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<mul>万|亿)?[ \t]*(?:\n?(?P<unit>元整|元|圆))?",
         )
         .expect("static regex")
     })
@@ -374,7 +375,7 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
             continue;
         };
         pieces.push(Piece {
-            start: char_offset(&folded, whole.start()),
+            start: char_offset(&folded, blank_skipped(&folded, whole.start())),
             end: char_offset(&folded, whole.end()),
             value: Yuan::new(v),
             is_figure: true,
@@ -415,7 +416,9 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
         // Trim trailing blanks the regex may have eaten.
         let end_byte = whole.start() + whole.as_str().trim_end().len();
         pieces.push(Piece {
-            start: char_offset(&folded, whole.start()),
+            // The blanks the regex may have eaten before the figure (a table cell's tab) are
+            // not part of it: the cell's label ends where the amount starts.
+            start: char_offset(&folded, blank_skipped(&folded, whole.start())),
             end: char_offset(&folded, end_byte),
             value: Yuan::new(v),
             is_figure: true,
@@ -451,9 +454,20 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut i = 0;
     while i < pieces.len() {
         let p = &pieces[i];
+        // A pair binds through brackets more tightly than through a bare gap: in
+        // `8,881.25元、人民币壹万元（小写：￥10,000.00）` the 大写 amount belongs to the bracketed
+        // figure after it, not to the figure before it.
+        let bracketed = |gap: &str| gap.contains(['（', '(', '【', '[']);
+        let next_pair_is_tighter = |q: &Piece| {
+            pieces.get(i + 2).is_some_and(|r| {
+                let g = slice(q.end, r.start);
+                r.is_figure != q.is_figure && is_pair_gap(&g, r.value == q.value) && bracketed(&g)
+            })
+        };
         if let Some(q) = pieces.get(i + 1)
             && q.is_figure != p.is_figure
-            && is_pair_gap(&slice(p.end, q.start))
+            && is_pair_gap(&slice(p.end, q.start), p.value == q.value)
+            && (bracketed(&slice(p.end, q.start)) || !next_pair_is_tighter(q))
         {
             // Take a closing bracket after the second piece into the match.
             let mut end = q.end;
@@ -491,16 +505,31 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     out
 }
 
-fn is_pair_gap(gap: &str) -> bool {
-    if gap.chars().count() > 12 {
+/// Whether the text between a figure and a 大写 amount makes them one amount written twice.
+/// A list mark (`、`) separates two amounts; a comma joins them only with a word or bracket that
+/// says the second restates the first (`100元，大写壹佰元整`), or when both say the same
+/// (`same`: `100元，壹佰元整`).
+fn is_pair_gap(gap: &str, same: bool) -> bool {
+    if gap.chars().count() > 12 || gap.contains('、') {
         return false;
     }
     let mut rest = gap.to_owned();
     for w in ["大写", "小写", "人民币", "金额", "即"] {
         rest = rest.replace(w, "");
     }
+    let restated = ["大写", "小写", "金额", "即"]
+        .iter()
+        .any(|w| gap.contains(w))
+        || gap.contains(['（', '(', '【', '[', '：', ':']);
     rest.chars()
-        .all(|c| c.is_whitespace() || "（）()【】[]：:，,、".contains(c))
+        .all(|c| c.is_whitespace() || "（）()【】[]：:，,".contains(c))
+        && (!gap.contains(['，', ',']) || restated || same)
+}
+
+/// `at` moved past any blanks that start `s[at..]`.
+fn blank_skipped(s: &str, at: usize) -> usize {
+    let t = s.get(at..).unwrap_or("");
+    at + (t.len() - t.trim_start_matches([' ', '\t']).len())
 }
 
 const CAP_DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
@@ -769,6 +798,22 @@ mod tests {
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(m[0].value, y("500000"));
         assert!(find_amounts("").is_empty());
+
+        // A list of amounts: `、` separates them, and a 大写 amount pairs with the bracketed
+        // figure after it, not with the figure before it.
+        let m = find_amounts(
+            "利息、罚息分别为8,881.25元、人民币壹万伍仟陆佰伍拾伍元伍角（小写：￥15,655.50）、人民币陆仟零捌拾捌元贰角伍分（小写：￥6,088.25）",
+        );
+        let v: Vec<Yuan> = m.iter().map(|a| a.value).collect();
+        assert_eq!(v, vec![y("8881.25"), y("15655.50"), y("6088.25")], "{m:?}");
+        assert!(m.iter().all(|a| !a.is_mismatch()), "{m:?}");
+        let m = find_amounts("100元，大写壹佰元整");
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(find_amounts("100元，壹佰元整").len(), 1);
+        assert_eq!(find_amounts("100元，贰佰元整").len(), 2);
+        // A table cell's tab is not part of the amount.
+        let m = find_amounts("标的总额\t50,818.39元");
+        assert_eq!(m[0].text, "50,818.39元");
         assert!(find_amounts("二〇二三年五月六日").is_empty());
     }
 }

@@ -106,6 +106,8 @@ const TITLE_WORDS: &[(DocType, &str, f32)] = &[
     (DocType::EvidenceList, "证据材料", 4.0),
     (DocType::Assignment, "债权转让", 7.0),
     (DocType::Assignment, "转让通知", 6.0),
+    // `债权转让暨债务催收联合公告`: the assignment's notice, however it ends.
+    (DocType::Assignment, "联合公告", 6.0),
     (DocType::GuaranteeContract, "保证合同", 6.5),
     (DocType::GuaranteeContract, "担保合同", 6.0),
     (DocType::GuaranteeContract, "保证书", 5.0),
@@ -115,6 +117,7 @@ const TITLE_WORDS: &[(DocType, &str, f32)] = &[
     (DocType::LoanContract, "贷款合同", 6.0),
     (DocType::LoanContract, "借款协议", 6.0),
     (DocType::LoanContract, "领用合约", 6.0),
+    (DocType::LoanContract, "领用协议", 6.0),
     (DocType::LoanContract, "信用卡章程", 5.0),
     (DocType::LoanContract, "授信", 4.0),
     (DocType::LoanContract, "合同", 2.0),

@@ -109,6 +109,15 @@ fn title_kind(line: &str) -> Option<DocKind> {
     {
         return None;
     }
+    // A table row laid out with spaces instead of tabs (`公告费 560.00`, `合计 78,882.40`)
+    // ends with a figure; no title does.
+    if line
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|_| line.split_whitespace().last().is_some_and(is_figure))
+    {
+        return None;
+    }
     if t.contains("起诉状") || t.contains("起诉书") || t.contains("支付令申请") {
         return Some(DocKind::Complaint);
     }
@@ -120,6 +129,11 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.contains("账户明细")
         || t.contains("计算表")
         || t.contains("明细表")
+        || t.contains("分户账")
+        || t.contains("台账")
+        || t.ends_with("账单")
+        || t.ends_with("凭证")
+        || t.ends_with("回单")
     {
         return Some(DocKind::Ledger);
     }
@@ -143,10 +157,22 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.contains("公告")
         || t.contains("清单")
         || t.contains("目录")
+        || t.ends_with("委托书")
+        || t.ends_with("确认书")
+        || t.starts_with("居民身份证")
+        || t.starts_with("营业执照")
     {
         return Some(DocKind::Other);
     }
     None
+}
+
+/// A number as a table cell writes it: digits with `,` / `.` (`78,882.40`), maybe a `元`.
+fn is_figure(s: &str) -> bool {
+    let s = s.trim_end_matches('元');
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 fn split_docs(flat: &Flat) -> Vec<Doc> {
@@ -308,8 +334,10 @@ const CLAIM_LABELS: &[(&str, Label)] = &[
     ("罚息", Label::Interest),
     ("复利", Label::Interest),
     ("欠息", Label::Interest),
+    ("复息", Label::Interest),
     ("律师费", Label::Attorney),
     ("律师代理费", Label::Attorney),
+    ("律师服务费", Label::Attorney),
     ("代理费", Label::Attorney),
     ("违约金", Label::Other),
     ("手续费", Label::Other),
@@ -328,6 +356,7 @@ const CLAIM_LABELS: &[(&str, Label)] = &[
     ("共计", Label::Total),
     ("总计", Label::Total),
     ("总额", Label::Total),
+    ("暂计", Label::Total),
 ];
 
 /// The label nearest before the end of `before` (latest end wins, then the longest).
@@ -370,6 +399,24 @@ fn claim_label(before: &str) -> Option<Label> {
         [one] if *one != Label::Principal => Some(*one),
         _ => Some(Label::Total),
     }
+}
+
+/// Words from which the case type is inferred when no cause (案由) is stated, most telling
+/// first: a credit card, an assignment of the debt, a guarantee contract, then the loan itself
+/// (whose type `resolve` reads from the plaintiff: a bank's loan or a private one).
+const CASE_TYPE_CUES: &[&[&str]] = &[
+    &["信用卡", "领用合约", "持卡人", "透支"],
+    &["不良债权", "债权转让"],
+    &["保证合同"],
+    &["借款合同", "贷款合同", "借款协议", "借条", "借款", "贷款"],
+];
+
+/// A stated cause: `案由：…纠纷`.
+fn cause_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"案由[为是]?[：:\s]\s*(?P<v>[^，,。；;\s]{2,20}?纠纷)").expect("static regex")
+    })
 }
 
 /// Heads of the claims section (after numbering: `二、诉讼请求`, `【请求事项】`).
@@ -416,6 +463,28 @@ fn section_head(line: &str) -> &str {
     })
 }
 
+/// A heading line of its own that names the facts in other words (`约定和事实`, `相关事实`,
+/// `事实部分`): short, no figures or sentence marks, and `事实` in it.
+fn is_facts_heading(head: &str) -> bool {
+    let t = head
+        .trim()
+        .trim_end_matches(['：', ':', '】', ']', '〕', '>', '》']);
+    t.contains("事实")
+        && t.chars().count() <= 10
+        && !t.contains(|c: char| c.is_ascii_digit() || "，,。；;\t".contains(c))
+}
+
+/// Whether a line opens the claims section (`诉讼请求：`, `二、请求事项`, `请求判令：`).
+pub(super) fn is_claims_head(line: &str) -> bool {
+    starts_with_any(section_head(line), CLAIM_HEADS)
+}
+
+/// Whether a line opens the facts section (`事实与理由：`, `【事实和理由】`, `约定和事实`).
+pub(super) fn is_facts_head(line: &str) -> bool {
+    let l = section_head(line);
+    starts_with_any(l, FACT_HEADS) || is_facts_heading(l)
+}
+
 fn starts_with_any(s: &str, heads: &[&str]) -> bool {
     heads.iter().any(|h| s.starts_with(h))
 }
@@ -423,7 +492,7 @@ fn starts_with_any(s: &str, heads: &[&str]) -> bool {
 /// Whether a line opens the closing: `此致`, a sentence addressing a court (`特此向…人民法院
 /// 起诉`, `现诉至贵院`, `为此，向…法院提起诉讼`), a heading naming the court addressed
 /// (`受诉法院`, `管辖法院`, `致：…人民法院`), or the signature (`具状人：`, `起诉人：`).
-fn is_closing_line(line: &str) -> bool {
+pub(super) fn is_closing_line(line: &str) -> bool {
     let t = line.trim_start();
     let h = section_head(t);
     if t.starts_with("此致")
@@ -576,6 +645,9 @@ const ROLE_WORDS: &[&str] = &[
     "连带责任保证",
     "抵押担保",
     "保证",
+    "担保书",
+    "担保函",
+    "提供担保",
 ];
 
 fn role_in(s: &str) -> Option<&'static str> {
@@ -592,9 +664,15 @@ fn role_of_name(window: &str, names: &[String]) -> Option<(usize, &'static str)>
         let rest = &window[skip..];
         for sep in ["、", "和", "及", ","] {
             if let Some(r) = rest.strip_prefix(sep) {
+                // The next name may carry its side word again (`张三、被告李四系保证人`).
+                let side = ["被告", "被申请人"]
+                    .into_iter()
+                    .find(|s| r.starts_with(s))
+                    .unwrap_or("");
+                let r = &r[side.len()..];
                 for n in names {
                     if r.starts_with(n.as_str()) {
-                        skip += sep.len() + n.len();
+                        skip += sep.len() + side.len() + n.len();
                         continue 'list;
                     }
                 }
@@ -606,14 +684,34 @@ fn role_of_name(window: &str, names: &[String]) -> Option<(usize, &'static str)>
     if let Some(cut) = names.iter().filter_map(|n| w.find(n.as_str())).min() {
         w = &w[..cut];
     }
+    // `借款人民币5万元` is 借款 + 人民币, not the role 借款人.
     let (p, word) = ROLE_WORDS
         .iter()
-        .filter_map(|r| w.find(r).map(|p| (p, *r)))
+        .filter_map(|r| {
+            w.match_indices(r)
+                .find(|(i, _)| !(*r == "借款人" && w[i + r.len()..].starts_with("民币")))
+                .map(|(i, _)| (i, *r))
+        })
         .min_by_key(|(p, r)| (*p, std::cmp::Reverse(r.len())))?;
     let before = &w[..p];
-    if ["对", "向", "与", "替", "代", "偿还", "归还"]
-        .iter()
-        .any(|x| before.contains(x))
+    // The debt is someone else's when the name owns it (`为被告张三的上述债务承担连带责任保证`:
+    // 张三 is the debtor, not the guarantor).
+    if before.starts_with("的")
+        && ["债务", "借款", "欠款", "贷款", "债权"]
+            .iter()
+            .any(|x| before.contains(x))
+    {
+        return None;
+    }
+    // A role word inside a document's title is said of the party who signs or issues it
+    // (`张三向原告出具《保证合同》`, `李四与原告签订《抵押合同》`), whatever the verb's object.
+    let in_title = before
+        .rfind('《')
+        .is_some_and(|o| !before[o..].contains('》'));
+    if !in_title
+        && ["对", "向", "与", "替", "代", "偿还", "归还"]
+            .iter()
+            .any(|x| before.contains(x))
     {
         return None;
     }
@@ -628,7 +726,13 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let complaint = docs.iter().find(|d| d.kind == DocKind::Complaint).cloned();
     let complaint_lines = complaint.as_ref().map_or(0..0, |d| d.lines.clone());
     if let Some(first) = complaint_lines.clone().next() {
-        raw.payment_order = flat.line(first).contains("支付令");
+        // Titles may be spaced out (`支 付 令 申 请 书`).
+        let title: String = flat
+            .line(first)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        raw.payment_order = title.contains("支付令");
     }
 
     // --- Complaint sections. Heads are matched after any numbering or brackets (`二、`,
@@ -638,10 +742,10 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let mut facts_start = None;
     let mut closing_start = None;
     for i in complaint_lines.clone() {
-        let l = section_head(flat.line(i));
-        if claims_start.is_none() && starts_with_any(l, CLAIM_HEADS) {
+        let l = flat.line(i);
+        if claims_start.is_none() && is_claims_head(l) {
             claims_start = Some(i);
-        } else if facts_start.is_none() && starts_with_any(l, FACT_HEADS) {
+        } else if facts_start.is_none() && is_facts_head(l) {
             facts_start = Some(i);
         } else if closing_start.is_none()
             && (claims_start.is_some() || facts_start.is_some())
@@ -740,7 +844,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
             let window: String = complaint_text[at..]
                 .chars()
                 .take_while(|c| !"。；\n".contains(*c))
-                .take(30)
+                .take(60)
                 .collect();
             let window = window
                 .split(['，', ','])
@@ -772,13 +876,36 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
             break;
         }
     }
+    // A `案由：` label whose words the list above does not know (`信用卡透支纠纷`).
+    if !raw.fields.contains_key("case_type")
+        && let Some(m) = cause_re()
+            .captures(complaint_text)
+            .and_then(|c| c.name("v"))
+    {
+        let b = complaint_bytes.start + m.start();
+        raw.fields
+            .insert("case_type", field(&flat, b..b + m.len(), 0.9));
+    }
+    // No cause stated: infer it from what the filing is about, with a lower confidence (under
+    // 0.6, which `resolve` reads as inferred), the provenance pointing at the words used.
     if !raw.fields.contains_key("case_type") {
-        let all = &flat.text;
-        for w in ["信用卡", "债权转让", "保证合同"] {
-            if let Some(i) = all.find(w) {
-                raw.fields
-                    .insert("case_type", field(&flat, i..i + w.len(), 0.5));
-                break;
+        let complaint_then_all = [
+            (complaint_bytes.clone(), 0.55f32),
+            (0..flat.text.len(), 0.5),
+        ];
+        'cue: for group in CASE_TYPE_CUES {
+            for (range, conf) in &complaint_then_all {
+                let text = flat.text.get(range.clone()).unwrap_or("");
+                if let Some((i, w)) = group
+                    .iter()
+                    .filter_map(|w| text.find(w).map(|i| (i, *w)))
+                    .min_by_key(|(i, _)| *i)
+                {
+                    let b = range.start + i;
+                    raw.fields
+                        .insert("case_type", field(&flat, b..b + w.len(), *conf));
+                    break 'cue;
+                }
             }
         }
     }
@@ -822,6 +949,31 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     // --- Claims.
     let claims_bytes = bytes_of(&flat, claims_lines.clone());
     read_claims(&flat, claims_bytes.clone(), &mut raw);
+    // A total stated outside the claims: a header line (`诉讼标的额：…`) or the 合计 row of a
+    // table of arrears among the facts.
+    if !raw.fields.contains_key("claims.stated_total")
+        && let Some(b) = labelled_amount(
+            &flat,
+            complaint_bytes.clone(),
+            &[
+                "诉讼标的额",
+                "诉讼标的金额",
+                "标的金额",
+                "标的额",
+                "请求金额合计",
+                "诉请金额合计",
+            ],
+            4,
+        )
+        .or_else(|| {
+            complaint_lines
+                .clone()
+                .find_map(|i| total_row_amount(&flat, i))
+        })
+    {
+        raw.fields
+            .insert("claims.stated_total", field(&flat, b, 0.75));
+    }
 
     // --- Facts: complaint facts first, then the other documents.
     let facts_bytes = bytes_of(&flat, facts_lines.clone());
@@ -1017,6 +1169,8 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
     let amounts = amounts_in(flat, range.clone());
     let mut prev_end = range.start;
     let mut prev_label: Option<Label> = None;
+    // (end, label) of each amount read so far.
+    let mut read: Vec<(usize, Option<Label>)> = Vec::new();
     let item_starts: Vec<usize> = item_re()
         .find_iter(text)
         .map(|m| range.start + m.start())
@@ -1069,6 +1223,18 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
             None => claim_label(before),
         };
         prev_label = label.filter(|l| matches!(l, Label::Interest | Label::Other));
+        // A breakdown in brackets after an amount (`欠息5000元（其中利息3000元，罚息2000元）`)
+        // splits that amount: parts of its own category are not counted again. Parts of
+        // other categories (`共计…（其中本金…、利息…）`) are read.
+        let opened = flat.text.get(item_start..a.bytes.start).and_then(|t| {
+            let o = t.rfind("（其中").or_else(|| t.rfind("(其中"))?;
+            (!t[o..].contains(['）', ')'])).then_some(item_start + o)
+        });
+        let outer = opened.and_then(|o| read.iter().rev().find(|(e, _)| *e <= o).map(|r| r.1));
+        read.push((a.bytes.end, label));
+        if label.is_some() && outer == Some(label) {
+            continue;
+        }
         let f = field(
             flat,
             a.bytes.clone(),
@@ -1251,7 +1417,9 @@ fn rate_re() -> &'static Regex {
 fn penalty_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:罚息|逾期利率|逾期利息|逾期罚息|逾期贷款)[^。；\n]{0,40}?(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％倍]|万分之[0-9一二三四五六七八九十点.]+|百分之[一二三四五六七八九十点]+)")
+        // Also an uplift said of the default without the word 罚息 before it
+        // (`逾期后按合同利率加收50%计收罚息`).
+        Regex::new(r"(?:罚息|逾期利率|逾期利息|逾期罚息|逾期贷款)[^。；\n]{0,40}?(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％倍]|万分之[0-9一二三四五六七八九十点.]+|百分之[一二三四五六七八九十点]+)|逾期[^。；\n]{0,20}?(?:加收|上浮|提高)[^。；\n]{0,6}?[0-9]+(?:\.[0-9]+)?\s*[%％]")
             .expect("static regex")
     })
 }
@@ -1289,6 +1457,14 @@ fn clean_contract_no(v: &str) -> String {
 }
 
 fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut RawExtraction) {
+    // Who may stand between a date and the words saying the debt fell into default.
+    let debtor_names: Vec<String> = raw
+        .defendants
+        .iter()
+        .map(|d| d.name.value.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .chain(["被申请人", "被告", "借款人", "持卡人"].map(String::from))
+        .collect();
     for (range, conf) in sources {
         let Some(text) = flat.text.get(range.clone()) else {
             continue;
@@ -1296,12 +1472,17 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
         if text.is_empty() {
             continue;
         }
-        if !raw.fields.contains_key("contract_number")
-            && let Some(c) = contract_no_re().captures(text)
+        // A later source may complete a number an earlier one cut short (a table cell clipped
+        // at the margin: `…第349` in the complaint, `…第3499号` in the contract).
+        let earlier = raw.fields.get("contract_number").map(|f| f.value.clone());
+        if let Some(c) = contract_no_re().captures(text)
             && let Some(v) = c.name("v")
         {
             let cleaned = clean_contract_no(v.as_str());
-            if cleaned.chars().any(|c| c.is_ascii_digit()) {
+            let completes = earlier
+                .as_deref()
+                .is_none_or(|e| cleaned.len() > e.len() && cleaned.starts_with(e));
+            if completes && cleaned.chars().any(|c| c.is_ascii_digit()) {
                 let b = range.start + v.start();
                 raw.fields
                     .insert("contract_number", field(flat, b..b + cleaned.len(), *conf));
@@ -1351,22 +1532,39 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
         }
         // The default date: a date the text says the default runs from (`自…起未按约还款`,
         // `从…开始拖欠本息`, `…起，被告开始逾期`).
+        // The subject between the date and the cue is skipped, however long its name
+        // (`从2023/5/15开始，被告某某贸易有限公司未再按期还款`).
         let defaults_after = |b: &Range<usize>| {
-            let after: String = flat
+            let mut after: String = flat
                 .text
                 .get(b.end..)
                 .unwrap_or("")
                 .chars()
-                .take(16)
+                .take(80)
                 .collect();
-            let after = after.split(['。', '；']).next().unwrap_or("");
+            if let Some(i) = after.find(['。', '；']) {
+                after.truncate(i);
+            }
+            for n in &debtor_names {
+                after = after.replace(n.as_str(), "");
+            }
+            let after: String = after.chars().take(16).collect();
             DEFAULT_CUES.iter().any(|w| after.contains(w))
         };
+        // `…起`, `…开始`, or the default named right after the date (`于2023年5月6日首次逾期`).
         let starts_a_period = |b: &Range<usize>| {
             let after = flat.text.get(b.end..).unwrap_or("").trim_start();
-            ["起", "开始", "以来", "之后"]
-                .iter()
-                .any(|w| after.starts_with(w))
+            [
+                "起",
+                "开始",
+                "以来",
+                "之后",
+                "首次逾期",
+                "开始逾期",
+                "出现逾期",
+            ]
+            .iter()
+            .any(|w| after.starts_with(w))
         };
         if !raw.fields.contains_key("default_date")
             && let Some(b) =
@@ -1455,7 +1653,7 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
 fn guarantee_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"保证期间[^。；\n]{0,40}?(?:[0-9]+|[一二三四五六七八九十两半]+)\s*(?:个月|年)|保证期间(?:未约定|没有约定|未作约定|无约定)|对保证期间(?:未作约定|未约定|没有约定)")
+        Regex::new(r"保证期间[^。；\n]{0,40}?(?:[0-9]+|[一二三四五六七八九十两半]+)\s*(?:个月|年)|保证期间(?:未约定|没有约定|未作约定|无约定)|对保证期间(?:未作约定|未约定|没有约定)|(?:未约定|没有约定|未作约定)保证期间")
             .expect("static regex")
     })
 }
@@ -1558,7 +1756,13 @@ fn read_demands(
                 .chars()
                 .take(20)
                 .collect();
-            if (after.contains("催收") || after.contains("催告") || after.contains("催讨"))
+            // A date that opens a period (`自2023年5月6日起未还款，经多次催收`) is when the
+            // default began, not a demand.
+            let opens = ["起", "开始", "以来"]
+                .iter()
+                .any(|w| after.trim_start().starts_with(w));
+            if !opens
+                && (after.contains("催收") || after.contains("催告") || after.contains("催讨"))
                 && last.as_ref().is_none_or(|l| d.item.date >= l.item.date)
             {
                 last = Some(d);
@@ -1570,6 +1774,45 @@ fn read_demands(
         raw.fields
             .insert("last_demand_date", field(flat, d.bytes, 0.7));
     }
+}
+
+/// The amount of a 合计 row (`合计\t78,882.40`): the first cell is 合计/总计/共计 and an amount
+/// follows in a later cell. Producers that lay a table out as text may leave one space
+/// between the cells (`合计 78,882.40`), so a first word set off by whitespace counts as the
+/// first cell.
+fn total_row_amount(flat: &Flat, i: usize) -> Option<Range<usize>> {
+    const TOTALS: [&str; 3] = ["合计", "总计", "共计"];
+    let row = cells(flat, i);
+    let (first, rest) = row.split_first()?;
+    if !rest.is_empty() {
+        if !TOTALS.contains(&first.1.trim()) {
+            return None;
+        }
+        return amounts_in(flat, bytes_of(flat, i..i + 1))
+            .first()
+            .map(|a| a.bytes.clone());
+    }
+    // One cell: its first word, when whitespace sets it off, then the figure (a bare one is
+    // an amount only in a cell, as `amounts_in` reads it).
+    let (word, after) = first.1.split_once(char::is_whitespace)?;
+    if !TOTALS.contains(&word) {
+        return None;
+    }
+    let lead = first.1.len() - after.len();
+    let after_start = first.0.start + lead;
+    let value = after.trim_start();
+    let start = after_start + after.len() - value.len();
+    if let Some(a) = amounts_in(flat, start..first.0.end).first() {
+        return Some(a.bytes.clone());
+    }
+    let figure = value.split_whitespace().next()?;
+    let money_like = is_figure(figure)
+        && figure
+            .trim_end_matches('元')
+            .rsplit_once('.')
+            .is_some_and(|(_, f)| f.len() == 2);
+    (money_like && parse_figure(figure.trim_end_matches('元')).is_some())
+        .then(|| start..start + figure.len())
 }
 
 /// Cells of one tab-separated line, each with its byte range in `flat.text`.
@@ -1817,5 +2060,66 @@ fn sentence_before(flat: &Flat, floor: usize, at: usize) -> &str {
             &s[i + ch..]
         }
         None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(raw: &RawExtraction, key: &str) -> Option<String> {
+        raw.fields.get(key).map(|f| f.value.clone())
+    }
+
+    const HEAD: &str = "民事起诉状\n原告：甲乙银行股份有限公司丙丁支行\n被告：张三，男，住某市某路1号。\n案由：金融借款合同纠纷\n诉讼请求：\n1、判令被告偿还借款本金100,000.00元；\n2、判令被告支付公告费560.00元。\n";
+
+    #[test]
+    fn a_table_row_set_off_by_spaces_is_no_title() {
+        // LibreOffice lays `公告费\t560.00` out as `公告费 560.00`: `公告` names a notice title,
+        // but a line ending with a figure is a table row, and the complaint goes on.
+        assert_eq!(title_kind("公告费 560.00"), None);
+        assert_eq!(title_kind("合计 78,882.40元"), None);
+        assert_eq!(title_kind("公告"), Some(DocKind::Other));
+        assert_eq!(title_kind("借款合同"), Some(DocKind::Contract));
+        let text = format!(
+            "{HEAD}诉讼请求金额明细：\n项目\t金额（元）\n借款本金 100,000.00\n公告费 560.00\n事实与理由：\n被告借款未还。\n特诉至贵院，请求判如所请。\n此致\n某市某区人民法院\n具状人：甲乙银行股份有限公司丙丁支行\n二〇二〇年三月四日"
+        );
+        let raw = read(&DocumentText::from_pages(&[text.as_str()]));
+        assert_eq!(value(&raw, "court").as_deref(), Some("某市某区人民法院"));
+        assert_eq!(
+            value(&raw, "filing_date").as_deref(),
+            Some("二〇二〇年三月四日")
+        );
+    }
+
+    #[test]
+    fn a_page_break_does_not_separate_the_closing_from_its_court() {
+        // `此致` ends a page, a footer follows it, the court heads the next page.
+        let p1 = format!("{HEAD}事实与理由：\n被告借款未还。\n此致\n第 1 页 共 2 页");
+        let p2 = "2\n某市某区人民法院\n具状人：甲乙银行股份有限公司丙丁支行\n2020年3月4日";
+        let raw = read(&DocumentText::from_pages(&[p1.as_str(), p2]));
+        assert_eq!(value(&raw, "court").as_deref(), Some("某市某区人民法院"));
+        let court = raw.fields.get("court").map(|f| f.page);
+        assert_eq!(court, Some(2));
+        assert_eq!(value(&raw, "filing_date").as_deref(), Some("2020年3月4日"));
+    }
+
+    #[test]
+    fn a_total_row_with_one_space_gives_the_stated_total() {
+        for row in ["合计\t78,882.40", "合计 78,882.40", "合计  78,882.40元"] {
+            let text = format!(
+                "{HEAD}事实与理由：\n欠款明细如下：\n项目\t金额\n本金\t78,322.40\n{row}\n此致\n某市某区人民法院"
+            );
+            let raw = read(&DocumentText::from_pages(&[text.as_str()]));
+            let total = value(&raw, "claims.stated_total");
+            assert!(
+                total.as_deref().is_some_and(|t| t.starts_with("78,882.40")),
+                "{row}: {total:?}"
+            );
+        }
+        // A sentence that starts with 合计 is no row.
+        let text = format!("{HEAD}事实与理由：\n合计金额见附表。\n此致\n某市某区人民法院");
+        let raw = read(&DocumentText::from_pages(&[text.as_str()]));
+        assert_eq!(value(&raw, "claims.stated_total"), None);
     }
 }

@@ -104,13 +104,26 @@ fn months_of(s: &str) -> Option<u32> {
 }
 
 /// The evidence kind of a document title: a contract (借款合同, 借条, 领用合约 — not a 保证合同 or
-/// 转让协议 alone), a loan record (借据, 转账记录, 还款明细, 对账单, 流水), a collection record.
+/// 转让协议 alone), a loan record (借据, 转账记录, 还款明细 / 还款记录, 分户账, 对账单, 流水),
+/// a collection record.
 fn evidence_kind(title: &str) -> EvidenceKind {
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     if t.ends_with("借据")
-        || ["明细", "对账单", "转账", "流水", "记录表", "计算表", "凭证"]
-            .iter()
-            .any(|w| t.contains(w))
+        || [
+            "明细",
+            "对账单",
+            "账单",
+            "转账",
+            "流水",
+            "记录",
+            "计算表",
+            "凭证",
+            "回单",
+            "分户账",
+            "台账",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
             && !t.contains("催")
     {
         EvidenceKind::LoanRecord
@@ -170,10 +183,23 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
                 && !v.contains("保证")
                 && !v.contains("担保")
         })
-    });
+    }) || raw
+        .defendants
+        .first()
+        // A first defendant with no stated role is read as the debtor below (`原告与被告张三
+        // 签订《借款合同》` names no role word): the case type must agree.
+        .is_some_and(|d| {
+            d.role
+                .as_ref()
+                .and_then(|r| role_of(&r.value, false))
+                .is_none()
+        });
     let case_type = if kind == Some(PlaintiffKind::Amc) {
         Some(CaseType::NplAssignment)
-    } else if words.contains("信用卡") {
+    } else if ["信用卡", "领用合约", "持卡人", "透支"]
+        .iter()
+        .any(|w| words.contains(w))
+    {
         Some(CaseType::CreditCard)
     } else if words.contains("民间借贷") {
         Some(CaseType::PrivateLending)
@@ -198,8 +224,18 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
         }
     };
     facts.case_type = case_type;
-    if let (Some(_), Some(f)) = (case_type, get("case_type")) {
-        prov.insert("case_type".into(), span(f));
+    match (case_type, get("case_type"), get("plaintiff.name")) {
+        (Some(_), Some(f), _) => {
+            prov.insert("case_type".into(), span(f));
+        }
+        // Inferred from the plaintiff alone (a bank lends, a person or company lends
+        // privately): the provenance is its name, with a low confidence.
+        (Some(_), None, Some(p)) => {
+            let mut s = span(p);
+            s.confidence = s.confidence.min(0.4);
+            prov.insert("case_type".into(), s);
+        }
+        _ => {}
     }
     let card = case_type == Some(CaseType::CreditCard);
 
@@ -544,6 +580,71 @@ mod tests {
         ] {
             assert!(e.provenance.contains_key(key), "{key}");
         }
+    }
+
+    /// No cause (案由) stated: the case type is inferred from the words of the filing (a credit
+    /// card, else the loan read by the plaintiff), with a lower confidence and the provenance on
+    /// the words used; a stated cause keeps a high one.
+    #[test]
+    fn case_type_inferred_without_a_stated_cause() {
+        let complaint = |cause: &str, body: &str| {
+            format!(
+                "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告：张三\n{cause}诉讼请求：\n一、判令被告偿还本金10,000.00元。\n事实与理由：\n{body}\n此致\n青川市东湖区人民法院\n2024年7月10日"
+            )
+        };
+        let read = |text: String| super::super::extract("t", &DocumentText::from_pages(&[text]));
+        let card = read(complaint("", "被告向原告申领卡片，透支消费后未按期还款。"));
+        assert_eq!(card.facts.case_type, Some(CaseType::CreditCard));
+        let p = &card.provenance["case_type"];
+        assert_eq!(p.text, "透支");
+        assert!(p.confidence < 0.6);
+        let loan = read(complaint("", "被告与原告签订借款合同，逾期未还。"));
+        assert_eq!(loan.facts.case_type, Some(CaseType::FinancialLoan));
+        assert_eq!(loan.provenance["case_type"].text, "借款合同");
+        assert!(loan.provenance["case_type"].confidence < 0.6);
+        let bare = read(complaint("", "被告逾期未还。"));
+        assert_eq!(bare.facts.case_type, Some(CaseType::FinancialLoan));
+        assert_eq!(
+            bare.provenance["case_type"].text, "澄泰银行股份有限公司青川分行",
+            "inferred from the plaintiff alone"
+        );
+        assert!(bare.provenance["case_type"].confidence <= 0.4);
+        let stated = read(complaint(
+            "案由：信用卡透支纠纷\n",
+            "被告逾期未还借款合同项下款项。",
+        ));
+        assert_eq!(stated.facts.case_type, Some(CaseType::CreditCard));
+        assert!(stated.provenance["case_type"].confidence >= 0.9);
+    }
+
+    /// Ledgers under other titles (分户账, 还款记录, 回单) are records of the loan, so a filing
+    /// with one and a contract lacks no evidence; a facts heading in other words (约定和事实)
+    /// ends the claims.
+    #[test]
+    fn evidence_titles_and_a_facts_heading_in_other_words() {
+        let complaint = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告：张三\n诉讼请求\n本金\t￥10,000.00\n约定和事实\n已收利息\t1,000.00元\n此致\n青川市东湖区人民法院\n2024年7月10日";
+        for ledger in ["贷款分户账", "客户还款记录", "转账回单"] {
+            let pages = [
+                complaint,
+                "个人借款合同\n借款金额100,000元。",
+                &format!("{ledger}\n日期\t摘要\t金额\n2023-01-01\t放款\t100,000.00"),
+            ];
+            let e = super::super::extract("t", &DocumentText::from_pages(&pages));
+            let ev = e.facts.evidence.unwrap_or_default();
+            assert!(ev.contains(&EvidenceKind::Contract), "{ledger}: {ev:?}");
+            assert!(ev.contains(&EvidenceKind::LoanRecord), "{ledger}: {ev:?}");
+            assert_eq!(e.facts.claims.principal, "10000".parse().ok());
+            assert_eq!(e.facts.claims.interest, None, "{ledger}");
+        }
+    }
+
+    /// A penalty uplift said of the default, with 罚息 only after the figure.
+    #[test]
+    fn penalty_uplift_said_of_the_default() {
+        let text = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告：张三\n诉讼请求：\n一、判令被告偿还本金10,000.00元。\n事实与理由：\n双方签订借款合同，年利率6%，逾期后按合同利率加收50%计收罚息。\n此致\n青川市东湖区人民法院\n2024年7月10日";
+        let e = super::super::extract("t", &DocumentText::from_pages(&[text]));
+        assert_eq!(e.facts.annual_interest_rate, "0.06".parse().ok());
+        assert_eq!(e.facts.penalty_rate, "0.09".parse().ok());
     }
 
     #[test]

@@ -5,13 +5,18 @@
 //! attachments or evidence list.
 //!
 //! Works on the complaint's text as lines (the logical lines of `text::Flat`, or any text whose
-//! lines are `\n`-separated) and returns char spans, so every part can be highlighted. Line
-//! heads are matched the way the different hands write them (`诉讼请求` / `请求事项`,
-//! `事实与理由` / `事实和理由`, numbered sections `一、当事人`); a part that is not found is
-//! `None` or empty, never an error. Must not: type values (that is `resolve`'s job) or do IO.
+//! lines are `\n`-separated) and returns char spans, so every part can be highlighted. A part
+//! that is not found is `None` or empty, never an error. Must not: type values (that is
+//! `resolve`'s job) or do IO.
+//!
+//! Nothing is read twice: the section heads (`诉讼请求` / `请求判令`, `事实与理由` /
+//! `约定和事实`, the closing) are `raw`'s, and the parties with their roles, the court and the
+//! signature date are extraction's ([`super::extract`]: party lines with or without a colon,
+//! roles stated on them or in the facts), so a complaint segments into exactly the parties and
+//! court its facts name. This module adds where each part runs, the claim items, and 第三人.
 
-use crate::domain::DefendantRole;
-use crate::extract::date::parse_date;
+use super::{Extraction, raw};
+use crate::domain::{DefendantRole, DocumentText};
 use chrono::NaiveDate;
 use std::ops::Range;
 
@@ -33,7 +38,8 @@ pub struct PartySegment {
     pub side: PartySide,
     /// The party's name as written.
     pub name: String,
-    /// Roles the text gives the party (in its own paragraph or elsewhere in the complaint).
+    /// A defendant's role as extraction reads it (stated on its line or in the facts, else by
+    /// its place among the defendants); empty for the plaintiff and 第三人.
     pub roles: Vec<DefendantRole>,
     /// Chars of the party's paragraph.
     pub span: Range<usize>,
@@ -90,8 +96,6 @@ fn starts_any(s: &str, heads: &[&str]) -> bool {
     heads.iter().any(|h| s.starts_with(h))
 }
 
-const CLAIM_HEADS: &[&str] = &["诉讼请求", "请求事项", "诉请", "具体诉讼请求"];
-const FACT_HEADS: &[&str] = &["事实与理由", "事实和理由", "事实及理由", "案件事实"];
 const ATTACH_HEADS: &[&str] = &["附：", "附:", "附件", "证据目录", "证据清单", "附项"];
 
 /// A claim item's head: `1.`, `1、`, `（1）`, `(1)`, `一、`, `第一项`.
@@ -112,47 +116,33 @@ fn is_item(s: &str) -> bool {
     }
 }
 
-/// The roles named in `s` (a party's paragraph, or a sentence about the party).
-fn roles_in(s: &str) -> Vec<DefendantRole> {
-    let mut v = Vec::new();
-    if s.contains("共同借款人") {
-        v.push(DefendantRole::CoBorrower);
-    } else if s.contains("借款人") || s.contains("借款方") {
-        v.push(DefendantRole::Borrower);
-    }
-    if s.contains("保证人") || s.contains("担保人") {
-        v.push(DefendantRole::Guarantor);
-    }
-    if s.contains("抵押人") {
-        v.push(DefendantRole::Mortgagor);
-    }
-    if s.contains("持卡人") {
-        v.push(DefendantRole::Cardholder);
-    }
-    v
-}
-
-/// The party head of a line (`原告：`, `被告二（保证人）：`, `具状人`, `第三人：`) and the rest.
-fn party_head(s: &str) -> Option<(PartySide, &str)> {
-    let t = unnumbered(s);
-    let heads: [(&str, PartySide); 7] = [
-        ("被具状人", PartySide::Defendant),
-        ("具状人", PartySide::Plaintiff),
-        ("原告", PartySide::Plaintiff),
-        ("被告", PartySide::Defendant),
-        ("第三人", PartySide::ThirdParty),
-        ("被申请人", PartySide::Defendant),
-        ("申请人", PartySide::Plaintiff),
-    ];
-    let (head, side) = heads.iter().find(|(h, _)| t.starts_with(h))?;
-    let rest = &t[head.len()..];
-    // `原告：` or `被告一（保证人）：`: a colon (or a table cell break) within the first few
-    // chars.
+/// A 第三人 line (`第三人：…`, `第三人（…）：…`) and the text after its colon; the other parties
+/// are extraction's.
+fn third_party_head(s: &str) -> Option<&str> {
+    let rest = s.trim_start().strip_prefix("第三人")?;
+    // A colon (or a table cell break) within the first few chars.
     let colon = rest
         .char_indices()
         .take(12)
         .find(|(_, c)| matches!(c, '：' | ':' | '\t'))?;
-    Some((*side, &rest[colon.0 + colon.1.len_utf8()..]))
+    Some(&rest[colon.0 + colon.1.len_utf8()..])
+}
+
+/// The parties as extraction reads them: (char where the name starts, side, name, roles), in
+/// the text's order.
+fn extracted_parties(ex: &Extraction) -> Vec<(usize, PartySide, String, Vec<DefendantRole>)> {
+    let at = |key: &str| ex.provenance.get(key).map(|s| s.start as usize);
+    let mut out = Vec::new();
+    if let (Some(p), Some(start)) = (&ex.facts.plaintiff, at("plaintiff.name")) {
+        out.push((start, PartySide::Plaintiff, p.name.clone(), Vec::new()));
+    }
+    for (i, d) in ex.facts.defendants.iter().enumerate() {
+        if let Some(start) = at(&format!("defendants[{i}].name")) {
+            out.push((start, PartySide::Defendant, d.name.clone(), vec![d.role]));
+        }
+    }
+    out.sort_by_key(|p| p.0);
+    out
 }
 
 /// The name at the head of a party's paragraph: up to the first `，,。（(`.
@@ -163,22 +153,6 @@ fn party_name(rest: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_owned()
-}
-
-/// The last `…人民法院` in `s`, as a char range relative to `s`.
-fn court_in(s: &str) -> Option<Range<usize>> {
-    let end_b = s.rfind("人民法院")? + "人民法院".len();
-    let head = &s[..end_b];
-    // The name starts after the last separator before it.
-    let start_b = head
-        .char_indices()
-        .filter(|(_, c)| "，,。：:；向致 \t".contains(*c))
-        .map(|(i, c)| i + c.len_utf8())
-        .rfind(|i| *i < end_b - "人民法院".len())
-        .unwrap_or(0);
-    let start = s[..start_b].chars().count();
-    let end = s[..end_b].chars().count();
-    Some(start..end)
 }
 
 /// Segments a complaint's text (see the module doc). Never fails.
@@ -195,6 +169,8 @@ pub fn segment(text: &str) -> ComplaintSegments {
         Attach,
     }
     let mut part = Part::Head;
+    let ex = super::extract("segment", &DocumentText::from_pages(&[text]));
+    let named = extracted_parties(&ex);
     let mut facts: Option<Range<usize>> = None;
     let mut attach: Option<Range<usize>> = None;
     for (k, l) in ls.iter().enumerate() {
@@ -215,7 +191,7 @@ pub fn segment(text: &str) -> ComplaintSegments {
             attach = Some(l.span.clone());
             continue;
         }
-        if part != Part::Attach && starts_any(u, CLAIM_HEADS) {
+        if part != Part::Attach && raw::is_claims_head(t) {
             part = Part::Claims;
             // A claim written on the heading's own line (`诉讼请求：判令…`).
             let after = u.split_once(['：', ':']).map_or("", |x| x.1).trim();
@@ -225,34 +201,41 @@ pub fn segment(text: &str) -> ComplaintSegments {
             }
             continue;
         }
-        if part != Part::Attach && starts_any(u, FACT_HEADS) {
+        if part != Part::Attach && raw::is_facts_head(t) {
             part = Part::Facts;
             facts = Some(l.span.clone());
             continue;
         }
-        if part != Part::Attach && (t.starts_with("此致") || t.contains("特此向")) {
+        if matches!(part, Part::Claims | Part::Facts) && raw::is_closing_line(t) {
             part = Part::Closing;
             if let Some(f) = &mut facts {
                 f.end = l.span.start.saturating_sub(1).max(f.start);
             }
-            if let Some(c) = court_in(t) {
-                let off =
-                    l.span.start + l.text.chars().count() - l.text.trim_start().chars().count();
-                seg.court = Some(off + c.start..off + c.end);
-            }
             continue;
         }
-        if let Some((side, rest)) = party_head(t)
-            && matches!(part, Part::Head | Part::Parties)
-        {
-            part = Part::Parties;
-            seg.parties.push(PartySegment {
-                side,
-                name: party_name(rest),
-                roles: roles_in(t),
-                span: l.span.clone(),
+        if matches!(part, Part::Head | Part::Parties) {
+            let on_line: Vec<&(usize, PartySide, String, Vec<DefendantRole>)> =
+                named.iter().filter(|p| l.span.contains(&p.0)).collect();
+            let third = third_party_head(t).map(|rest| {
+                (
+                    l.span.start,
+                    PartySide::ThirdParty,
+                    party_name(rest),
+                    Vec::new(),
+                )
             });
-            continue;
+            if !on_line.is_empty() || third.is_some() {
+                part = Part::Parties;
+                for (_, side, name, roles) in on_line.into_iter().cloned().chain(third) {
+                    seg.parties.push(PartySegment {
+                        side,
+                        name,
+                        roles,
+                        span: l.span.clone(),
+                    });
+                }
+                continue;
+            }
         }
         match part {
             Part::Claims => {
@@ -267,13 +250,7 @@ pub fn segment(text: &str) -> ComplaintSegments {
                     f.end = l.span.end;
                 }
             }
-            Part::Closing => {
-                if seg.court.is_none()
-                    && let Some(c) = court_in(l.text)
-                {
-                    seg.court = Some(l.span.start + c.start..l.span.start + c.end);
-                }
-            }
+            Part::Closing | Part::Head => {}
             Part::Attach => {
                 if let Some(a) = &mut attach {
                     a.end = l.span.end;
@@ -282,88 +259,22 @@ pub fn segment(text: &str) -> ComplaintSegments {
             Part::Parties => {
                 if let Some(p) = seg.parties.last_mut() {
                     p.span.end = l.span.end;
-                    p.roles.extend(roles_in(t));
                 }
             }
-            Part::Head => {}
         }
     }
     seg.facts = facts;
     seg.attachments = attach;
-    // Sectioned complaints name the court in a section of its own (`六、受诉法院`), letters in
-    // the closing sentence: fall back to the last line that names a 人民法院.
-    if seg.court.is_none() {
-        for l in ls.iter().rev() {
-            if let Some(c) = court_in(l.text) {
-                seg.court = Some(l.span.start + c.start..l.span.start + c.end);
-                break;
-            }
-        }
-    }
-    // The signature date: the first date on the court's line (after the name) or the few
-    // lines after it (具状人 … 2024年3月5日); attachments after it carry other dates.
-    if let Some(c) = &seg.court
-        && let Some(k) = ls.iter().position(|l| l.span.contains(&c.start))
-    {
-        for l in ls.iter().skip(k).take(5) {
-            let skip = if l.span.contains(&c.start) {
-                c.end - l.span.start
-            } else {
-                0
-            };
-            let tail: String = l.text.chars().skip(skip).collect();
-            if let Some(d) = first_date_in(&tail) {
-                let off = l.span.start + skip;
-                seg.signature_date = Some((off + d.0.start..off + d.0.end, d.1));
-                break;
-            }
-        }
-    }
-    // Roles stated elsewhere (`被告张三系借款人`, `张三（保证人）`).
-    for p in &mut seg.parties {
-        if p.side != PartySide::Defendant || !p.roles.is_empty() || p.name.is_empty() {
-            continue;
-        }
-        for (i, _) in text.match_indices(p.name.as_str()) {
-            let tail: String = text[i + p.name.len()..].chars().take(12).collect();
-            let r = roles_in(tail.split(['，', '。', '；']).next().unwrap_or(""));
-            if !r.is_empty() {
-                p.roles = r;
-                break;
-            }
-        }
-    }
-    for p in &mut seg.parties {
-        p.roles.sort_by_key(|r| *r as u8);
-        p.roles.dedup();
-    }
+    // The court addressed and the signature date are extraction's (the closing, a sentence
+    // addressing the court, a `受诉法院` section; the closing's last date or a labelled one).
+    let span_of = |key: &str| {
+        ex.provenance
+            .get(key)
+            .map(|p| p.start as usize..p.end as usize)
+    };
+    seg.court = span_of("court");
+    seg.signature_date = span_of("filing_date").zip(ex.facts.filing_date);
     seg
-}
-
-/// The first date written in `s` (`2023年5月6日`, `二〇二三年五月六日`, `2023-05-06`,
-/// `2023.5.6`, `2023/5/6`), as a char range of `s` and its value.
-fn first_date_in(s: &str) -> Option<(Range<usize>, NaiveDate)> {
-    let chars: Vec<char> = s.chars().collect();
-    let datey = |c: char| c.is_ascii_digit() || "年月日-./〇零一二三四五六七八九十".contains(c);
-    let mut best = None;
-    let mut i = 0;
-    while i < chars.len() {
-        if datey(chars[i]) {
-            let mut j = i;
-            while j < chars.len() && datey(chars[j]) {
-                j += 1;
-            }
-            let cand: String = chars[i..j].iter().collect();
-            if let Some(d) = parse_date(&cand) {
-                best = Some((i..j, d));
-                break;
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    best
 }
 
 #[cfg(test)]
@@ -401,6 +312,42 @@ mod tests {
         assert_eq!(
             s.attachments.as_ref().map(at).as_deref(),
             Some("附：证据目录")
+        );
+    }
+
+    /// A letter: parties without a colon (`具状人…（以下简称原告）`), roles in brackets, the
+    /// claims after the facts under `请求判令：`, the court after `致：`.
+    #[test]
+    fn segments_a_letter() {
+        let t = "民事起诉书\n具状人某银行股份有限公司甲支行（以下简称原告），住所地甲市新华路5号。\n被具状人张三（借款人，以下简称被告），男，住甲市人民路36号。\n被具状人李四（保证人，以下简称被告），女。\n事实及理由：\n原告与张三签订借款合同，借款100,000元，李四提供连带责任保证。\n请求判令：\n1.张三归还本金1,000.00元。\n2.李四承担连带清偿责任。\n致：甲市乙区人民法院\n具状人：某银行股份有限公司甲支行\n2024年3月5日";
+        let s = segment(t);
+        let chars: Vec<char> = t.chars().collect();
+        let at = |r: &Range<usize>| chars[r.clone()].iter().collect::<String>();
+        let parties: Vec<(PartySide, &str, &[DefendantRole])> = s
+            .parties
+            .iter()
+            .map(|p| (p.side, p.name.as_str(), p.roles.as_slice()))
+            .collect();
+        assert_eq!(
+            parties,
+            vec![
+                (PartySide::Plaintiff, "某银行股份有限公司甲支行", &[][..]),
+                (PartySide::Defendant, "张三", &[DefendantRole::Borrower][..]),
+                (
+                    PartySide::Defendant,
+                    "李四",
+                    &[DefendantRole::Guarantor][..]
+                ),
+            ]
+        );
+        assert_eq!(s.claims.len(), 2);
+        assert_eq!(
+            s.court.as_ref().map(at).as_deref(),
+            Some("甲市乙区人民法院")
+        );
+        assert_eq!(
+            s.signature_date.map(|d| d.1),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
         );
     }
 

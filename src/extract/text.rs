@@ -1,7 +1,8 @@
 //! The filing's text as the field rules read it: pages flattened into *logical lines*, where
 //! lines the layout wrapped are joined back (a paragraph broken at the right margin is one
-//! line again), each char remembering its page and char offset so that spans map back to
-//! provenance.
+//! line again), and so are lines that a producer's re-wrapping cut inside a date, an amount or
+//! a label (`暂计至2021` / `年8` / `月1日`, `逾期利` / `息` / `120.00元`), each char remembering
+//! its page and char offset so that spans map back to provenance.
 
 use super::amount::char_offset;
 use crate::domain::DocumentText;
@@ -32,17 +33,28 @@ fn em(c: char) -> f32 {
     if c.is_ascii() { 0.5 } else { 1.0 }
 }
 
-/// Width of the first unbreakable token of a line (an ASCII run, or one char).
+/// Width of the first unbreakable token of a line (an ASCII run, or one char), with the
+/// closing punctuation that may not start a line and so moved down with it (`款，`).
 fn first_token_em(s: &str) -> f32 {
     let mut w = 0.0;
-    for c in s.chars() {
+    let mut rest = s.chars().peekable();
+    while let Some(&c) = rest.peek() {
         if c.is_ascii() && !c.is_ascii_whitespace() {
             w += 0.5;
+            rest.next();
         } else {
-            return if w == 0.0 { em(c) } else { w };
+            break;
         }
     }
-    w
+    if w == 0.0
+        && let Some(c) = rest.next()
+    {
+        w = em(c);
+    }
+    w + rest
+        .take_while(|c| "，。、；：）》」』！？%‰".contains(*c))
+        .map(em)
+        .sum::<f32>()
 }
 
 /// True when a line starts a new block whatever the line before it (a party, a heading, a
@@ -116,8 +128,92 @@ fn starts_block(next: &str) -> bool {
     }
 }
 
+/// Chinese numerals and the units of a written-out amount or date (`贰佰壹拾`, `二〇二五年`).
+const CN_NUM: &str = "零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億";
+
+/// Label words that a producer's re-wrapping may cut (`逾期利` / `息`): the two pieces make
+/// no word alone, so a line ending with a head of one and the next starting with its tail are
+/// one line.
+const CUT_WORDS: &[&str] = &[
+    "利息",
+    "罚息",
+    "复利",
+    "本金",
+    "合计",
+    "总计",
+    "共计",
+    "违约金",
+    "律师费",
+    "保全费",
+    "暂计至",
+    "计算至",
+    "截至",
+    "截止",
+    "人民法院",
+    "人民币",
+];
+
+/// True when the break between `body` (the logical line so far) and `next` cuts one token in two, so that neither piece
+/// is whole alone: a date (`暂计至2021` / `年8` / `月1日`, `2020-02-` / `15`, `二〇` /
+/// `二五年`), an amount (`贰佰` / `壹` / `拾肆万`, `120` / `.00元`) or a label word of
+/// [`CUT_WORDS`], or such a label and the value that starts the next line. Such lines are
+/// joined whatever their width.
+fn cuts_token(body: &str, next: &str) -> bool {
+    let mut tail = body.chars().rev();
+    let (Some(last), before) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    let mut head = next.chars();
+    let (Some(first), second) = (head.next(), head.next()) else {
+        return false;
+    };
+    let digit_before = before.is_some_and(|c| c.is_ascii_digit());
+    let date_or_amount = match (last, first) {
+        // `2021` | `年8`, `120.00` | `元`.
+        (l, f) if l.is_ascii_digit() => {
+            "年月日号元万".contains(f)
+                || (matches!(f, '.' | ',') && second.is_some_and(|c| c.is_ascii_digit()))
+        }
+        // `2021年` | `8月`, `2020-02-` | `15`, `78,882.` | `40`.
+        ('年' | '月' | '-' | '/' | '.' | ',', f) if digit_before => {
+            f.is_ascii_digit() && !starts_numbered(next) && body.chars().count() > 3
+        }
+        // `贰佰` | `壹`, `二〇` | `二五年`: numerals go on.
+        (l, f)
+            if CN_NUM.contains(l)
+                && before.is_some_and(|c| CN_NUM.contains(c) || matches!(c, '年' | '月')) =>
+        {
+            CN_NUM.contains(f) || "元角分整年月日".contains(f)
+        }
+        _ => false,
+    };
+    // A label left alone at the end of a line and its value starting the next
+    // (`逾期利息` / `120.00元`, `暂计至` / `2024`).
+    let label_value = (first.is_ascii_digit() || matches!(first, '￥' | '¥'))
+        && !starts_numbered(next)
+        && CUT_WORDS
+            .iter()
+            .any(|w| *w != "人民法院" && body.ends_with(w));
+    date_or_amount
+        || label_value
+        || CUT_WORDS.iter().any(|w| {
+            w.char_indices().skip(1).any(|(k, _)| {
+                // The next line may hold the middle of the word only (`计` / `算` / `至`).
+                body.ends_with(&w[..k]) && (next.starts_with(&w[k..]) || w[k..].starts_with(next))
+            })
+        })
+}
+
+/// `1.` / `2、` numbering at the start of a line (not a decimal figure).
+fn starts_numbered(s: &str) -> bool {
+    let mut after = s.chars().skip_while(char::is_ascii_digit);
+    matches!(after.next(), Some('.' | '、' | '．'))
+        && !after.next().is_some_and(|c| c.is_ascii_digit())
+}
+
 impl Flat {
-    /// Flattens a document, joining wrapped lines.
+    /// Flattens a document, joining wrapped lines and lines cut inside a token
+    /// ([`cuts_token`]).
     pub(crate) fn new(doc: &DocumentText) -> Flat {
         // Physical lines with their origin.
         let mut phys: Vec<(u32, u32, &str)> = Vec::new();
@@ -157,9 +253,10 @@ impl Flat {
                 && !next.contains('\t')
                 && !starts_block(next)
                 && !next.is_empty()
-                && !body.ends_with(['。', '；'])
-                && !label_line
-                && width + first_token_em(next) > WRAP_EM;
+                && ((!body.ends_with(['。', '；'])
+                    && !label_line
+                    && width + first_token_em(next) > WRAP_EM)
+                    || cuts_token(flat.text.get(cur_start..).unwrap_or(body), next));
         }
         if !flat.text.is_empty() && !flat.text.ends_with('\n') {
             flat.close_line(&mut cur_start);
@@ -236,5 +333,39 @@ mod tests {
         let pos = flat.text.find("第二页").unwrap();
         assert_eq!(flat.origin_of(pos..pos + 3).0, 2);
         assert_eq!(flat.origin_of(pos..pos + "第二页".len()).1, 0);
+    }
+    #[test]
+    fn joins_lines_cut_inside_a_date_an_amount_or_a_label() {
+        // Producers re-wrap: a short line ends inside a token that the next line completes.
+        let page = "（暂计至2021\n年8\n月1日，此后的利息另计）\n（均计\n算\n至二〇二四年九月十\n三\n日）\n本金贰佰\n壹\n拾肆万元整\n逾期利\n息\n120.00元\n截至2020-02-\n15\n二〇\n二五年十月九日";
+        let flat = Flat::new(&DocumentText::from_pages(&[page]));
+        let lines: Vec<&str> = (0..flat.lines.len()).map(|i| flat.line(i)).collect();
+        assert_eq!(
+            lines,
+            [
+                "（暂计至2021年8月1日，此后的利息另计）",
+                "（均计算至二〇二四年九月十三日）",
+                "本金贰佰壹拾肆万元整",
+                "逾期利息120.00元",
+                "截至2020-02-15",
+                "二〇二五年十月九日",
+            ]
+        );
+        // Whole pieces stay apart: a numbered item after a date, a sentence after a figure,
+        // a lone page number, a line ended by `。`.
+        for (a, b) in [
+            ("签订日期2021年3月1日", "2.被告未还款"),
+            ("合计100.00", "原告："),
+            ("此致", "某市某区人民法院"),
+            ("1.", "2021年3月1日"),
+            ("本金100元。", "元旦后"),
+            ("第一", "二、诉讼请求"),
+            ("某市某区人民法院", "2020年3月4日"),
+            ("利息", "1.被告未还款"),
+        ] {
+            let page = format!("{a}\n{b}");
+            let flat = Flat::new(&DocumentText::from_pages(&[page.as_str()]));
+            assert_eq!(flat.lines.len(), 2, "{a} | {b}");
+        }
     }
 }

@@ -218,25 +218,20 @@ fn set_date(f: &mut CaseFacts, field: &str, d: NaiveDate) {
     }
 }
 
-/// The fields the tagger can read, as `eval::FIELDS` names them.
-pub const MODEL_FIELDS: [&str; 16] = [
-    "court",
-    "plaintiff.name",
-    "defendants",
-    "contract_number",
-    "contract_date",
-    "loan_amount",
-    "annual_interest_rate",
-    "maturity_date",
-    "default_date",
-    "claims.principal",
-    "claims.interest",
-    "claims.interest_cutoff_date",
-    "claims.attorney_fee",
-    "claims.other_fees",
-    "claims.stated_total",
-    "filing_date",
+/// The fields of `eval::FIELDS` the tagger does not read (typed from others, or not text).
+pub const NOT_TAGGED: [&str; 4] = [
+    "case_type",
+    "plaintiff.kind",
+    "claims.joint_liability",
+    "image_only",
 ];
+
+/// The fields the tagger can read: `eval::FIELDS` (the one list of fields) less [`NOT_TAGGED`].
+pub fn model_fields() -> impl Iterator<Item = &'static str> {
+    crate::eval::FIELDS
+        .into_iter()
+        .filter(|f| !NOT_TAGGED.contains(f))
+}
 
 /// Copies field `field` of `from` into `to`.
 fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: &str) {
@@ -262,7 +257,8 @@ fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: &str) {
         "claims.other_fees" => to.claims.other_fees = from.claims.other_fees,
         "claims.stated_total" => to.claims.stated_total = from.claims.stated_total,
         "filing_date" => to.filing_date = from.filing_date,
-        // Not a field the tagger reads (`MODEL_FIELDS_ARE_EVAL_FIELDS` keeps the two lists in step).
+        // Not a field the tagger reads (`model_fields_are_eval_fields_and_each_is_copied`
+        // checks that every other one is copied).
         _ => {}
     }
 }
@@ -333,7 +329,7 @@ pub const MODEL_ONLY_MIN_SCORE: f32 = 0.95;
 
 /// Merges the rules' extraction with the model's facts (see the module doc).
 fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> Extraction {
-    for field in MODEL_FIELDS {
+    for field in model_fields() {
         let r = value(&ex.facts, field);
         let m = value(&mf.facts, field);
         match (r, m) {
@@ -396,8 +392,10 @@ mod tests {
         let mut seen = 0;
         for index in 0..40 {
             let from = crate::fixtures::compose(11, index).gold.facts;
-            for field in MODEL_FIELDS {
+            for field in NOT_TAGGED {
                 assert!(crate::eval::FIELDS.contains(&field), "{field}");
+            }
+            for field in model_fields() {
                 let mut to = CaseFacts::default();
                 copy_field(&mut to, &from, field);
                 assert_eq!(value(&to, field), value(&from, field), "{field}");
