@@ -106,13 +106,8 @@ fn starts_block(next: &str) -> bool {
         Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') => {
             rest.starts_with('、')
         }
-        Some('0'..='9') => {
-            // `1.` or `2、` numbering, not a decimal figure such as `1222.47元`.
-            let mut after = next.chars().skip_while(char::is_ascii_digit);
-            let mark = after.next();
-            let then = after.next();
-            matches!(mark, Some('.' | '、' | '．')) && !then.is_some_and(|c| c.is_ascii_digit())
-        }
+        // `1.` or `2、` numbering, not a decimal figure such as `1222.47元`.
+        Some('0'..='9') => starts_numbered(next),
         Some('（' | '(') => {
             let inner: String = rest
                 .chars()
