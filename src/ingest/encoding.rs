@@ -10,7 +10,7 @@
 //! its public `Encoding` API once and cached, so we do not carry a second 4,000-line table.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// A 256-entry single-byte encoding (None: no character at that code).
@@ -252,6 +252,29 @@ pub(crate) fn glyph_name_to_unicode(name: &[u8]) -> Option<String> {
         }
     });
     result
+}
+
+/// Whether a glyph name is one the Adobe Glyph List knows (or a `uniXXXX` / `uXXXX` name, or
+/// a ligature / variant of such names). lopdf's table is pdf.js's, which adds TeX and
+/// Unicode-style names (`triangle`, `angbracketleft`); `data/agl_extras.txt` lists those.
+pub(crate) fn in_agl(name: &[u8]) -> bool {
+    static EXTRAS: OnceLock<HashSet<&'static [u8]>> = OnceLock::new();
+    let extras = EXTRAS.get_or_init(|| {
+        include_str!("data/agl_extras.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::as_bytes)
+            .collect()
+    });
+    let base = match name.iter().position(|&b| b == b'.') {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    };
+    glyph_name_to_unicode(name).is_some()
+        && base
+            .split(|&b| b == b'_')
+            .all(|part| !extras.contains(part))
 }
 
 /// How a predefined CMap splits bytes into codes and what those codes mean.
@@ -693,6 +716,11 @@ mod tests {
         assert_eq!(glyph_name_to_unicode(b"f_i").as_deref(), Some("fi"));
         assert_eq!(glyph_name_to_unicode(b"a.sc").as_deref(), Some("a"));
         assert_eq!(glyph_name_to_unicode(b"g123"), None);
+        assert!(in_agl(b"A") && in_agl(b"uni4E2D") && in_agl(b"f_i") && in_agl(b"a.sc"));
+        assert!(in_agl(b"triagup"), "the AGL's own triangle");
+        // pdf.js/lopdf names the AGL lacks, and names nobody knows.
+        assert!(!in_agl(b"triangle") && !in_agl(b"square") && !in_agl(b"angbracketleft"));
+        assert!(!in_agl(b"g123") && !in_agl(b"fontinside"));
     }
 
     #[test]

@@ -560,6 +560,15 @@ impl Font {
                                     let text = encoding::glyph_name_to_unicode(g);
                                     if text.is_none() && numbered_name(g) == Some(u32::from(c)) {
                                         self_named.push(c);
+                                    } else if subtype == b"Type3"
+                                        && g.as_slice() != b".notdef"
+                                        && (text.is_none() || !encoding::in_agl(g))
+                                    {
+                                        // A Type 3 glyph name is the producer's own label
+                                        // (`square`, `triangle`, `fontinside`): outside the
+                                        // Adobe Glyph List it stands for its code, as poppler
+                                        // and xpdf read it.
+                                        self_named.push(c);
                                     }
                                     differences.insert(c, text);
                                 }

@@ -162,16 +162,31 @@ fn collect_items(pg: &PageGlyphs, media_box: Option<[f64; 4]>) -> Vec<Item<'_>> 
 }
 
 /// Splits glyphs (in drawing order) into lines: a line continues while the next glyph has the
-/// same direction and baseline and does not jump back to the left.
+/// same direction and baseline and does not jump back to the left: it starts at most 0.3 em
+/// before the line's right end, or not before the previous glyph's start (CJK punctuation set
+/// half-width inside a full-width advance, `）：`, and copies drawn over for fake bold stay on
+/// the line, where poppler breaks it). Between right-to-left letters the limit is poppler's
+/// (0.2 em before the end; copies within 0.1 em kept): Arabic or Hebrew drawn in reading order
+/// with a negative character spacing then gets a line per glyph, so its drawing order is kept
+/// and not taken for visual order.
 fn content_lines(items: Vec<Item<'_>>) -> Vec<Vec<Item<'_>>> {
     let mut lines: Vec<Vec<Item<'_>>> = Vec::new();
     let mut end = f64::NEG_INFINITY;
     for it in items {
         let cont = lines.last().and_then(|l| l.last()).is_some_and(|p| {
             let em = p.size.max(it.size);
-            p.orientation == it.orientation
-                && (p.v - it.v).abs() <= 0.5 * em
-                && it.u0 >= (end - 0.3 * em).min(p.u0)
+            let rtl = p.text.chars().any(is_rtl) && it.text.chars().any(is_rtl);
+            let back = if rtl {
+                // Right-to-left letters: poppler's limit, with copies drawn over kept.
+                if (it.u0 - p.u0).abs() < 0.1 * em {
+                    p.u0
+                } else {
+                    end - 0.2 * em
+                }
+            } else {
+                (end - 0.3 * em).min(p.u0)
+            };
+            p.orientation == it.orientation && (p.v - it.v).abs() <= 0.5 * em && it.u0 >= back
         });
         if cont {
             end = end.max(it.u1);
@@ -374,6 +389,23 @@ mod tests {
         ]);
         let laid = page_text(&pg, None);
         assert_eq!(laid.text, "b\na\ny\nx\n文\n中\n2\n1");
+    }
+
+    #[test]
+    fn glyphs_overlapping_the_line_end_start_a_new_line() {
+        // Arabic drawn in reading order with a negative character spacing: each glyph starts
+        // inside the one before (3 pt into a 10 pt advance) and is not a copy of it. Taken as
+        // one line, the run would be read as visual order and reversed.
+        let pg = glyphs(&[
+            ("\u{FEA3}", 100.0, 700.0, 10.0, 10.0),
+            ("\u{FE91}", 103.0, 700.0, 10.0, 10.0),
+            ("\u{FE8E}", 106.0, 700.0, 10.0, 10.0),
+        ]);
+        let laid = page_text(&pg, None);
+        assert_eq!(laid.text, "\u{FEA3}\n\u{FE91}\n\u{FE8E}");
+        // Up to 0.2 em of overlap (kerning, italics) stays on the line.
+        let pg = glyphs(&[("A", 10.0, 700.0, 6.0, 10.0), ("V", 14.5, 700.0, 6.0, 10.0)]);
+        assert_eq!(page_text(&pg, None).text, "AV");
     }
 
     #[test]

@@ -1208,6 +1208,43 @@ fn glyphs_named_after_their_own_code_read_as_that_code() {
 }
 
 #[test]
+fn type3_names_outside_the_glyph_list_stand_for_their_code() {
+    // Type 3 glyph names are the producer's labels: `triangle` (a pdf.js name the Adobe Glyph
+    // List lacks), `square` and `box1` (no one's names) read as their codes, as poppler reads
+    // them; `triagup` is the AGL's own name for ▲ and stays ▲.
+    let mut b = Builder::new();
+    let proc_ = b
+        .doc
+        .add_object(Stream::new(dictionary! {}, b"0 0 500 500 re f".to_vec()));
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type3",
+        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+        "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+        "FirstChar" => 97, "LastChar" => 100,
+        "Widths" => (97..=100).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![
+            97.into(), Object::Name(b"square".to_vec()), Object::Name(b"triangle".to_vec()),
+            Object::Name(b"triagup".to_vec()), Object::Name(b"box1".to_vec()),
+        ] },
+        "CharProcs" => dictionary! { "square" => proc_, "triangle" => proc_, "triagup" => proc_, "box1" => proc_ },
+        "Resources" => dictionary! {},
+    });
+    // The same names in a Type 1 font keep pdf.js's reading.
+    let t1 = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![
+            98.into(), Object::Name(b"triangle".to_vec()),
+        ] },
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (abcd) Tj ET BT /F2 12 Tf 72 600 Td (b) Tj ET",
+        fonts(&[("F1", font), ("F2", t1)]),
+    );
+    let text = check_page(&b.finish()).text;
+    assert_eq!(text.lines().collect::<Vec<_>>(), ["ab▲d", "△"], "{text}");
+}
+
+#[test]
 fn ascii_of_an_rksj_cmap_takes_the_half_width_cids() {
     // 90ms-RKSJ-H gives ASCII the half-width CIDs 231–325, not the proportional 1–95: with
     // /W covering only those, "B" starts half an em after "A".
