@@ -294,7 +294,29 @@ enum Kind {
         collection: Option<Collection>,
         /// The CIDs the predefined CMap gives single-byte ASCII codes.
         ascii: AsciiCids,
+        /// CIDs are glyph ids of a Windows core font that is not embedded (see
+        /// [`core_font_glyph_order`]): read through the standard Macintosh glyph order.
+        mac_order: bool,
     },
+}
+
+/// Whether a non-embedded TrueType CID font (Identity, no ToUnicode, no CIDToGIDMap) is one of
+/// the Windows core fonts Arial, Times New Roman or Courier New, whose first 258 glyphs are in
+/// the standard Macintosh order (glyph 3 = space, 36 = `A`, 68 = `a`, 112 = `é`): Word and
+/// some PDF printers write their text as glyph ids without a ToUnicode map, and poppler then
+/// prints the ids as characters shifted by 29 (`QHSDV` for "nepas").
+fn core_font_glyph_order(base_font: &str) -> bool {
+    // "ABCDEF+Arial,Bold" / "TimesNewRomanPS-BoldMT" / "Courier New" → family.
+    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
+    let family: String = name
+        .split([',', '-'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let family = family.trim_end_matches("MT").trim_end_matches("PS");
+    matches!(family, "Arial" | "TimesNewRoman" | "CourierNew")
 }
 
 /// The built-in encoding of a simple font's embedded Type 1 (`/FontFile`) or CFF
@@ -774,7 +796,21 @@ impl Font {
         let identity_only = matches!(map, CodeMap::Predefined(Predefined::Identity))
             || matches!(map, CodeMap::Embedded(_, None));
         let program = descendant.and_then(|d| Program::find(doc, d, false));
-        if to_unicode.is_none() && identity_only && program.is_none() && collection.is_none() {
+        let mac_order = to_unicode.is_none()
+            && matches!(map, CodeMap::Predefined(Predefined::Identity))
+            && program.is_none()
+            && descendant.is_some_and(|d| {
+                get_name(doc, d, b"Subtype") == Some(b"CIDFontType2".as_slice())
+                    && !matches!(get(doc, d, b"CIDToGIDMap"), Some(Object::Stream(_)))
+            })
+            && core_font_glyph_order(&name);
+        if mac_order {
+            warnings.push(format!(
+                "font {name}: not embedded, no ToUnicode; glyph ids read in the core font's \
+                 standard glyph order"
+            ));
+        } else if to_unicode.is_none() && identity_only && program.is_none() && collection.is_none()
+        {
             warnings.push(format!(
                 "font {name}: CID font ({}) without ToUnicode; its text cannot be mapped",
                 if ordering.is_empty() {
@@ -793,6 +829,7 @@ impl Font {
                 vertical_advance,
                 collection,
                 ascii,
+                mac_order,
             },
             to_unicode,
             vertical,
@@ -915,6 +952,7 @@ impl Font {
                 default_width,
                 collection,
                 ascii,
+                mac_order,
                 ..
             } => {
                 let (code, len, cid, fallback) = match map {
@@ -951,7 +989,14 @@ impl Font {
                         let c = collection.as_ref()?.to_unicode(cid?)?;
                         Some(c.to_string())
                     })
-                    .or_else(|| cid.and_then(|c| self.program_cid_text(c)));
+                    .or_else(|| cid.and_then(|c| self.program_cid_text(c)))
+                    .or_else(|| {
+                        let name = super::sfnt::MAC_GLYPHS.get(usize::try_from(cid?).ok()?)?;
+                        // Glyphs 0–2 (.notdef, .null, CR) carry no text.
+                        (*mac_order && cid? > 2)
+                            .then(|| encoding::glyph_name_to_unicode(name.as_bytes()))
+                            .flatten()
+                    });
                 let w = cid.and_then(|c| widths.get(c)).unwrap_or(*default_width);
                 Decoded {
                     len,

@@ -334,7 +334,7 @@ fn read_post(t: &[u8]) -> Vec<Option<String>> {
 
 /// The 258 standard Macintosh glyph names of `post` formats 1 and 2 (Apple TrueType
 /// Reference Manual, "The 'post' table").
-const MAC_GLYPHS: [&str; 258] = [
+pub(crate) const MAC_GLYPHS: [&str; 258] = [
     ".notdef",
     ".null",
     "nonmarkingreturn",

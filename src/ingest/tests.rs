@@ -941,6 +941,46 @@ fn mostly_unmapped_text_needs_ocr() {
 }
 
 #[test]
+fn non_embedded_core_fonts_read_glyph_ids_in_the_standard_order() {
+    // Word through a PDF printer: Times New Roman not embedded, Identity-H, no ToUnicode, the
+    // codes glyph ids. The core fonts' first 258 glyphs are in the standard Macintosh order
+    // ("n" = 81, "é" = 112, "1" = 20, "," = 15), so the text reads; another font's glyph ids
+    // say nothing and stay unmapped.
+    let page = |base: &str| {
+        let mut b = Builder::new();
+        let cid = b.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => base,
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
+            },
+        });
+        let font = b.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => base,
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+        });
+        // "né 1,5" as glyph ids.
+        b.page(
+            b"BT /F1 12 Tf 72 700 Td <0051007000030014000F0018> Tj ET",
+            fonts(&[("F1", font)]),
+        );
+        check_page(&b.finish())
+    };
+    for base in [
+        "TimesNewRoman",
+        "TimesNewRomanPS-BoldMT",
+        "Arial,Bold",
+        "CourierNewPSMT",
+    ] {
+        let p = page(base);
+        assert_eq!(p.text, "né 1,5", "{base}: {:?}", p.warnings);
+        assert!(!p.needs_ocr);
+    }
+    let p = page("SimSun");
+    assert!(p.needs_ocr && p.text.trim().is_empty(), "{:?}", p.text);
+}
+
+#[test]
 fn glyphs_without_any_unicode_mapping_need_ocr() {
     // An Identity-H CID font with no ToUnicode and no embedded program: nothing maps the
     // glyphs to characters, so most of the page's text is only in the drawing.
