@@ -141,6 +141,10 @@ pub(crate) fn stream_data(stream: &lopdf::Stream, limit: usize) -> Result<Vec<u8
             })
         }
         Err(e) => {
+            // Abbreviated filter names, a stray byte in ASCIIHex/ASCII85: read as poppler does.
+            if let Some(d) = super::filters::decode_lenient(stream, limit.min(ratio_limit)) {
+                return Ok(d);
+            }
             if stream.dict.get(b"Filter").is_err() {
                 if stream.content.len() <= limit {
                     Ok(stream.content.clone())

@@ -19,6 +19,7 @@
 mod cmap;
 mod content;
 mod encoding;
+mod filters;
 mod font;
 mod fontfile;
 mod layout;

@@ -981,6 +981,39 @@ fn non_embedded_core_fonts_read_glyph_ids_in_the_standard_order() {
 }
 
 #[test]
+fn damaged_or_abbreviated_filters_still_give_the_text() {
+    // A content stream under `/Filter /AHx` (an abbreviation lopdf refuses) with one hex digit
+    // damaged: the page keeps its text, only the damaged byte differs.
+    let hex = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .flat_map(|b| format!("{b:02X} ").into_bytes())
+            .collect()
+    };
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let mut content = hex(b"BT /F1 12 Tf 72 700 Td (Principal 150000.00) Tj ET");
+    // The "0" of the "P" (hex 50) is overwritten by a stray byte; read as the digit 0 (as
+    // poppler reads it), the bytes after it stay aligned and the text comes out whole.
+    let at = content
+        .windows(2)
+        .position(|w| w == b"50")
+        .expect("P is there");
+    content[at + 1] = 0xF1;
+    content.extend_from_slice(b">");
+    let c = b
+        .doc
+        .add_object(Stream::new(dictionary! { "Filter" => "AHx" }, content));
+    let page = b.doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => b.pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => c, "Resources" => fonts(&[("F1", f)]),
+    });
+    b.kids.push(page.into());
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "Principal 150000.00", "{:?}", p.warnings);
+}
+
+#[test]
 fn glyphs_without_any_unicode_mapping_need_ocr() {
     // An Identity-H CID font with no ToUnicode and no embedded program: nothing maps the
     // glyphs to characters, so most of the page's text is only in the drawing.
