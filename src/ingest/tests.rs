@@ -1248,30 +1248,42 @@ fn generated_fixtures_read_back() {
     assert_eq!(ocr_ok, ocr_pages);
 }
 
+/// A Type 3 font whose glyph at each `(code, name)` is a filled square named `name`.
+fn type3_font(b: &mut Builder, glyphs: &[(i64, &str)]) -> ObjectId {
+    let proc_ = b
+        .doc
+        .add_object(Stream::new(dictionary! {}, b"0 0 500 500 re f".to_vec()));
+    let first = glyphs.iter().map(|g| g.0).min().unwrap_or(0);
+    let last = glyphs.iter().map(|g| g.0).max().unwrap_or(0);
+    let mut differences = Vec::new();
+    let mut procs = Dictionary::new();
+    for (code, name) in glyphs {
+        differences.push(Object::Integer(*code));
+        differences.push(Object::Name(name.as_bytes().to_vec()));
+        procs.set(*name, proc_);
+    }
+    b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type3",
+        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+        "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+        "FirstChar" => first, "LastChar" => last,
+        "Widths" => (first..=last).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+        "CharProcs" => procs,
+        "Resources" => dictionary! {},
+    })
+}
+
 #[test]
 fn glyphs_named_after_their_own_code_read_as_that_code() {
     // A Type3 font whose glyphs are named "a" + code (no base encoding): the code is the
     // character (Latin-1), as poppler and pdf.js read it; a numbered name that is not its
     // own code ("g18" at 65) says nothing and falls back to the standard encoding.
     let mut b = Builder::new();
-    let proc_ = b
-        .doc
-        .add_object(Stream::new(dictionary! {}, b"0 0 500 500 re f".to_vec()));
-    let font = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type3",
-        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
-        "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
-        "FirstChar" => 65, "LastChar" => 233,
-        "Widths" => (65..=233).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
-        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![
-            65.into(), Object::Name(b"g18".to_vec()),
-            199.into(), Object::Name(b"a199".to_vec()),
-            224.into(), Object::Name(b"a224".to_vec()),
-            233.into(), Object::Name(b"a233".to_vec()),
-        ] },
-        "CharProcs" => dictionary! { "a199" => proc_, "a224" => proc_, "a233" => proc_, "g18" => proc_ },
-        "Resources" => dictionary! {},
-    });
+    let font = type3_font(
+        &mut b,
+        &[(65, "g18"), (199, "a199"), (224, "a224"), (233, "a233")],
+    );
     b.page(
         b"BT /F1 12 Tf 72 700 Td (\\307a\\340\\351A) Tj ET",
         fonts(&[("F1", font)]),
@@ -1286,22 +1298,15 @@ fn type3_names_outside_the_glyph_list_stand_for_their_code() {
     // List lacks), `square` and `box1` (no one's names) read as their codes, as poppler reads
     // them; `triagup` is the AGL's own name for ▲ and stays ▲.
     let mut b = Builder::new();
-    let proc_ = b
-        .doc
-        .add_object(Stream::new(dictionary! {}, b"0 0 500 500 re f".to_vec()));
-    let font = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type3",
-        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
-        "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
-        "FirstChar" => 97, "LastChar" => 100,
-        "Widths" => (97..=100).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
-        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![
-            97.into(), Object::Name(b"square".to_vec()), Object::Name(b"triangle".to_vec()),
-            Object::Name(b"triagup".to_vec()), Object::Name(b"box1".to_vec()),
-        ] },
-        "CharProcs" => dictionary! { "square" => proc_, "triangle" => proc_, "triagup" => proc_, "box1" => proc_ },
-        "Resources" => dictionary! {},
-    });
+    let font = type3_font(
+        &mut b,
+        &[
+            (97, "square"),
+            (98, "triangle"),
+            (99, "triagup"),
+            (100, "box1"),
+        ],
+    );
     // The same names in a Type 1 font keep pdf.js's reading.
     let t1 = b.doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
