@@ -507,6 +507,11 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Finishes the page and hands back what was collected.
+    /// Glyphs with text collected so far (the page's own content, before its annotations).
+    pub(crate) fn glyph_count(&self) -> usize {
+        self.out.glyphs.len()
+    }
+
     pub(crate) fn finish(mut self) -> PageGlyphs {
         let mut unmapped: Vec<_> = std::mem::take(&mut self.unmapped).into_iter().collect();
         unmapped.sort();
@@ -1023,6 +1028,9 @@ impl<'a> Interpreter<'a> {
                     if invisible {
                         self.out.invisible_glyphs += 1;
                     }
+                } else if !text.is_empty() && self.actual.is_none() {
+                    // Mapped to control characters only: as good as unmapped.
+                    *self.unmapped.entry(font.name.clone()).or_insert(0) += 1;
                 }
             } else if self.actual.is_none() {
                 *self.unmapped.entry(font.name.clone()).or_insert(0) += 1;

@@ -416,6 +416,7 @@ fn read_page(
         }
     }
     interp.run_page(&data, page.resources);
+    let content_glyphs = interp.glyph_count();
     run_annotations(doc, page, &mut interp);
     let used = limits.max_bytes.saturating_sub(interp.bytes_left());
     let glyphs = interp.finish();
@@ -443,9 +444,16 @@ fn read_page(
             glyphs.unmapped_glyphs
         ));
     }
+    // A scan whose only text is an annotation's (an e-signature stamp, a form field, a note
+    // put on the scanned page): the page itself is still an image.
+    let scan = glyphs.images > 0 && (visible == 0 || content_glyphs == 0);
+    if scan && visible > 0 {
+        warnings
+            .push("text only in annotations (signature stamp, fields) over a scanned page".into());
+    }
     let mut out = PageText {
         page: 0,
-        needs_ocr: junk_text || unmapped_text || (visible == 0 && glyphs.images > 0),
+        needs_ocr: junk_text || unmapped_text || scan,
         text: laid.text,
         warnings,
         lines: Vec::new(),

@@ -10,7 +10,10 @@
 //!
 //! The table: Kangxi radicals by their NFKC mapping (Unicode 14); supplement radicals without
 //! one by the Noto CJK fonts' `cmap` (the one unified ideograph in U+4E00–U+9FFF drawn with the
-//! same glyph, in all of the SC/TC/JP/KR/HK faces that have it). 291 entries, sorted.
+//! same glyph, in all of the SC/TC/JP/KR/HK faces that have it). 291 entries, sorted. One
+//! exception: `⼾` (U+2F3E), whose NFKC form is the traditional `戶`, folds to `户` (U+6237),
+//! the glyph Noto Sans/Serif SC share with it (wkhtmltopdf writes `贷款分⼾账` for 贷款分户账);
+//! filings are in simplified Chinese.
 
 /// `(radical, ideograph)`, sorted by radical.
 #[rustfmt::skip]
@@ -38,7 +41,7 @@ const FOLD: [(u32, u32); 291] = [
     (0x2F2B, 0x5C38), (0x2F2C, 0x5C6E), (0x2F2D, 0x5C71), (0x2F2E, 0x5DDB), (0x2F2F, 0x5DE5), (0x2F30, 0x5DF1),
     (0x2F31, 0x5DFE), (0x2F32, 0x5E72), (0x2F33, 0x5E7A), (0x2F34, 0x5E7F), (0x2F35, 0x5EF4), (0x2F36, 0x5EFE),
     (0x2F37, 0x5F0B), (0x2F38, 0x5F13), (0x2F39, 0x5F50), (0x2F3A, 0x5F61), (0x2F3B, 0x5F73), (0x2F3C, 0x5FC3),
-    (0x2F3D, 0x6208), (0x2F3E, 0x6236), (0x2F3F, 0x624B), (0x2F40, 0x652F), (0x2F41, 0x6534), (0x2F42, 0x6587),
+    (0x2F3D, 0x6208), (0x2F3E, 0x6237), (0x2F3F, 0x624B), (0x2F40, 0x652F), (0x2F41, 0x6534), (0x2F42, 0x6587),
     (0x2F43, 0x6597), (0x2F44, 0x65A4), (0x2F45, 0x65B9), (0x2F46, 0x65E0), (0x2F47, 0x65E5), (0x2F48, 0x66F0),
     (0x2F49, 0x6708), (0x2F4A, 0x6728), (0x2F4B, 0x6B20), (0x2F4C, 0x6B62), (0x2F4D, 0x6B79), (0x2F4E, 0x6BB3),
     (0x2F4F, 0x6BCB), (0x2F50, 0x6BD4), (0x2F51, 0x6BDB), (0x2F52, 0x6C0F), (0x2F53, 0x6C14), (0x2F54, 0x6C34),
@@ -87,6 +90,8 @@ mod tests {
         assert!(FOLD.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
         let s: String = "⼈⺠币⽇⽉⾦⾄⼀".chars().map(fold).collect();
         assert_eq!(s, "人民币日月金至一");
+        let s: String = "贷款分⼾账".chars().map(fold).collect();
+        assert_eq!(s, "贷款分户账");
         for c in ['日', 'a', '。', '\u{2E80}', '\u{2FE0}'] {
             assert_eq!(fold(c), c);
         }

@@ -537,6 +537,40 @@ fn image_only_page_needs_ocr() {
         Dictionary::new(),
     );
     assert!(check_page(&b.finish()).needs_ocr);
+    // A scanned page with an e-signature stamp (a widget whose appearance draws text): the
+    // stamp is read, and the page still needs OCR.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    let img = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0x80],
+    ));
+    let page = b.page(
+        b"q 595 0 0 842 0 0 cm /Im0 Do Q",
+        dictionary! { "XObject" => dictionary! { "Im0" => img } },
+    );
+    let ap = b.doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 200.into(), 40.into()],
+            "Resources" => fonts(&[("F1", f)]),
+        },
+        b"BT /F1 10 Tf 2 20 Td (Signed 2024-05-06) Tj ET".to_vec(),
+    ));
+    let sig = b.doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Widget", "FT" => "Sig", "F" => 4,
+        "Rect" => vec![300.into(), 100.into(), 500.into(), 140.into()],
+        "AP" => dictionary! { "N" => ap },
+    });
+    if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
+        d.set("Annots", vec![sig.into()]);
+    }
+    let p = check_page(&b.finish());
+    assert_eq!(p.text, "Signed 2024-05-06", "{:?}", p.warnings);
+    assert!(p.needs_ocr, "{:?}", p.warnings);
 }
 
 #[test]
