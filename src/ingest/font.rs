@@ -305,7 +305,8 @@ enum Kind {
 }
 
 /// Whether a non-embedded TrueType CID font (Identity, no ToUnicode, no CIDToGIDMap) is one of
-/// the Windows core fonts Arial, Times New Roman or Courier New, whose first 258 glyphs are in
+/// the Windows core fonts Arial (and Arial Black), Times New Roman or Courier New, whose first
+/// 258 glyphs are in
 /// the standard Macintosh order (glyph 3 = space, 36 = `A`, 68 = `a`, 112 = `é`): Word and
 /// some PDF printers write their text as glyph ids without a ToUnicode map, and poppler then
 /// prints the ids as characters shifted by 29 (`QHSDV` for "nepas").
@@ -320,7 +321,10 @@ fn core_font_glyph_order(base_font: &str) -> bool {
         .filter(|c| !c.is_whitespace())
         .collect();
     let family = family.trim_end_matches("MT").trim_end_matches("PS");
-    matches!(family, "Arial" | "TimesNewRoman" | "CourierNew")
+    matches!(
+        family,
+        "Arial" | "ArialBlack" | "TimesNewRoman" | "CourierNew"
+    )
 }
 
 /// The built-in encoding of a simple font's embedded Type 1 (`/FontFile`) or CFF

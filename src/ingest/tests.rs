@@ -1004,6 +1004,7 @@ fn non_embedded_core_fonts_read_glyph_ids_in_the_standard_order() {
         "TimesNewRoman",
         "TimesNewRomanPS-BoldMT",
         "Arial,Bold",
+        "ArialBlack,Bold",
         "CourierNewPSMT",
     ] {
         let p = page(base);
