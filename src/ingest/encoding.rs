@@ -59,15 +59,20 @@ pub(crate) fn base_table(name: &[u8]) -> Option<&'static ByteTable> {
 pub(crate) fn symbolic_builtin(base_font: &str) -> Option<&'static ByteTable> {
     static SYMBOL: OnceLock<ByteTable> = OnceLock::new();
     static DINGBATS: OnceLock<ByteTable> = OnceLock::new();
-    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
-    let name = name.split([',', '-']).next().unwrap_or(name);
-    match name {
+    match font_family(base_font) {
         "Symbol" | "SymbolMT" => Some(SYMBOL.get_or_init(symbol_table)),
         "ZapfDingbats" | "ZapfDingbatsITC" | "Dingbats" => {
             Some(DINGBATS.get_or_init(dingbats_table))
         }
         _ => None,
     }
+}
+
+/// A `/BaseFont` without its subset prefix and its style suffix: "ABCDEF+Arial,Bold" and
+/// "Arial-BoldMT" → "Arial".
+pub(crate) fn font_family(base_font: &str) -> &str {
+    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
+    name.split([',', '-']).next().unwrap_or(name)
 }
 
 fn symbol_table() -> ByteTable {
@@ -225,6 +230,14 @@ fn one_component(name: &[u8]) -> Option<String> {
     None
 }
 
+/// A glyph name without its variant suffix (`a.sc` → `a`; `.notdef` stays).
+fn without_variant(name: &[u8]) -> &[u8] {
+    match name.iter().position(|&b| b == b'.') {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    }
+}
+
 /// The Unicode text of a glyph name (Adobe Glyph List, `uniXXXX`, `uXXXXX`, ligatures with
 /// `_`, suffixes after `.` dropped). None for names that carry no character (`g123`, `cid45`).
 pub(crate) fn glyph_name_to_unicode(name: &[u8]) -> Option<String> {
@@ -234,11 +247,7 @@ pub(crate) fn glyph_name_to_unicode(name: &[u8]) -> Option<String> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(name).cloned()) {
         return hit;
     }
-    let base = match name.iter().position(|&b| b == b'.') {
-        Some(0) => name,
-        Some(i) => &name[..i],
-        None => name,
-    };
+    let base = without_variant(name);
     let result = if base.contains(&b'_') {
         let parts: Option<Vec<String>> = base.split(|&b| b == b'_').map(one_component).collect();
         parts.map(|p| p.concat())
@@ -267,12 +276,8 @@ pub(crate) fn in_agl(name: &[u8]) -> bool {
             .map(str::as_bytes)
             .collect()
     });
-    let base = match name.iter().position(|&b| b == b'.') {
-        Some(i) if i > 0 => &name[..i],
-        _ => name,
-    };
     glyph_name_to_unicode(name).is_some()
-        && base
+        && without_variant(name)
             .split(|&b| b == b'_')
             .all(|part| !extras.contains(part))
 }

@@ -306,17 +306,12 @@ enum Kind {
 
 /// Whether a non-embedded TrueType CID font (Identity, no ToUnicode, no CIDToGIDMap) is one of
 /// the Windows core fonts Arial (and Arial Black), Times New Roman or Courier New, whose first
-/// 258 glyphs are in
-/// the standard Macintosh order (glyph 3 = space, 36 = `A`, 68 = `a`, 112 = `é`): Word and
-/// some PDF printers write their text as glyph ids without a ToUnicode map, and poppler then
-/// prints the ids as characters shifted by 29 (`QHSDV` for "nepas").
+/// 258 glyphs are in the standard Macintosh order (glyph 3 = space, 36 = `A`, 68 = `a`, 112 =
+/// `é`): Word and some PDF printers write their text as glyph ids without a ToUnicode map, and
+/// poppler then prints the ids as characters shifted by 29 (`QHSDV` for "nepas").
 fn core_font_glyph_order(base_font: &str) -> bool {
     // "ABCDEF+Arial,Bold" / "TimesNewRomanPS-BoldMT" / "Courier New" → family.
-    let name = base_font.split_once('+').map_or(base_font, |(_, n)| n);
-    let family: String = name
-        .split([',', '-'])
-        .next()
-        .unwrap_or("")
+    let family: String = encoding::font_family(base_font)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();

@@ -49,6 +49,33 @@ impl Builder {
         })
     }
 
+    /// A one-pixel grey image XObject (a "scan") whose byte is `value`.
+    fn gray_pixel(&mut self, value: u8) -> ObjectId {
+        self.doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            vec![value],
+        ))
+    }
+
+    /// A Type0 / Identity-H font over a non-embedded CIDFontType2 `base` with Adobe-Identity
+    /// CIDs and no ToUnicode: its codes are glyph ids and nothing in the file maps them.
+    fn identity_font(&mut self, base: &str) -> ObjectId {
+        let cid = self.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => base,
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
+            },
+        });
+        self.doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => base,
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+        })
+    }
+
     fn page(&mut self, content: &[u8], resources: Dictionary) -> ObjectId {
         let c = self
             .doc
@@ -516,13 +543,7 @@ fn char_spans_map_to_glyph_boxes() {
 #[test]
 fn image_only_page_needs_ocr() {
     let mut b = Builder::new();
-    let img = b.doc.add_object(Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-        },
-        vec![0x80],
-    ));
+    let img = b.gray_pixel(0x80);
     b.page(
         b"q 595 0 0 842 0 0 cm /Im0 Do Q",
         dictionary! { "XObject" => dictionary! { "Im0" => img } },
@@ -541,13 +562,7 @@ fn image_only_page_needs_ocr() {
     // stamp is read, and the page still needs OCR.
     let mut b = Builder::new();
     let f = b.helvetica();
-    let img = b.doc.add_object(Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-        },
-        vec![0x80],
-    ));
+    let img = b.gray_pixel(0x80);
     let page = b.page(
         b"q 595 0 0 842 0 0 cm /Im0 Do Q",
         dictionary! { "XObject" => dictionary! { "Im0" => img } },
@@ -577,11 +592,7 @@ fn image_only_page_needs_ocr() {
 fn invisible_text_over_a_scan_counts_as_text_with_a_warning() {
     let mut b = Builder::new();
     let f = b.cjk_font("UniGB-UCS2-H");
-    let img = b.doc.add_object(Stream::new(
-        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
-        "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
-        vec![0],
-    ));
+    let img = b.gray_pixel(0);
     let content = format!(
         "/Im0 Do BT 3 Tr /F1 12 Tf 72 700 Td <{}> Tj ET",
         ucs2("民事起诉状")
@@ -982,17 +993,7 @@ fn non_embedded_core_fonts_read_glyph_ids_in_the_standard_order() {
     // say nothing and stay unmapped.
     let page = |base: &str| {
         let mut b = Builder::new();
-        let cid = b.doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => base,
-            "CIDSystemInfo" => dictionary! {
-                "Registry" => Object::string_literal("Adobe"),
-                "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
-            },
-        });
-        let font = b.doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => base,
-            "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
-        });
+        let font = b.identity_font(base);
         // "né 1,5" as glyph ids.
         b.page(
             b"BT /F1 12 Tf 72 700 Td <0051007000030014000F0018> Tj ET",
@@ -1053,17 +1054,7 @@ fn glyphs_without_any_unicode_mapping_need_ocr() {
     // An Identity-H CID font with no ToUnicode and no embedded program: nothing maps the
     // glyphs to characters, so most of the page's text is only in the drawing.
     let mut b = Builder::new();
-    let cid = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "NoMap",
-        "CIDSystemInfo" => dictionary! {
-            "Registry" => Object::string_literal("Adobe"),
-            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
-        },
-    });
-    let font = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "NoMap",
-        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
-    });
+    let font = b.identity_font("NoMap");
     let f = b.helvetica();
     b.page(
         b"BT /F2 12 Tf 72 700 Td <0011002200330044> Tj /F1 12 Tf (ok) Tj ET",
@@ -1075,17 +1066,7 @@ fn glyphs_without_any_unicode_mapping_need_ocr() {
     // One stray unmapped glyph among readable text is not a reason to OCR the page.
     let mut b = Builder::new();
     let f = b.helvetica();
-    let cid = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "NoMap",
-        "CIDSystemInfo" => dictionary! {
-            "Registry" => Object::string_literal("Adobe"),
-            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
-        },
-    });
-    let font = b.doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "NoMap",
-        "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
-    });
+    let font = b.identity_font("NoMap");
     b.page(
         b"BT /F1 12 Tf 72 700 Td (readable text) Tj /F2 12 Tf <0011> Tj ET",
         fonts(&[("F1", f), ("F2", font)]),
