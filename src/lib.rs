@@ -5,36 +5,26 @@
 //! runs a pre-check and the legal rules (interest caps, court fees, limitation), suggests an
 //! outcome with a calculation trail, drafts the judgment or payment order, and indexes it all.
 //!
+//! This package is the `fincase` binary. Its library is the product seen whole: it names each
+//! workspace crate's modules once, under the stage names the command line, the tests, the
+//! benches and the examples use, and adds no code of its own.
+//!
 //! # Layout
-//! One module per pipeline stage (see ARCHITECTURE.md for the invariants):
-//! - [`domain`]: the shared vocabulary (money, rates, `CaseFacts`, findings). Plain data.
-//! - [`ingest`]: folder/zip of filings → PDF bytes → page text (lopdf object model, our own
-//!   content-stream walker).
-//! - [`extract`]: page text → `CaseFacts` + provenance + findings (normalisers and field rules).
-//! - [`rules`]: `CaseFacts` → pre-check findings, suggested outcome, court fee; pure, no IO.
-//! - [`draft`]: outcome → 民事判决书 / 支付令 draft (minijinja templates); pure, no IO.
-//! - [`search`]: the tantivy full-text index with a Chinese-aware tokenizer.
-//! - [`store`]: the case database (SQLite by default, PostgreSQL to scale out), job queue, originals.
-//! - [`jobs`]: the queue worker: claims jobs under a lease and runs them (`JobKind`).
-//! - [`ml`]: small candle models trained on real judgments (loan elements, dispute focus),
-//!   loaded once from `models/`; their labels are hints merged after the rules.
-//! - [`http`]: the axum service (`fincase serve`): bulk intake, status, tokens and roles.
-//! - [`pipeline`]: wires the stages for a batch (rayon across filings) and writes the outputs.
-//! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
-//! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
-//! - [`fixtures`]: the deterministic generator of fictitious filings with gold answers.
+//! The crates, in the one direction their dependencies run (see ARCHITECTURE.md):
+//! - `fincase-pdf` ([`pdf`]): PDF → page text with every character's box.
+//! - `fincase-core`: [`domain`], [`ingest`], [`extract`], [`rules`], [`draft`], [`ml`],
+//!   [`eval`], [`backtest`]; pure, no tokio, no database.
+//! - `fincase-store`: [`store`] (SQLite/PostgreSQL, job queue, audit) and [`search`] (tantivy).
+//! - `fincase-pipeline`: [`pipeline`] (one filing, one batch) and [`jobs`] (queue workers).
+//! - `fincase-http`: [`http`], the axum service and the review screens.
+//! - `fincase-fixtures` ([`fixtures`]): generated filings with gold answers, for the tests, the
+//!   benches and the `fixtures` and `train tagger` commands; the core never depends on it.
 
-pub mod backtest;
-pub mod domain;
-pub mod draft;
-pub mod eval;
-pub mod extract;
-pub mod fixtures;
-pub mod http;
-pub mod ingest;
-pub mod jobs;
-pub mod ml;
-pub mod pipeline;
-pub mod rules;
-pub mod search;
-pub mod store;
+pub use fincase_core::{backtest, domain, draft, eval, extract, ingest, ml, rules};
+pub use fincase_fixtures as fixtures;
+pub use fincase_http as http;
+pub use fincase_pdf as pdf;
+pub use fincase_pipeline as pipeline;
+pub use fincase_pipeline::jobs;
+pub use fincase_store as store;
+pub use fincase_store::search;

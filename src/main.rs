@@ -605,11 +605,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Train {
             what: TrainCommand::Tagger { out: dir, recipe },
         } => {
-            let rc: fincase::extract::tagger::train::Recipe = match recipe {
+            let rc: fincase::fixtures::tagger_train::Recipe = match recipe {
                 Some(j) => serde_json::from_str(&j).context("--recipe")?,
                 None => Default::default(),
             };
-            let r = fincase::extract::tagger::train::train_and_write(&dir, &rc, |l| {
+            let r = fincase::fixtures::tagger_train::train_and_write(&dir, &rc, |l| {
                 eprintln!("{l}");
             })?;
             writeln!(

@@ -576,7 +576,7 @@ fn figures_link_to_their_source_span_and_the_signed_text_is_unchanged() {
 #[test]
 fn a_court_overrides_the_judgment_template_and_the_draft_records_it() {
     let dir = tempfile::tempdir().unwrap();
-    let builtin = include_str!("../src/draft/templates/judgment.v3.html.j2");
+    let builtin = include_str!("../crates/core/src/draft/templates/judgment.v3.html.j2");
     let custom = builtin.replace(
         "<h2>民事判决书</h2>",
         "<h2>民事判决书（西湖区法院样式）</h2>",

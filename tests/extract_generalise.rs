@@ -6,9 +6,9 @@ use candle_core::DType;
 use candle_nn::{VarBuilder, VarMap};
 use fincase::extract::tagger::Tagger;
 use fincase::extract::tagger::model::{TaggerConfig, TaggerNet, device};
-use fincase::extract::tagger::train::{Recipe, char_labels, fit, labels};
 use fincase::extract::tagger::vocab::CharVocab;
 use fincase::fixtures::styles::{ENTITIES, Family, compose_family};
+use fincase::fixtures::tagger_train::{Recipe, char_labels, fit, labels};
 
 /// Every labelled span is `B-x` then `I-x` on exactly its chars, and nothing else is labelled.
 #[test]

@@ -252,7 +252,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `(method, path)` of every `.route("…", get(…).post(…))` under `src/http/` (test modules
 /// left out), the method in lower case: what the router really serves, read from the source.
 pub fn registered_routes() -> std::collections::BTreeSet<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/http/src");
     let method_re = regex::Regex::new(r"\b(get|post|put|delete|patch)\(").unwrap();
     let mut out = std::collections::BTreeSet::new();
     let mut files = Vec::new();

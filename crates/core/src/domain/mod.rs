@@ -1,0 +1,84 @@
+//! The domain vocabulary shared by every pipeline stage: money, rates, dates, parties, claims,
+//! the typed facts of one filing (`CaseFacts`) and the findings raised about it.
+//!
+//! This module owns plain data only. It does no IO, knows nothing of PDFs, models, databases or
+//! HTTP, and every other module speaks in these types. Field names of [`CaseFacts`] are the gold
+//! JSON schema fixed in the foundation issue: data teams' gold files and our own output share it.
+//!
+//! Invariants:
+//! - Money is never `f64`: amounts are [`Yuan`] (a `rust_decimal::Decimal` rounded to the fen).
+//! - Rates are yearly fractions ([`Rate`], `0.0435` = 4.35 %/yr), also decimal.
+//! - Dates are `chrono::NaiveDate`: no time zone anywhere.
+
+mod facts;
+mod finding;
+mod money;
+
+pub use facts::{
+    CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, EvidenceKind, Plaintiff,
+    PlaintiffKind, Provenance, Repayment, SourceSpan,
+};
+/// The page text types are the PDF reader's (`fincase-pdf`), named here as the domain's words.
+pub use fincase_pdf::{DocumentText, LineBox, PageBox, PageText};
+pub use finding::{Finding, FindingCode, Severity};
+pub use money::{Rate, Yuan};
+
+/// Identifier of one filing (起诉材料) inside a batch: the SHA-256 of its bytes, hex, first 16
+/// characters. Content-addressed so that re-filing the same PDF is recognised.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct FilingId(String);
+
+impl FilingId {
+    /// The id of a filing with these bytes.
+    pub fn of_bytes(bytes: &[u8]) -> FilingId {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(bytes);
+        let mut hex = String::with_capacity(16);
+        for b in digest.iter().take(8) {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        FilingId(hex)
+    }
+
+    /// Wraps an id read back from storage or the index.
+    pub fn from_stored(s: &str) -> FilingId {
+        FilingId(s.to_owned())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for FilingId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Identifier of one batch (批次) of filings processed together.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct BatchId(String);
+
+impl BatchId {
+    /// A batch id from its text form.
+    pub fn new(s: impl Into<String>) -> BatchId {
+        BatchId(s.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BatchId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

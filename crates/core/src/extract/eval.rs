@@ -1,0 +1,129 @@
+//! Robustness tests of [`super::extract`] on text that is not a filing.
+
+use super::extract;
+use crate::domain::{DocumentText, FindingCode};
+
+#[test]
+fn random_text_never_panics_and_reports_missing_fields() {
+    let mut state: u64 = 42;
+    let alphabet: Vec<char> = "原告被告诉讼请求此致人民法院元万亿壹拾佰仟零年月日0123456789.,，。：:（）()\t\n ¥%‰借款本金利息LPR合同编号"
+        .chars()
+        .collect();
+    for _ in 0..300 {
+        let mut s = String::new();
+        for _ in 0..(state % 400) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+        }
+        let doc = DocumentText::from_pages(&[s.as_str(), "", s.as_str()]);
+        let _ = extract("x", &doc);
+    }
+    let huge = "诉讼请求：\n一、偿还借款本金99999999999999999999999999元、利息9999999999999999.99元、罚息9999999999999999万元；\n年利率99999999999999999999999%，日利率万分之99999999999999999999\n此致\n某某人民法院\n2023年1月1日";
+    let e = extract("huge", &DocumentText::from_pages(&[huge]));
+    assert!(e.facts.claims.principal.is_none());
+    let e = extract("empty", &DocumentText::default());
+    assert!(e.facts.plaintiff.is_none());
+    assert_eq!(
+        e.findings
+            .iter()
+            .filter(|f| f.code == FindingCode::MissingField)
+            .count(),
+        4
+    );
+}
+
+/// A hand-written complaint: 大写 mismatch, an OCR page, roles from the facts.
+#[test]
+fn hand_written_complaint() {
+    let complaint = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告一：张伟\n被告二：李娜\n案由：金融借款合同纠纷\n诉讼请求：\n一、判令被告张伟偿还借款本金100,000.00元（大写：人民币壹拾万零伍佰元整）；\n二、判令被告张伟支付利息2,000.00元、罚息500.00元、复利30.00元（均暂计至2023年6月20日）；\n三、判令被告张伟支付律师费3,000元、保全费1,000元；\n四、判令被告李娜对上述债务承担连带清偿责任。\n以上合计106,530.00元。\n事实与理由：\n2021年3月15日，原告与被告张伟签订《个人借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%，逾期罚息在借款利率基础上上浮50%。被告李娜提供连带责任保证，保证期间为主债务履行期限届满之日起三年。\n被告张伟自2023年3月16日起逾期。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n二〇二三年七月一日";
+    let mut doc = DocumentText::from_pages(&[complaint, ""]);
+    doc.pages[1].needs_ocr = true;
+    let e = extract("hand", &doc);
+    let f = &e.facts;
+    let y = |s: &str| s.parse::<crate::domain::Yuan>().ok();
+    assert_eq!(f.case_type, Some(crate::domain::CaseType::FinancialLoan));
+    assert_eq!(
+        f.plaintiff.as_ref().map(|p| p.kind),
+        Some(crate::domain::PlaintiffKind::Bank)
+    );
+    assert_eq!(f.defendants.len(), 2);
+    assert_eq!(
+        f.defendants[1].role,
+        crate::domain::DefendantRole::Guarantor
+    );
+    assert_eq!(f.claims.principal, y("100000"));
+    assert_eq!(f.claims.interest, y("2530"));
+    assert_eq!(f.claims.attorney_fee, y("3000"));
+    assert_eq!(f.claims.other_fees, y("1000"));
+    assert_eq!(f.claims.stated_total, y("106530"));
+    assert!(f.claims.joint_liability);
+    assert_eq!(
+        f.claims.interest_cutoff_date,
+        chrono::NaiveDate::from_ymd_opt(2023, 6, 20)
+    );
+    assert_eq!(f.contract_number.as_deref(), Some("HT-2021-00042"));
+    assert_eq!(
+        f.contract_date,
+        chrono::NaiveDate::from_ymd_opt(2021, 3, 15)
+    );
+    assert_eq!(
+        f.maturity_date,
+        chrono::NaiveDate::from_ymd_opt(2023, 3, 15)
+    );
+    assert_eq!(f.default_date, chrono::NaiveDate::from_ymd_opt(2023, 3, 16));
+    assert_eq!(f.filing_date, chrono::NaiveDate::from_ymd_opt(2023, 7, 1));
+    assert_eq!(f.annual_interest_rate, "0.0435".parse().ok());
+    assert_eq!(f.penalty_rate, "0.06525".parse().ok());
+    assert_eq!(f.guarantee_period_months, Some(36));
+    assert_eq!(f.court.as_deref(), Some("青川市东湖区人民法院"));
+    assert!(f.image_only);
+    let codes: Vec<FindingCode> = e.findings.iter().map(|x| x.code).collect();
+    assert!(codes.contains(&FindingCode::NeedsOcr));
+    assert!(codes.contains(&FindingCode::AmountWordsMismatch));
+    assert!(
+        !codes.contains(&FindingCode::MissingField),
+        "{:?}",
+        e.findings
+    );
+    let mm = e
+        .findings
+        .iter()
+        .find(|x| x.code == FindingCode::AmountWordsMismatch);
+    assert_eq!(
+        mm.and_then(|m| m.field.as_deref()),
+        Some("claims.principal")
+    );
+}
+
+/// Plain judgment text (CJRC contexts) is not a filing: no panic, missing fields reported.
+#[test]
+fn cjrc_contexts_are_not_filings() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/cjrc-cail2019-rc/dev_ground_truth.json"
+    );
+    let Ok(raw) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        return;
+    };
+    let mut n = 0;
+    for d in json["data"].as_array().into_iter().flatten().take(200) {
+        for p in d["paragraphs"].as_array().into_iter().flatten() {
+            let Some(ctx) = p["context"].as_str() else {
+                continue;
+            };
+            let e = extract("cjrc", &DocumentText::from_pages(&[ctx]));
+            assert!(
+                e.findings
+                    .iter()
+                    .any(|f| f.code == FindingCode::MissingField)
+            );
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+}

@@ -1,0 +1,26 @@
+//! fincase-core: the pure stages of fincase, from page text to a draft a judge reviews.
+//!
+//! No tokio, no database, no HTTP: everything here takes plain data and returns plain data,
+//! so the same code serves the command line, the batch pipeline, the queue workers and the
+//! review screens (ARCHITECTURE.md has each module's invariants).
+//!
+//! # Layout
+//! - [`domain`]: the shared vocabulary (money, rates, `CaseFacts`, findings). Plain data.
+//! - [`ingest`]: folder/zip of filings → PDF bytes (archive safety limits); PDF → page text
+//!   is the `fincase-pdf` crate, re-exported here.
+//! - [`extract`]: page text → `CaseFacts` + provenance + findings (normalisers and field rules).
+//! - [`rules`]: `CaseFacts` → pre-check findings, suggested outcome, court fee; pure, no IO.
+//! - [`draft`]: outcome → 民事判决书 / 支付令 draft (minijinja templates, DOCX, PDF).
+//! - [`ml`]: small candle models trained on real judgments (loan elements, dispute focus),
+//!   loaded once from `models/`; their labels are hints merged after the rules.
+//! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
+//! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
+
+pub mod backtest;
+pub mod domain;
+pub mod draft;
+pub mod eval;
+pub mod extract;
+pub mod ingest;
+pub mod ml;
+pub mod rules;
