@@ -11,6 +11,7 @@
 //! - Dates are `chrono::NaiveDate`: no time zone anywhere.
 
 mod facts;
+mod field;
 mod finding;
 mod money;
 
@@ -18,6 +19,7 @@ pub use facts::{
     CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, EvidenceKind, Plaintiff,
     PlaintiffKind, Provenance, Repayment, SourceSpan,
 };
+pub use field::{FactField, FieldInputError, ValueKind, parse_money, parse_rate_percent};
 /// The page text types are the PDF reader's (`fincase-pdf`), named here as the domain's words.
 pub use fincase_pdf::{DocumentText, LineBox, PageBox, PageText};
 pub use finding::{Finding, FindingCode, Severity};

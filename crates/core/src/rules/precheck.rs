@@ -8,7 +8,7 @@
 use super::config::RulesConfig;
 use super::interest::{add_months, add_years, cap_for, pct};
 use crate::domain::{
-    CaseFacts, CaseType, EvidenceKind, Finding, FindingCode, Rate, Severity, Yuan,
+    CaseFacts, CaseType, EvidenceKind, FactField, Finding, FindingCode, Rate, Severity, Yuan,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,25 +27,24 @@ pub fn out_of_range(facts: &CaseFacts) -> Vec<&'static str> {
     let bad_rate = |r: Option<Rate>| {
         r.is_some_and(|r| r.fraction() > Decimal::from(MAX_RATE) || r.fraction().is_sign_negative())
     };
-    let c = &facts.claims;
     let mut out = Vec::new();
-    for (field, v) in [
-        ("claims.principal", c.principal),
-        ("claims.interest", c.interest),
-        ("claims.attorney_fee", c.attorney_fee),
-        ("claims.other_fees", c.other_fees),
-        ("claims.stated_total", c.stated_total),
-        ("loan_amount", facts.loan_amount),
+    for field in [
+        FactField::ClaimsPrincipal,
+        FactField::ClaimsInterest,
+        FactField::ClaimsAttorneyFee,
+        FactField::ClaimsOtherFees,
+        FactField::ClaimsStatedTotal,
+        FactField::LoanAmount,
     ] {
-        if bad_amount(v) {
-            out.push(field);
+        if bad_amount(field.money(facts)) {
+            out.push(field.path());
         }
     }
     if bad_rate(facts.annual_interest_rate) {
-        out.push("annual_interest_rate");
+        out.push(FactField::AnnualInterestRate.path());
     }
     if bad_rate(facts.penalty_rate) {
-        out.push("penalty_rate");
+        out.push(FactField::PenaltyRate.path());
     }
     out
 }
@@ -86,7 +85,7 @@ pub fn missing_fields(facts: &CaseFacts) -> Vec<Finding> {
         out.push(Finding::new(
             FindingCode::MissingField,
             Severity::Review,
-            Some("claims.principal"),
+            Some(FactField::ClaimsPrincipal.path()),
             "未能读取诉请本金，无法计算利息上限与诉讼费",
         ));
     }
@@ -94,7 +93,7 @@ pub fn missing_fields(facts: &CaseFacts) -> Vec<Finding> {
         out.push(Finding::new(
             FindingCode::MissingField,
             Severity::Review,
-            Some("filing_date"),
+            Some(FactField::FilingDate.path()),
             "未能读取起诉日期，无法判断诉讼时效与保证期间",
         ));
     }
@@ -110,7 +109,7 @@ pub fn claims_total_mismatch(facts: &CaseFacts) -> Option<Finding> {
         Finding::new(
             FindingCode::ClaimsTotalMismatch,
             Severity::Review,
-            Some("claims.stated_total"),
+            Some(FactField::ClaimsStatedTotal.path()),
             format!(
                 "诉状所列合计{}元与各项诉请之和{}元不符（相差{}元），请原告核对",
                 stated.grouped(),
@@ -134,9 +133,9 @@ pub fn interest_over_cap(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Finding
         let field = if Some(highest) == facts.penalty_rate
             && facts.penalty_rate != facts.annual_interest_rate
         {
-            "penalty_rate"
+            FactField::PenaltyRate.path()
         } else {
-            "annual_interest_rate"
+            FactField::AnnualInterestRate.path()
         };
         Finding::new(
             FindingCode::InterestOverCap,
@@ -181,7 +180,7 @@ pub fn limitation_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Findin
         Finding::new(
             FindingCode::LimitationExpired,
             Severity::Reject,
-            Some("filing_date"),
+            Some(FactField::FilingDate.path()),
             format!(
                 "诉讼时效自{start}起算{}年，至{end}届满；起诉日期{filed}已超过诉讼时效（民法典第一百八十八条）。如有催收、还款等中断事由，请原告补充证据",
                 cfg.limitation_years
@@ -233,7 +232,7 @@ pub fn guarantee_period_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<
         Finding::new(
             FindingCode::GuaranteePeriodExpired,
             Severity::Review,
-            Some("guarantee_period_months"),
+            Some(FactField::GuaranteePeriodMonths.path()),
             format!(
                 "保证期间{agreed}{}个月，自主债务履行期届满日{}起算至{end}止；起诉日期{filed}已超过保证期间，保证人不再承担保证责任（民法典第六百九十二条、第六百九十三条）",
                 guarantee_period_months(facts, cfg),
@@ -253,7 +252,7 @@ pub fn credit_card_guarantor(facts: &CaseFacts) -> Option<Finding> {
     Some(Finding::new(
         FindingCode::CreditCardGuarantor,
         Severity::Info,
-        Some("defendants"),
+        Some(FactField::Defendants.path()),
         format!(
             "信用卡纠纷列{}为保证人；信用卡债务通常无保证，请核查保证合同",
             g.name
@@ -294,7 +293,7 @@ pub fn missing_evidence(facts: &CaseFacts) -> Option<Finding> {
     Some(Finding::new(
         FindingCode::MissingEvidence,
         severity,
-        Some("evidence"),
+        Some(FactField::Evidence.path()),
         format!(
             "起诉材料中未见{}，原告应就借贷关系及款项交付提供证据，请补充后提交{scan}",
             missing.join("及")
@@ -351,7 +350,7 @@ pub fn jurisdiction_doubt(facts: &CaseFacts) -> Option<Finding> {
     Some(Finding::new(
         FindingCode::JurisdictionDoubt,
         Severity::Review,
-        Some("court"),
+        Some(FactField::Court.path()),
         format!(
             "受诉法院{court}位于{court_city}，当事人住所地在{}，未见协议管辖条款；{basis}，请核查管辖依据",
             places.join("、")

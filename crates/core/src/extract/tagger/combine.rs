@@ -14,12 +14,12 @@ use crate::domain::{
     CaseFacts, Defendant, DefendantRole, DocumentText, Finding, FindingCode, Severity, SourceSpan,
     Yuan,
 };
+use crate::domain::{FactField, ValueKind};
 use crate::extract::amount::parse_amount;
 use crate::extract::date::parse_date;
 use crate::extract::rate::parse_rate;
 use crate::extract::text::Flat;
 use crate::extract::{Extraction, extract};
-use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Which extractor produces the facts.
@@ -146,17 +146,17 @@ pub fn model_facts(spans: &[TaggedSpan]) -> ModelFacts {
         m.facts.contract_number = Some(v);
         put(&mut m, "contract_number", s);
     }
-    let dates: [(&str, &str); 5] = [
-        ("contract_date", "contract_date"),
-        ("maturity_date", "maturity_date"),
-        ("default_date", "default_date"),
-        ("cutoff_date", "claims.interest_cutoff_date"),
-        ("filing_date", "filing_date"),
+    let dates: [(&str, FactField); 5] = [
+        ("contract_date", FactField::ContractDate),
+        ("maturity_date", FactField::MaturityDate),
+        ("default_date", FactField::DefaultDate),
+        ("cutoff_date", FactField::ClaimsInterestCutoffDate),
+        ("filing_date", FactField::FilingDate),
     ];
     for (label, field) in dates {
         if let Some((d, s)) = vote(spans, label, parse_date) {
-            set_date(&mut m.facts, field, d);
-            put(&mut m, field, s);
+            field.set_date(&mut m.facts, Some(d));
+            put(&mut m, field.path(), s);
         }
     }
     if let Some((v, s)) = vote(spans, "loan_amount", parse_amount) {
@@ -208,63 +208,48 @@ pub fn model_facts(spans: &[TaggedSpan]) -> ModelFacts {
     m
 }
 
-fn set_date(f: &mut CaseFacts, field: &str, d: NaiveDate) {
-    match field {
-        "contract_date" => f.contract_date = Some(d),
-        "maturity_date" => f.maturity_date = Some(d),
-        "default_date" => f.default_date = Some(d),
-        "claims.interest_cutoff_date" => f.claims.interest_cutoff_date = Some(d),
-        _ => f.filing_date = Some(d),
-    }
-}
-
-/// The fields of `eval::FIELDS` the tagger does not read (typed from others, or not text).
-pub const NOT_TAGGED: [&str; 4] = [
-    "case_type",
-    "plaintiff.kind",
-    "claims.joint_liability",
-    "image_only",
+/// The gold-schema fields the tagger does not read (typed from others, or not text).
+pub const NOT_TAGGED: [FactField; 4] = [
+    FactField::CaseType,
+    FactField::PlaintiffKind,
+    FactField::ClaimsJointLiability,
+    FactField::ImageOnly,
 ];
 
-/// The fields the tagger can read: `eval::FIELDS` (the one list of fields) less [`NOT_TAGGED`].
-pub fn model_fields() -> impl Iterator<Item = &'static str> {
-    crate::eval::FIELDS
+/// The fields the tagger can read: [`FactField::GOLD`] less [`NOT_TAGGED`].
+pub fn model_fields() -> impl Iterator<Item = FactField> {
+    FactField::GOLD
         .into_iter()
         .filter(|f| !NOT_TAGGED.contains(f))
 }
 
-/// Copies field `field` of `from` into `to`.
-fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: &str) {
+/// Copies field `field` of `from` into `to` (the defendants bring the joint liability their
+/// roles imply; the plaintiff's name brings its kind).
+fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: FactField) {
     match field {
-        "court" => to.court = from.court.clone(),
-        "plaintiff.name" => to.plaintiff = from.plaintiff.clone(),
-        "defendants" => {
+        FactField::Court => to.court = from.court.clone(),
+        FactField::PlaintiffName => to.plaintiff = from.plaintiff.clone(),
+        FactField::Defendants => {
             to.defendants = from.defendants.clone();
             to.claims.joint_liability = from.claims.joint_liability;
         }
-        "contract_number" => to.contract_number = from.contract_number.clone(),
-        "contract_date" => to.contract_date = from.contract_date,
-        "loan_amount" => to.loan_amount = from.loan_amount,
-        "annual_interest_rate" => to.annual_interest_rate = from.annual_interest_rate,
-        "maturity_date" => to.maturity_date = from.maturity_date,
-        "default_date" => to.default_date = from.default_date,
-        "claims.principal" => to.claims.principal = from.claims.principal,
-        "claims.interest" => to.claims.interest = from.claims.interest,
-        "claims.interest_cutoff_date" => {
-            to.claims.interest_cutoff_date = from.claims.interest_cutoff_date
-        }
-        "claims.attorney_fee" => to.claims.attorney_fee = from.claims.attorney_fee,
-        "claims.other_fees" => to.claims.other_fees = from.claims.other_fees,
-        "claims.stated_total" => to.claims.stated_total = from.claims.stated_total,
-        "filing_date" => to.filing_date = from.filing_date,
+        FactField::ContractNumber => to.contract_number = from.contract_number.clone(),
+        FactField::AnnualInterestRate => to.annual_interest_rate = from.annual_interest_rate,
+        FactField::LoanAmount
+        | FactField::ClaimsPrincipal
+        | FactField::ClaimsInterest
+        | FactField::ClaimsAttorneyFee
+        | FactField::ClaimsOtherFees
+        | FactField::ClaimsStatedTotal => field.set_money(to, field.money(from)),
+        f if f.kind() == ValueKind::Date => f.set_date(to, f.date(from)),
         // Not a field the tagger reads (`model_fields_are_eval_fields_and_each_is_copied`
         // checks that every other one is copied).
         _ => {}
     }
 }
 
-fn value(f: &CaseFacts, field: &str) -> Option<String> {
-    crate::eval::field_value(f, field).filter(|v| v != "None" && v != "[]")
+fn value(f: &CaseFacts, field: FactField) -> Option<String> {
+    Some(field.debug_value(f)).filter(|v| v != "None" && v != "[]")
 }
 
 /// The flat text of a filing and a char → byte map (for provenance).
@@ -330,12 +315,13 @@ pub const MODEL_ONLY_MIN_SCORE: f32 = 0.95;
 /// Merges the rules' extraction with the model's facts (see the module doc).
 fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> Extraction {
     for field in model_fields() {
+        let path = field.path();
         let r = value(&ex.facts, field);
         let m = value(&mf.facts, field);
         match (r, m) {
             (_, None) => {}
             (Some(r), Some(m)) if r == m => {
-                if let Some(p) = ex.provenance.get_mut(field) {
+                if let Some(p) = ex.provenance.get_mut(path) {
                     p.confidence = p.confidence.max(0.97);
                 }
             }
@@ -343,16 +329,16 @@ fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> E
                 // A value only the model found is taken only when the model is sure of its
                 // span: on the standard filings, where the rules are right, taking every
                 // model-only value filled absent optional fields (律师费, 合计) with wrong ones.
-                let (a, b, s) = mf.spans.get(field).copied().unwrap_or((0, 0, 0.5));
+                let (a, b, s) = mf.spans.get(path).copied().unwrap_or((0, 0, 0.5));
                 if s < MODEL_ONLY_MIN_SCORE {
                     continue;
                 }
                 copy_field(&mut ex.facts, &mf.facts, field);
                 if let Some(src) = source(flat, map, a, b, (s * 0.8).min(0.8)) {
-                    ex.provenance.insert(field.to_owned(), src);
+                    ex.provenance.insert(path.to_owned(), src);
                 }
                 ex.findings.retain(|f| {
-                    !(f.code == FindingCode::MissingField && f.field.as_deref() == Some(field))
+                    !(f.code == FindingCode::MissingField && f.field.as_deref() == Some(path))
                 });
             }
             (Some(r), Some(m)) => {
@@ -361,19 +347,22 @@ fn combine(mut ex: Extraction, mf: &ModelFacts, flat: &Flat, map: &[usize]) -> E
                 // nearly every filing and train reviewers to ignore them.
                 let sure = mf
                     .spans
-                    .get(field)
+                    .get(path)
                     .is_some_and(|(_, _, s)| *s >= MODEL_ONLY_MIN_SCORE);
                 if !sure {
                     continue;
                 }
-                if let Some(p) = ex.provenance.get_mut(field) {
+                if let Some(p) = ex.provenance.get_mut(path) {
                     p.confidence = p.confidence.min(0.5);
                 }
                 ex.findings.push(Finding::new(
                     FindingCode::FieldConflict,
                     Severity::Review,
-                    Some(field),
-                    format!("{field}：规则读出 {r}，模型读出 {m}，两者不一致，请核对原文"),
+                    Some(path),
+                    format!(
+                        "{}：规则读出 {r}，模型读出 {m}，两者不一致，请核对原文",
+                        field.label()
+                    ),
                 ));
             }
         }
@@ -404,7 +393,7 @@ mod tests {
             let text = std::fs::read_to_string(path).expect("gold file");
             let from: CaseFacts = serde_json::from_str(&text).expect("gold facts");
             for field in NOT_TAGGED {
-                assert!(crate::eval::FIELDS.contains(&field), "{field}");
+                assert!(FactField::GOLD.contains(&field), "{field}");
             }
             for field in model_fields() {
                 let mut to = CaseFacts::default();
