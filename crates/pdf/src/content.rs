@@ -20,6 +20,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::{self, Font};
 use super::lexer::{Lexer, Operand, Token};
+use super::script::is_cjk;
 
 /// Resource limits for one page.
 #[derive(Debug, Clone, Copy)]
@@ -842,11 +843,7 @@ impl<'a> Interpreter<'a> {
             let mut x = rect[0] + 2.0;
             for c in line.chars() {
                 let c = if c == '\u{a0}' { ' ' } else { c };
-                let adv = if super::layout::is_cjk(c) {
-                    size
-                } else {
-                    0.5 * size
-                };
+                let adv = if is_cjk(c) { size } else { 0.5 * size };
                 if c.is_control() || self.out.glyphs.len() >= self.limits.max_glyphs {
                     continue;
                 }
