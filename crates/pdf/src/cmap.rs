@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::encoding::{glyph_name_to_unicode, units_to_string};
 use super::lexer::{Lexer, Operand, Token};
 
 /// Most codes one `bfrange`/`cidrange` line may cover; larger ranges are clipped.
@@ -98,14 +99,6 @@ fn utf16_units(bytes: &[u8]) -> Vec<u16> {
                 u16::from(c[0])
             }
         })
-        .collect()
-}
-
-/// Decodes UTF-16 units; lone surrogates become U+FFFD; NULs are dropped.
-pub(crate) fn units_to_string(units: &[u16]) -> String {
-    char::decode_utf16(units.iter().copied())
-        .map(|r| r.unwrap_or('\u{FFFD}'))
-        .filter(|c| *c != '\0')
         .collect()
 }
 
@@ -256,7 +249,7 @@ impl ToUnicode {
 
 /// A bfchar whose target is a glyph name (seen in some broken producers).
 fn glyph_name_target(name: &[u8]) -> String {
-    super::encoding::glyph_name_to_unicode(name).unwrap_or_default()
+    glyph_name_to_unicode(name).unwrap_or_default()
 }
 
 impl CidCMap {

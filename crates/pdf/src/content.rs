@@ -20,6 +20,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::{self, Font};
 use super::lexer::{Lexer, Operand, Token};
+use super::script::is_cjk;
 
 /// Resource limits for one page.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +75,58 @@ fn sane(m: Matrix) -> Matrix {
         m
     } else {
         IDENTITY
+    }
+}
+
+/// The last six operands as a matrix, when they are six numbers (`cm`, `Tm`).
+fn matrix_operands(ops: &[Operand]) -> Option<Matrix> {
+    if ops.len() < 6 {
+        return None;
+    }
+    let s = &ops[ops.len() - 6..];
+    let mut m = [0.0; 6];
+    for (i, o) in s.iter().enumerate() {
+        m[i] = o.num()?;
+    }
+    Some(m)
+}
+
+/// The text matrix and the text line matrix of a text object (both the identity at `BT`).
+#[derive(Debug, Clone, Copy)]
+struct TextPos {
+    /// Where the next glyph goes.
+    tm: Matrix,
+    /// Where the current line started.
+    tlm: Matrix,
+}
+
+impl Default for TextPos {
+    fn default() -> TextPos {
+        TextPos {
+            tm: IDENTITY,
+            tlm: IDENTITY,
+        }
+    }
+}
+
+impl TextPos {
+    /// Starts a new line offset by (`tx`, `ty`) from the start of the current one (`Td`, `TD`,
+    /// `T*`, `'`, `"`).
+    fn next_line(&mut self, tx: f64, ty: f64) {
+        self.tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &self.tlm));
+        self.tm = self.tlm;
+    }
+
+    /// Moves by a `TJ` adjustment (thousandths of an em, against the writing direction).
+    fn adjust(&mut self, adj: f64, gs: &GState) {
+        let d = -adj / 1000.0 * gs.size;
+        let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
+        let t = if vertical {
+            [1.0, 0.0, 0.0, 1.0, 0.0, d]
+        } else {
+            [1.0, 0.0, 0.0, 1.0, d * gs.hscale, 0.0]
+        };
+        self.tm = sane(mul(&t, &self.tm));
     }
 }
 
@@ -567,6 +620,8 @@ impl<'a> Interpreter<'a> {
         font
     }
 
+    /// Runs one content stream (a page's, or a Form XObject's at nesting `depth`): collects
+    /// operands, counts each operator against the limits, and hands it to its handler.
     fn run(
         &mut self,
         content: &[u8],
@@ -575,8 +630,7 @@ impl<'a> Interpreter<'a> {
         depth: usize,
     ) -> Result<(), Stop> {
         let mut stack: Vec<GState> = Vec::new();
-        let mut tm = IDENTITY;
-        let mut tlm = IDENTITY;
+        let mut text = TextPos::default();
         let mut ops: Vec<Operand> = Vec::new();
         let mut marked: Vec<Marked> = Vec::new();
         let mut lx = Lexer::new(content);
@@ -591,31 +645,7 @@ impl<'a> Interpreter<'a> {
                 }
                 Token::Keyword(k) => k,
             };
-            self.ops += 1;
-            if self.ops > self.limits.max_ops {
-                return Err(Stop::Limit(format!(
-                    "more than {} operators",
-                    self.limits.max_ops
-                )));
-            }
-            if self.ops.is_multiple_of(4096)
-                && let Some(d) = self.limits.deadline
-                && Instant::now() > d
-            {
-                return Err(Stop::Limit("time limit reached".into()));
-            }
-            let n = |i: usize| ops.get(i).and_then(Operand::num).unwrap_or(0.0);
-            let nums6 = || -> Option<Matrix> {
-                if ops.len() < 6 {
-                    return None;
-                }
-                let s = &ops[ops.len() - 6..];
-                let mut m = [0.0; 6];
-                for (i, o) in s.iter().enumerate() {
-                    m[i] = o.num()?;
-                }
-                Some(m)
-            };
+            self.count_operator()?;
             match op.as_slice() {
                 b"q" if stack.len() < 256 => stack.push(gs.clone()),
                 b"Q" => {
@@ -624,88 +654,8 @@ impl<'a> Interpreter<'a> {
                     }
                 }
                 b"cm" => {
-                    if let Some(m) = nums6() {
+                    if let Some(m) = matrix_operands(&ops) {
                         gs.ctm = sane(mul(&m, &gs.ctm));
-                    }
-                }
-                b"BT" => {
-                    tm = IDENTITY;
-                    tlm = IDENTITY;
-                }
-                b"ET" => {}
-                b"Tf" => {
-                    if let (Some(Operand::Name(name)), Some(size)) =
-                        (ops.first(), ops.get(1).and_then(Operand::num))
-                    {
-                        let name = name.clone();
-                        gs.font = self.lookup_font(resources, &name);
-                        gs.size = size;
-                    }
-                }
-                b"Tc" => gs.char_spacing = n(0),
-                b"Tw" => gs.word_spacing = n(0),
-                b"Tz" => gs.hscale = n(0) / 100.0,
-                b"TL" => gs.leading = n(0),
-                b"Ts" => gs.rise = n(0),
-                b"Tr" => gs.render_mode = n(0) as i64,
-                b"Td" => {
-                    tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm));
-                    tm = tlm;
-                }
-                b"TD" => {
-                    gs.leading = -n(1);
-                    tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, n(0), n(1)], &tlm));
-                    tm = tlm;
-                }
-                b"Tm" => {
-                    if let Some(m) = nums6() {
-                        tlm = sane(m);
-                        tm = tlm;
-                    }
-                }
-                b"T*" => {
-                    tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm));
-                    tm = tlm;
-                }
-                b"Tj" => {
-                    if let Some(Operand::Str(s)) = ops.last() {
-                        self.show(s, &gs, &mut tm)?;
-                    }
-                }
-                b"'" => {
-                    tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm));
-                    tm = tlm;
-                    if let Some(Operand::Str(s)) = ops.last() {
-                        self.show(s, &gs, &mut tm)?;
-                    }
-                }
-                b"\"" => {
-                    gs.word_spacing = n(0);
-                    gs.char_spacing = n(1);
-                    tlm = sane(mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.leading], &tlm));
-                    tm = tlm;
-                    if let Some(Operand::Str(s)) = ops.last() {
-                        self.show(s, &gs, &mut tm)?;
-                    }
-                }
-                b"TJ" => {
-                    if let Some(Operand::Array(items)) = ops.last() {
-                        for item in items {
-                            match item {
-                                Operand::Str(s) => self.show(s, &gs, &mut tm)?,
-                                Operand::Num(adj) => {
-                                    let d = -adj / 1000.0 * gs.size;
-                                    let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
-                                    let t = if vertical {
-                                        [1.0, 0.0, 0.0, 1.0, 0.0, d]
-                                    } else {
-                                        [1.0, 0.0, 0.0, 1.0, d * gs.hscale, 0.0]
-                                    };
-                                    tm = sane(mul(&t, &tm));
-                                }
-                                _ => {}
-                            }
-                        }
                     }
                 }
                 b"BMC" => marked.push(Marked::Plain),
@@ -735,13 +685,107 @@ impl<'a> Interpreter<'a> {
                     lx.skip_inline_image();
                     self.out.images += 1;
                 }
-                _ => {}
+                other => self.text_operator(other, &ops, resources, &mut gs, &mut text)?,
             }
             ops.clear();
         }
         // Sections left open at the end of the stream close with it.
         while let Some(m) = marked.pop() {
             self.end_marked(m);
+        }
+        Ok(())
+    }
+
+    /// Counts one operator; past the operator limit, or (checked every 4096 operators) past
+    /// the deadline, reading stops.
+    fn count_operator(&mut self) -> Result<(), Stop> {
+        self.ops += 1;
+        if self.ops > self.limits.max_ops {
+            return Err(Stop::Limit(format!(
+                "more than {} operators",
+                self.limits.max_ops
+            )));
+        }
+        if self.ops.is_multiple_of(4096)
+            && let Some(d) = self.limits.deadline
+            && Instant::now() > d
+        {
+            return Err(Stop::Limit("time limit reached".into()));
+        }
+        Ok(())
+    }
+
+    /// Runs a text operator (text object, text state, positioning, showing); any other
+    /// operator is ignored.
+    fn text_operator(
+        &mut self,
+        op: &[u8],
+        ops: &[Operand],
+        resources: Option<&'a Dictionary>,
+        gs: &mut GState,
+        text: &mut TextPos,
+    ) -> Result<(), Stop> {
+        let n = |i: usize| ops.get(i).and_then(Operand::num).unwrap_or(0.0);
+        match op {
+            b"BT" => *text = TextPos::default(),
+            b"ET" => {}
+            b"Tf" => {
+                if let (Some(Operand::Name(name)), Some(size)) =
+                    (ops.first(), ops.get(1).and_then(Operand::num))
+                {
+                    gs.font = self.lookup_font(resources, name);
+                    gs.size = size;
+                }
+            }
+            b"Tc" => gs.char_spacing = n(0),
+            b"Tw" => gs.word_spacing = n(0),
+            b"Tz" => gs.hscale = n(0) / 100.0,
+            b"TL" => gs.leading = n(0),
+            b"Ts" => gs.rise = n(0),
+            b"Tr" => gs.render_mode = n(0) as i64,
+            b"Td" => text.next_line(n(0), n(1)),
+            b"TD" => {
+                gs.leading = -n(1);
+                text.next_line(n(0), n(1));
+            }
+            b"Tm" => {
+                if let Some(m) = matrix_operands(ops) {
+                    text.tlm = sane(m);
+                    text.tm = text.tlm;
+                }
+            }
+            b"T*" => text.next_line(0.0, -gs.leading),
+            b"Tj" => {
+                if let Some(Operand::Str(s)) = ops.last() {
+                    self.show(s, gs, &mut text.tm)?;
+                }
+            }
+            b"'" => {
+                text.next_line(0.0, -gs.leading);
+                if let Some(Operand::Str(s)) = ops.last() {
+                    self.show(s, gs, &mut text.tm)?;
+                }
+            }
+            b"\"" => {
+                gs.word_spacing = n(0);
+                gs.char_spacing = n(1);
+                text.next_line(0.0, -gs.leading);
+                if let Some(Operand::Str(s)) = ops.last() {
+                    self.show(s, gs, &mut text.tm)?;
+                }
+            }
+            b"TJ" => {
+                if let Some(Operand::Array(items)) = ops.last() {
+                    for item in items {
+                        match item {
+                            Operand::Str(s) => self.show(s, gs, &mut text.tm)?,
+                            Operand::Num(adj) => text.adjust(*adj, gs),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -842,11 +886,7 @@ impl<'a> Interpreter<'a> {
             let mut x = rect[0] + 2.0;
             for c in line.chars() {
                 let c = if c == '\u{a0}' { ' ' } else { c };
-                let adv = if super::layout::is_cjk(c) {
-                    size
-                } else {
-                    0.5 * size
-                };
+                let adv = if is_cjk(c) { size } else { 0.5 * size };
                 if c.is_control() || self.out.glyphs.len() >= self.limits.max_glyphs {
                     continue;
                 }

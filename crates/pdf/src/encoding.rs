@@ -13,6 +13,14 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+/// Decodes UTF-16 units; lone surrogates become U+FFFD; NULs are dropped.
+pub(crate) fn units_to_string(units: &[u16]) -> String {
+    char::decode_utf16(units.iter().copied())
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .filter(|c| *c != '\0')
+        .collect()
+}
+
 /// A 256-entry single-byte encoding (None: no character at that code).
 pub(crate) type ByteTable = [Option<char>; 256];
 
@@ -214,7 +222,7 @@ fn one_component(name: &[u8]) -> Option<String> {
             .chunks(4)
             .filter_map(|c| parse_hex(c).map(|v| v as u16))
             .collect();
-        let s = super::cmap::units_to_string(&units);
+        let s = units_to_string(&units);
         return if s.is_empty() { None } else { Some(s) };
     }
     // uXXXX to uXXXXXX: one code point.
@@ -409,7 +417,7 @@ impl Predefined {
                     .chunks(2)
                     .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
                     .collect();
-                let s = super::cmap::units_to_string(&units);
+                let s = units_to_string(&units);
                 if s.is_empty() { None } else { Some(s) }
             }
             Predefined::Utf8 => std::str::from_utf8(&bytes).ok().map(str::to_owned),

@@ -21,6 +21,7 @@
 //! knows nothing of PDF syntax.
 
 use super::content::{Glyph, PageGlyphs};
+use super::script::is_cjk;
 
 /// Gap (in em) above which two glyphs are in different table cells.
 const TAB_GAP: f64 = 2.0;
@@ -30,14 +31,6 @@ const SPACE_GAP: f64 = 0.25;
 const NUMBER_GAP: f64 = 0.45;
 /// Gap (in em) above which a space separates two CJK glyphs.
 const CJK_GAP: f64 = 1.0;
-
-/// True for characters of CJK scripts and full-width forms.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31BF | 0x31F0..=0x31FF
-        | 0x3200..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-}
 
 fn is_numberish(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, ',' | '.' | '%' | '-' | '/' | ':')

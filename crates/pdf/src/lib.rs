@@ -15,6 +15,26 @@
 //! - One bad page, font or stream costs that page/font/stream, never the document.
 //! - This crate does not interpret the text (fincase-core's `extract` does) and writes nothing
 //!   to disk. It knows nothing of courts or filings: it is a PDF text reader.
+//!
+//! # Layout
+//!
+//! The modules form a chain with no cycle; each uses only the modules listed after it
+//! (leaves, which use no other module of the crate, first):
+//!
+//! - leaves: `lexer` (PDF tokens), `filters` (stream decoding), `encoding` (code → Unicode
+//!   tables, glyph names, UTF-16), `sfnt` (TrueType/OpenType `cmap`/`post`), `fontfile`
+//!   (embedded Type 1/CFF programs), `script` (which characters are CJK), `radicals`,
+//!   `document` (the public page text);
+//! - `cmap` (CMap programs) uses `lexer`, `encoding`;
+//! - `font` (font dictionaries → decoded glyphs) uses `cmap`, `encoding`, `filters`,
+//!   `fontfile`, `sfnt`;
+//! - `content` (the content-stream interpreter) uses `font`, `lexer`, `script`;
+//! - `layout` (reading order) uses `content`, `radicals`, `script`;
+//! - this file (pages, resources, annotations, limits) uses `content`, `layout`, `font`,
+//!   `encoding`, `document`.
+//!
+//! A helper two modules need lives in the lower one or in a leaf, never in a module that
+//! imports the other (`units_to_string` sits in `encoding`, `is_cjk` in `script`).
 
 mod cmap;
 mod content;
@@ -25,6 +45,7 @@ mod fontfile;
 mod layout;
 mod lexer;
 mod radicals;
+mod script;
 mod sfnt;
 
 use std::collections::HashSet;

@@ -1,29 +1,64 @@
-//! A small, bounded reader of the sfnt (TrueType / OpenType) tables that text extraction
-//! needs from an embedded font program (`/FontFile2`, `/FontFile3 /OpenType`): `cmap`
-//! (character code → glyph id, formats 0, 4, 6, 12 and 13) and `post` (glyph id → glyph name,
-//! formats 1 and 2).
+//! The sfnt (TrueType / OpenType) tables that text extraction needs from an embedded font
+//! program (`/FontFile2`, `/FontFile3 /OpenType`): `cmap` (character code → glyph id, formats
+//! 0, 4, 6, 12 and 13) and `post` (glyph id → glyph name, formats 1 and 2).
 //!
-//! Every read is bounds-checked and every loop is bounded by the table's own length and by
-//! [`MAX_CMAP_CODES`], so a hostile font costs at most a few megabytes and never panics. It
-//! knows nothing of PDF: `font` decides when the font's own tables are consulted.
+//! The tables are read by `read-fonts` (the font parser of the fontations project, already in
+//! the tree through krilla): its table directory, cmap encoding records and subtables, `post`
+//! and its standard Macintosh glyph order. This module owns only the policy on top of it:
+//! which subtables are kept and in what order, the code budget, and how a damaged font is
+//! read. Where `read-fonts` would lose data a cut-short font still has, this module keeps what
+//! is there, because embedded fonts are often subset and sometimes truncated:
+//! - a table (or array) that runs past the end of the data is cut at the end, where
+//!   `read-fonts` reads it as absent (empty); [`fit`] does that cut;
+//! - an `sfnt` version of `typ1` (a Type 1 font in an sfnt wrapper) is accepted, where
+//!   `FontRef` refuses it, so the table directory is read with `TableDirectory` directly;
+//! - format 0 subtables are walked here (`read-fonts` iterates no format 0);
+//! - every code visited, mapped or not, costs one unit of one budget shared by all subtables
+//!   ([`MAX_CMAP_CODES`]), and segments are walked as written (overlaps included), so the
+//!   iterators of `read-fonts` (which skip unmapped codes and clip overlaps) are not used.
+//!
+//! Every loop is bounded by the table's own length and by [`MAX_CMAP_CODES`], so a hostile
+//! font costs at most a few megabytes and never panics. It knows nothing of PDF: `font` decides
+//! when the font's own tables are consulted.
 
 use std::collections::HashMap;
+use std::ops::Range;
+
+use read_fonts::tables::cmap::{
+    Cmap, Cmap4, Cmap6, Cmap12, Cmap13, ConstantMapGroup, EncodingRecord, SequentialMapGroup,
+};
+use read_fonts::tables::post::Post;
+use read_fonts::types::{
+    BigEndian, CFF_SFNT_VERSION, FixedSize, TRUE_SFNT_VERSION, TT_SFNT_VERSION, Tag, Version16Dot16,
+};
+use read_fonts::{FontData, FontRead, TableDirectory, TableRecord};
+
+/// A big-endian u16 as it lies in a table.
+type U16 = BigEndian<u16>;
+
+/// The 258 standard Macintosh glyph names of `post` formats 1 and 2 (Apple TrueType
+/// Reference Manual, "The 'post' table"), as `read-fonts` keeps them.
+pub(crate) use read_fonts::tables::post::DEFAULT_GLYPH_NAMES as MAC_GLYPHS;
 
 /// Most (code, glyph) pairs read from all cmap subtables of one font together.
 pub(crate) const MAX_CMAP_CODES: usize = 1 << 18;
 /// Most tables in one table directory.
 const MAX_TABLES: usize = 512;
+/// Most cmap encoding records read.
+const MAX_CMAP_RECORDS: usize = 64;
 /// Most glyph names read from a `post` table.
 const MAX_POST_NAMES: usize = 65_536;
+/// `typ1`: a Type 1 font in an sfnt wrapper (Apple), which `read-fonts` does not accept.
+const TYP1_SFNT_VERSION: u32 = 0x7479_7031;
 
-fn u16_at(d: &[u8], off: usize) -> Option<u16> {
-    let b = d.get(off..off.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
-}
-
-fn u32_at(d: &[u8], off: usize) -> Option<u32> {
-    let b = d.get(off..off.checked_add(4)?)?;
-    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+/// The part of `range` (an array of `T` in `data`, as a `read-fonts` table lays it out) that
+/// lies inside `data`, in whole elements: `read-fonts` reads an array that runs past the end as
+/// empty, a cut-short font keeps the elements it still has.
+///
+/// Used as `data.read_array(fit::<T>(data, range)).unwrap_or_default()`.
+fn fit<T: FixedSize>(data: FontData<'_>, range: Range<usize>) -> Range<usize> {
+    let whole = range.end.min(data.len()).saturating_sub(range.start) / T::RAW_BYTE_LEN;
+    range.start..range.start + whole * T::RAW_BYTE_LEN
 }
 
 /// One cmap subtable, read: its platform and encoding ids and its (code, glyph id) pairs,
@@ -66,35 +101,40 @@ impl Sfnt {
     /// Reads an sfnt font program (a TrueType collection gives its first font). None when the
     /// bytes are not an sfnt at all; tables that cannot be read are left empty.
     pub(crate) fn parse(data: &[u8]) -> Option<Sfnt> {
+        let file = FontData::new(data);
         let mut base = 0usize;
-        if data.get(0..4) == Some(b"ttcf") {
-            base = u32_at(data, 12)? as usize;
+        if file.read_at::<Tag>(0).ok() == Some(Tag::new(b"ttcf")) {
+            // The first of the TTC header's table-directory offsets.
+            base = file.read_at::<u32>(12).ok()? as usize;
         }
-        let version = u32_at(data, base)?;
-        if !matches!(
-            version,
-            0x0001_0000 | 0x7472_7565 | 0x4F54_544F | 0x7479_7031
-        ) {
+        let dir = TableDirectory::read(file.split_off(base)?).ok()?;
+        if ![
+            TT_SFNT_VERSION,
+            TRUE_SFNT_VERSION,
+            CFF_SFNT_VERSION,
+            TYP1_SFNT_VERSION,
+        ]
+        .contains(&dir.sfnt_version())
+        {
             return None;
         }
-        let num_tables = usize::from(u16_at(data, base + 4)?).min(MAX_TABLES);
+        let records: &[TableRecord] = dir
+            .offset_data()
+            .read_array(fit::<TableRecord>(
+                dir.offset_data(),
+                dir.table_records_byte_range(),
+            ))
+            .unwrap_or_default();
         let mut cmap = None;
         let mut post = None;
-        for i in 0..num_tables {
-            let rec = base + 12 + 16 * i;
-            let Some(tag) = data.get(rec..rec + 4) else {
-                break;
-            };
-            let (Some(off), Some(len)) = (u32_at(data, rec + 8), u32_at(data, rec + 12)) else {
-                break;
-            };
-            let (off, len) = (off as usize, len as usize);
+        for rec in records.iter().take(MAX_TABLES) {
+            let off = rec.offset() as usize;
             // A table that runs past the end keeps what is there.
-            let end = off.saturating_add(len).min(data.len());
+            let end = off.saturating_add(rec.length() as usize).min(data.len());
             let Some(table) = data.get(off..end) else {
                 continue;
             };
-            match tag {
+            match &rec.tag().to_be_bytes() {
                 b"cmap" => cmap = Some(table),
                 b"post" => post = Some(table),
                 _ => {}
@@ -102,10 +142,10 @@ impl Sfnt {
         }
         let mut out = Sfnt::default();
         if let Some(t) = cmap {
-            out.cmaps = read_cmap(t);
+            out.cmaps = read_cmap(FontData::new(t));
         }
         if let Some(t) = post {
-            out.names = read_post(t);
+            out.names = read_post(FontData::new(t));
         }
         Some(out)
     }
@@ -140,21 +180,23 @@ impl Sfnt {
     }
 }
 
-fn read_cmap(t: &[u8]) -> Vec<CmapSubtable> {
+fn read_cmap(t: FontData<'_>) -> Vec<CmapSubtable> {
     let mut out = Vec::new();
-    let Some(n) = u16_at(t, 2) else {
+    let Ok(cmap) = Cmap::read(t) else {
         return out;
     };
+    let records: &[EncodingRecord] = t
+        .read_array(fit::<EncodingRecord>(t, cmap.encoding_records_byte_range()))
+        .unwrap_or_default();
     let mut budget = MAX_CMAP_CODES;
     let mut seen_offsets: Vec<u32> = Vec::new();
-    for i in 0..usize::from(n).min(64) {
-        let rec = 4 + 8 * i;
-        let (Some(platform), Some(encoding), Some(off)) =
-            (u16_at(t, rec), u16_at(t, rec + 2), u32_at(t, rec + 4))
-        else {
-            break;
-        };
-        let Some(sub) = t.get(off as usize..) else {
+    for rec in records.iter().take(MAX_CMAP_RECORDS) {
+        // The raw platform id: `PlatformId` folds unknown ones into one value.
+        let platform =
+            u16::from_be_bytes(rec.platform_id.be_bytes().try_into().unwrap_or_default());
+        let encoding = rec.encoding_id();
+        let off = rec.subtable_offset().to_u32();
+        let Some(sub) = t.split_off(off as usize) else {
             continue;
         };
         // Two records sharing one subtable are read once.
@@ -178,7 +220,7 @@ fn read_cmap(t: &[u8]) -> Vec<CmapSubtable> {
     out
 }
 
-fn read_subtable(s: &[u8], budget: &mut usize) -> Vec<(u32, u16)> {
+fn read_subtable(s: FontData<'_>, budget: &mut usize) -> Vec<(u32, u16)> {
     let mut map = Vec::new();
     let mut push = |map: &mut Vec<(u32, u16)>, code: u32, gid: u16| -> bool {
         // Every code visited costs budget, mapped or not, so no subtable loops for long.
@@ -191,35 +233,41 @@ fn read_subtable(s: &[u8], budget: &mut usize) -> Vec<(u32, u16)> {
         }
         true
     };
-    match u16_at(s, 0) {
+    match s.read_at::<u16>(0).ok() {
         Some(0) => {
-            for code in 0..256u32 {
-                let Some(&g) = s.get(6 + code as usize) else {
-                    break;
-                };
+            // Format 0: 256 one-byte glyph ids after format, length and language (read here:
+            // `Cmap0` refuses a table cut short, and has no iterator).
+            let ids: &[u8] = s.read_array(fit::<u8>(s, 6..6 + 256)).unwrap_or_default();
+            for (code, &g) in (0u32..).zip(ids) {
                 if !push(&mut map, code, u16::from(g)) {
                     break;
                 }
             }
         }
         Some(4) => {
-            let Some(seg2) = u16_at(s, 6) else {
+            let Ok(t) = Cmap4::read(s) else {
                 return map;
             };
-            let segs = usize::from(seg2 / 2);
-            let ends = 14;
-            let starts = ends + 2 * segs + 2;
-            let deltas = starts + 2 * segs;
-            let range_offs = deltas + 2 * segs;
-            'segs: for k in 0..segs {
-                let (Some(end), Some(start), Some(delta), Some(ro)) = (
-                    u16_at(s, ends + 2 * k),
-                    u16_at(s, starts + 2 * k),
-                    u16_at(s, deltas + 2 * k),
-                    u16_at(s, range_offs + 2 * k),
-                ) else {
+            let ends: &[U16] = s
+                .read_array(fit::<U16>(s, t.end_code_byte_range()))
+                .unwrap_or_default();
+            let starts: &[U16] = s
+                .read_array(fit::<U16>(s, t.start_code_byte_range()))
+                .unwrap_or_default();
+            let deltas: &[U16] = s
+                .read_array(fit::<U16>(s, t.id_delta_byte_range()))
+                .unwrap_or_default();
+            let range_offs = t.id_range_offsets_byte_range();
+            let ros: &[U16] = s
+                .read_array(fit::<U16>(s, range_offs.clone()))
+                .unwrap_or_default();
+            'segs: for k in 0..usize::from(t.seg_count_x2() / 2) {
+                let (Some(end), Some(start), Some(delta), Some(ro)) =
+                    (ends.get(k), starts.get(k), deltas.get(k), ros.get(k))
+                else {
                     break;
                 };
+                let (end, start, delta, ro) = (end.get(), start.get(), delta.get(), ro.get());
                 if start > end {
                     continue;
                 }
@@ -227,8 +275,10 @@ fn read_subtable(s: &[u8], budget: &mut usize) -> Vec<(u32, u16)> {
                     let gid = if ro == 0 {
                         c.wrapping_add(delta)
                     } else {
-                        let at = range_offs + 2 * k + usize::from(ro) + 2 * usize::from(c - start);
-                        match u16_at(s, at) {
+                        // idRangeOffset counts bytes from its own slot.
+                        let at =
+                            range_offs.start + 2 * k + usize::from(ro) + 2 * usize::from(c - start);
+                        match s.read_at::<u16>(at).ok() {
                             Some(0) | None => 0,
                             Some(g) => g.wrapping_add(delta),
                         }
@@ -243,87 +293,116 @@ fn read_subtable(s: &[u8], budget: &mut usize) -> Vec<(u32, u16)> {
             }
         }
         Some(6) => {
-            let (Some(first), Some(count)) = (u16_at(s, 6), u16_at(s, 8)) else {
+            let Ok(t) = Cmap6::read(s) else {
                 return map;
             };
-            for k in 0..usize::from(count) {
-                let Some(g) = u16_at(s, 10 + 2 * k) else {
-                    break;
-                };
-                if !push(&mut map, u32::from(first) + k as u32, g) {
+            let first = u32::from(t.first_code());
+            let ids: &[U16] = s
+                .read_array(fit::<U16>(s, t.glyph_id_array_byte_range()))
+                .unwrap_or_default();
+            for (k, g) in (0u32..).zip(ids) {
+                if !push(&mut map, first + k, g.get()) {
                     break;
                 }
             }
         }
-        Some(f @ (12 | 13)) => {
-            let Some(groups) = u32_at(s, 12) else {
+        Some(12) => {
+            let Ok(t) = Cmap12::read(s) else {
                 return map;
             };
-            'groups: for k in 0..groups as usize {
-                let at = 16 + 12 * k;
-                let (Some(lo), Some(hi), Some(g)) =
-                    (u32_at(s, at), u32_at(s, at + 4), u32_at(s, at + 8))
-                else {
-                    break;
-                };
-                if lo > hi || hi > 0x10FFFF {
-                    continue;
-                }
-                for c in lo..=hi {
-                    let gid = if f == 12 { g.saturating_add(c - lo) } else { g };
-                    let Ok(gid) = u16::try_from(gid) else {
-                        break;
-                    };
-                    if !push(&mut map, c, gid) {
-                        break 'groups;
-                    }
-                }
-            }
+            let groups: &[SequentialMapGroup] = s
+                .read_array(fit::<SequentialMapGroup>(s, t.groups_byte_range()))
+                .unwrap_or_default();
+            let groups = groups
+                .iter()
+                .map(|g| (g.start_char_code(), g.end_char_code(), g.start_glyph_id()));
+            read_groups(groups, true, &mut map, &mut push);
+        }
+        Some(13) => {
+            let Ok(t) = Cmap13::read(s) else {
+                return map;
+            };
+            let groups: &[ConstantMapGroup] = s
+                .read_array(fit::<ConstantMapGroup>(s, t.groups_byte_range()))
+                .unwrap_or_default();
+            let groups = groups
+                .iter()
+                .map(|g| (g.start_char_code(), g.end_char_code(), g.glyph_id()));
+            read_groups(groups, false, &mut map, &mut push);
         }
         _ => {}
     }
     map
 }
 
-fn read_post(t: &[u8]) -> Vec<Option<String>> {
-    match u32_at(t, 0) {
-        Some(0x0001_0000) => MAC_GLYPHS.iter().map(|n| Some((*n).to_owned())).collect(),
-        Some(0x0002_0000) => {
-            let Some(n) = u16_at(t, 32) else {
+/// Walks the (first code, last code, glyph) groups of a format 12 (`sequential`: the glyph
+/// counts up with the code) or 13 (one glyph for the whole group) subtable.
+fn read_groups(
+    groups: impl Iterator<Item = (u32, u32, u32)>,
+    sequential: bool,
+    map: &mut Vec<(u32, u16)>,
+    push: &mut impl FnMut(&mut Vec<(u32, u16)>, u32, u16) -> bool,
+) {
+    for (lo, hi, g) in groups {
+        if lo > hi || hi > 0x10FFFF {
+            continue;
+        }
+        for c in lo..=hi {
+            let gid = if sequential {
+                g.saturating_add(c - lo)
+            } else {
+                g
+            };
+            let Ok(gid) = u16::try_from(gid) else {
+                break;
+            };
+            if !push(map, c, gid) {
+                return;
+            }
+        }
+    }
+}
+
+fn read_post(t: FontData<'_>) -> Vec<Option<String>> {
+    let mac = || MAC_GLYPHS.iter().map(|n| Some((*n).to_owned())).collect();
+    match t.read_at::<Version16Dot16>(0).ok() {
+        // Format 1 is the standard order itself; read here, as `Post` refuses a table shorter
+        // than its full header.
+        Some(Version16Dot16::VERSION_1_0) => mac(),
+        Some(Version16Dot16::VERSION_2_0) => {
+            let Ok(post) = Post::read(t) else {
                 return Vec::new();
             };
-            let n = usize::from(n).min(MAX_POST_NAMES);
-            let mut index = Vec::with_capacity(n);
-            for k in 0..n {
-                match u16_at(t, 34 + 2 * k) {
-                    Some(i) => index.push(i),
-                    None => break,
-                }
+            if post.num_glyphs().is_none() {
+                return Vec::new();
             }
-            // Pascal strings follow the index.
-            let mut custom: Vec<&[u8]> = Vec::new();
-            let mut at = 34 + 2 * n;
-            while let Some(&len) = t.get(at) {
-                let Some(s) = t.get(at + 1..at + 1 + usize::from(len)) else {
-                    break;
-                };
-                custom.push(s);
-                at += 1 + usize::from(len);
-                if custom.len() >= MAX_POST_NAMES {
-                    break;
-                }
-            }
+            let index: &[U16] = t
+                .read_array(fit::<U16>(t, post.glyph_name_index_byte_range()))
+                .unwrap_or_default();
+            let index = &index[..index.len().min(MAX_POST_NAMES)];
+            // The Pascal strings after the index, up to the first that runs past the end.
+            let custom: Vec<Option<&str>> = post
+                .string_data()
+                .map(|d| {
+                    d.iter()
+                        .take(MAX_POST_NAMES)
+                        .map(|s| s.ok().map(|s| s.as_str()))
+                        .collect()
+                })
+                .unwrap_or_default();
             index
-                .into_iter()
+                .iter()
                 .map(|i| {
-                    let i = usize::from(i);
+                    let i = usize::from(i.get());
                     if i < MAC_GLYPHS.len() {
                         Some(MAC_GLYPHS[i].to_owned())
                     } else {
                         custom
                             .get(i - MAC_GLYPHS.len())
-                            .filter(|s| s.iter().all(|b| b.is_ascii_graphic()))
-                            .map(|s| String::from_utf8_lossy(s).into_owned())
+                            .copied()
+                            .flatten()
+                            .filter(|s| s.bytes().all(|b| b.is_ascii_graphic()))
+                            .map(str::to_owned)
                     }
                 })
                 .collect()
@@ -331,269 +410,6 @@ fn read_post(t: &[u8]) -> Vec<Option<String>> {
         _ => Vec::new(),
     }
 }
-
-/// The 258 standard Macintosh glyph names of `post` formats 1 and 2 (Apple TrueType
-/// Reference Manual, "The 'post' table").
-pub(crate) const MAC_GLYPHS: [&str; 258] = [
-    ".notdef",
-    ".null",
-    "nonmarkingreturn",
-    "space",
-    "exclam",
-    "quotedbl",
-    "numbersign",
-    "dollar",
-    "percent",
-    "ampersand",
-    "quotesingle",
-    "parenleft",
-    "parenright",
-    "asterisk",
-    "plus",
-    "comma",
-    "hyphen",
-    "period",
-    "slash",
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "colon",
-    "semicolon",
-    "less",
-    "equal",
-    "greater",
-    "question",
-    "at",
-    "A",
-    "B",
-    "C",
-    "D",
-    "E",
-    "F",
-    "G",
-    "H",
-    "I",
-    "J",
-    "K",
-    "L",
-    "M",
-    "N",
-    "O",
-    "P",
-    "Q",
-    "R",
-    "S",
-    "T",
-    "U",
-    "V",
-    "W",
-    "X",
-    "Y",
-    "Z",
-    "bracketleft",
-    "backslash",
-    "bracketright",
-    "asciicircum",
-    "underscore",
-    "grave",
-    "a",
-    "b",
-    "c",
-    "d",
-    "e",
-    "f",
-    "g",
-    "h",
-    "i",
-    "j",
-    "k",
-    "l",
-    "m",
-    "n",
-    "o",
-    "p",
-    "q",
-    "r",
-    "s",
-    "t",
-    "u",
-    "v",
-    "w",
-    "x",
-    "y",
-    "z",
-    "braceleft",
-    "bar",
-    "braceright",
-    "asciitilde",
-    "Adieresis",
-    "Aring",
-    "Ccedilla",
-    "Eacute",
-    "Ntilde",
-    "Odieresis",
-    "Udieresis",
-    "aacute",
-    "agrave",
-    "acircumflex",
-    "adieresis",
-    "atilde",
-    "aring",
-    "ccedilla",
-    "eacute",
-    "egrave",
-    "ecircumflex",
-    "edieresis",
-    "iacute",
-    "igrave",
-    "icircumflex",
-    "idieresis",
-    "ntilde",
-    "oacute",
-    "ograve",
-    "ocircumflex",
-    "odieresis",
-    "otilde",
-    "uacute",
-    "ugrave",
-    "ucircumflex",
-    "udieresis",
-    "dagger",
-    "degree",
-    "cent",
-    "sterling",
-    "section",
-    "bullet",
-    "paragraph",
-    "germandbls",
-    "registered",
-    "copyright",
-    "trademark",
-    "acute",
-    "dieresis",
-    "notequal",
-    "AE",
-    "Oslash",
-    "infinity",
-    "plusminus",
-    "lessequal",
-    "greaterequal",
-    "yen",
-    "mu",
-    "partialdiff",
-    "summation",
-    "product",
-    "pi",
-    "integral",
-    "ordfeminine",
-    "ordmasculine",
-    "Omega",
-    "ae",
-    "oslash",
-    "questiondown",
-    "exclamdown",
-    "logicalnot",
-    "radical",
-    "florin",
-    "approxequal",
-    "Delta",
-    "guillemotleft",
-    "guillemotright",
-    "ellipsis",
-    "nonbreakingspace",
-    "Agrave",
-    "Atilde",
-    "Otilde",
-    "OE",
-    "oe",
-    "endash",
-    "emdash",
-    "quotedblleft",
-    "quotedblright",
-    "quoteleft",
-    "quoteright",
-    "divide",
-    "lozenge",
-    "ydieresis",
-    "Ydieresis",
-    "fraction",
-    "currency",
-    "guilsinglleft",
-    "guilsinglright",
-    "fi",
-    "fl",
-    "daggerdbl",
-    "periodcentered",
-    "quotesinglbase",
-    "quotedblbase",
-    "perthousand",
-    "Acircumflex",
-    "Ecircumflex",
-    "Aacute",
-    "Edieresis",
-    "Egrave",
-    "Iacute",
-    "Icircumflex",
-    "Idieresis",
-    "Igrave",
-    "Oacute",
-    "Ocircumflex",
-    "apple",
-    "Ograve",
-    "Uacute",
-    "Ucircumflex",
-    "Ugrave",
-    "dotlessi",
-    "circumflex",
-    "tilde",
-    "macron",
-    "breve",
-    "dotaccent",
-    "ring",
-    "cedilla",
-    "hungarumlaut",
-    "ogonek",
-    "caron",
-    "Lslash",
-    "lslash",
-    "Scaron",
-    "scaron",
-    "Zcaron",
-    "zcaron",
-    "brokenbar",
-    "Eth",
-    "eth",
-    "Yacute",
-    "yacute",
-    "Thorn",
-    "thorn",
-    "minus",
-    "multiply",
-    "onesuperior",
-    "twosuperior",
-    "threesuperior",
-    "onehalf",
-    "onequarter",
-    "threequarters",
-    "franc",
-    "Gbreve",
-    "gbreve",
-    "Idotaccent",
-    "Scedilla",
-    "scedilla",
-    "Cacute",
-    "cacute",
-    "Ccaron",
-    "ccaron",
-    "dcroat",
-];
 
 /// Builds a minimal sfnt with a `cmap` (one format 4 subtable, platform 3 encoding 1) and a
 /// format 2 `post` table, for tests of this module and of the fonts that embed one.
@@ -705,6 +521,63 @@ mod tests {
         sub.extend_from_slice(&0x10FFFFu32.to_be_bytes());
         sub.extend_from_slice(&1u32.to_be_bytes());
         let mut budget = MAX_CMAP_CODES;
-        assert_eq!(read_subtable(&sub, &mut budget).len(), MAX_CMAP_CODES);
+        assert_eq!(
+            read_subtable(FontData::new(&sub), &mut budget).len(),
+            MAX_CMAP_CODES
+        );
+        // One budget for all subtables: a second such subtable gets nothing.
+        let mut cmap = Vec::new();
+        cmap.extend_from_slice(&0u16.to_be_bytes());
+        cmap.extend_from_slice(&2u16.to_be_bytes());
+        for (platform, encoding, off) in [(3u16, 10u16, 20u32), (0, 4, 20 + sub.len() as u32)] {
+            cmap.extend_from_slice(&platform.to_be_bytes());
+            cmap.extend_from_slice(&encoding.to_be_bytes());
+            cmap.extend_from_slice(&off.to_be_bytes());
+        }
+        cmap.extend_from_slice(&sub);
+        cmap.extend_from_slice(&sub);
+        let subs = read_cmap(FontData::new(&cmap));
+        assert_eq!(subs.len(), 2);
+        assert_eq!(subs[0].map.len(), MAX_CMAP_CODES);
+        assert!(subs[1].map.is_empty());
+    }
+
+    /// What `read-fonts` alone would lose, and this module keeps.
+    #[test]
+    fn damaged_fonts_keep_what_is_there() {
+        // A `post` table cut short keeps the names that are whole.
+        let font = build_test_font(&[(0x41, 1)], &["a", "b", "cc"]);
+        let s = Sfnt::parse(&font[..font.len() - 1]).unwrap_or_default();
+        let names: Vec<Option<&str>> = s.names.iter().map(|n| n.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("b"), None]);
+        assert_eq!(s.cmap(3, 1).and_then(|c| c.glyph(0x41)), Some(1));
+        // An sfnt-wrapped Type 1 font (`typ1`) is read.
+        let mut typ1 = font.clone();
+        typ1[..4].copy_from_slice(b"typ1");
+        assert!(Sfnt::parse(&typ1).is_some_and(|s| s.cmap(3, 1).is_some()));
+        assert!(Sfnt::parse(b"wOFF\0\0\0\0\0\0\0\0").is_none());
+        // A format 0 subtable, whole or cut short.
+        let mut f0 = vec![0u8; 6 + 256];
+        f0[6 + 0x41] = 5;
+        f0[6 + 0xE9] = 9;
+        let mut budget = MAX_CMAP_CODES;
+        assert_eq!(
+            read_subtable(FontData::new(&f0), &mut budget),
+            [(0x41, 5), (0xE9, 9)]
+        );
+        assert_eq!(budget, MAX_CMAP_CODES - 256);
+        assert_eq!(
+            read_subtable(FontData::new(&f0[..100]), &mut budget),
+            [(0x41, 5)]
+        );
+        // A format 4 subtable whose arrays run past the end keeps its whole segments (here all
+        // but the closing 0xFFFF one). The cmap table starts after the 12-byte header and two
+        // table records, its one subtable after a 12-byte cmap header.
+        let font = build_test_font(&[(0x41, 3), (0x42, 4)], &[]);
+        let sub = &font[12 + 2 * 16 + 12..];
+        let len = usize::from(u16::from_be_bytes([sub[2], sub[3]]));
+        let mut budget = MAX_CMAP_CODES;
+        let map = read_subtable(FontData::new(&sub[..len - 2]), &mut budget);
+        assert_eq!(map, [(0x41, 3), (0x42, 4)]);
     }
 }
