@@ -169,72 +169,35 @@ enum Command {
 /// `cail2019-element-loan/`, `lawbench-2-2/`, `cjrc-cail2019-rc/`, `cail2021-dispute-focus/`).
 const SHARED_DATA_ENV: &str = "FINCASE_SHARED_DATA";
 
-/// A research data file that the model commands read and the repository does not hold. It is
-/// given with a flag, or found under the folder `FINCASE_SHARED_DATA` names. There is no
-/// default path outside the repository: when neither is given, the error says what is missing.
-struct SharedData {
-    /// Path under the data folder.
-    rel: &'static str,
-    /// The flag that names the file.
-    flag: &'static str,
-    /// What the file is, for the error.
-    what: &'static str,
+// The research data files the model commands read, under the folder `FINCASE_SHARED_DATA` names.
+const ELEMENTS_FILE: &str = "cail2019-element-loan/data_small_selected.json";
+const LAWBENCH_FILE: &str = "lawbench-2-2/2-2.json";
+const CAIL2021_FILE: &str = "cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
+const CJRC_DEV_FILE: &str = "cjrc-cail2019-rc/dev_ground_truth.json";
+const CJRC_TEST_FILE: &str = "cjrc-cail2019-rc/test_ground_truth.json";
+
+/// `rel` under the folder `FINCASE_SHARED_DATA` names, when it is set.
+fn in_shared_data(rel: &str) -> Option<PathBuf> {
+    std::env::var_os(SHARED_DATA_ENV)
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| PathBuf::from(dir).join(rel))
 }
 
-impl SharedData {
-    const ELEMENTS: SharedData = SharedData {
-        rel: "cail2019-element-loan/data_small_selected.json",
-        flag: "--data",
-        what: "the CAIL2019 loan elements file data_small_selected.json",
-    };
-    const LAWBENCH: SharedData = SharedData {
-        rel: "lawbench-2-2/2-2.json",
-        flag: "--data",
-        what: "the LawBench 2-2 file 2-2.json",
-    };
-    const CAIL2021: SharedData = SharedData {
-        rel: "cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json",
-        flag: "--cail2021",
-        what: "the CAIL2021 dispute-focus file",
-    };
-    const CJRC_DEV: SharedData = SharedData {
-        rel: "cjrc-cail2019-rc/dev_ground_truth.json",
-        flag: "--data",
-        what: "the CJRC ground truth dev_ground_truth.json",
-    };
-    const CJRC_TEST: SharedData = SharedData {
-        rel: "cjrc-cail2019-rc/test_ground_truth.json",
-        flag: "--data",
-        what: "the CJRC ground truth test_ground_truth.json",
-    };
-
-    /// The file under the data folder, when `FINCASE_SHARED_DATA` is set.
-    fn in_shared_folder(&self) -> Option<PathBuf> {
-        std::env::var_os(SHARED_DATA_ENV)
-            .filter(|dir| !dir.is_empty())
-            .map(|dir| PathBuf::from(dir).join(self.rel))
+/// A research data file the repository does not hold: the one `flag` gave, else `rel` under
+/// `FINCASE_SHARED_DATA`. There is no default path outside the repository: when neither is
+/// given, the error names the missing file and both ways to supply it.
+fn shared_data(given: Option<PathBuf>, rel: &str, flag: &str) -> Result<PathBuf> {
+    match given.or_else(|| in_shared_data(rel)) {
+        Some(p) => Ok(p),
+        None => bail!(
+            "{rel} is needed: give the file with {flag} FILE, or set {SHARED_DATA_ENV} to the data folder holding it"
+        ),
     }
+}
 
-    /// The file the flag gave, else the one under `FINCASE_SHARED_DATA`; an error naming both
-    /// ways when neither is given.
-    fn required(&self, given: Option<PathBuf>) -> Result<PathBuf> {
-        match given.or_else(|| self.in_shared_folder()) {
-            Some(p) => Ok(p),
-            None => bail!(
-                "{} is needed: give it with {} FILE, or set {SHARED_DATA_ENV} to the data folder holding {}",
-                self.what,
-                self.flag,
-                self.rel
-            ),
-        }
-    }
-
-    /// Like [`SharedData::required`] for a file the command skips when it is absent.
-    fn optional(&self, given: Option<PathBuf>) -> Option<PathBuf> {
-        given
-            .or_else(|| self.in_shared_folder())
-            .filter(|p| p.exists())
-    }
+/// Like [`shared_data`] for a file the command skips when it is absent.
+fn shared_data_if_present(given: Option<PathBuf>, rel: &str) -> Option<PathBuf> {
+    given.or_else(|| in_shared_data(rel)).filter(|p| p.exists())
 }
 
 #[derive(Subcommand)]
@@ -678,8 +641,8 @@ fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Cjrc { data } => {
             let data = if data.is_empty() {
                 vec![
-                    SharedData::CJRC_DEV.required(None)?,
-                    SharedData::CJRC_TEST.required(None)?,
+                    shared_data(None, CJRC_DEV_FILE, "--data")?,
+                    shared_data(None, CJRC_TEST_FILE, "--data")?,
                 ]
             } else {
                 data
@@ -699,7 +662,7 @@ fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
             write!(out, "{}", r.to_table())?;
         }
         EvalCommand::Elements { data, model } => {
-            let data = SharedData::ELEMENTS.required(data)?;
+            let data = shared_data(data, ELEMENTS_FILE, "--data")?;
             let r = match fincase::ml::e5ft::FineTuned::installed(&model)? {
                 Some(ft) => fincase::ml::e5ft::evaluate_dir(&data, &model, &ft)?,
                 None if model.join("adapter.safetensors").is_file() => anyhow::bail!(
@@ -719,8 +682,8 @@ fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
             cail2021,
             model,
         } => {
-            let data = SharedData::LAWBENCH.required(data)?;
-            let cail = SharedData::CAIL2021.optional(cail2021);
+            let data = shared_data(data, LAWBENCH_FILE, "--data")?;
+            let cail = shared_data_if_present(cail2021, CAIL2021_FILE);
             let r = fincase::ml::focus::evaluate_dir(&data, cail.as_deref(), &model)?;
             write!(out, "{}", fincase::ml::focus::headline(&r))?;
         }
@@ -741,7 +704,7 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
             e5,
             export_e5ft,
         } => {
-            let data = SharedData::ELEMENTS.required(data)?;
+            let data = shared_data(data, ELEMENTS_FILE, "--data")?;
             if let Some(to) = export_e5ft {
                 return export_e5ft_material(out, &data, &to);
             }
@@ -755,10 +718,13 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
             if e5 && rc.e5_weight <= 0.0 {
                 rc.e5_weight = 1.0;
             }
+            let dir = elements_out_dir(&dir, &rc);
+            let (encoder, teacher) = element_helpers(&data, &dir, &rc)?;
+            let (encoder, teacher) = (encoder.as_ref(), teacher.as_ref());
             if validation_only {
-                validate_elements(out, &data, &dir, &rc)
+                validate_elements(out, &data, &rc, encoder, teacher)
             } else {
-                train_elements(out, &data, &dir, &rc)
+                train_elements(out, &data, &dir, &rc, encoder, teacher)
             }
         }
         TrainCommand::Focus {
@@ -768,8 +734,8 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
             seed,
             recipe,
         } => {
-            let data = SharedData::LAWBENCH.required(data)?;
-            let cail = SharedData::CAIL2021.optional(cail2021);
+            let data = shared_data(data, LAWBENCH_FILE, "--data")?;
+            let cail = shared_data_if_present(cail2021, CAIL2021_FILE);
             let mut rc: fincase::ml::focus::Recipe = match recipe {
                 Some(j) => serde_json::from_str(&j).context("--recipe")?,
                 None => Default::default(),
@@ -780,13 +746,7 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
             let t = std::time::Instant::now();
             let r = fincase::ml::focus::train_and_write(&data, cail.as_deref(), &dir, &rc)?;
             write!(out, "{}", fincase::ml::focus::headline(&r))?;
-            writeln!(
-                out,
-                "trained in {:.1} s; written to {}",
-                t.elapsed().as_secs_f64(),
-                dir.display()
-            )?;
-            Ok(ExitCode::SUCCESS)
+            trained_in(out, t, &dir)
         }
     }
 }
@@ -865,13 +825,12 @@ fn elements_out_dir(dir: &Path, rc: &fincase::ml::elements::Recipe) -> PathBuf {
 fn validate_elements(
     out: &mut impl Write,
     data: &Path,
-    dir: &Path,
     rc: &fincase::ml::elements::Recipe,
+    encoder: Option<&fincase::ml::e5::E5>,
+    teacher: Option<&fincase::ml::elements::Teacher>,
 ) -> Result<ExitCode> {
-    let dir = elements_out_dir(dir, rc);
-    let (encoder, teacher) = element_helpers(data, &dir, rc)?;
     let t = std::time::Instant::now();
-    let v = fincase::ml::elements::validate(data, rc, encoder.as_ref(), teacher.as_ref())?;
+    let v = fincase::ml::elements::validate(data, rc, encoder, teacher)?;
     writeln!(
         out,
         "validation (fold 1, thresholds tuned there): micro-F1 {:.4} macro-F1 {:.4} ({:.0} s)",
@@ -894,13 +853,17 @@ fn train_elements(
     data: &Path,
     dir: &Path,
     rc: &fincase::ml::elements::Recipe,
+    encoder: Option<&fincase::ml::e5::E5>,
+    teacher: Option<&fincase::ml::elements::Teacher>,
 ) -> Result<ExitCode> {
-    let dir = elements_out_dir(dir, rc);
-    let (encoder, teacher) = element_helpers(data, &dir, rc)?;
     let t = std::time::Instant::now();
-    let r =
-        fincase::ml::elements::train_and_write(data, &dir, rc, encoder.as_ref(), teacher.as_ref())?;
+    let r = fincase::ml::elements::train_and_write(data, dir, rc, encoder, teacher)?;
     write!(out, "{}", fincase::ml::elements::headline(&r))?;
+    trained_in(out, t, dir)
+}
+
+/// The last line of a training command: how long it took and where the model went.
+fn trained_in(out: &mut impl Write, t: std::time::Instant, dir: &Path) -> Result<ExitCode> {
     writeln!(
         out,
         "trained in {:.1} s; written to {}",
