@@ -1,6 +1,10 @@
 //! The `fincase` command line: the stable contract documented in README.md.
 //!
 //! Only this file uses `anyhow`; every library module has its own typed errors.
+//!
+//! `run` hands each command to one function. The research data files the model commands read
+//! are outside the repository: they are named with `--data` (or found under the folder
+//! `FINCASE_SHARED_DATA` names), never defaulted to a path outside the repository.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -153,19 +157,48 @@ enum Command {
         #[command(subcommand)]
         what: EvalCommand,
     },
-    /// Train a model of `src/ml` on the research data and write it under `models/`.
+    /// Train a model of `src/ml` on the research data and write it under `models/` (the data
+    /// files: `--data`, or the folder `FINCASE_SHARED_DATA` names).
     Train {
         #[command(subcommand)]
         what: TrainCommand,
     },
 }
 
-const ELEMENTS_DATA: &str = "../shared/data/cail2019-element-loan/data_small_selected.json";
-const LAWBENCH_DATA: &str = "../shared/data/lawbench-2-2/2-2.json";
-const CJRC_DEV: &str = "../shared/data/cjrc-cail2019-rc/dev_ground_truth.json";
-const CJRC_TEST: &str = "../shared/data/cjrc-cail2019-rc/test_ground_truth.json";
-const CAIL2021_DATA: &str =
-    "../shared/data/cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
+/// The environment variable naming the research data folder (the one holding
+/// `cail2019-element-loan/`, `lawbench-2-2/`, `cjrc-cail2019-rc/`, `cail2021-dispute-focus/`).
+const SHARED_DATA_ENV: &str = "FINCASE_SHARED_DATA";
+
+// The research data files the model commands read, under the folder `FINCASE_SHARED_DATA` names.
+const ELEMENTS_FILE: &str = "cail2019-element-loan/data_small_selected.json";
+const LAWBENCH_FILE: &str = "lawbench-2-2/2-2.json";
+const CAIL2021_FILE: &str = "cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
+const CJRC_DEV_FILE: &str = "cjrc-cail2019-rc/dev_ground_truth.json";
+const CJRC_TEST_FILE: &str = "cjrc-cail2019-rc/test_ground_truth.json";
+
+/// `rel` under the folder `FINCASE_SHARED_DATA` names, when it is set.
+fn in_shared_data(rel: &str) -> Option<PathBuf> {
+    std::env::var_os(SHARED_DATA_ENV)
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| PathBuf::from(dir).join(rel))
+}
+
+/// A research data file the repository does not hold: the one `flag` gave, else `rel` under
+/// `FINCASE_SHARED_DATA`. There is no default path outside the repository: when neither is
+/// given, the error names the missing file and both ways to supply it.
+fn shared_data(given: Option<PathBuf>, rel: &str, flag: &str) -> Result<PathBuf> {
+    match given.or_else(|| in_shared_data(rel)) {
+        Some(p) => Ok(p),
+        None => bail!(
+            "{rel} is needed: give the file with {flag} FILE, or set {SHARED_DATA_ENV} to the data folder holding it"
+        ),
+    }
+}
+
+/// Like [`shared_data`] for a file the command skips when it is absent.
+fn shared_data_if_present(given: Option<PathBuf>, rel: &str) -> Option<PathBuf> {
+    given.or_else(|| in_shared_data(rel)).filter(|p| p.exists())
+}
 
 #[derive(Subcommand)]
 enum TrainCommand {
@@ -181,9 +214,10 @@ enum TrainCommand {
     },
     /// Loan element labels (CAIL2019 LN1–LN20): weights, config, vocabulary, metrics, model card.
     Elements {
-        /// CAIL2019 loan `data_small_selected.json`.
-        #[arg(long, default_value = ELEMENTS_DATA)]
-        data: PathBuf,
+        /// CAIL2019 loan `data_small_selected.json` (default:
+        /// `$FINCASE_SHARED_DATA/cail2019-element-loan/data_small_selected.json`).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// Output folder.
         #[arg(long, default_value = "models/loan-elements")]
         out: PathBuf,
@@ -210,12 +244,13 @@ enum TrainCommand {
     },
     /// Dispute focus (LawBench 2-2): 5-fold CV scores, then the model trained on all items.
     Focus {
-        /// LawBench `2-2.json`.
-        #[arg(long, default_value = LAWBENCH_DATA)]
-        data: PathBuf,
-        /// CAIL2021 focus file (second check; skipped when absent).
-        #[arg(long, default_value = CAIL2021_DATA)]
-        cail2021: PathBuf,
+        /// LawBench `2-2.json` (default: `$FINCASE_SHARED_DATA/lawbench-2-2/2-2.json`).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// CAIL2021 focus file (second check; skipped when absent; default: under
+        /// `$FINCASE_SHARED_DATA/cail2021-dispute-focus/`).
+        #[arg(long)]
+        cail2021: Option<PathBuf>,
         /// Output folder.
         #[arg(long, default_value = "models/dispute-focus")]
         out: PathBuf,
@@ -254,8 +289,9 @@ enum EvalCommand {
     /// The tagger on real judgments: how often its amount/date spans contain the gold answers
     /// of CJRC questions whose answer is an amount or a date (the data is read, never copied).
     Cjrc {
-        /// CJRC ground-truth JSON files.
-        #[arg(long, num_args = 1.., default_values = [CJRC_DEV, CJRC_TEST])]
+        /// CJRC ground-truth JSON files (default: `dev_ground_truth.json` and
+        /// `test_ground_truth.json` under `$FINCASE_SHARED_DATA/cjrc-cail2019-rc/`).
+        #[arg(long, num_args = 1..)]
         data: Vec<PathBuf>,
     },
     /// Per-field accuracy, precision, recall and F1 of extraction against `*.gold.json` files,
@@ -283,21 +319,23 @@ enum EvalCommand {
     },
     /// Score the committed loan-element model on the held-out CAIL2019 test documents.
     Elements {
-        /// CAIL2019 loan `data_small_selected.json`.
-        #[arg(long, default_value = ELEMENTS_DATA)]
-        data: PathBuf,
+        /// CAIL2019 loan `data_small_selected.json` (default:
+        /// `$FINCASE_SHARED_DATA/cail2019-element-loan/data_small_selected.json`).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// Model folder.
         #[arg(long, default_value = "models/loan-elements")]
         model: PathBuf,
     },
     /// Re-run the dispute-focus cross-validation (LawBench 2-2, CAIL2021) with the model's recipe.
     Focus {
-        /// LawBench `2-2.json`.
-        #[arg(long, default_value = LAWBENCH_DATA)]
-        data: PathBuf,
-        /// CAIL2021 focus file (skipped when absent).
-        #[arg(long, default_value = CAIL2021_DATA)]
-        cail2021: PathBuf,
+        /// LawBench `2-2.json` (default: `$FINCASE_SHARED_DATA/lawbench-2-2/2-2.json`).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// CAIL2021 focus file (skipped when absent; default: under
+        /// `$FINCASE_SHARED_DATA/cail2021-dispute-focus/`).
+        #[arg(long)]
+        cail2021: Option<PathBuf>,
         /// Model folder (its metrics.json holds the recipe).
         #[arg(long, default_value = "models/dispute-focus")]
         model: PathBuf,
@@ -333,75 +371,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file,
             json,
             positions,
-        } => {
-            let bytes = match std::fs::read(&file) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("fincase: cannot read {}: {e}", file.display());
-                    return Ok(ExitCode::from(2));
-                }
-            };
-            match ingest::read_pdf(&bytes) {
-                Ok(doc) if json => {
-                    let doc = if positions {
-                        doc
-                    } else {
-                        doc.without_positions()
-                    };
-                    for page in &doc.pages {
-                        writeln!(out, "{}", serde_json::to_string(page)?)?;
-                    }
-                }
-                Ok(doc) => writeln!(out, "{}", doc.joined())?,
-                Err(e) => {
-                    eprintln!("fincase: {}: [{}] {e}", file.display(), e.code());
-                    return Ok(ExitCode::from(2));
-                }
-            }
-        }
-        Command::Extract {
-            files,
-            rules: rules_path,
-        } => {
-            let cfg = load_rules(rules_path.as_deref())?;
-            let mut failed = false;
-            for file in files {
-                let bytes =
-                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                match ingest::read_pdf(&bytes) {
-                    Ok(doc) => {
-                        let id = file
-                            .file_stem()
-                            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-                        let extraction = extract::extract(&id, &doc);
-                        let precheck = rules::precheck(&extraction.facts, &cfg);
-                        let report = ExtractReport::new(extraction, precheck);
-                        writeln!(out, "{}", serde_json::to_string(&report)?)?;
-                    }
-                    Err(e) => {
-                        failed = true;
-                        let line = serde_json::json!({
-                            "id": file.file_stem().map(|s| s.to_string_lossy().into_owned()),
-                            "error": {"code": e.code(), "message": e.to_string()},
-                        });
-                        writeln!(out, "{line}")?;
-                    }
-                }
-            }
-            if failed {
-                return Ok(ExitCode::from(2));
-            }
-        }
+        } => pdf_text(&mut out, &file, json, positions),
+        Command::Extract { files, rules } => extract_files(&mut out, &files, rules.as_deref()),
         Command::Process {
             input,
             out: out_dir,
             index,
-            rules: rules_path,
+            rules,
             quiet,
             templates,
         } => {
             let mut opts = ProcessOptions::new(&out_dir, &index);
-            opts.rules = load_rules(rules_path.as_deref())?;
+            opts.rules = load_rules(rules.as_deref())?;
             opts.progress = !quiet;
             if let Some(dir) = templates {
                 let set = fincase::draft::TemplateSet::load(&dir)?;
@@ -409,77 +390,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let summary = pipeline::process_batch(&input, &opts)?;
             print_summary(&mut out, &summary, &out_dir)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Search {
             query,
             index,
             limit,
             json,
-        } => {
-            if !index.join("tantivy").exists() {
-                bail!(
-                    "no case index at {} (run `fincase process` or `fincase demo` first)",
-                    index.display()
-                );
-            }
-            let idx = CaseIndex::open(&index.join("tantivy"))?;
-            let hits = idx.search(&query, limit)?;
-            if json {
-                for h in &hits {
-                    writeln!(out, "{}", serde_json::to_string(h)?)?;
-                }
-            } else {
-                writeln!(
-                    out,
-                    "{} hit(s) for {query:?} in {} filings",
-                    hits.len(),
-                    idx.len()
-                )?;
-                for h in hits {
-                    writeln!(
-                        out,
-                        "{:>6.2}  [{}]  {}  ({})",
-                        h.score, h.status, h.title, h.name
-                    )?;
-                    writeln!(out, "        {}", h.snippet_html.replace('\n', " "))?;
-                }
-            }
-        }
-        Command::Demo { index } => {
-            let input = demo_input()?;
-            let out_dir = index.join("demo-output");
-            let opts = ProcessOptions::new(&out_dir, &index);
-            let summary = pipeline::process_batch(&input, &opts)?;
-            print_summary(&mut out, &summary, &out_dir)?;
-            writeln!(
-                out,
-                "Search it, e.g.: cargo run --release -- search 连带清偿责任"
-            )?;
-        }
+        } => search(&mut out, &query, &index, limit, json),
+        Command::Demo { index } => demo(&mut out, &index),
         Command::Fixtures {
             seed,
             count,
             out: dir,
             family,
-        } => {
-            let written = match family {
-                None => fixtures::write_batch(&dir, seed, count)?,
-                Some(name) => {
-                    let Some(fam) = fixtures::styles::Family::parse(&name) else {
-                        bail!(
-                            "unknown family {name:?}: prose, element_form, sectioned, terse, letter, key_value, counsel"
-                        );
-                    };
-                    fixtures::styles::write_family_batch(&dir, seed, count, fam)?
-                }
-            };
-            writeln!(
-                out,
-                "wrote {} filings (PDF + gold JSON) to {}",
-                written.ids.len(),
-                dir.display()
-            )?;
-        }
+        } => write_fixtures(&mut out, &dir, seed, count, family.as_deref()),
         Command::Serve {
             addr,
             index,
@@ -490,6 +415,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (cfg, rules) = load_service_config(config.as_deref())?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(serve(&addr, &index, cfg, rules))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backtest {
             file,
@@ -497,6 +423,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             rules,
         } => {
             backtest_file(&mut out, &file, summary.as_deref(), rules.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Worker {
             index,
@@ -508,6 +435,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (cfg, rules) = load_service_config(config.as_deref())?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(work(&index, cfg, rules, tasks))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             what:
@@ -526,20 +454,174 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 expect_head.as_deref(),
                 json,
             ))?;
-            if !ok {
-                return Ok(ExitCode::from(1));
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Eval { what } => eval(&mut out, what),
+        Command::Train { what } => train(&mut out, what),
+    }
+}
+
+/// `fincase pdf-text`: exit 2 with a one-line reason when the file cannot be read.
+fn pdf_text(out: &mut impl Write, file: &Path, json: bool, positions: bool) -> Result<ExitCode> {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("fincase: cannot read {}: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match ingest::read_pdf(&bytes) {
+        Ok(doc) if json => {
+            let doc = if positions {
+                doc
+            } else {
+                doc.without_positions()
+            };
+            for page in &doc.pages {
+                writeln!(out, "{}", serde_json::to_string(page)?)?;
             }
         }
-        Command::Eval {
-            what:
-                EvalCommand::Extract {
-                    gold,
-                    pred,
-                    misses,
-                    json,
-                    rules,
-                    extractor,
-                },
+        Ok(doc) => writeln!(out, "{}", doc.joined())?,
+        Err(e) => {
+            eprintln!("fincase: {}: [{}] {e}", file.display(), e.code());
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase extract`: one JSON line per file; exit 2 when one could not be read.
+fn extract_files(
+    out: &mut impl Write,
+    files: &[PathBuf],
+    rules_path: Option<&Path>,
+) -> Result<ExitCode> {
+    let cfg = load_rules(rules_path)?;
+    let mut failed = false;
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        match ingest::read_pdf(&bytes) {
+            Ok(doc) => {
+                let id = file
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                let extraction = extract::extract(&id, &doc);
+                let precheck = rules::precheck(&extraction.facts, &cfg);
+                let report = ExtractReport::new(extraction, precheck);
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            }
+            Err(e) => {
+                failed = true;
+                let line = serde_json::json!({
+                    "id": file.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                    "error": {"code": e.code(), "message": e.to_string()},
+                });
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `fincase search`: the hits with their snippets, or JSON Lines.
+fn search(
+    out: &mut impl Write,
+    query: &str,
+    index: &Path,
+    limit: usize,
+    json: bool,
+) -> Result<ExitCode> {
+    if !index.join("tantivy").exists() {
+        bail!(
+            "no case index at {} (run `fincase process` or `fincase demo` first)",
+            index.display()
+        );
+    }
+    let idx = CaseIndex::open(&index.join("tantivy"))?;
+    let hits = idx.search(query, limit)?;
+    if json {
+        for h in &hits {
+            writeln!(out, "{}", serde_json::to_string(h)?)?;
+        }
+    } else {
+        writeln!(
+            out,
+            "{} hit(s) for {query:?} in {} filings",
+            hits.len(),
+            idx.len()
+        )?;
+        for h in hits {
+            writeln!(
+                out,
+                "{:>6.2}  [{}]  {}  ({})",
+                h.score, h.status, h.title, h.name
+            )?;
+            writeln!(out, "        {}", h.snippet_html.replace('\n', " "))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase demo`: the committed demo batch through the whole pipeline.
+fn demo(out: &mut impl Write, index: &Path) -> Result<ExitCode> {
+    let input = demo_input()?;
+    let out_dir = index.join("demo-output");
+    let opts = ProcessOptions::new(&out_dir, index);
+    let summary = pipeline::process_batch(&input, &opts)?;
+    print_summary(out, &summary, &out_dir)?;
+    writeln!(
+        out,
+        "Search it, e.g.: cargo run --release -- search 连带清偿责任"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase fixtures`: the standard generator, or one template family.
+fn write_fixtures(
+    out: &mut impl Write,
+    dir: &Path,
+    seed: u64,
+    count: usize,
+    family: Option<&str>,
+) -> Result<ExitCode> {
+    let written = match family {
+        None => fixtures::write_batch(dir, seed, count)?,
+        Some(name) => {
+            let Some(fam) = fixtures::styles::Family::parse(name) else {
+                bail!(
+                    "unknown family {name:?}: prose, element_form, sectioned, terse, letter, key_value, counsel"
+                );
+            };
+            fixtures::styles::write_family_batch(dir, seed, count, fam)?
+        }
+    };
+    writeln!(
+        out,
+        "wrote {} filings (PDF + gold JSON) to {}",
+        written.ids.len(),
+        dir.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase eval …`.
+fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
+    match what {
+        EvalCommand::Extract {
+            gold,
+            pred,
+            misses,
+            json,
+            rules,
+            extractor,
         } => {
             let cfg = load_rules(rules.as_deref())?;
             use fincase::extract::tagger::combine::Mode;
@@ -556,9 +638,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .with_context(|| format!("writing {}", path.display()))?;
             }
         }
-        Command::Eval {
-            what: EvalCommand::Cjrc { data },
-        } => {
+        EvalCommand::Cjrc { data } => {
+            let data = if data.is_empty() {
+                vec![
+                    shared_data(None, CJRC_DEV_FILE, "--data")?,
+                    shared_data(None, CJRC_TEST_FILE, "--data")?,
+                ]
+            } else {
+                data
+            };
             let tagger =
                 fincase::extract::tagger::global().context("no tagger under models/tagger")?;
             let mut texts = Vec::new();
@@ -573,9 +661,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map_err(anyhow::Error::msg)?;
             write!(out, "{}", r.to_table())?;
         }
-        Command::Eval {
-            what: EvalCommand::Elements { data, model },
-        } => {
+        EvalCommand::Elements { data, model } => {
+            let data = shared_data(data, ELEMENTS_FILE, "--data")?;
             let r = match fincase::ml::e5ft::FineTuned::installed(&model)? {
                 Some(ft) => fincase::ml::e5ft::evaluate_dir(&data, &model, &ft)?,
                 None if model.join("adapter.safetensors").is_file() => anyhow::bail!(
@@ -590,65 +677,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write!(out, "{}", fincase::ml::elements::headline(&r))?;
             write!(out, "{}", fincase::ml::elements::per_label_table(&r))?;
         }
-        Command::Eval {
-            what:
-                EvalCommand::Focus {
-                    data,
-                    cail2021,
-                    model,
-                },
+        EvalCommand::Focus {
+            data,
+            cail2021,
+            model,
         } => {
-            let cail = cail2021.exists().then_some(cail2021.as_path());
-            let r = fincase::ml::focus::evaluate_dir(&data, cail, &model)?;
+            let data = shared_data(data, LAWBENCH_FILE, "--data")?;
+            let cail = shared_data_if_present(cail2021, CAIL2021_FILE);
+            let r = fincase::ml::focus::evaluate_dir(&data, cail.as_deref(), &model)?;
             write!(out, "{}", fincase::ml::focus::headline(&r))?;
         }
-        Command::Train {
-            what: TrainCommand::Tagger { out: dir, recipe },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase train …`.
+fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
+    match what {
+        TrainCommand::Tagger { out: dir, recipe } => train_tagger(out, &dir, recipe.as_deref()),
+        TrainCommand::Elements {
+            data,
+            out: dir,
+            seed,
+            recipe,
+            validation_only,
+            e5,
+            export_e5ft,
         } => {
-            let rc: fincase::fixtures::tagger_train::Recipe = match recipe {
-                Some(j) => serde_json::from_str(&j).context("--recipe")?,
-                None => Default::default(),
-            };
-            let r = fincase::fixtures::tagger_train::train_and_write(&dir, &rc, |l| {
-                eprintln!("{l}");
-            })?;
-            writeln!(
-                out,
-                "trained {} steps in {:.1} s ({} parameters); span F1 {:?}; written to {}",
-                r.steps_run,
-                r.seconds,
-                r.parameters,
-                r.held_out_span_f1,
-                dir.display()
-            )?;
-        }
-        Command::Train {
-            what:
-                TrainCommand::Elements {
-                    data,
-                    out: dir,
-                    seed,
-                    recipe,
-                    validation_only,
-                    e5,
-                    export_e5ft,
-                },
-        } => {
+            let data = shared_data(data, ELEMENTS_FILE, "--data")?;
             if let Some(to) = export_e5ft {
-                let e5 = fincase::ml::e5::E5::installed_near(Path::new("models/loan-elements"))?
-                    .context(
-                        "the pretrained encoder is not installed (run scripts/install-e5.sh)",
-                    )?;
-                let s = fincase::ml::e5ft::export(&data, &e5, &to)?;
-                writeln!(
-                    out,
-                    "exported {} labelled and {} distillation sentences ({} word pieces) to {}",
-                    s.sentences,
-                    s.distill,
-                    s.pieces,
-                    to.display()
-                )?;
-                return Ok(ExitCode::SUCCESS);
+                return export_e5ft_material(out, &data, &to);
             }
             let mut rc: fincase::ml::elements::Recipe = match recipe {
                 Some(j) => serde_json::from_str(&j).context("--recipe")?,
@@ -657,73 +715,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(s) = seed {
                 rc.train.seed = s;
             }
-            let mut dir = dir;
             if e5 && rc.e5_weight <= 0.0 {
                 rc.e5_weight = 1.0;
             }
-            if rc.e5_weight > 0.0 && dir == Path::new("models/loan-elements") {
-                dir = PathBuf::from("models").join(fincase::ml::elements::NAME_E5);
-            }
-            let encoder = if rc.e5_weight > 0.0 {
-                fincase::ml::e5::E5::installed_near(&dir)?
-            } else {
-                None
-            };
-            let teacher = if rc.distill > 0 {
-                let f = Path::new("models").join(fincase::ml::elements::TEACHER_FILE);
-                Some(fincase::ml::elements::load_teacher(&data, &f)?)
-            } else {
-                None
-            };
+            let dir = elements_out_dir(&dir, &rc);
+            let (encoder, teacher) = element_helpers(&data, &dir, &rc)?;
+            let (encoder, teacher) = (encoder.as_ref(), teacher.as_ref());
             if validation_only {
-                let t = std::time::Instant::now();
-                let v = fincase::ml::elements::validate(
-                    &data,
-                    &rc,
-                    encoder.as_ref(),
-                    teacher.as_ref(),
-                )?;
-                writeln!(
-                    out,
-                    "validation (fold 1, thresholds tuned there): micro-F1 {:.4} macro-F1 {:.4} ({:.0} s)",
-                    v.micro_f1,
-                    v.macro_f1,
-                    t.elapsed().as_secs_f64()
-                )?;
-                for (code, _, f1, support) in &v.per_label {
-                    if *support > 0 {
-                        write!(out, "{code} {f1:.2}  ")?;
-                    }
-                }
-                writeln!(out)?;
-                return Ok(ExitCode::SUCCESS);
+                validate_elements(out, &data, &rc, encoder, teacher)
+            } else {
+                train_elements(out, &data, &dir, &rc, encoder, teacher)
             }
-            let t = std::time::Instant::now();
-            let r = fincase::ml::elements::train_and_write(
-                &data,
-                &dir,
-                &rc,
-                encoder.as_ref(),
-                teacher.as_ref(),
-            )?;
-            write!(out, "{}", fincase::ml::elements::headline(&r))?;
-            writeln!(
-                out,
-                "trained in {:.1} s; written to {}",
-                t.elapsed().as_secs_f64(),
-                dir.display()
-            )?;
         }
-        Command::Train {
-            what:
-                TrainCommand::Focus {
-                    data,
-                    cail2021,
-                    out: dir,
-                    seed,
-                    recipe,
-                },
+        TrainCommand::Focus {
+            data,
+            cail2021,
+            out: dir,
+            seed,
+            recipe,
         } => {
+            let data = shared_data(data, LAWBENCH_FILE, "--data")?;
+            let cail = shared_data_if_present(cail2021, CAIL2021_FILE);
             let mut rc: fincase::ml::focus::Recipe = match recipe {
                 Some(j) => serde_json::from_str(&j).context("--recipe")?,
                 None => Default::default(),
@@ -731,18 +743,133 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(s) = seed {
                 rc.train.seed = s;
             }
-            let cail = cail2021.exists().then_some(cail2021.as_path());
             let t = std::time::Instant::now();
-            let r = fincase::ml::focus::train_and_write(&data, cail, &dir, &rc)?;
+            let r = fincase::ml::focus::train_and_write(&data, cail.as_deref(), &dir, &rc)?;
             write!(out, "{}", fincase::ml::focus::headline(&r))?;
-            writeln!(
-                out,
-                "trained in {:.1} s; written to {}",
-                t.elapsed().as_secs_f64(),
-                dir.display()
-            )?;
+            trained_in(out, t, &dir)
         }
     }
+}
+
+/// `fincase train tagger`: on generated filings, no research data needed.
+fn train_tagger(out: &mut impl Write, dir: &Path, recipe: Option<&str>) -> Result<ExitCode> {
+    let rc: fincase::fixtures::tagger_train::Recipe = match recipe {
+        Some(j) => serde_json::from_str(j).context("--recipe")?,
+        None => Default::default(),
+    };
+    let r = fincase::fixtures::tagger_train::train_and_write(dir, &rc, |l| {
+        eprintln!("{l}");
+    })?;
+    writeln!(
+        out,
+        "trained {} steps in {:.1} s ({} parameters); span F1 {:?}; written to {}",
+        r.steps_run,
+        r.seconds,
+        r.parameters,
+        r.held_out_span_f1,
+        dir.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase train elements --export-e5ft DIR`: the GPU fine-tuning script's material.
+fn export_e5ft_material(out: &mut impl Write, data: &Path, to: &Path) -> Result<ExitCode> {
+    let e5 = fincase::ml::e5::E5::installed_near(Path::new("models/loan-elements"))?
+        .context("the pretrained encoder is not installed (run scripts/install-e5.sh)")?;
+    let s = fincase::ml::e5ft::export(data, &e5, to)?;
+    writeln!(
+        out,
+        "exported {} labelled and {} distillation sentences ({} word pieces) to {}",
+        s.sentences,
+        s.distill,
+        s.pieces,
+        to.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The encoder and the distillation teacher the element recipe asks for, if any.
+fn element_helpers(
+    data: &Path,
+    dir: &Path,
+    rc: &fincase::ml::elements::Recipe,
+) -> Result<(
+    Option<fincase::ml::e5::E5>,
+    Option<fincase::ml::elements::Teacher>,
+)> {
+    let encoder = if rc.e5_weight > 0.0 {
+        fincase::ml::e5::E5::installed_near(dir)?
+    } else {
+        None
+    };
+    let teacher = if rc.distill > 0 {
+        let f = Path::new("models").join(fincase::ml::elements::TEACHER_FILE);
+        Some(fincase::ml::elements::load_teacher(data, &f)?)
+    } else {
+        None
+    };
+    Ok((encoder, teacher))
+}
+
+/// The element model's output folder: the e5 variant's own folder when the recipe reads the
+/// encoder and the default folder was left.
+fn elements_out_dir(dir: &Path, rc: &fincase::ml::elements::Recipe) -> PathBuf {
+    if rc.e5_weight > 0.0 && dir == Path::new("models/loan-elements") {
+        PathBuf::from("models").join(fincase::ml::elements::NAME_E5)
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// `fincase train elements --validation-only`: stage 1's validation scores; writes nothing.
+fn validate_elements(
+    out: &mut impl Write,
+    data: &Path,
+    rc: &fincase::ml::elements::Recipe,
+    encoder: Option<&fincase::ml::e5::E5>,
+    teacher: Option<&fincase::ml::elements::Teacher>,
+) -> Result<ExitCode> {
+    let t = std::time::Instant::now();
+    let v = fincase::ml::elements::validate(data, rc, encoder, teacher)?;
+    writeln!(
+        out,
+        "validation (fold 1, thresholds tuned there): micro-F1 {:.4} macro-F1 {:.4} ({:.0} s)",
+        v.micro_f1,
+        v.macro_f1,
+        t.elapsed().as_secs_f64()
+    )?;
+    for (code, _, f1, support) in &v.per_label {
+        if *support > 0 {
+            write!(out, "{code} {f1:.2}  ")?;
+        }
+    }
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fincase train elements`: trains and writes the model folder.
+fn train_elements(
+    out: &mut impl Write,
+    data: &Path,
+    dir: &Path,
+    rc: &fincase::ml::elements::Recipe,
+    encoder: Option<&fincase::ml::e5::E5>,
+    teacher: Option<&fincase::ml::elements::Teacher>,
+) -> Result<ExitCode> {
+    let t = std::time::Instant::now();
+    let r = fincase::ml::elements::train_and_write(data, dir, rc, encoder, teacher)?;
+    write!(out, "{}", fincase::ml::elements::headline(&r))?;
+    trained_in(out, t, dir)
+}
+
+/// The last line of a training command: how long it took and where the model went.
+fn trained_in(out: &mut impl Write, t: std::time::Instant, dir: &Path) -> Result<ExitCode> {
+    writeln!(
+        out,
+        "trained in {:.1} s; written to {}",
+        t.elapsed().as_secs_f64(),
+        dir.display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -45,7 +45,7 @@ mod templates;
 pub use blocks::{Block, BlockKind, blocks_of};
 pub use context::{date_zh, date_zh_numerals, small_zh};
 pub use docx::{APPENDIX_FONT, BODY_FONT, HEADING_FONT, to_docx};
-pub use font::PdfFont;
+pub use font::{FontInfo, PdfFont};
 pub use pdf::{PAGE_H, PAGE_W, PdfOptions, to_pdf, to_pdf_with};
 pub use templates::{TemplateOverride, TemplateSet};
 
