@@ -11,6 +11,7 @@
 //! - Dates are `chrono::NaiveDate`: no time zone anywhere.
 
 mod facts;
+pub mod fields;
 mod finding;
 mod money;
 

@@ -6,40 +6,13 @@
 //! rounding and the small-claims thresholds.
 
 use super::RulesError;
-use super::fee::{FeeSlice, TieredSchedule};
+use super::fee::{FeeRounding, FeeSlice, TieredSchedule};
 use super::tables::{LprQuote, SmallClaimsThreshold, default_small_claims, lpr_table};
 use crate::domain::{Rate, Yuan};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::str::FromStr;
-
-/// How a computed court fee is rounded. The 办法 sets no rule; courts print to the fen or round
-/// half-up to the yuan (domain file §1.7 \[M\]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FeeRounding {
-    /// Half-up to the fen (分), the default.
-    #[default]
-    Fen,
-    /// Half-up to the whole yuan.
-    Yuan,
-}
-
-impl FeeRounding {
-    /// Rounds an exact fee.
-    pub fn apply(self, exact: Decimal) -> Yuan {
-        match self {
-            FeeRounding::Fen => Yuan::new(exact),
-            FeeRounding::Yuan => {
-                Yuan::new(exact.round_dp_with_strategy(
-                    0,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                ))
-            }
-        }
-    }
-}
 
 /// The rules' parameters for one court. [`Default`] gives the national defaults of the domain file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,12 +444,5 @@ mod tests {
         ));
         let bad_date = "[[small_claims]]\nprovince='浙江'\neffective_from='2025-13-01'\nmandatory_max=1\noptional_max=2";
         assert!(RulesConfig::from_toml(bad_date).is_err());
-    }
-
-    #[test]
-    fn fee_rounding_to_yuan() {
-        let d = Decimal::from_str("766.6666").unwrap();
-        assert_eq!(FeeRounding::Yuan.apply(d).to_string(), "767.00");
-        assert_eq!(FeeRounding::Fen.apply(d).to_string(), "766.67");
     }
 }

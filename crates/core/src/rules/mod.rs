@@ -37,10 +37,10 @@ pub mod tables;
 #[cfg(test)]
 mod suggest_tests;
 
-pub use config::{FeeRounding, RulesConfig};
+pub use config::RulesConfig;
 pub use fee::{
-    FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee, enforcement_fee_with,
-    preservation_fee, preservation_fee_with,
+    FeeRounding, FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee,
+    enforcement_fee_with, preservation_fee, preservation_fee_with,
 };
 pub use outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,

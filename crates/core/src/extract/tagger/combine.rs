@@ -218,7 +218,7 @@ fn set_date(f: &mut CaseFacts, field: &str, d: NaiveDate) {
     }
 }
 
-/// The fields of `eval::FIELDS` the tagger does not read (typed from others, or not text).
+/// The fields of `domain::fields::FIELDS` the tagger does not read (typed from others, or not text).
 pub const NOT_TAGGED: [&str; 4] = [
     "case_type",
     "plaintiff.kind",
@@ -226,9 +226,9 @@ pub const NOT_TAGGED: [&str; 4] = [
     "image_only",
 ];
 
-/// The fields the tagger can read: `eval::FIELDS` (the one list of fields) less [`NOT_TAGGED`].
+/// The fields the tagger can read: `domain::fields::FIELDS` (the one list of fields) less [`NOT_TAGGED`].
 pub fn model_fields() -> impl Iterator<Item = &'static str> {
-    crate::eval::FIELDS
+    crate::domain::fields::FIELDS
         .into_iter()
         .filter(|f| !NOT_TAGGED.contains(f))
 }
@@ -264,7 +264,7 @@ fn copy_field(to: &mut CaseFacts, from: &CaseFacts, field: &str) {
 }
 
 fn value(f: &CaseFacts, field: &str) -> Option<String> {
-    crate::eval::field_value(f, field).filter(|v| v != "None" && v != "[]")
+    crate::domain::fields::field_value(f, field).filter(|v| v != "None" && v != "[]")
 }
 
 /// The flat text of a filing and a char → byte map (for provenance).
@@ -404,7 +404,7 @@ mod tests {
             let text = std::fs::read_to_string(path).expect("gold file");
             let from: CaseFacts = serde_json::from_str(&text).expect("gold facts");
             for field in NOT_TAGGED {
-                assert!(crate::eval::FIELDS.contains(&field), "{field}");
+                assert!(crate::domain::fields::FIELDS.contains(&field), "{field}");
             }
             for field in model_fields() {
                 let mut to = CaseFacts::default();
