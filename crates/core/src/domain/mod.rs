@@ -13,6 +13,7 @@
 mod facts;
 pub mod fields;
 mod finding;
+pub mod lpr;
 mod money;
 
 pub use facts::{

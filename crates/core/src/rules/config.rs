@@ -7,7 +7,8 @@
 
 use super::RulesError;
 use super::fee::{FeeRounding, FeeSlice, TieredSchedule};
-use super::tables::{LprQuote, SmallClaimsThreshold, default_small_claims, lpr_table};
+use super::tables::{SmallClaimsThreshold, default_small_claims};
+use crate::domain::lpr::{LprQuote, LprTable};
 use crate::domain::{Rate, Yuan};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -45,8 +46,10 @@ pub struct RulesConfig {
     pub province: String,
     /// Small-claims thresholds `(province, effective_from) → (mandatory_max, optional_max)`.
     pub small_claims: Vec<SmallClaimsThreshold>,
-    /// LPR history, sorted by date: the shipped `lpr.csv` plus the court's `[[lpr]]` rows.
-    pub lpr: Vec<LprQuote>,
+    /// LPR history: the shipped table ([`LprTable::shipped`]) plus the court's `[[lpr]]` rows.
+    /// The pipeline hands it to extraction too, so "LPR + x 基点" contract rates read the same
+    /// quotes as the cap.
+    pub lpr: LprTable,
     /// The 案件受理费 schedule: 诉讼费用交纳办法第十三条(一) \[P\] unless the court overrides it.
     pub fee_schedule: TieredSchedule,
     /// The 申请保全措施 fee schedule: 第十四条(二) \[P\] (capped at 5,000) unless overridden.
@@ -69,7 +72,7 @@ impl Default for RulesConfig {
             default_guarantee_period_months: 6,
             province: "浙江".to_owned(),
             small_claims: default_small_claims(),
-            lpr: lpr_table().to_vec(),
+            lpr: LprTable::shipped().clone(),
             fee_schedule: TieredSchedule::acceptance(),
             preservation_schedule: TieredSchedule::preservation(),
             enforcement_schedule: TieredSchedule::enforcement(),
@@ -81,13 +84,12 @@ impl RulesConfig {
     /// The LPR quote in force on `date` in this configuration's table: the latest row dated on
     /// or before it; `None` before the first row (domain file §3).
     pub fn lpr_at(&self, date: NaiveDate) -> Option<LprQuote> {
-        let idx = self.lpr.partition_point(|q| q.date <= date);
-        idx.checked_sub(1).and_then(|i| self.lpr.get(i)).copied()
+        self.lpr.at(date)
     }
 
     /// The one-year LPR in force on `date` (see [`RulesConfig::lpr_at`]).
     pub fn lpr_1y_at(&self, date: NaiveDate) -> Option<Rate> {
-        self.lpr_at(date).map(|q| q.one_year)
+        self.lpr.one_year_at(date)
     }
 }
 
@@ -361,10 +363,8 @@ impl RulesConfig {
             {
                 return Err(RulesError::Config(format!("lpr {}: negative rate", q.date)));
             }
-            cfg.lpr.retain(|o| o.date != q.date);
-            cfg.lpr.push(q);
+            cfg.lpr.insert(q);
         }
-        cfg.lpr.sort_by_key(|q| q.date);
         if let Some(fs) = raw.fee_schedule {
             cfg.fee_schedule = fs.schedule("fee_schedule", &cfg.profile)?;
         }
