@@ -11,7 +11,7 @@
 use super::amount::{AmountMatch, find_amounts, parse_figure};
 use super::date::{DateMatch, find_dates};
 use super::text::Flat;
-use crate::domain::DocumentText;
+use crate::domain::{DocType, DocumentText};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -83,24 +83,18 @@ pub struct RawRepayment {
     pub interest: Option<RawField>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DocKind {
-    Complaint,
-    Contract,
-    Ledger,
-    Collection,
-    Other,
-}
-
 #[derive(Debug, Clone)]
 struct Doc {
-    kind: DocKind,
+    /// Its type as the title reads it: one of `Complaint`, `LoanContract` (any contract or
+    /// receipt), `Statement` (any ledger), `Collection` or `Other`; the finer types are the
+    /// catalogue's.
+    kind: DocType,
     /// Logical line indices.
     lines: Range<usize>,
 }
 
 /// Classifies a title line.
-fn title_kind(line: &str) -> Option<DocKind> {
+fn title_kind(line: &str) -> Option<DocType> {
     if line.contains('\t') {
         return None;
     }
@@ -119,7 +113,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         return None;
     }
     if t.contains("起诉状") || t.contains("起诉书") || t.contains("支付令申请") {
-        return Some(DocKind::Complaint);
+        return Some(DocType::Complaint);
     }
     if t.contains("还款明细")
         || t.contains("还款记录")
@@ -135,13 +129,13 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.ends_with("凭证")
         || t.ends_with("回单")
     {
-        return Some(DocKind::Ledger);
+        return Some(DocType::Statement);
     }
     if t.contains("催收") || t.contains("催款") || t.contains("催告") {
-        return Some(DocKind::Collection);
+        return Some(DocType::Collection);
     }
     if t.contains("转账记录") || t.contains("流水") {
-        return Some(DocKind::Ledger);
+        return Some(DocType::Statement);
     }
     if t.contains("合同")
         || t.contains("合约")
@@ -150,7 +144,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.starts_with("借条")
         || t.starts_with("欠条")
     {
-        return Some(DocKind::Contract);
+        return Some(DocType::LoanContract);
     }
     if t.contains("证据")
         || t.contains("通知书")
@@ -162,7 +156,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.starts_with("居民身份证")
         || t.starts_with("营业执照")
     {
-        return Some(DocKind::Other);
+        return Some(DocType::Other);
     }
     None
 }
@@ -192,7 +186,7 @@ fn split_docs(flat: &Flat) -> Vec<Doc> {
             last.lines.end = i + 1;
         } else {
             docs.push(Doc {
-                kind: DocKind::Complaint,
+                kind: DocType::Complaint,
                 lines: i..i + 1,
             });
         }
@@ -723,7 +717,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let flat = Flat::new(doc);
     let docs = split_docs(&flat);
     let mut raw = RawExtraction::default();
-    let complaint = docs.iter().find(|d| d.kind == DocKind::Complaint).cloned();
+    let complaint = docs.iter().find(|d| d.kind == DocType::Complaint).cloned();
     let complaint_lines = complaint.as_ref().map_or(0..0, |d| d.lines.clone());
     if let Some(first) = complaint_lines.clone().next() {
         // Titles may be spaced out (`支 付 令 申 请 书`).
@@ -979,20 +973,20 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let facts_bytes = bytes_of(&flat, facts_lines.clone());
     let mut sources: Vec<(Range<usize>, f32)> = vec![(facts_bytes.clone(), 0.85)];
     for d in &docs {
-        if d.kind == DocKind::Contract {
+        if d.kind.is_contract() {
             sources.push((bytes_of(&flat, d.lines.clone()), 0.8));
         }
     }
     sources.push((complaint_bytes.clone(), 0.6));
     for d in &docs {
-        if d.kind != DocKind::Complaint && d.kind != DocKind::Contract {
+        if d.kind != DocType::Complaint && !d.kind.is_contract() {
             sources.push((bytes_of(&flat, d.lines.clone()), 0.6));
         }
     }
     read_contract_facts(&flat, &sources, &mut raw);
     let collections: Vec<Range<usize>> = docs
         .iter()
-        .filter(|d| d.kind == DocKind::Collection)
+        .filter(|d| d.kind == DocType::Collection)
         .map(|d| bytes_of(&flat, d.lines.clone()))
         .collect();
     read_demands(&flat, &collections, &facts_bytes, &mut raw);
@@ -1008,7 +1002,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         .filter(|n| !n.is_empty())
         .collect();
     read_guarantor_demand(&flat, &collections, &complaint_bytes, &guarantors, &mut raw);
-    for d in docs.iter().filter(|d| d.kind == DocKind::Ledger) {
+    for d in docs.iter().filter(|d| d.kind.is_ledger()) {
         read_ledger(&flat, d.lines.clone(), &mut raw);
     }
     read_day_count(&flat, &sources, &mut raw);
@@ -1016,7 +1010,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
 
     // --- Documents, choice of court, collateral.
     for d in &docs {
-        if d.kind != DocKind::Complaint {
+        if d.kind != DocType::Complaint {
             raw.documents.push(field(
                 &flat,
                 bytes_of(&flat, d.lines.start..d.lines.start + 1),
@@ -1024,7 +1018,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
             ));
         }
     }
-    for d in docs.iter().filter(|d| d.kind == DocKind::Contract) {
+    for d in docs.iter().filter(|d| d.kind.is_contract()) {
         let bytes = bytes_of(&flat, d.lines.clone());
         let text = flat.text.get(bytes.clone()).unwrap_or("");
         if let Some(m) = jurisdiction_re().find(text) {
@@ -2010,7 +2004,7 @@ fn read_labelled_extra(
 ) {
     let mut ranges: Vec<Range<usize>> = docs
         .iter()
-        .filter(|d| d.kind == DocKind::Ledger)
+        .filter(|d| d.kind.is_ledger())
         .map(|d| bytes_of(flat, d.lines.clone()))
         .collect();
     ranges.push(complaint.clone());
@@ -2079,8 +2073,8 @@ mod tests {
         // but a line ending with a figure is a table row, and the complaint goes on.
         assert_eq!(title_kind("公告费 560.00"), None);
         assert_eq!(title_kind("合计 78,882.40元"), None);
-        assert_eq!(title_kind("公告"), Some(DocKind::Other));
-        assert_eq!(title_kind("借款合同"), Some(DocKind::Contract));
+        assert_eq!(title_kind("公告"), Some(DocType::Other));
+        assert_eq!(title_kind("借款合同"), Some(DocType::LoanContract));
         let text = format!(
             "{HEAD}诉讼请求金额明细：\n项目\t金额（元）\n借款本金 100,000.00\n公告费 560.00\n事实与理由：\n被告借款未还。\n特诉至贵院，请求判如所请。\n此致\n某市某区人民法院\n具状人：甲乙银行股份有限公司丙丁支行\n二〇二〇年三月四日"
         );
