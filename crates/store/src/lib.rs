@@ -11,28 +11,43 @@
 //! Must not: compute facts or outcomes (it stores what the pipeline computed, as JSON), or know
 //! about HTTP. Async (sqlx); the batch pipeline drives it from a small tokio runtime.
 //!
+//! # Layout
+//! The crate root opens the database, runs the migrations and holds the batch pipeline's own
+//! records (`BatchRecord`, `FilingRecord`). Beside it, one module per kind of record:
+//! `tokens` (API tokens, hashed), `courts`, `intake` (batches submitted through the service),
+//! `queue` (jobs under leases, `JobKind`, what a worker computed), `decisions` (a judge's
+//! decision), `review` (the review queue, sessions, draft versions), `views` (what the service
+//! shows, lists and counts), `originals` (the PDFs as filed), `audit` (the hash chain every
+//! change above writes in its own transaction) and [`search`] (the tantivy index derived from
+//! the database).
+//!
 //! Both backends run the same SQL text, written with `?` placeholders and rewritten to `$n` for
 //! PostgreSQL (`pg_sql`); the only dialect differences (the claim's `FOR UPDATE SKIP LOCKED`,
 //! `BLOB`/`BYTEA`, the migration lock) are spelled out where they occur.
 
 mod audit;
+mod courts;
+mod decisions;
+mod intake;
 mod originals;
 mod queue;
 mod review;
 pub mod search;
-mod service;
+mod tokens;
+mod views;
 
 pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification, GENESIS_HASH, entry_hash};
 use audit::{Pending, audited_tx};
+pub use courts::{Court, normalize_court_name};
+pub use decisions::{Decided, ReviewAction};
+pub use intake::{Admitted, NewBatch, NewFiling};
 pub use originals::OriginalStore;
+pub use queue::FilingOutput;
 pub use queue::{JobKind, JobRecord, JobState, QueueCounts};
 pub use review::{DraftVersion, Edited, EditedResult, QueueFilter, QueueRow, SessionRecord};
-pub use service::{
-    Admitted, BatchFilingLine, BatchView, FilingChange, FilingOutput, FilingView, NewBatch,
-    NewFiling, Role, TokenRecord,
-};
-pub use service::{
-    Court, Decided, FilingScope, FilingSummary, ReviewAction, Stats, normalize_court_name,
+pub use tokens::{Role, TokenRecord};
+pub use views::{
+    BatchFilingLine, BatchView, FilingChange, FilingScope, FilingSummary, FilingView, Stats,
 };
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

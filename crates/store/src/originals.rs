@@ -6,7 +6,9 @@
 //! filing whose original is gone. The command-line batch ([`OriginalStore::put`]) does not: a
 //! batch cut short is simply run again.
 
+use super::{Store, StoreError, db_query, tx_query};
 use sha2::{Digest, Sha256};
+use sqlx::Row;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -89,6 +91,83 @@ impl OriginalStore {
     /// Reads an original back.
     pub fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         std::fs::read(self.path_of(sha256))
+    }
+}
+
+/// Originals kept in the database (PostgreSQL) or through [`OriginalStore`] (SQLite).
+impl Store {
+    /// Stores an original from a file already on disk, whose SHA-256 the caller computed while
+    /// writing it; `tmp` is consumed. See [`Store::put_original_files`].
+    pub async fn put_original_file(&self, tmp: &Path, sha256: &str) -> Result<(), StoreError> {
+        self.put_original_files(&[(tmp, sha256)]).await
+    }
+
+    /// Stores an upload's originals, durably once this returns (before the batch that names
+    /// them is admitted). On disk (SQLite): moved into the content-addressed tree, each file and
+    /// each changed folder fsynced ([`adopt`](super::OriginalStore::adopt), on a blocking thread). In the
+    /// database otherwise, a transaction per 100 files or 16 MiB (one commit per file cost a
+    /// 1,000-file upload to PostgreSQL about 3 s of commits; BENCHMARKS.md, "Service"); each
+    /// file is removed once its transaction committed. The staged files are consumed either way.
+    pub async fn put_original_files(&self, files: &[(&Path, &str)]) -> Result<(), StoreError> {
+        if let Some(dir) = &self.originals {
+            let dir = dir.clone();
+            let owned: Vec<(PathBuf, String)> = files
+                .iter()
+                .map(|(p, s)| (p.to_path_buf(), (*s).to_owned()))
+                .collect();
+            return tokio::task::spawn_blocking(move || dir.adopt(&owned))
+                .await
+                .map_err(std::io::Error::other)?
+                .map_err(StoreError::from);
+        }
+        const MAX_FILES: usize = 100;
+        const MAX_BYTES: usize = 16 << 20;
+        let mut rest = files;
+        while !rest.is_empty() {
+            let (mut blobs, mut bytes) = (Vec::new(), 0usize);
+            while blobs.len() < rest.len() && blobs.len() < MAX_FILES && bytes < MAX_BYTES {
+                let b = tokio::fs::read(rest[blobs.len()].0).await?;
+                bytes += b.len();
+                blobs.push(b);
+            }
+            let (chunk, tail) = rest.split_at(blobs.len());
+            super::in_tx!(&self.db, |tx, pg| {
+                for ((_, sha), b) in chunk.iter().zip(&blobs) {
+                    tx_query!(
+                        pg,
+                        tx,
+                        "INSERT INTO originals (sha256, bytes) VALUES (?, ?)
+                         ON CONFLICT (sha256) DO NOTHING",
+                        [*sha, b],
+                        execute
+                    )?;
+                }
+                Ok(())
+            })?;
+            for (tmp, _) in chunk {
+                tokio::fs::remove_file(tmp).await?;
+            }
+            rest = tail;
+        }
+        Ok(())
+    }
+
+    /// Reads an original back (`None` when it is not stored).
+    pub async fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match &self.originals {
+            Some(dir) => match std::fs::read(dir.path_of(sha256)) {
+                Ok(b) => Ok(Some(b)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            },
+            None => Ok(db_query!(
+                &self.db,
+                "SELECT bytes FROM originals WHERE sha256 = ?",
+                [sha256],
+                fetch_optional,
+                |row| row.map(|r| r.get::<Vec<u8>, _>("bytes"))
+            )?),
+        }
     }
 }
 

@@ -11,8 +11,36 @@
 //! Every time is passed in (`now_ms`), so tests move the clock without sleeping.
 
 use super::audit::{Actor, Pending, audited_tx, digest};
-use super::{FilingOutput, Store, StoreError, db_query, normalize_court_name, tx_query};
+use super::{Store, StoreError, db_query, normalize_court_name, tx_query};
 use sqlx::Row;
+
+/// What a worker computed for one filing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilingOutput {
+    /// Final status (`drafted`, `needs_review`, `needs_ocr`, `rejected`, `failed`).
+    pub status: String,
+    /// Why there is no draft.
+    pub reason: Option<String>,
+    /// Facts, flags, findings and provenance (JSON).
+    pub facts_json: Option<String>,
+    /// Suggested outcome (JSON).
+    pub outcome_json: Option<String>,
+    /// Which document was drafted.
+    pub draft_kind: Option<String>,
+    /// Draft (or notice) HTML.
+    pub draft_html: Option<String>,
+    /// Draft (or notice) plain text.
+    pub draft_text: Option<String>,
+    /// The court the filing addresses (此致 …人民法院), as extracted; matched to a configured
+    /// court when the result is recorded.
+    pub court_name: Option<String>,
+    /// The case type (serde name), for aggregates.
+    pub case_type: Option<String>,
+    /// The finding codes (serde names), for aggregates.
+    pub finding_codes: Vec<String>,
+    /// Model, rules and template versions (JSON object), recorded and audited.
+    pub versions_json: Option<String>,
+}
 
 /// Every kind of work the queue carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
