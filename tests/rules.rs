@@ -6,9 +6,10 @@
 
 use chrono::NaiveDate;
 use fincase::domain::{
-    CaseFacts, CaseType, Collateral, Defendant, DefendantRole, EvidenceKind, Finding, FindingCode,
-    Plaintiff, PlaintiffKind, Rate, Repayment, Severity, Yuan,
+    CaseFacts, CaseType, Collateral, Defendant, DefendantRole, DocumentText, EvidenceKind, Finding,
+    FindingCode, Plaintiff, PlaintiffKind, Rate, Repayment, Severity, Yuan,
 };
+use fincase::extract::{extract, extract_with};
 use fincase::rules::interest::{
     RULE_DAY_COUNT_CONTRACT, RULE_LEDGER, ceiling_periods, ledger_periods, lpr_plus_bp,
     simple_interest,
@@ -950,6 +951,33 @@ fn property_awards_within_claims_and_cap_and_fee_shares_sum() {
 }
 
 // ---- 3. court overrides --------------------------------------------------------------------------
+
+/// A court's `[[lpr]]` row reaches extraction too: a contract rate written as "LPR加50个基点"
+/// reads the court's quote at the contract date, as the cap does.
+#[test]
+fn toml_lpr_override_reaches_extraction() {
+    let cfg = RulesConfig::from_toml("[[lpr]]\ndate = 2025-06-01\none_year = 5\nfive_year = 6\n")
+        .unwrap();
+    let complaint = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告：张三\n案由：金融借款合同纠纷\n诉讼请求：\n一、判令被告偿还借款本金80,000.00元。\n事实与理由：\n2025年6月2日，原告与被告签订《个人借款合同》（合同编号：HT-2025-001），约定借款金额100,000元，年利率按一年期LPR加50个基点执行。被告自2025年9月1日起逾期。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n2025年10月10日";
+    let doc = DocumentText::from_pages(&[complaint]);
+    let shipped = extract("lpr", &doc).facts;
+    let court = extract_with("lpr", &doc, &cfg.lpr).facts;
+    check(
+        "contract date read",
+        court.contract_date,
+        Some(d("2025-06-02")),
+    );
+    check(
+        "shipped table: 3.00 % (2025-05-20) + 50 bp",
+        shipped.annual_interest_rate,
+        Some(r("0.035")),
+    );
+    check(
+        "court table: 5 % (its 2025-06-01 row) + 50 bp",
+        court.annual_interest_rate,
+        Some(r("0.055")),
+    );
+}
 
 #[test]
 fn toml_lpr_rows_and_fee_schedule_override() {

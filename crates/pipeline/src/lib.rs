@@ -236,7 +236,7 @@ fn process_filing_inner(
     times.ingest = t.elapsed();
 
     let t = Instant::now();
-    let extraction = extract::extract(stem(name), &doc);
+    let extraction = extract::extract_with(stem(name), &doc, &cfg.lpr);
     times.extract = t.elapsed();
 
     let t = Instant::now();

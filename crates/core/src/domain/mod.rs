@@ -10,11 +10,14 @@
 //! - Rates are yearly fractions ([`Rate`], `0.0435` = 4.35 %/yr), also decimal.
 //! - Dates are `chrono::NaiveDate`: no time zone anywhere.
 
+mod doc_type;
 mod facts;
 mod field;
 mod finding;
+pub mod lpr;
 mod money;
 
+pub use doc_type::DocType;
 pub use facts::{
     CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, EvidenceKind, Plaintiff,
     PlaintiffKind, Provenance, Repayment, SourceSpan,

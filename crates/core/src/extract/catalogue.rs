@@ -11,74 +11,10 @@
 //!
 //! Must not: read values (that is `raw`/`resolve`), do IO, or fail.
 
+/// The document types are the domain's; re-exported here beside the catalogue that assigns them.
+pub use crate::domain::DocType;
 use crate::domain::DocumentText;
 use serde::{Deserialize, Serialize};
-
-/// The kind of a document in a filing (the catalogue types).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocType {
-    /// 民事起诉状 / 支付令申请书.
-    Complaint,
-    /// 借款合同 / 信用卡领用合约 / 借款协议.
-    LoanContract,
-    /// 保证合同.
-    GuaranteeContract,
-    /// 抵押合同.
-    MortgageContract,
-    /// 借据 / 借条.
-    LoanReceipt,
-    /// 还款明细 / 对账单 / 交易流水.
-    Statement,
-    /// 催收记录.
-    Collection,
-    /// 债权转让协议及通知.
-    Assignment,
-    /// 身份证明 / 营业执照.
-    Identity,
-    /// 授权委托书.
-    PowerOfAttorney,
-    /// 证据目录.
-    EvidenceList,
-    /// Anything else (a scan without text, 送达地址确认书 …).
-    Other,
-}
-
-impl DocType {
-    /// Every type, in report order.
-    pub const ALL: [DocType; 12] = [
-        DocType::Complaint,
-        DocType::LoanContract,
-        DocType::GuaranteeContract,
-        DocType::MortgageContract,
-        DocType::LoanReceipt,
-        DocType::Statement,
-        DocType::Collection,
-        DocType::Assignment,
-        DocType::Identity,
-        DocType::PowerOfAttorney,
-        DocType::EvidenceList,
-        DocType::Other,
-    ];
-
-    /// The schema name (`loan_contract`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocType::Complaint => "complaint",
-            DocType::LoanContract => "loan_contract",
-            DocType::GuaranteeContract => "guarantee_contract",
-            DocType::MortgageContract => "mortgage_contract",
-            DocType::LoanReceipt => "loan_receipt",
-            DocType::Statement => "statement",
-            DocType::Collection => "collection",
-            DocType::Assignment => "assignment",
-            DocType::Identity => "identity",
-            DocType::PowerOfAttorney => "power_of_attorney",
-            DocType::EvidenceList => "evidence_list",
-            DocType::Other => "other",
-        }
-    }
-}
 
 /// One document of a filing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

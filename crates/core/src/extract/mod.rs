@@ -28,6 +28,7 @@ mod text;
 #[cfg(test)]
 mod eval;
 
+use crate::domain::lpr::LprTable;
 use crate::domain::{CaseFacts, DocumentText, Finding, Provenance};
 pub use raw::RawExtraction;
 pub use resolve::plaintiff_kind;
@@ -44,8 +45,15 @@ pub struct Extraction {
     pub findings: Vec<Finding>,
 }
 
-/// Extracts the facts of one filing. Never fails: unreadable parts become findings.
+/// Extracts the facts of one filing with the shipped LPR table. Never fails: unreadable parts
+/// become findings.
 pub fn extract(id: &str, doc: &DocumentText) -> Extraction {
+    extract_with(id, doc, LprTable::shipped())
+}
+
+/// Extracts the facts of one filing; contract rates written as "LPR + x 基点" read `lpr` (a
+/// court's table: `RulesConfig::lpr`, its `[[lpr]]` override rows merged). Never fails.
+pub fn extract_with(id: &str, doc: &DocumentText, lpr: &LprTable) -> Extraction {
     let raw = raw::read(doc);
-    resolve::resolve(id, doc, raw)
+    resolve::resolve(id, doc, raw, lpr)
 }

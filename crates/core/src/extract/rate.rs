@@ -11,45 +11,19 @@
 //! - 罚息 `在借款利率基础上上浮50%` / `加收50%` / `1.5倍`: the contract rate × 1.5
 //!   ([`parse_penalty_rate`]), or a fixed rate written as above.
 //!
-//! The LPR table is `src/rules/lpr.csv` (compiled in); the rate at date D is the latest quote
-//! dated on or before D (domain notes §3). Owns only text → rate; caps are `rules`' job.
+//! The LPR table is the domain's [`LprTable`]: the shipped one by default ([`parse_rate`]), or
+//! a court's, with its `[[lpr]]` override rows ([`parse_rate_with`]); the rate at date D is the
+//! latest quote dated on or before D (domain notes §3). Owns only text → rate; caps are
+//! `rules`' job.
 
 use super::amount::{fold_width, parse_cn_int};
 use crate::domain::Rate;
+use crate::domain::lpr::LprTable;
 use chrono::NaiveDate;
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::OnceLock;
-
-const LPR_CSV: &str = include_str!("../rules/lpr.csv");
-
-fn lpr_table() -> &'static [(NaiveDate, Decimal)] {
-    static TABLE: OnceLock<Vec<(NaiveDate, Decimal)>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut rows: Vec<(NaiveDate, Decimal)> = LPR_CSV
-            .lines()
-            .skip(1)
-            .filter_map(|line| {
-                let mut cols = line.split(',');
-                let date = NaiveDate::parse_from_str(cols.next()?.trim(), "%Y-%m-%d").ok()?;
-                let one_year = Decimal::from_str(cols.next()?.trim()).ok()?;
-                Some((date, one_year))
-            })
-            .collect();
-        rows.sort_by_key(|r| r.0);
-        rows
-    })
-}
-
-/// The one-year LPR in force on `date` (latest quote dated on or before it), as a yearly
-/// fraction. `None` before the first reformed quote (2019-08-20).
-pub fn lpr_1y_at(date: NaiveDate) -> Option<Rate> {
-    let table = lpr_table();
-    let idx = table.partition_point(|(d, _)| *d <= date);
-    let (_, pct) = table.get(idx.checked_sub(1)?)?;
-    Some(Rate::from_percent(*pct))
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Period {
@@ -182,8 +156,8 @@ fn lpr_spread_re() -> &'static Regex {
 }
 
 /// The rate in an LPR formula at `date`, if `t` is one.
-fn lpr_formula(t: &str, date: NaiveDate) -> Option<Rate> {
-    let base = lpr_1y_at(date)?.fraction();
+fn lpr_formula(t: &str, date: NaiveDate, lpr: &LprTable) -> Option<Rate> {
+    let base = lpr.one_year_at(date)?.fraction();
     let pos = t.find("LPR").or_else(|| t.find("贷款市场报价利率"))?;
     let rest = &t[pos..];
     let Some(caps) = lpr_spread_re().captures(rest) else {
@@ -233,11 +207,16 @@ fn lpr_formula(t: &str, date: NaiveDate) -> Option<Rate> {
 /// LPR formulas need `contract_date` (the LPR at that date is the base); without it, or before
 /// 2019-08-20, an LPR formula falls back to an explicit figure in the clause if there is one
 /// (`即年利率4.35%`), else `None`. A bare `x%` is read as yearly, a bare `x‰` as monthly and
-/// `万分之x` as daily.
+/// `万分之x` as daily. LPR formulas read the shipped table ([`LprTable::shipped`]).
 pub fn parse_rate(s: &str, contract_date: Option<NaiveDate>) -> Option<Rate> {
+    parse_rate_with(s, contract_date, LprTable::shipped())
+}
+
+/// [`parse_rate`] with LPR formulas read from `lpr` (a court's table, override rows merged).
+pub fn parse_rate_with(s: &str, contract_date: Option<NaiveDate>, lpr: &LprTable) -> Option<Rate> {
     let t = fold_width(s);
     if (t.contains("LPR") || t.contains("贷款市场报价利率"))
-        && let Some(r) = contract_date.and_then(|d| lpr_formula(&t, d))
+        && let Some(r) = contract_date.and_then(|d| lpr_formula(&t, d, lpr))
     {
         return Some(r);
     }
@@ -263,6 +242,16 @@ pub fn parse_penalty_rate(
     base: Option<Rate>,
     contract_date: Option<NaiveDate>,
 ) -> Option<Rate> {
+    parse_penalty_rate_with(s, base, contract_date, LprTable::shipped())
+}
+
+/// [`parse_penalty_rate`] with LPR formulas read from `lpr` (see [`parse_rate_with`]).
+pub fn parse_penalty_rate_with(
+    s: &str,
+    base: Option<Rate>,
+    contract_date: Option<NaiveDate>,
+    lpr: &LprTable,
+) -> Option<Rate> {
     let t = fold_width(s);
     let relative =
         t.contains("基础上") || t.contains("上浮") || t.contains("加收") || t.contains('倍');
@@ -281,7 +270,7 @@ pub fn parse_penalty_rate(
         };
         return Some(Rate::yearly(base * factor));
     }
-    parse_rate(s, contract_date)
+    parse_rate_with(s, contract_date, lpr)
 }
 
 #[cfg(test)]
@@ -297,14 +286,22 @@ mod tests {
     }
 
     #[test]
-    fn lpr_lookup_takes_latest_quote_on_or_before() {
-        assert_eq!(lpr_1y_at(d(2019, 8, 19)), None);
-        assert_eq!(lpr_1y_at(d(2019, 8, 20)), Some(r("0.0425")));
-        assert_eq!(lpr_1y_at(d(2019, 9, 19)), Some(r("0.0425")));
-        assert_eq!(lpr_1y_at(d(2019, 9, 20)), Some(r("0.042")));
-        assert_eq!(lpr_1y_at(d(2023, 6, 19)), Some(r("0.0365")));
-        assert_eq!(lpr_1y_at(d(2023, 6, 20)), Some(r("0.0355")));
-        assert!(lpr_1y_at(d(2099, 1, 1)).is_some());
+    fn lpr_formulas_read_the_table_given() {
+        let clause = "一年期LPR加50个基点";
+        let date = Some(d(2024, 6, 1));
+        let shipped = parse_rate(clause, date).unwrap();
+        let mut court = LprTable::shipped().clone();
+        court.insert(crate::domain::lpr::LprQuote {
+            date: d(2024, 5, 20),
+            one_year: r("0.05"),
+            five_year: r("0.06"),
+        });
+        assert_eq!(parse_rate_with(clause, date, &court), Some(r("0.055")));
+        assert_ne!(shipped, r("0.055"));
+        assert_eq!(
+            parse_rate_with(clause, date, LprTable::shipped()),
+            Some(shipped)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::amount::{AmountMatch, find_amounts, parse_figure};
 use super::date::{DateMatch, find_dates};
 use super::text::Flat;
-use crate::domain::DocumentText;
+use crate::domain::{DocType, DocumentText};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -83,24 +83,18 @@ pub struct RawRepayment {
     pub interest: Option<RawField>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DocKind {
-    Complaint,
-    Contract,
-    Ledger,
-    Collection,
-    Other,
-}
-
 #[derive(Debug, Clone)]
 struct Doc {
-    kind: DocKind,
+    /// Its type as the title reads it: one of `Complaint`, `LoanContract` (any contract or
+    /// receipt), `Statement` (any ledger), `Collection` or `Other`; the finer types are the
+    /// catalogue's.
+    kind: DocType,
     /// Logical line indices.
     lines: Range<usize>,
 }
 
 /// Classifies a title line.
-fn title_kind(line: &str) -> Option<DocKind> {
+fn title_kind(line: &str) -> Option<DocType> {
     if line.contains('\t') {
         return None;
     }
@@ -119,7 +113,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         return None;
     }
     if t.contains("起诉状") || t.contains("起诉书") || t.contains("支付令申请") {
-        return Some(DocKind::Complaint);
+        return Some(DocType::Complaint);
     }
     if t.contains("还款明细")
         || t.contains("还款记录")
@@ -135,13 +129,13 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.ends_with("凭证")
         || t.ends_with("回单")
     {
-        return Some(DocKind::Ledger);
+        return Some(DocType::Statement);
     }
     if t.contains("催收") || t.contains("催款") || t.contains("催告") {
-        return Some(DocKind::Collection);
+        return Some(DocType::Collection);
     }
     if t.contains("转账记录") || t.contains("流水") {
-        return Some(DocKind::Ledger);
+        return Some(DocType::Statement);
     }
     if t.contains("合同")
         || t.contains("合约")
@@ -150,7 +144,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.starts_with("借条")
         || t.starts_with("欠条")
     {
-        return Some(DocKind::Contract);
+        return Some(DocType::LoanContract);
     }
     if t.contains("证据")
         || t.contains("通知书")
@@ -162,7 +156,7 @@ fn title_kind(line: &str) -> Option<DocKind> {
         || t.starts_with("居民身份证")
         || t.starts_with("营业执照")
     {
-        return Some(DocKind::Other);
+        return Some(DocType::Other);
     }
     None
 }
@@ -192,7 +186,7 @@ fn split_docs(flat: &Flat) -> Vec<Doc> {
             last.lines.end = i + 1;
         } else {
             docs.push(Doc {
-                kind: DocKind::Complaint,
+                kind: DocType::Complaint,
                 lines: i..i + 1,
             });
         }
@@ -718,75 +712,142 @@ fn role_of_name(window: &str, names: &[String]) -> Option<(usize, &'static str)>
     Some((skip + p, word))
 }
 
-/// Reads a filing into raw fields.
+/// Reads a filing into raw fields: the complaint's sections and parties, the case type and
+/// court, the claims, then the facts from the complaint and the other documents, in that order
+/// (a field found first is kept, so the order is the precedence).
 pub fn read(doc: &DocumentText) -> RawExtraction {
     let flat = Flat::new(doc);
     let docs = split_docs(&flat);
     let mut raw = RawExtraction::default();
-    let complaint = docs.iter().find(|d| d.kind == DocKind::Complaint).cloned();
+    let complaint = docs.iter().find(|d| d.kind == DocType::Complaint).cloned();
     let complaint_lines = complaint.as_ref().map_or(0..0, |d| d.lines.clone());
-    if let Some(first) = complaint_lines.clone().next() {
-        // Titles may be spaced out (`支 付 令 申 请 书`).
+    raw.payment_order = is_payment_order(&flat, &complaint_lines);
+    let sections = Sections::of(&flat, complaint_lines.clone());
+
+    read_parties(&flat, sections.parties.clone(), &mut raw);
+    let complaint_bytes = bytes_of(&flat, complaint_lines.clone());
+    let complaint_text = flat.text.get(complaint_bytes.clone()).unwrap_or("");
+    read_roles_in_facts(&flat, &complaint_bytes, complaint_text, &mut raw);
+    read_case_type(&flat, &complaint_bytes, complaint_text, &mut raw);
+    read_court_and_filing_date(
+        &flat,
+        &complaint_lines,
+        &sections.closing,
+        &complaint_bytes,
+        complaint_text,
+        &mut raw,
+    );
+
+    let claims_bytes = bytes_of(&flat, sections.claims.clone());
+    read_claims(&flat, claims_bytes.clone(), &mut raw);
+    read_stated_total(&flat, &complaint_lines, &complaint_bytes, &mut raw);
+
+    let facts_bytes = bytes_of(&flat, sections.facts.clone());
+    let sources = fact_sources(&flat, &docs, &facts_bytes, &complaint_bytes);
+    read_contract_facts(&flat, &sources, &mut raw);
+    let collections: Vec<Range<usize>> = docs
+        .iter()
+        .filter(|d| d.kind == DocType::Collection)
+        .map(|d| bytes_of(&flat, d.lines.clone()))
+        .collect();
+    read_demands(&flat, &collections, &facts_bytes, &mut raw);
+    let guarantors = guarantor_names(&raw);
+    read_guarantor_demand(&flat, &collections, &complaint_bytes, &guarantors, &mut raw);
+    for d in docs.iter().filter(|d| d.kind.is_ledger()) {
+        read_ledger(&flat, d.lines.clone(), &mut raw);
+    }
+    read_day_count(&flat, &sources, &mut raw);
+    read_labelled_extra(&flat, &complaint_bytes, &docs, &mut raw);
+
+    read_documents_and_jurisdiction(&flat, &docs, &mut raw);
+    read_collateral(&flat, complaint_bytes.clone(), &mut raw);
+    read_mismatches(&flat, &claims_bytes, &mut raw);
+    raw
+}
+
+/// Whether the complaint's title asks for a payment order (支付令); titles may be spaced out
+/// (`支 付 令 申 请 书`).
+fn is_payment_order(flat: &Flat, complaint_lines: &Range<usize>) -> bool {
+    complaint_lines.clone().next().is_some_and(|first| {
         let title: String = flat
             .line(first)
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        raw.payment_order = title.contains("支付令");
-    }
+        title.contains("支付令")
+    })
+}
 
-    // --- Complaint sections. Heads are matched after any numbering or brackets (`二、`,
-    // `【诉讼请求】`), the way different hands write them; the closing is `此致`, or a sentence
-    // that addresses the court (`特此向…人民法院起诉`, `诉至贵院`), or a `受诉法院` heading.
-    let mut claims_start = None;
-    let mut facts_start = None;
-    let mut closing_start = None;
-    for i in complaint_lines.clone() {
-        let l = flat.line(i);
-        if claims_start.is_none() && is_claims_head(l) {
-            claims_start = Some(i);
-        } else if facts_start.is_none() && is_facts_head(l) {
-            facts_start = Some(i);
-        } else if closing_start.is_none()
-            && (claims_start.is_some() || facts_start.is_some())
-            && is_closing_line(flat.line(i))
-        {
-            closing_start = Some(i);
+/// The complaint's sections, as logical line ranges (empty where a section is missing).
+struct Sections {
+    /// From the title to the first section head: the parties.
+    parties: Range<usize>,
+    /// 诉讼请求.
+    claims: Range<usize>,
+    /// 事实与理由.
+    facts: Range<usize>,
+    /// From the closing (`此致` …) to the complaint's end.
+    closing: Range<usize>,
+}
+
+impl Sections {
+    /// Finds the section heads of the complaint at `complaint_lines`. Heads are matched after
+    /// any numbering or brackets (`二、`, `【诉讼请求】`), the way different hands write them;
+    /// the closing is `此致`, or a sentence that addresses the court (`特此向…人民法院起诉`,
+    /// `诉至贵院`), or a `受诉法院` heading.
+    fn of(flat: &Flat, complaint_lines: Range<usize>) -> Sections {
+        let mut claims_start = None;
+        let mut facts_start = None;
+        let mut closing_start = None;
+        for i in complaint_lines.clone() {
+            let l = flat.line(i);
+            if claims_start.is_none() && is_claims_head(l) {
+                claims_start = Some(i);
+            } else if facts_start.is_none() && is_facts_head(l) {
+                facts_start = Some(i);
+            } else if closing_start.is_none()
+                && (claims_start.is_some() || facts_start.is_some())
+                && is_closing_line(flat.line(i))
+            {
+                closing_start = Some(i);
+            }
+        }
+        let end = complaint_lines.end;
+        let heads = [claims_start, facts_start, closing_start];
+        let parties = complaint_lines.start..heads.into_iter().flatten().min().unwrap_or(end);
+        // A section runs to the next section head after it (facts may come before the claims).
+        let next_after = |s: usize| {
+            heads
+                .into_iter()
+                .flatten()
+                .filter(|x| *x > s)
+                .min()
+                .unwrap_or(end)
+        };
+        Sections {
+            parties,
+            claims: claims_start.map_or(0..0, |c| c..next_after(c)),
+            facts: facts_start.map_or(0..0, |f| f..next_after(f)),
+            closing: closing_start.map_or(0..0, |c| c..end),
         }
     }
-    let end = complaint_lines.end;
-    let parties_lines = complaint_lines.start
-        ..[claims_start, facts_start, closing_start]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(end);
-    // A section runs to the next section head after it (facts may come before the claims).
-    let next_after = |s: usize| {
-        [claims_start, facts_start, closing_start]
-            .into_iter()
-            .flatten()
-            .filter(|x| *x > s)
-            .min()
-            .unwrap_or(end)
-    };
-    let claims_lines = claims_start.map_or(0..0, |c| c..next_after(c));
-    let facts_lines = facts_start.map_or(0..0, |f| f..next_after(f));
-    let closing_lines = closing_start.map_or(0..0, |c| c..end);
+}
 
-    // --- Parties.
+/// The parties block: the plaintiff (the first one named), each defendant with a role stated
+/// on its line, and each party's domicile.
+fn read_parties(flat: &Flat, parties_lines: Range<usize>, raw: &mut RawExtraction) {
     // Which party the current line describes: None before the first, Some(None) for the
     // plaintiff, Some(Some(k)) for the k-th defendant; its domicile is read once.
     let mut current: Option<Option<usize>> = None;
     let mut domicile_read = false;
-    for i in parties_lines.clone() {
+    for i in parties_lines {
         let line = flat.line(i);
         let lb = flat.lines.get(i).map_or(0, |l| l.bytes.start);
         let Some(caps) = party_caps(line) else {
             if let Some(who) = current
                 && !domicile_read
             {
-                domicile_read = read_domicile(&flat, lb, line, who, &mut raw);
+                domicile_read = read_domicile(flat, lb, line, who, raw);
             }
             continue;
         };
@@ -803,7 +864,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                 };
                 raw.fields
                     .entry("plaintiff.name")
-                    .or_insert_with(|| field(&flat, name_bytes, 0.95));
+                    .or_insert_with(|| field(flat, name_bytes, 0.95));
             }
             _ => {
                 let role = [caps.name("r1"), caps.name("r2")]
@@ -811,9 +872,9 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                     .flatten()
                     .find(|m| role_in(m.as_str()).is_some())
                     .or_else(|| caps.name("rest").filter(|m| role_in(m.as_str()).is_some()))
-                    .map(|m| field(&flat, lb + m.start()..lb + m.end(), 0.9));
+                    .map(|m| field(flat, lb + m.start()..lb + m.end(), 0.9));
                 raw.defendants.push(RawDefendant {
-                    name: field(&flat, name_bytes, 0.95),
+                    name: field(flat, name_bytes, 0.95),
                     role,
                 });
                 current = Some(Some(raw.defendants.len() - 1));
@@ -821,12 +882,19 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         }
         domicile_read = false;
         if let (Some(who), Some(rest)) = (current, caps.name("rest")) {
-            domicile_read = read_domicile(&flat, lb + rest.start(), rest.as_str(), who, &mut raw);
+            domicile_read = read_domicile(flat, lb + rest.start(), rest.as_str(), who, raw);
         }
     }
-    let complaint_bytes = bytes_of(&flat, complaint_lines.clone());
-    let complaint_text = flat.text.get(complaint_bytes.clone()).unwrap_or("");
-    // Roles stated in the facts (`被告李四自愿提供连带责任保证`, `被告张三、李四系保证人`).
+}
+
+/// Roles stated in the complaint's text for defendants whose line gave none
+/// (`被告李四自愿提供连带责任保证`, `被告张三、李四系保证人`).
+fn read_roles_in_facts(
+    flat: &Flat,
+    complaint_bytes: &Range<usize>,
+    complaint_text: &str,
+    raw: &mut RawExtraction,
+) {
     let names: Vec<String> = raw
         .defendants
         .iter()
@@ -853,14 +921,22 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                 .join("，");
             if let Some((p, w)) = role_of_name(&window, &names) {
                 let b = complaint_bytes.start + at + p;
-                d.role = Some(field(&flat, b..b + w.len(), 0.7));
+                d.role = Some(field(flat, b..b + w.len(), 0.7));
                 break;
             }
             from = at;
         }
     }
+}
 
-    // --- Case type words and court.
+/// The case type (案由): a known cause in the complaint, else a `案由：` label, else inferred
+/// from cue words; and whether the debt was assigned (债权转让).
+fn read_case_type(
+    flat: &Flat,
+    complaint_bytes: &Range<usize>,
+    complaint_text: &str,
+    raw: &mut RawExtraction,
+) {
     for w in [
         "金融借款合同纠纷",
         "信用卡纠纷",
@@ -872,7 +948,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         if let Some(i) = complaint_text.find(w) {
             let b = complaint_bytes.start + i;
             raw.fields
-                .insert("case_type", field(&flat, b..b + w.len(), 0.95));
+                .insert("case_type", field(flat, b..b + w.len(), 0.95));
             break;
         }
     }
@@ -884,7 +960,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     {
         let b = complaint_bytes.start + m.start();
         raw.fields
-            .insert("case_type", field(&flat, b..b + m.len(), 0.9));
+            .insert("case_type", field(flat, b..b + m.len(), 0.9));
     }
     // No cause stated: infer it from what the filing is about, with a lower confidence (under
     // 0.6, which `resolve` reads as inferred), the provenance pointing at the words used.
@@ -903,7 +979,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
                 {
                     let b = range.start + i;
                     raw.fields
-                        .insert("case_type", field(&flat, b..b + w.len(), *conf));
+                        .insert("case_type", field(flat, b..b + w.len(), *conf));
                     break 'cue;
                 }
             }
@@ -912,15 +988,28 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     if complaint_text.contains("债权转让") || flat.text.contains("债权转让") {
         raw.fields.entry("assignment").or_insert_with(|| {
             let i = flat.text.find("债权转让").unwrap_or(0);
-            field(&flat, i..i + "债权转让".len(), 0.8)
+            field(flat, i..i + "债权转让".len(), 0.8)
         });
     }
-    let closing_bytes = bytes_of(&flat, closing_lines.clone());
+}
+
+/// The court addressed (the closing, else a line of the complaint that addresses the court,
+/// else anywhere in the complaint) and the filing date (the closing's last date, else a date
+/// labelled as the filing's).
+fn read_court_and_filing_date(
+    flat: &Flat,
+    complaint_lines: &Range<usize>,
+    closing_lines: &Range<usize>,
+    complaint_bytes: &Range<usize>,
+    complaint_text: &str,
+    raw: &mut RawExtraction,
+) {
+    let closing_bytes = bytes_of(flat, closing_lines.clone());
     let closing_text = flat.text.get(closing_bytes.clone()).unwrap_or("");
     let addressing = complaint_lines
         .clone()
         .filter(|i| is_closing_line(flat.line(*i)))
-        .map(|i| bytes_of(&flat, i..i + 1));
+        .map(|i| bytes_of(flat, i..i + 1));
     let court = court_in(closing_text, closing_bytes.start)
         .map(|r| (r, 0.95))
         .or_else(|| {
@@ -931,29 +1020,32 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         })
         .or_else(|| court_in(complaint_text, complaint_bytes.start).map(|r| (r, 0.6)));
     if let Some((r, conf)) = court {
-        raw.fields.insert("court", field(&flat, r, conf));
+        raw.fields.insert("court", field(flat, r, conf));
     }
-    // Filing date: the last date of the closing, else a date labelled as the filing's.
-    if let Some(d) = dates_in(&flat, closing_bytes.clone()).last() {
+    if let Some(d) = dates_in(flat, closing_bytes.clone()).last() {
         raw.fields
-            .insert("filing_date", field(&flat, d.bytes.clone(), 0.9));
+            .insert("filing_date", field(flat, d.bytes.clone(), 0.9));
     } else if let Some(d) = labelled_date(
-        &flat,
+        flat,
         complaint_bytes.clone(),
         &["起诉日期", "具状日期", "申请日期", "落款日期", "起诉时间"],
         6,
     ) {
-        raw.fields.insert("filing_date", field(&flat, d, 0.8));
+        raw.fields.insert("filing_date", field(flat, d, 0.8));
     }
+}
 
-    // --- Claims.
-    let claims_bytes = bytes_of(&flat, claims_lines.clone());
-    read_claims(&flat, claims_bytes.clone(), &mut raw);
-    // A total stated outside the claims: a header line (`诉讼标的额：…`) or the 合计 row of a
-    // table of arrears among the facts.
+/// A total stated outside the claims, when the claims gave none: a header line
+/// (`诉讼标的额：…`) or the 合计 row of a table of arrears among the facts.
+fn read_stated_total(
+    flat: &Flat,
+    complaint_lines: &Range<usize>,
+    complaint_bytes: &Range<usize>,
+    raw: &mut RawExtraction,
+) {
     if !raw.fields.contains_key("claims.stated_total")
         && let Some(b) = labelled_amount(
-            &flat,
+            flat,
             complaint_bytes.clone(),
             &[
                 "诉讼标的额",
@@ -968,36 +1060,41 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         .or_else(|| {
             complaint_lines
                 .clone()
-                .find_map(|i| total_row_amount(&flat, i))
+                .find_map(|i| total_row_amount(flat, i))
         })
     {
         raw.fields
-            .insert("claims.stated_total", field(&flat, b, 0.75));
+            .insert("claims.stated_total", field(flat, b, 0.75));
     }
+}
 
-    // --- Facts: complaint facts first, then the other documents.
-    let facts_bytes = bytes_of(&flat, facts_lines.clone());
+/// Where the contract facts are read, with the confidence of a value found there, in order of
+/// precedence: the complaint's facts, the contracts, the rest of the complaint, the other
+/// documents.
+fn fact_sources(
+    flat: &Flat,
+    docs: &[Doc],
+    facts_bytes: &Range<usize>,
+    complaint_bytes: &Range<usize>,
+) -> Vec<(Range<usize>, f32)> {
     let mut sources: Vec<(Range<usize>, f32)> = vec![(facts_bytes.clone(), 0.85)];
-    for d in &docs {
-        if d.kind == DocKind::Contract {
-            sources.push((bytes_of(&flat, d.lines.clone()), 0.8));
+    for d in docs {
+        if d.kind.is_contract() {
+            sources.push((bytes_of(flat, d.lines.clone()), 0.8));
         }
     }
     sources.push((complaint_bytes.clone(), 0.6));
-    for d in &docs {
-        if d.kind != DocKind::Complaint && d.kind != DocKind::Contract {
-            sources.push((bytes_of(&flat, d.lines.clone()), 0.6));
+    for d in docs {
+        if d.kind != DocType::Complaint && !d.kind.is_contract() {
+            sources.push((bytes_of(flat, d.lines.clone()), 0.6));
         }
     }
-    read_contract_facts(&flat, &sources, &mut raw);
-    let collections: Vec<Range<usize>> = docs
-        .iter()
-        .filter(|d| d.kind == DocKind::Collection)
-        .map(|d| bytes_of(&flat, d.lines.clone()))
-        .collect();
-    read_demands(&flat, &collections, &facts_bytes, &mut raw);
-    let guarantors: Vec<String> = raw
-        .defendants
+    sources
+}
+
+/// The names of the defendants whose role is a guarantee (保证 / 担保).
+fn guarantor_names(raw: &RawExtraction) -> Vec<String> {
+    raw.defendants
         .iter()
         .filter(|d| {
             d.role
@@ -1006,37 +1103,34 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
         })
         .map(|d| d.name.value.trim().to_owned())
         .filter(|n| !n.is_empty())
-        .collect();
-    read_guarantor_demand(&flat, &collections, &complaint_bytes, &guarantors, &mut raw);
-    for d in docs.iter().filter(|d| d.kind == DocKind::Ledger) {
-        read_ledger(&flat, d.lines.clone(), &mut raw);
-    }
-    read_day_count(&flat, &sources, &mut raw);
-    read_labelled_extra(&flat, &complaint_bytes, &docs, &mut raw);
+        .collect()
+}
 
-    // --- Documents, choice of court, collateral.
-    for d in &docs {
-        if d.kind != DocKind::Complaint {
+/// The title of every document but the complaint, and a choice-of-court clause in a contract.
+fn read_documents_and_jurisdiction(flat: &Flat, docs: &[Doc], raw: &mut RawExtraction) {
+    for d in docs {
+        if d.kind != DocType::Complaint {
             raw.documents.push(field(
-                &flat,
-                bytes_of(&flat, d.lines.start..d.lines.start + 1),
+                flat,
+                bytes_of(flat, d.lines.start..d.lines.start + 1),
                 0.9,
             ));
         }
     }
-    for d in docs.iter().filter(|d| d.kind == DocKind::Contract) {
-        let bytes = bytes_of(&flat, d.lines.clone());
+    for d in docs.iter().filter(|d| d.kind.is_contract()) {
+        let bytes = bytes_of(flat, d.lines.clone());
         let text = flat.text.get(bytes.clone()).unwrap_or("");
         if let Some(m) = jurisdiction_re().find(text) {
             raw.fields.entry("jurisdiction_clause").or_insert_with(|| {
-                field(&flat, bytes.start + m.start()..bytes.start + m.end(), 0.8)
+                field(flat, bytes.start + m.start()..bytes.start + m.end(), 0.8)
             });
         }
     }
-    read_collateral(&flat, complaint_bytes.clone(), &mut raw);
+}
 
-    // --- Mismatched 大写 anywhere in the filing.
-    for f in amounts_in(&flat, 0..flat.text.len()) {
+/// Mismatched 大写 anywhere in the filing, each tied to its claim when it is in the claims.
+fn read_mismatches(flat: &Flat, claims_bytes: &Range<usize>, raw: &mut RawExtraction) {
+    for f in amounts_in(flat, 0..flat.text.len()) {
         if f.item.is_mismatch() {
             let fld = if claims_bytes.contains(&f.bytes.start) {
                 let before = flat
@@ -1056,11 +1150,10 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
             };
             raw.mismatches.push(RawMismatch {
                 field: fld,
-                span: field(&flat, f.bytes.clone(), 0.9),
+                span: field(flat, f.bytes.clone(), 0.9),
             });
         }
     }
-    raw
 }
 
 fn domicile_re() -> &'static Regex {
@@ -2010,7 +2103,7 @@ fn read_labelled_extra(
 ) {
     let mut ranges: Vec<Range<usize>> = docs
         .iter()
-        .filter(|d| d.kind == DocKind::Ledger)
+        .filter(|d| d.kind.is_ledger())
         .map(|d| bytes_of(flat, d.lines.clone()))
         .collect();
     ranges.push(complaint.clone());
@@ -2079,8 +2172,8 @@ mod tests {
         // but a line ending with a figure is a table row, and the complaint goes on.
         assert_eq!(title_kind("公告费 560.00"), None);
         assert_eq!(title_kind("合计 78,882.40元"), None);
-        assert_eq!(title_kind("公告"), Some(DocKind::Other));
-        assert_eq!(title_kind("借款合同"), Some(DocKind::Contract));
+        assert_eq!(title_kind("公告"), Some(DocType::Other));
+        assert_eq!(title_kind("借款合同"), Some(DocType::LoanContract));
         let text = format!(
             "{HEAD}诉讼请求金额明细：\n项目\t金额（元）\n借款本金 100,000.00\n公告费 560.00\n事实与理由：\n被告借款未还。\n特诉至贵院，请求判如所请。\n此致\n某市某区人民法院\n具状人：甲乙银行股份有限公司丙丁支行\n二〇二〇年三月四日"
         );

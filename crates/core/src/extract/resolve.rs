@@ -5,8 +5,9 @@
 use super::Extraction;
 use super::amount::{parse_amount, parse_figure};
 use super::date::parse_date;
-use super::rate::{parse_penalty_rate, parse_rate};
+use super::rate::{parse_penalty_rate_with, parse_rate_with};
 use super::raw::{RawExtraction, RawField};
+use crate::domain::lpr::LprTable;
 use crate::domain::{
     CaseFacts, CaseType, Claims, Collateral, Defendant, DefendantRole, DocumentText, EvidenceKind,
     Finding, FindingCode, Plaintiff, PlaintiffKind, Provenance, Repayment, Severity, SourceSpan,
@@ -151,8 +152,13 @@ fn day_count_of(s: &str) -> Option<u32> {
     }
 }
 
-/// Types and validates the raw fields.
-pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extraction {
+/// Types and validates the raw fields; LPR formulas in rate clauses read `lpr`.
+pub(crate) fn resolve(
+    id: &str,
+    doc: &DocumentText,
+    raw: RawExtraction,
+    lpr: &LprTable,
+) -> Extraction {
     let mut facts = CaseFacts {
         id: id.to_owned(),
         ..CaseFacts::default()
@@ -342,15 +348,19 @@ pub(crate) fn resolve(id: &str, doc: &DocumentText, raw: RawExtraction) -> Extra
     facts.claims = claims;
 
     if let Some(f) = get("annual_interest_rate")
-        && let Some(r) = parse_rate(&f.value, facts.contract_date)
+        && let Some(r) = parse_rate_with(&f.value, facts.contract_date, lpr)
         && r.fraction() < Decimal::ONE
     {
         facts.annual_interest_rate = Some(r);
         prov.insert("annual_interest_rate".into(), span(f));
     }
     if let Some(f) = get("penalty_rate")
-        && let Some(r) =
-            parse_penalty_rate(&f.value, facts.annual_interest_rate, facts.contract_date)
+        && let Some(r) = parse_penalty_rate_with(
+            &f.value,
+            facts.annual_interest_rate,
+            facts.contract_date,
+            lpr,
+        )
     {
         facts.penalty_rate = Some(r);
         prov.insert("penalty_rate".into(), span(f));

@@ -5,6 +5,7 @@
 use super::MlError;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// The first 8 bytes of SHA-256 of `text`, big-endian: the split key of a document or item.
@@ -135,6 +136,59 @@ pub fn read_cail2021(path: &Path) -> Result<Vec<Cail2021Record>, MlError> {
             text: format!("{}\n{}", s("诉称段"), s("辩称段")),
             code,
         });
+    }
+    Ok(out)
+}
+
+/// Unlabelled real text used only to read the teacher's probabilities (distillation): the
+/// sentences of the CJRC contexts, CAIL2021 claims/defences and LawBench 2-2 items, minus any
+/// sentence of the CAIL2019 loan documents `docs`. The research sets are read from the data
+/// folder that holds `data` (`…/data/cail2019-element-loan/data_small_selected.json`); a set
+/// that is absent adds nothing.
+pub fn distill_sentences(data: &Path, docs: &[ElementDoc]) -> Result<Vec<String>, MlError> {
+    let shared_data = data
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| MlError::Data(format!("{}: no data folder above it", data.display())))?;
+    let exclude: HashSet<&str> = docs
+        .iter()
+        .flat_map(|d| d.sentences.iter().map(String::as_str))
+        .collect();
+    let mut texts: Vec<String> = Vec::new();
+    for f in ["dev_ground_truth.json", "test_ground_truth.json"] {
+        let p = shared_data.join("cjrc-cail2019-rc").join(f);
+        let Ok(s) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) else {
+            continue;
+        };
+        for d in v["data"].as_array().into_iter().flatten() {
+            for para in d["paragraphs"].as_array().into_iter().flatten() {
+                if let Some(c) = para["context"].as_str() {
+                    texts.push(c.to_owned());
+                }
+            }
+        }
+    }
+    if let Ok(recs) = read_cail2021(
+        &shared_data
+            .join("cail2021-dispute-focus")
+            .join("SMP-CAIL2021-focus_recognition-train.json"),
+    ) {
+        texts.extend(recs.into_iter().map(|r| r.text));
+    }
+    if let Ok(items) = read_lawbench(&shared_data.join("lawbench-2-2").join("2-2.json")) {
+        texts.extend(items.iter().map(|i| i.text().to_owned()));
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for t in texts {
+        for s in super::features::sentences(&t) {
+            if s.chars().count() <= 300 && !exclude.contains(s.as_str()) && seen.insert(s.clone()) {
+                out.push(s);
+            }
+        }
     }
     Ok(out)
 }

@@ -18,14 +18,14 @@
 //! the final scoring only, marked fold 0); the adapter names the encoder file it was trained on
 //! and refuses another; a missing encoder is an [`MlError`], never a panic.
 
-use super::data::{ElementDoc, read_elements};
+use super::MlError;
+use super::data::{ElementDoc, distill_sentences, read_elements};
 use super::e5::E5;
 use super::elements::{LABELS, Report, decide, gold_row, split};
 use super::metrics::{MultiLabelScores, multilabel};
-use super::{MlError, features};
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The model's name (and folder under `models/`).
@@ -170,61 +170,6 @@ pub struct ExportSummary {
     pub distill: usize,
     /// Distinct word pieces kept.
     pub pieces: usize,
-}
-
-/// Unlabelled real text used only to read the teacher's probabilities (distillation): the
-/// sentences of the CJRC contexts, CAIL2021 claims/defences and LawBench 2-2 items, minus any
-/// sentence of the CAIL2019 loan documents `docs`. The research sets are read from the data
-/// folder that holds `data` (`…/data/cail2019-element-loan/data_small_selected.json`); a set
-/// that is absent adds nothing.
-pub fn distill_sentences(data: &Path, docs: &[ElementDoc]) -> Result<Vec<String>, MlError> {
-    let shared_data = data
-        .parent()
-        .and_then(Path::parent)
-        .ok_or_else(|| MlError::Data(format!("{}: no data folder above it", data.display())))?;
-    let exclude: HashSet<&str> = docs
-        .iter()
-        .flat_map(|d| d.sentences.iter().map(String::as_str))
-        .collect();
-    let mut texts: Vec<String> = Vec::new();
-    for f in ["dev_ground_truth.json", "test_ground_truth.json"] {
-        let p = shared_data.join("cjrc-cail2019-rc").join(f);
-        let Ok(s) = std::fs::read_to_string(&p) else {
-            continue;
-        };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) else {
-            continue;
-        };
-        for d in v["data"].as_array().into_iter().flatten() {
-            for para in d["paragraphs"].as_array().into_iter().flatten() {
-                if let Some(c) = para["context"].as_str() {
-                    texts.push(c.to_owned());
-                }
-            }
-        }
-    }
-    if let Ok(recs) = super::data::read_cail2021(
-        &shared_data
-            .join("cail2021-dispute-focus")
-            .join("SMP-CAIL2021-focus_recognition-train.json"),
-    ) {
-        texts.extend(recs.into_iter().map(|r| r.text));
-    }
-    if let Ok(items) =
-        super::data::read_lawbench(&shared_data.join("lawbench-2-2").join("2-2.json"))
-    {
-        texts.extend(items.iter().map(|i| i.text().to_owned()));
-    }
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    for t in texts {
-        for s in features::sentences(&t) {
-            if s.chars().count() <= 300 && !exclude.contains(s.as_str()) && seen.insert(s.clone()) {
-                out.push(s);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Writes the training material for `scripts/gpu/e5ft_train.py` into `out`:

@@ -318,7 +318,7 @@ pub fn tune_thresholds(probs: &[Vec<f32>], gold: &[Vec<bool>], n: usize) -> Vec<
 }
 
 /// A teacher model's probabilities on unlabelled real sentences, for distillation: the
-/// fine-tuned encoder's ([`super::e5ft`]) output on [`super::e5ft::distill_sentences`],
+/// fine-tuned encoder's ([`super::e5ft`]) output on [`super::data::distill_sentences`],
 /// computed once on a GPU by `scripts/gpu/e5ft_train.py` and committed as
 /// `models/loan-elements-e5ft/teacher.safetensors` (tensor `distill`, one row of 20 per
 /// sentence; no text). The sentences are rebuilt here from `../shared/data`.
@@ -337,7 +337,7 @@ pub const TEACHER_FILE: &str = "loan-elements-e5ft/teacher.safetensors";
 /// not line up (another data version).
 pub fn load_teacher(data: &Path, file: &Path) -> Result<Teacher, MlError> {
     let docs = read_elements(data)?;
-    let sentences = super::e5ft::distill_sentences(data, &docs)?;
+    let sentences = super::data::distill_sentences(data, &docs)?;
     let bytes = std::fs::read(file).map_err(|e| MlError::io(file, e))?;
     let t = candle_core::safetensors::load_buffer(&bytes, &candle_core::Device::Cpu)?;
     let probs: Vec<Vec<f32>> = t

@@ -6,40 +6,14 @@
 //! rounding and the small-claims thresholds.
 
 use super::RulesError;
-use super::fee::{FeeSlice, TieredSchedule};
-use super::tables::{LprQuote, SmallClaimsThreshold, default_small_claims, lpr_table};
+use super::fee::{FeeRounding, FeeSlice, TieredSchedule};
+use super::tables::{SmallClaimsThreshold, default_small_claims};
+use crate::domain::lpr::{LprQuote, LprTable};
 use crate::domain::{Rate, Yuan};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::str::FromStr;
-
-/// How a computed court fee is rounded. The 办法 sets no rule; courts print to the fen or round
-/// half-up to the yuan (domain file §1.7 \[M\]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FeeRounding {
-    /// Half-up to the fen (分), the default.
-    #[default]
-    Fen,
-    /// Half-up to the whole yuan.
-    Yuan,
-}
-
-impl FeeRounding {
-    /// Rounds an exact fee.
-    pub fn apply(self, exact: Decimal) -> Yuan {
-        match self {
-            FeeRounding::Fen => Yuan::new(exact),
-            FeeRounding::Yuan => {
-                Yuan::new(exact.round_dp_with_strategy(
-                    0,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                ))
-            }
-        }
-    }
-}
 
 /// The rules' parameters for one court. [`Default`] gives the national defaults of the domain file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +46,10 @@ pub struct RulesConfig {
     pub province: String,
     /// Small-claims thresholds `(province, effective_from) → (mandatory_max, optional_max)`.
     pub small_claims: Vec<SmallClaimsThreshold>,
-    /// LPR history, sorted by date: the shipped `lpr.csv` plus the court's `[[lpr]]` rows.
-    pub lpr: Vec<LprQuote>,
+    /// LPR history: the shipped table ([`LprTable::shipped`]) plus the court's `[[lpr]]` rows.
+    /// The pipeline hands it to extraction too, so "LPR + x 基点" contract rates read the same
+    /// quotes as the cap.
+    pub lpr: LprTable,
     /// The 案件受理费 schedule: 诉讼费用交纳办法第十三条(一) \[P\] unless the court overrides it.
     pub fee_schedule: TieredSchedule,
     /// The 申请保全措施 fee schedule: 第十四条(二) \[P\] (capped at 5,000) unless overridden.
@@ -96,7 +72,7 @@ impl Default for RulesConfig {
             default_guarantee_period_months: 6,
             province: "浙江".to_owned(),
             small_claims: default_small_claims(),
-            lpr: lpr_table().to_vec(),
+            lpr: LprTable::shipped().clone(),
             fee_schedule: TieredSchedule::acceptance(),
             preservation_schedule: TieredSchedule::preservation(),
             enforcement_schedule: TieredSchedule::enforcement(),
@@ -108,13 +84,12 @@ impl RulesConfig {
     /// The LPR quote in force on `date` in this configuration's table: the latest row dated on
     /// or before it; `None` before the first row (domain file §3).
     pub fn lpr_at(&self, date: NaiveDate) -> Option<LprQuote> {
-        let idx = self.lpr.partition_point(|q| q.date <= date);
-        idx.checked_sub(1).and_then(|i| self.lpr.get(i)).copied()
+        self.lpr.at(date)
     }
 
     /// The one-year LPR in force on `date` (see [`RulesConfig::lpr_at`]).
     pub fn lpr_1y_at(&self, date: NaiveDate) -> Option<Rate> {
-        self.lpr_at(date).map(|q| q.one_year)
+        self.lpr.one_year_at(date)
     }
 }
 
@@ -388,10 +363,8 @@ impl RulesConfig {
             {
                 return Err(RulesError::Config(format!("lpr {}: negative rate", q.date)));
             }
-            cfg.lpr.retain(|o| o.date != q.date);
-            cfg.lpr.push(q);
+            cfg.lpr.insert(q);
         }
-        cfg.lpr.sort_by_key(|q| q.date);
         if let Some(fs) = raw.fee_schedule {
             cfg.fee_schedule = fs.schedule("fee_schedule", &cfg.profile)?;
         }
@@ -471,12 +444,5 @@ mod tests {
         ));
         let bad_date = "[[small_claims]]\nprovince='浙江'\neffective_from='2025-13-01'\nmandatory_max=1\noptional_max=2";
         assert!(RulesConfig::from_toml(bad_date).is_err());
-    }
-
-    #[test]
-    fn fee_rounding_to_yuan() {
-        let d = Decimal::from_str("766.6666").unwrap();
-        assert_eq!(FeeRounding::Yuan.apply(d).to_string(), "767.00");
-        assert_eq!(FeeRounding::Fen.apply(d).to_string(), "766.67");
     }
 }

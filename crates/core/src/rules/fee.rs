@@ -6,13 +6,39 @@
 //! Every schedule is data ([`TieredSchedule`]): the acceptance schedule can be replaced per court
 //! through [`super::RulesConfig::from_toml`] (`[fee_schedule]`).
 
-use super::config::FeeRounding;
 use super::outcome::{CaseEnding, CourtFee, FeeKind, Procedure, TrailStep};
 use crate::domain::Yuan;
 use rust_decimal::Decimal;
 
 /// Version of the fee schedule (the 办法 is unamended since 2007-04-01).
 pub const FEE_SCHEDULE_VERSION: &str = "诉讼费用交纳办法(2007)";
+
+/// How a computed court fee is rounded. The 办法 sets no rule; courts print to the fen or round
+/// half-up to the yuan (domain file §1.7 \[M\]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeRounding {
+    /// Half-up to the fen (分), the default.
+    #[default]
+    Fen,
+    /// Half-up to the whole yuan.
+    Yuan,
+}
+
+impl FeeRounding {
+    /// Rounds an exact fee.
+    pub fn apply(self, exact: Decimal) -> Yuan {
+        match self {
+            FeeRounding::Fen => Yuan::new(exact),
+            FeeRounding::Yuan => {
+                Yuan::new(exact.round_dp_with_strategy(
+                    0,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                ))
+            }
+        }
+    }
+}
 
 const RULE_SCHEDULE: &str = "诉讼费用交纳办法第十三条(一) [P]";
 const RULE_PRESERVATION: &str = "诉讼费用交纳办法第十四条(二) [P]";
@@ -572,5 +598,12 @@ mod tests {
                 .iter()
                 .all(|t| t.rule.contains("诉讼费用交纳办法"))
         );
+    }
+
+    #[test]
+    fn fee_rounding_to_yuan() {
+        let d = Decimal::from_str("766.6666").unwrap();
+        assert_eq!(FeeRounding::Yuan.apply(d).to_string(), "767.00");
+        assert_eq!(FeeRounding::Fen.apply(d).to_string(), "766.67");
     }
 }

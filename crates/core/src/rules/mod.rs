@@ -13,7 +13,8 @@
 //!
 //! # Layout
 //! - [`config`]: [`RulesConfig`], per-court parameters with national defaults and a TOML override.
-//! - [`tables`]: LPR history and small-claims thresholds, embedded CSV (`include_str!`).
+//! - [`tables`]: small-claims thresholds, embedded CSV (`include_str!`); the LPR history is
+//!   [`crate::domain::lpr`], re-exported here as [`LprTable`].
 //! - [`interest`]: the cap regime of a case, simple-interest arithmetic, the day count (contract
 //!   over court) and period-by-period interest on a repayment ledger.
 //! - [`fee`]: 案件受理费 / 支付令申请费 ([`court_fee`]), 保全费 ([`preservation_fee`]), 执行费
@@ -37,10 +38,11 @@ pub mod tables;
 #[cfg(test)]
 mod suggest_tests;
 
-pub use config::{FeeRounding, RulesConfig};
+pub use crate::domain::lpr::{LprQuote, LprTable};
+pub use config::RulesConfig;
 pub use fee::{
-    FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee, enforcement_fee_with,
-    preservation_fee, preservation_fee_with,
+    FeeRounding, FeeSlice, TieredSchedule, court_fee, court_fee_with, enforcement_fee,
+    enforcement_fee_with, preservation_fee, preservation_fee_with,
 };
 pub use outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
@@ -49,7 +51,7 @@ pub use outcome::{
 };
 pub use precheck::precheck;
 pub use suggest::suggest;
-pub use tables::{LprQuote, SmallClaimsThreshold, lpr_1y_at, lpr_5y_at};
+pub use tables::SmallClaimsThreshold;
 
 /// Version of the rules and their compiled-in tables, recorded in every [`Outcome`].
 pub const RULES_VERSION: &str =

@@ -9,9 +9,9 @@
 //! confidence and a finding for the judge: a wrong fact stated confidently is the worst outcome.
 //!
 //! Weights, config and vocabulary live under `models/tagger/` (HF-style layout); [`Tagger::load`]
-//! reads them once at start-up ([`global`]); nothing is downloaded. Training (`fincase train
-//! tagger`, `fincase_fixtures::tagger_train`) uses only generated filings, with whole template
-//! families held out. Must not: do IO outside `load`/`train`, or fail on any text.
+//! reads them once at start-up ([`global`]); nothing is downloaded. Training
+//! (`fincase train tagger`, `fincase_fixtures::tagger_train`) uses only generated filings, with
+//! whole template families held out. Must not: do IO outside `load`, or fail on any text.
 
 pub mod cjrc;
 pub mod combine;
