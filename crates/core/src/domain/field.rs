@@ -159,37 +159,24 @@ impl FactField {
         F::DayCount,
     ];
 
-    /// The gold schema's fields that data teams score, in report order.
-    pub const GOLD: [FactField; 20] = [
-        F::CaseType,
-        F::Court,
-        F::PlaintiffName,
-        F::PlaintiffKind,
-        F::Defendants,
-        F::ContractNumber,
-        F::ContractDate,
-        F::LoanAmount,
-        F::AnnualInterestRate,
-        F::MaturityDate,
-        F::DefaultDate,
-        F::ClaimsPrincipal,
-        F::ClaimsInterest,
-        F::ClaimsInterestCutoffDate,
-        F::ClaimsAttorneyFee,
-        F::ClaimsOtherFees,
-        F::ClaimsJointLiability,
-        F::ClaimsStatedTotal,
-        F::FilingDate,
-        F::ImageOnly,
-    ];
+    /// The gold schema's fields that data teams score, in report order: the first 20 of
+    /// [`FactField::ALL`].
+    pub const GOLD: [FactField; 20] = FactField::run::<20>(0);
 
-    /// Further fields the generated filings' gold states and the extraction tests compare.
-    pub const EXTRA: [FactField; 4] = [
-        F::PenaltyRate,
-        F::GuaranteePeriodMonths,
-        F::LastDemandDate,
-        F::PaymentOrderRequested,
-    ];
+    /// Further fields the generated filings' gold states and the extraction tests compare: the
+    /// 4 after [`FactField::GOLD`] in [`FactField::ALL`].
+    pub const EXTRA: [FactField; 4] = FactField::run::<4>(20);
+
+    /// `N` fields of [`FactField::ALL`] from `start`.
+    const fn run<const N: usize>(start: usize) -> [FactField; N] {
+        let mut out = [F::CaseType; N];
+        let mut i = 0;
+        while i < N {
+            out[i] = FactField::ALL[start + i];
+            i += 1;
+        }
+        out
+    }
 
     /// The fields a judge may correct on the case screen, in the form's order.
     pub const EDITABLE: [FactField; 12] = [
@@ -597,6 +584,21 @@ pub fn parse_rate_percent(s: &str) -> Option<Rate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gold_schema_is_the_first_twenty_fields() {
+        assert_eq!(FactField::GOLD[0], F::CaseType);
+        assert_eq!(FactField::GOLD[19], F::ImageOnly);
+        assert_eq!(
+            FactField::EXTRA,
+            [
+                F::PenaltyRate,
+                F::GuaranteePeriodMonths,
+                F::LastDemandDate,
+                F::PaymentOrderRequested
+            ]
+        );
+    }
 
     #[test]
     fn paths_are_unique_and_read_back() {
