@@ -16,6 +16,19 @@
 //! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
 //! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
 
+/// Defines `fn $name() -> &'static Regex`, compiling the pattern once on first use. The pattern
+/// is written in the source, never taken from input, so the `expect` cannot fire on a filing
+/// (a pattern that did not compile would fail the extraction tests on their first filing).
+macro_rules! static_regex {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident = $re:expr;) => {
+        $(#[$meta])*
+        $vis fn $name() -> &'static regex::Regex {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            RE.get_or_init(|| regex::Regex::new($re).expect("static regex"))
+        }
+    };
+}
+
 pub mod backtest;
 pub mod domain;
 pub mod draft;

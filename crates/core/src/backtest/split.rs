@@ -6,9 +6,7 @@
 //! a section whose opening phrase is absent is simply missing. First and second instance are
 //! both read (上诉人 … 上诉请求 / 被上诉人 … 辩称 / 二审查明). Nothing here panics on any text.
 
-use regex::Regex;
 use serde::Serialize;
-use std::sync::OnceLock;
 
 /// A section of a civil judgment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -161,14 +159,11 @@ const ORDERS: &[&str] = &[
     "达成以下协议",
     "自愿达成如下",
 ];
-/// A fee sentence: 受理费 / 诉讼费 followed by an amount, a halving or a reference.
-fn fees_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:受理费|诉讼费用|诉讼费)(?:人民币|共计|合计|为|：|:|（[^）]{0,8}）)?[ \t]*(?:[0-9０-９]|减半|按|依法减半|由)")
-            .expect("static regex")
-    })
+static_regex! {
+    /// A fee sentence: 受理费 / 诉讼费 followed by an amount, a halving or a reference.
+    fn fees_re = r"(?:受理费|诉讼费用|诉讼费)(?:人民币|共计|合计|为|：|:|（[^）]{0,8}）)?[ \t]*(?:[0-9０-９]|减半|按|依法减半|由)";
 }
+
 const APPEAL: &[&str] = &[
     "如不服本判决",
     "如不服本裁定",

@@ -311,13 +311,9 @@ fn figure_re() -> &'static Regex {
     })
 }
 
-/// A mixed figure with 万 inside (`5万440.17元` = 50,440.17 yuan).
-fn mixed_wan_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?P<cur>人民币|[¥￥])?[ \t]*(?P<wan>[0-9]+)[ \t]*万[ \t]*(?P<rest>[0-9]{1,4}(?:\.[0-9]+)?)[ \t]*(?:元整|元|圆)")
-            .expect("static regex")
-    })
+static_regex! {
+    /// A mixed figure with 万 inside (`5万440.17元` = 50,440.17 yuan).
+    fn mixed_wan_re = r"(?P<cur>人民币|[¥￥])?[ \t]*(?P<wan>[0-9]+)[ \t]*万[ \t]*(?P<rest>[0-9]{1,4}(?:\.[0-9]+)?)[ \t]*(?:元整|元|圆)";
 }
 
 fn capital_re() -> &'static Regex {

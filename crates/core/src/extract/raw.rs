@@ -405,12 +405,9 @@ const CASE_TYPE_CUES: &[&[&str]] = &[
     &["借款合同", "贷款合同", "借款协议", "借条", "借款", "贷款"],
 ];
 
-/// A stated cause: `案由：…纠纷`.
-fn cause_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"案由[为是]?[：:\s]\s*(?P<v>[^，,。；;\s]{2,20}?纠纷)").expect("static regex")
-    })
+static_regex! {
+    /// A stated cause: `案由：…纠纷`.
+    fn cause_re = r"案由[为是]?[：:\s]\s*(?P<v>[^，,。；;\s]{2,20}?纠纷)";
 }
 
 /// Heads of the claims section (after numbering: `二、诉讼请求`, `【请求事项】`).
@@ -523,13 +520,9 @@ pub(super) fn is_closing_line(line: &str) -> bool {
         && (t.contains("法院") || t.contains("贵院"))
 }
 
-/// Courts: `…人民法院`, and the specialised courts that hear loan cases (金融法院, 互联网法院).
-fn court_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"[\p{Han}]{2,30}?(?:人民法院|金融法院|互联网法院|铁路运输法院|海事法院)")
-            .expect("static regex")
-    })
+static_regex! {
+    /// Courts: `…人民法院`, and the specialised courts that hear loan cases (金融法院, 互联网法院).
+    fn court_re = r"[\p{Han}]{2,30}?(?:人民法院|金融法院|互联网法院|铁路运输法院|海事法院)";
 }
 
 /// The court's name within a `court_re` match: the words that address it (`特此向`, `诉至`,
@@ -576,28 +569,16 @@ fn court_in(text: &str, offset: usize) -> Option<Range<usize>> {
     })
 }
 
-/// A party line with a colon: `原告：`, `被告二（保证人）：`, `第一被告：`, `被告1姓名：`,
-/// `具状人（签章）：`, `被申请人：`.
-fn party_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^\s*[【\[〔]?(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)人?[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）])?[一二三四五六七八九十0-9]*[】\]〕]?\s*(?:姓名|名称|单位名称|全称)?\s*[：:\t]\s*(?P<name>[^，,（(：:\s；;。]+)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>.*)$",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    /// A party line with a colon: `原告：`, `被告二（保证人）：`, `第一被告：`, `被告1姓名：`,
+    /// `具状人（签章）：`, `被申请人：`.
+    fn party_re = r"^\s*[【\[〔]?(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)人?[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）])?[一二三四五六七八九十0-9]*[】\]〕]?\s*(?:姓名|名称|单位名称|全称)?\s*[：:\t]\s*(?P<name>[^，,（(：:\s；;。]+)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>.*)$";
 }
 
-/// A party line without a colon, as letters and many hands write them: `原告张三，男，…`,
-/// `具状人某银行（以下简称原告），住所地…`, `被具状人李四（借款人，以下简称被告），…`.
-fn party_bare_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^\s*(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）]\s*)?(?P<name>[^，,（(：:\s；;。、]{2,40}?)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>[，,。；;].*|)$",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    /// A party line without a colon, as letters and many hands write them: `原告张三，男，…`,
+    /// `具状人某银行（以下简称原告），住所地…`, `被具状人李四（借款人，以下简称被告），…`.
+    fn party_bare_re = r"^\s*(?:第[一二三四五六七八九十]+)?(?P<side>被具状人|具状人|被起诉人|起诉人|被申请人|申请人|原告|被告)[一二三四五六七八九十0-9]*(?:[（(](?P<r1>[^）)]{1,12})[)）]\s*)?(?P<name>[^，,（(：:\s；;。、]{2,40}?)(?:[（(](?P<r2>[^）)]{1,16})[)）])?(?P<rest>[，,。；;].*|)$";
 }
 
 /// Whether `name` (from a party line without a colon) reads as a name rather than the start
@@ -1156,12 +1137,8 @@ fn read_mismatches(flat: &Flat, claims_bytes: &Range<usize>, raw: &mut RawExtrac
     }
 }
 
-fn domicile_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"住(?:所地|所|址)?[：:]?\s*(?P<addr>[^，,。；;\s（(]{2,40})")
-            .expect("static regex")
-    })
+static_regex! {
+    fn domicile_re = r"住(?:所地|所|址)?[：:]?\s*(?P<addr>[^，,。；;\s（(]{2,40})";
 }
 
 /// Reads a domicile (`住所：…`, `住址：…`, `住…`) from `text` (starting at byte `at`) for the
@@ -1186,32 +1163,16 @@ fn read_domicile(
     true
 }
 
-fn jurisdiction_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"[^。；\n]{0,40}(?:人民法院|法院)管辖[^。；\n]{0,10}|协议管辖")
-            .expect("static regex")
-    })
+static_regex! {
+    fn jurisdiction_re = r"[^。；\n]{0,40}(?:人民法院|法院)管辖[^。；\n]{0,10}|协议管辖";
 }
 
-fn mortgage_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"被告(?P<owner>[^，,。；;、\s]{2,30}?)以其(?P<what>(?:名下|所有的?)[^，,。；;]{1,40}?)为[^。；;]{0,30}?提供(?P<max>最高额)?抵押担保",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    fn mortgage_re = r"被告(?P<owner>[^，,。；;、\s]{2,30}?)以其(?P<what>(?:名下|所有的?)[^，,。；;]{1,40}?)为[^。；;]{0,30}?提供(?P<max>最高额)?抵押担保";
 }
 
-fn certificate_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?:不动产权证(?:书)?号?|不动产登记证明号?|他项权证号?|房屋所有权证号?|权证号)[：:为]?\s*(?P<no>[^，,。；;\s）)]{4,40})",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    fn certificate_re = r"(?:不动产权证(?:书)?号?|不动产登记证明号?|他项权证号?|房屋所有权证号?|权证号)[：:为]?\s*(?P<no>[^，,。；;\s）)]{4,40})";
 }
 
 /// The collateral stated in the complaint: owner and what (`被告张三以其名下房产…提供抵押担保`),
@@ -1401,17 +1362,12 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
     }
 }
 
-fn item_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?m)(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+、|[0-9]+[.、．]|[（(][0-9一二三四五六七八九十]+[)）])")
-            .expect("static regex")
-    })
+static_regex! {
+    fn item_re = r"(?m)(?:^|[。；;\n])\s*(?:[一二三四五六七八九十]+、|[0-9]+[.、．]|[（(][0-9一二三四五六七八九十]+[)）])";
 }
 
-fn cutoff_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"截至|截止|暂计至|计算至|计至").expect("static regex"))
+static_regex! {
+    fn cutoff_re = r"截至|截止|暂计至|计算至|计至";
 }
 
 /// First date within `window` chars after any of `labels` in `range`.
@@ -1497,14 +1453,8 @@ const DEFAULT_CUES: &[&str] = &[
     "未依约",
 ];
 
-fn rate_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?:(?:执行)?(?:年利率|年化利率|年化|月利率|日利率|年息|月息|日息|借款利率|贷款利率|利率)[为是：:\s]*(?:按)?(?:[^，。；\n]{0,30}?)(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％]|万分之[0-9一二三四五六七八九十点.]+|千分之[0-9一二三四五六七八九十点.]+|百分之[0-9一二三四五六七八九十点.]+|(?:LPR|贷款市场报价利率)[^，。；\n]{0,20}?(?:[0-9]+(?:\.[0-9]+)?\s*(?:个基点|基点|bp|BP|%|％|个百分点)|[一二三四五六七八九十]+个基点)))",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    fn rate_re = r"(?:(?:执行)?(?:年利率|年化利率|年化|月利率|日利率|年息|月息|日息|借款利率|贷款利率|利率)[为是：:\s]*(?:按)?(?:[^，。；\n]{0,30}?)(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％]|万分之[0-9一二三四五六七八九十点.]+|千分之[0-9一二三四五六七八九十点.]+|百分之[0-9一二三四五六七八九十点.]+|(?:LPR|贷款市场报价利率)[^，。；\n]{0,20}?(?:[0-9]+(?:\.[0-9]+)?\s*(?:个基点|基点|bp|BP|%|％|个百分点)|[一二三四五六七八九十]+个基点)))";
 }
 
 fn penalty_re() -> &'static Regex {
@@ -1517,12 +1467,8 @@ fn penalty_re() -> &'static Regex {
     })
 }
 
-fn contract_no_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:合同编号|合同号|借款合同号|协议编号|编号)[为是]?[：:\s]*[“《]?(?P<v>[A-Za-z0-9（）()〔〕【】\[\]\-_/#\p{Han}]{3,40})")
-            .expect("static regex")
-    })
+static_regex! {
+    fn contract_no_re = r"(?:合同编号|合同号|借款合同号|协议编号|编号)[为是]?[：:\s]*[“《]?(?P<v>[A-Za-z0-9（）()〔〕【】\[\]\-_/#\p{Han}]{3,40})";
 }
 
 fn clean_contract_no(v: &str) -> String {
@@ -1743,12 +1689,8 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
     }
 }
 
-fn guarantee_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"保证期间[^。；\n]{0,40}?(?:[0-9]+|[一二三四五六七八九十两半]+)\s*(?:个月|年)|保证期间(?:未约定|没有约定|未作约定|无约定)|对保证期间(?:未作约定|未约定|没有约定)|(?:未约定|没有约定|未作约定)保证期间")
-            .expect("static regex")
-    })
+static_regex! {
+    fn guarantee_re = r"保证期间[^。；\n]{0,40}?(?:[0-9]+|[一二三四五六七八九十两半]+)\s*(?:个月|年)|保证期间(?:未约定|没有约定|未作约定|无约定)|对保证期间(?:未作约定|未约定|没有约定)|(?:未约定|没有约定|未作约定)保证期间";
 }
 
 /// The date just before one of `verbs` (`2021年3月15日签订`, `于2021年3月15日与原告签订`).
@@ -1996,12 +1938,8 @@ fn read_ledger(flat: &Flat, lines: Range<usize>, raw: &mut RawExtraction) {
     }
 }
 
-fn day_count_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:按|以)?(?:一|每)?年(?:按|以|为|计)?\s*(?:360|365|三百六十五|三百六十)\s*(?:天|日)(?:计算|计息|计)?|(?:按|以)实际(?:天数|日数|占用天数)(?:计算|计息|计)?")
-            .expect("static regex")
-    })
+static_regex! {
+    fn day_count_re = r"(?:按|以)?(?:一|每)?年(?:按|以|为|计)?\s*(?:360|365|三百六十五|三百六十)\s*(?:天|日)(?:计算|计息|计)?|(?:按|以)实际(?:天数|日数|占用天数)(?:计算|计息|计)?";
 }
 
 /// The day-count convention the contract states (`按年360天计算`, `一年按365天`, `按实际天数计息`),
@@ -2017,14 +1955,8 @@ fn read_day_count(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut RawExt
     }
 }
 
-fn guarantor_demand_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"向(?:被告)?(?:保证人|担保人)[^。；\n]{0,30}?(?:催收|催告|催款|主张|发出|送达|要求)",
-        )
-        .expect("static regex")
-    })
+static_regex! {
+    fn guarantor_demand_re = r"向(?:被告)?(?:保证人|担保人)[^。；\n]{0,30}?(?:催收|催告|催款|主张|发出|送达|要求)";
 }
 
 /// The date of a demand on a guarantor: a collection-record row naming a guarantor (or 保证人),
