@@ -31,7 +31,6 @@ use axum::response::Response;
 use fincase_core::rules::RulesConfig;
 use fincase_pipeline::jobs::{Worker, WorkerConfig, owner_name};
 use fincase_store::{Actor, Role, Store, StoreError, TokenRecord};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -83,10 +82,7 @@ impl AppState {
 
 /// The hex SHA-256 under which a token is stored (the token itself is never stored).
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    fincase_core::domain::sha256_hex(token.as_bytes())
 }
 
 /// A fresh random token (`fc_` + 64 hex digits from two v4 uuids: 244 random bits).

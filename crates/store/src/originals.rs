@@ -6,7 +6,6 @@
 //! filing whose original is gone. The command-line batch ([`OriginalStore::put`]) does not: a
 //! batch cut short is simply run again.
 
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -26,10 +25,7 @@ impl OriginalStore {
 
     /// The hex SHA-256 of `bytes`.
     pub fn hash(bytes: &[u8]) -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        fincase_core::domain::sha256_hex(bytes)
     }
 
     /// Where the original with this hash lives.
