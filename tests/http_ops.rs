@@ -621,15 +621,7 @@ fn pdf_with_text(lines: &[String]) -> Vec<u8> {
 
 /// `%XX` form of a string, as it appears in a request path.
 fn percent_encoded(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

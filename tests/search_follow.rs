@@ -262,7 +262,9 @@ async fn check_route(store: &Store, dir: &Path) {
         async move {
             let uri = format!(
                 "/api/v1/search?q={}",
-                q.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+                q.bytes()
+                    .map(percent_encoding::percent_encode_byte)
+                    .collect::<String>()
             );
             let req = Request::get(uri)
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))
