@@ -214,18 +214,19 @@ impl World {
     }
 }
 
-/// `name=value` of a `Set-Cookie` for `name`, with its attributes checked.
+/// `name=value` of a `Set-Cookie` for `name`, with its attributes checked (`HttpOnly`,
+/// `SameSite=Strict`, `Path=/ui`).
 fn set_cookie(h: &axum::http::HeaderMap, name: &str) -> Option<String> {
     h.get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| {
-            assert!(
-                v.contains("HttpOnly") && v.contains("SameSite=Strict"),
-                "{v}"
-            );
-            v.split(';').next().unwrap().to_owned()
+        .filter_map(|v| cookie::Cookie::parse(v).ok())
+        .find(|c| c.name() == name)
+        .map(|c| {
+            assert_eq!(c.http_only(), Some(true), "{c}");
+            assert_eq!(c.same_site(), Some(cookie::SameSite::Strict), "{c}");
+            assert_eq!(c.path(), Some("/ui"), "{c}");
+            c.stripped().to_string()
         })
 }
 

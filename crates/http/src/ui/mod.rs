@@ -231,7 +231,7 @@ async fn login(
 ) -> Response {
     let form = form.ok().map(|Form(f)| f);
     let sent = form.as_ref().map(|f| f.csrf.as_str()).unwrap_or("");
-    let expected = session::cookie(&headers, session::LOGIN_COOKIE).unwrap_or("");
+    let expected = session::cookie(&headers, session::LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !session::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
         return page_error(
             StatusCode::FORBIDDEN,
@@ -267,7 +267,7 @@ async fn login(
     let mut resp = Redirect::to("/ui").into_response();
     for c in [
         session::set_cookie(session::SESSION_COOKIE, &id, session::SESSION_TTL_MS / 1000),
-        session::set_cookie(session::LOGIN_COOKIE, "", 0),
+        session::removal_cookie(session::LOGIN_COOKIE),
     ] {
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);
@@ -298,7 +298,7 @@ async fn logout(
             .map_err(|e| store_failed(&e))?;
     }
     let mut resp = Redirect::to("/ui/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session::set_cookie(session::SESSION_COOKIE, "", 0)) {
+    if let Ok(v) = HeaderValue::from_str(&session::removal_cookie(session::SESSION_COOKIE)) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
