@@ -10,7 +10,6 @@ use axum::http::{Method, Request, StatusCode, header};
 use fincase::http::{Limits, ServiceConfig, issue_token, router, spawn_workers_counted};
 use fincase::store::Role;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -325,10 +324,7 @@ async fn swagger_ui_is_served_from_the_binary() {
         let (code, served) = app.send(req).await;
         assert_eq!(code, StatusCode::OK, "{file}");
         assert_eq!(served, std::fs::read(assets.join(file)).unwrap(), "{file}");
-        let sha: String = Sha256::digest(&served)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = fincase::domain::sha256_hex(&served);
         assert!(
             readme.contains(&sha),
             "README.md does not state {file}'s sha256 {sha}"
@@ -625,15 +621,7 @@ fn pdf_with_text(lines: &[String]) -> Vec<u8> {
 
 /// `%XX` form of a string, as it appears in a request path.
 fn percent_encoded(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

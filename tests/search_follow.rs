@@ -10,7 +10,6 @@ use fincase::rules::RulesConfig;
 use fincase::search::SearchScope;
 use fincase::search::follow::Follower;
 use fincase::store::{Actor, Admitted, FilingRecord, NewBatch, NewFiling, Store};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -44,10 +43,7 @@ async fn submit(store: &Store, org: &str, indices: &[usize]) -> Vec<(String, Vec
     let mut names = Vec::new();
     for &i in indices {
         let g = fincase::fixtures::generate_one(SEED, i).unwrap();
-        let sha: String = Sha256::digest(&g.pdf)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = fincase::domain::sha256_hex(&g.pdf);
         let path = tmp.path().join(format!("{i}.pdf"));
         std::fs::write(&path, &g.pdf).unwrap();
         store.put_original_file(&path, &sha).await.unwrap();
@@ -266,7 +262,9 @@ async fn check_route(store: &Store, dir: &Path) {
         async move {
             let uri = format!(
                 "/api/v1/search?q={}",
-                q.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+                q.bytes()
+                    .map(percent_encoding::percent_encode_byte)
+                    .collect::<String>()
             );
             let req = Request::get(uri)
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))

@@ -1,8 +1,7 @@
 //! The judges' review screens (`/ui`), end to end.
 //!
 //! `review_in_headless_chromium` drives Debian's `chromium` through `chromedriver`'s W3C
-//! WebDriver HTTP protocol with a tiny client over `std::net::TcpStream` + serde_json (no extra
-//! crates): log in with a judge's token, open the oldest case, edit the principal and see the
+//! WebDriver protocol with the `fantoccini` client (plain HTTP to 127.0.0.1): log in with a judge's token, open the oldest case, edit the principal and see the
 //! suggested outcome change, approve with the `a` key, and find the audit entries; a bank's
 //! token cannot log in. It skips (printing why) when chromium or chromedriver is missing,
 //! unless `CI=true`, where it fails. `FINCASE_UI_SCREENSHOTS=<dir>` saves the queue and case
@@ -14,12 +13,15 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
 use fincase::http::{ServiceConfig, issue_token_as};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::store::{Actor, Role};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -214,18 +216,19 @@ impl World {
     }
 }
 
-/// `name=value` of a `Set-Cookie` for `name`, with its attributes checked.
+/// `name=value` of a `Set-Cookie` for `name`, with its attributes checked (`HttpOnly`,
+/// `SameSite=Strict`, `Path=/ui`).
 fn set_cookie(h: &axum::http::HeaderMap, name: &str) -> Option<String> {
     h.get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| {
-            assert!(
-                v.contains("HttpOnly") && v.contains("SameSite=Strict"),
-                "{v}"
-            );
-            v.split(';').next().unwrap().to_owned()
+        .filter_map(|v| cookie::Cookie::parse(v).ok())
+        .find(|c| c.name() == name)
+        .map(|c| {
+            assert_eq!(c.http_only(), Some(true), "{c}");
+            assert_eq!(c.same_site(), Some(cookie::SameSite::Strict), "{c}");
+            assert_eq!(c.path(), Some("/ui"), "{c}");
+            c.stripped().to_string()
         })
 }
 
@@ -577,177 +580,66 @@ fn edit_versions_downloads_and_group_approval() {
 
 // ---------------------------------------------------------------- WebDriver
 
-/// A W3C WebDriver session on a local chromedriver.
-struct Wd {
-    port: u16,
-    session: String,
+/// A W3C WebDriver session on a local chromedriver, through `fantoccini` (plain HTTP to
+/// 127.0.0.1, no TLS). The test is synchronous: each command runs to completion on `rt`.
+struct Wd<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    client: Client,
 }
 
-/// One HTTP/1.1 exchange with chromedriver (`Connection: close`; chunked bodies decoded).
-fn wd_http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-        payload.len()
-    )
-    .map_err(|e| e.to_string())?;
-    // chromedriver keeps the connection open: read the head, then Content-Length bytes (or
-    // chunks up to the last one).
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 8192];
-    let split = loop {
-        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("connection closed before the head".into());
-        }
-        raw.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
-    let mut body = raw[split + 4..].to_vec();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    let chunked =
-        head.contains("transfer-encoding: chunked") || head.contains("transfer-encoding:chunked");
-    loop {
-        let done = match length {
-            Some(n) => body.len() >= n,
-            None if chunked => body.windows(5).any(|w| w == b"0\r\n\r\n"),
-            None => false,
-        };
-        if done {
-            break;
-        }
-        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&buf[..n]);
-    }
-    if chunked && length.is_none() {
-        let mut out = Vec::new();
-        let mut rest = &body[..];
-        loop {
-            let eol = rest
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or("bad chunk")?;
-            let n = usize::from_str_radix(String::from_utf8_lossy(&rest[..eol]).trim(), 16)
-                .map_err(|e| e.to_string())?;
-            if n == 0 {
-                break;
-            }
-            out.extend_from_slice(&rest[eol + 2..eol + 2 + n]);
-            rest = &rest[eol + 2 + n + 2..];
-        }
-        body = out;
-    }
-    let v: Value = serde_json::from_slice(&body)
-        .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&body)))?;
-    if v["value"]["error"].is_string() {
-        return Err(format!("{method} {path}: {}", v["value"]));
-    }
-    Ok(v["value"].clone())
-}
-
-impl Wd {
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        wd_http(
-            self.port,
-            method,
-            &format!("/session/{}{path}", self.session),
-            body.as_ref(),
-        )
-        .unwrap()
+impl Wd<'_> {
+    fn run<T>(&self, f: impl Future<Output = Result<T, CmdError>>) -> T {
+        self.rt
+            .block_on(f)
+            .unwrap_or_else(|e| panic!("webdriver: {e}"))
     }
     fn go(&self, url: &str) {
-        self.cmd("POST", "/url", Some(json!({ "url": url })));
+        self.run(self.client.goto(url));
     }
-    fn find(&self, css: &str) -> String {
-        let v = self.cmd(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        v["element-6066-11e4-a52e-4f735466cecf"]
-            .as_str()
-            .unwrap_or_else(|| panic!("find {css}: {v}"))
-            .to_owned()
+    fn find(&self, css: &str) -> Element {
+        self.run(self.client.find(Locator::Css(css)))
     }
     fn exists(&self, css: &str) -> bool {
-        let v = self.cmd(
-            "POST",
-            "/elements",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        v.as_array().is_some_and(|a| !a.is_empty())
+        !self.run(self.client.find_all(Locator::Css(css))).is_empty()
     }
     /// The text of `css`, retried while the page is being replaced (a stale element).
     fn text(&self, css: &str) -> String {
         let t = Instant::now();
         loop {
-            let got = wd_http(
-                self.port,
-                "POST",
-                &format!("/session/{}/element", self.session),
-                Some(&json!({ "using": "css selector", "value": css })),
-            )
-            .and_then(|v| {
-                let e = v["element-6066-11e4-a52e-4f735466cecf"]
-                    .as_str()
-                    .ok_or_else(|| format!("find {css}: {v}"))?
-                    .to_owned();
-                wd_http(
-                    self.port,
-                    "GET",
-                    &format!("/session/{}/element/{e}/text", self.session),
-                    None,
-                )
-            });
+            let got = self
+                .rt
+                .block_on(async { self.client.find(Locator::Css(css)).await?.text().await });
             match got {
-                Ok(v) => return v.as_str().unwrap_or("").to_owned(),
-                Err(e) if t.elapsed() > Duration::from_secs(10) => panic!("{e}"),
+                Ok(v) => return v,
+                Err(e) if t.elapsed() > Duration::from_secs(10) => panic!("{css}: {e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
         }
     }
+    /// The DOM property `name` of the element `css` (an input's current `value`).
+    fn prop(&self, css: &str, name: &str) -> String {
+        let e = self.find(css);
+        self.run(e.prop(name)).unwrap_or_default()
+    }
     fn click(&self, css: &str) {
         let e = self.find(css);
-        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+        self.run(e.click());
     }
     fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css);
-        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
-        self.cmd(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
-        );
+        self.run(e.clear());
+        self.run(e.send_keys(text));
     }
-    fn key(&self, k: &str) {
-        self.cmd(
-            "POST",
-            "/actions",
-            Some(
-                json!({ "actions": [{ "type": "key", "id": "kb", "actions": [
-                    { "type": "keyDown", "value": k }, { "type": "keyUp", "value": k }
-                ]}]}),
-            ),
-        );
-        self.cmd("DELETE", "/actions", None);
+    /// Presses and releases one key (a character, or a WebDriver code such as Enter `\u{E007}`).
+    fn key(&self, k: char) {
+        let keys = KeyActions::new("kb".into())
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k });
+        self.run(self.client.perform_actions(keys));
+        self.run(self.client.release_actions());
     }
     fn url(&self) -> String {
-        self.cmd("GET", "/url", None)
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+        self.run(self.client.current_url()).to_string()
     }
     /// Waits (≤ 10 s) until `css` is on the page.
     fn wait_for(&self, css: &str) {
@@ -761,45 +653,17 @@ impl Wd {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+    /// Saves a PNG of the window.
     fn screenshot(&self, path: &std::path::Path) {
-        let b64 = self.cmd("GET", "/screenshot", None);
-        std::fs::write(path, base64_decode(b64.as_str().unwrap())).unwrap();
+        let png = self.run(self.client.screenshot());
+        std::fs::write(path, png).unwrap();
     }
 }
 
-impl Drop for Wd {
+impl Drop for Wd<'_> {
     fn drop(&mut self) {
-        let _ = wd_http(
-            self.port,
-            "DELETE",
-            &format!("/session/{}", self.session),
-            None,
-        );
+        let _ = self.rt.block_on(self.client.clone().close());
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= u32::from(val(*c)) << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..chunk.len().saturating_sub(1)]);
-    }
-    out
 }
 
 fn on_path(names: &[&str]) -> Option<std::path::PathBuf> {
@@ -821,7 +685,7 @@ impl Drop for Driver {
     }
 }
 
-fn start_browser() -> Option<(Driver, Wd)> {
+fn start_browser(rt: &tokio::runtime::Runtime) -> Option<(Driver, Wd<'_>)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let browser = on_path(&["chromium", "chromium-browser", "google-chrome"]);
     let driver = on_path(&["chromedriver"]);
@@ -847,35 +711,39 @@ fn start_browser() -> Option<(Driver, Wd)> {
         .spawn()
         .unwrap();
     let d = Driver { child };
-    let t = Instant::now();
-    while wd_http(port, "GET", "/status", None).map(|v| v["ready"] == json!(true)) != Ok(true) {
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let caps = json!({ "capabilities": { "alwaysMatch": {
+    let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": browser.to_string_lossy(),
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1440,1000", "--lang=zh-CN", "--force-device-scale-factor=1"]
         }
-    }}});
-    let v = wd_http(port, "POST", "/session", Some(&caps)).unwrap();
-    let session = v["sessionId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("new session: {v}"))
-        .to_owned();
-    Some((d, Wd { port, session }))
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!("capabilities are an object")
+    };
+    let mut builder = ClientBuilder::new(HttpConnector::new());
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{port}");
+    // chromedriver takes a moment to listen: retry the new session for up to 20 s.
+    let t = Instant::now();
+    let client = loop {
+        match rt.block_on(builder.connect(&url)) {
+            Ok(c) => break c,
+            Err(e) if t.elapsed() > Duration::from_secs(20) => {
+                panic!("chromedriver did not start: {e}")
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    Some((d, Wd { rt, client }))
 }
 
 #[test]
 fn review_in_headless_chromium() {
     let rt = rt();
     let w = rt.block_on(world(4));
-    let Some((_driver, wd)) = start_browser() else {
+    let Some((_driver, wd)) = start_browser(&rt) else {
         return;
     };
     let listener = rt
@@ -906,8 +774,8 @@ fn review_in_headless_chromium() {
         wd.screenshot(&dir.join("ui-queue.png"));
     }
     // j selects the first row, Enter opens it.
-    wd.key("j");
-    wd.key("\u{E007}");
+    wd.key('j');
+    wd.key('\u{E007}');
     wd.wait_for("#outcome-total");
     let id = wd.url().rsplit('/').next().unwrap().to_owned();
     assert!(w.filings.contains(&id), "{id}");
@@ -919,12 +787,7 @@ fn review_in_headless_chromium() {
 
     // Edit the principal: the outcome is recomputed and the change shown.
     let input = "input[data-field-input=\"claims.principal\"]";
-    let e = wd.find(input);
-    let old = wd
-        .cmd("GET", &format!("/element/{e}/property/value"), None)
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let old = wd.prop(input, "value");
     let old_y: fincase::domain::Yuan = old.parse().unwrap();
     let new_y = fincase::domain::Yuan::from_fen(old_y.fen() * 3 / 5);
     wd.type_into(input, &new_y.to_string());
@@ -939,7 +802,7 @@ fn review_in_headless_chromium() {
     }
 
     // Approve with the keyboard.
-    wd.key("a");
+    wd.key('a');
     let t = Instant::now();
     while !wd.text("#review-state").contains("已批准") {
         assert!(t.elapsed() < Duration::from_secs(10), "approval not shown");

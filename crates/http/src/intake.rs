@@ -46,10 +46,6 @@ pub(crate) struct Intake {
     pub skipped: Vec<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn too_large(code: &'static str, message: String) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code, message)
 }
@@ -186,7 +182,7 @@ impl Tally {
 
     /// The hex hash, the length and the first bytes.
     fn finish(self) -> (String, u64, Vec<u8>) {
-        (hex(&self.hasher.finalize()), self.len, self.head)
+        (hex::encode(self.hasher.finalize()), self.len, self.head)
     }
 }
 

@@ -31,7 +31,6 @@ use axum::response::Response;
 use fincase_core::rules::RulesConfig;
 use fincase_pipeline::jobs::{Worker, WorkerConfig, owner_name};
 use fincase_store::{Actor, Role, Store, StoreError, TokenRecord};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -83,10 +82,7 @@ impl AppState {
 
 /// The hex SHA-256 under which a token is stored (the token itself is never stored).
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    fincase_core::domain::sha256_hex(token.as_bytes())
 }
 
 /// A fresh random token (`fc_` + 64 hex digits from two v4 uuids: 244 random bits).
@@ -156,7 +152,7 @@ pub fn router(state: AppState) -> Router {
 /// first character (`张三` → `张*`), so that neither a raw nor a percent-encoded name reaches a
 /// log.
 pub fn mask_for_log(text: &str) -> String {
-    let decoded = percent_decode(text);
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
     let masked = fincase_core::extract::pii::mask(&decoded);
     let mut out = String::with_capacity(masked.len());
     let mut in_run = false;
@@ -170,29 +166,6 @@ pub fn mask_for_log(text: &str) -> String {
         }
     }
     out
-}
-
-/// `%XX` escapes decoded (invalid UTF-8 replaced); anything else kept.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Gives each request an id (answered in `x-request-id`) and a span carrying it; logs the

@@ -1,5 +1,6 @@
-//! Prometheus metrics (`GET /metrics`, text exposition format 0.0.4), written by hand: a few
-//! counters and one histogram do not justify a metrics crate.
+//! Prometheus metrics (`GET /metrics`, text exposition format 0.0.4) through the `prometheus`
+//! crate: one [`Registry`] per service (never the process-wide default registry, so that several
+//! services in one process, as in the tests, count apart), encoded by its `TextEncoder`.
 //!
 //! Counted in this process: HTTP requests by method, route *template* and status (never the raw
 //! path: it may carry ids typed by people, and it would make label values unbounded), request
@@ -21,218 +22,273 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use fincase_pipeline::jobs::Step;
 use fincase_store::StoreError;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use prometheus::core::Collector;
+use prometheus::{
+    Encoder as _, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
+};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-/// Upper bounds of the latency histogram's buckets, in microseconds (5 ms to 10 s).
-const BUCKETS_US: [u64; 11] = [
-    5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000,
-    10_000_000,
+/// Upper bounds of the latency histogram's buckets, in seconds (5 ms to 10 s).
+const BUCKETS_S: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
-
-/// Samples of one counter: `(labels, value)`.
-type Series<'a> = &'a [(&'a str, &'a AtomicU64)];
 
 /// The route label of a request that matched no route (the raw path is never a label).
 const UNMATCHED: &str = "unmatched";
 
-/// Requests and latency of one (method, route template).
-#[derive(Debug, Default)]
-struct RouteStats {
-    /// Answers per status code.
-    by_status: BTreeMap<u16, u64>,
-    /// Requests per bucket of `BUCKETS_US` (not cumulative; the last slot is above 10 s).
-    buckets: [u64; BUCKETS_US.len() + 1],
-    /// Total time, microseconds.
-    sum_us: u64,
-    /// Requests.
-    count: u64,
+/// The gauge that says whether the database answered; the only database series shown when it
+/// did not.
+const STORE_UP: &str = "fincase_store_up";
+
+/// Everything this process counts, in a registry of its own. Shared by the router (through
+/// [`AppState`]) and the in-process workers.
+pub struct Metrics {
+    registry: Registry,
+    http_requests: IntCounterVec,
+    http_duration: HistogramVec,
+    jobs_processed: IntCounter,
+    jobs_failed: IntCounterVec,
+    jobs_lease_lost: IntCounter,
+    queue_errors: IntCounter,
+    batches_accepted: IntCounter,
+    intake_filings: IntCounterVec,
+    intake_bytes: IntCounter,
+    /// The gauges set from the database at each scrape; one scrape at a time sets and reads
+    /// them.
+    db: Mutex<DbSeries>,
 }
 
-/// Everything this process counts. Shared by the router (through [`AppState`]) and the
-/// in-process workers.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    http: Mutex<BTreeMap<(String, String), RouteStats>>,
-    jobs_done: AtomicU64,
-    jobs_failed_retrying: AtomicU64,
-    jobs_failed_final: AtomicU64,
-    jobs_lease_lost: AtomicU64,
-    queue_errors: AtomicU64,
-    batches_accepted: AtomicU64,
-    filings_accepted: AtomicU64,
-    filings_duplicate: AtomicU64,
-    intake_bytes: AtomicU64,
+/// The gauges read from the database at scrape time, in a registry of their own (gathered only
+/// by a scrape, after being set).
+struct DbSeries {
+    registry: Registry,
+    store_up: IntGauge,
+    filings: IntGaugeVec,
+    jobs: IntGaugeVec,
+    queue_depth: IntGauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let registry = Registry::new();
+        let r = &registry;
+        let http_requests = register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "fincase_http_requests_total",
+                    "HTTP requests answered, by method, route template and status.",
+                ),
+                &["method", "route", "status"],
+            ),
+        );
+        let http_duration = register(
+            r,
+            HistogramVec::new(
+                HistogramOpts::new(
+                    "fincase_http_request_duration_seconds",
+                    "Time from request to answer headers, by method and route template.",
+                )
+                .buckets(BUCKETS_S.to_vec()),
+                &["method", "route"],
+            ),
+        );
+        let jobs_processed = register(
+            r,
+            IntCounter::new(
+                "fincase_jobs_processed_total",
+                "Jobs this process's workers finished and recorded.",
+            ),
+        );
+        let jobs_failed = register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "fincase_jobs_failed_total",
+                    "Job attempts that failed in this process, by whether the job goes back to the queue.",
+                ),
+                &["retrying"],
+            ),
+        );
+        let jobs_lease_lost = register(
+            r,
+            IntCounter::new(
+                "fincase_jobs_lease_lost_total",
+                "Jobs whose lease expired before this process could record the result.",
+            ),
+        );
+        let queue_errors = register(
+            r,
+            IntCounter::new(
+                "fincase_queue_errors_total",
+                "Times a worker of this process could not reach the queue.",
+            ),
+        );
+        let batches_accepted = register(
+            r,
+            IntCounter::new("fincase_intake_batches_total", "Batches accepted (202)."),
+        );
+        let intake_filings = register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "fincase_intake_filings_total",
+                    "Filings in accepted batches, by outcome.",
+                ),
+                &["outcome"],
+            ),
+        );
+        let intake_bytes = register(
+            r,
+            IntCounter::new(
+                "fincase_intake_bytes_total",
+                "Bytes of PDFs accepted by intake (inflated size for zips).",
+            ),
+        );
+        // Series shown at 0 before anything happens.
+        for retrying in ["true", "false"] {
+            jobs_failed.with_label_values(&[retrying]);
+        }
+        for outcome in ["queued", "duplicate"] {
+            intake_filings.with_label_values(&[outcome]);
+        }
+        Metrics {
+            registry,
+            http_requests,
+            http_duration,
+            jobs_processed,
+            jobs_failed,
+            jobs_lease_lost,
+            queue_errors,
+            batches_accepted,
+            intake_filings,
+            intake_bytes,
+            db: Mutex::new(DbSeries::default()),
+        }
+    }
+}
+
+impl Default for DbSeries {
+    fn default() -> DbSeries {
+        let registry = Registry::new();
+        let r = &registry;
+        DbSeries {
+            store_up: register(
+                r,
+                IntGauge::new(STORE_UP, "1 when the case database answered this scrape."),
+            ),
+            filings: register(
+                r,
+                IntGaugeVec::new(
+                    Opts::new("fincase_filings", "Filings in the database, by status."),
+                    &["status"],
+                ),
+            ),
+            jobs: register(
+                r,
+                IntGaugeVec::new(
+                    Opts::new("fincase_jobs", "Jobs in the database queue, by state."),
+                    &["state"],
+                ),
+            ),
+            queue_depth: register(
+                r,
+                IntGauge::new(
+                    "fincase_queue_depth",
+                    "Jobs waiting for a worker (queued, not yet claimed).",
+                ),
+            ),
+            registry,
+        }
+    }
 }
 
 impl Metrics {
     /// Counts one answered request.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, micros: u64) {
-        let mut http = match self.http.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let s = http
-            .entry((method.to_owned(), route.to_owned()))
-            .or_default();
-        *s.by_status.entry(status).or_insert(0) += 1;
-        let slot = BUCKETS_US
-            .iter()
-            .position(|b| micros <= *b)
-            .unwrap_or(BUCKETS_US.len());
-        s.buckets[slot] += 1;
-        s.sum_us = s.sum_us.saturating_add(micros);
-        s.count += 1;
+        let status = status.to_string();
+        self.http_requests
+            .with_label_values(&[method, route, status.as_str()])
+            .inc();
+        // Microseconds to seconds: a bound such as 5 000 µs gives the same f64 as the literal
+        // 0.005 (both are the nearest f64 to 5/1000), so the bucket a request falls in is the
+        // one its whole number of microseconds says.
+        self.http_duration
+            .with_label_values(&[method, route])
+            .observe(micros as f64 / 1e6);
     }
 
     /// Counts one step of a queue worker.
     pub fn observe_job(&self, step: &Result<Step, StoreError>) {
-        let c = match step {
-            Ok(Step::Idle) => return,
-            Ok(Step::Done { .. }) => &self.jobs_done,
-            Ok(Step::Failed { retrying: true, .. }) => &self.jobs_failed_retrying,
-            Ok(Step::Failed {
-                retrying: false, ..
-            }) => &self.jobs_failed_final,
-            Ok(Step::LeaseLost { .. }) => &self.jobs_lease_lost,
-            Err(_) => &self.queue_errors,
-        };
-        c.fetch_add(1, Ordering::Relaxed);
+        match step {
+            Ok(Step::Idle) => {}
+            Ok(Step::Done { .. }) => self.jobs_processed.inc(),
+            Ok(Step::Failed { retrying, .. }) => self
+                .jobs_failed
+                .with_label_values(&[if *retrying { "true" } else { "false" }])
+                .inc(),
+            Ok(Step::LeaseLost { .. }) => self.jobs_lease_lost.inc(),
+            Err(_) => self.queue_errors.inc(),
+        }
     }
 
     /// Counts one accepted batch: filings queued, duplicates, and the PDF bytes received.
     pub fn observe_intake(&self, filed: usize, duplicates: usize, bytes: u64) {
-        self.batches_accepted.fetch_add(1, Ordering::Relaxed);
-        self.filings_accepted
-            .fetch_add(filed as u64, Ordering::Relaxed);
-        self.filings_duplicate
-            .fetch_add(duplicates as u64, Ordering::Relaxed);
-        self.intake_bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.batches_accepted.inc();
+        self.intake_filings
+            .with_label_values(&["queued"])
+            .inc_by(filed as u64);
+        self.intake_filings
+            .with_label_values(&["duplicate"])
+            .inc_by(duplicates as u64);
+        self.intake_bytes.inc_by(bytes);
     }
 
     /// The text exposition of the counters, plus the database gauges given (`None`: the
     /// database did not answer, reported as `fincase_store_up 0`).
     pub fn render(&self, db: Option<&DbGauges>) -> String {
-        let mut out = String::with_capacity(4096);
-        self.render_http(&mut out);
-        let counters: [(&str, &str, Series<'_>); 6] = [
-            (
-                "fincase_jobs_processed_total",
-                "Jobs this process's workers finished and recorded.",
-                &[("", &self.jobs_done)],
-            ),
-            (
-                "fincase_jobs_failed_total",
-                "Job attempts that failed in this process, by whether the job goes back to the queue.",
-                &[
-                    ("retrying=\"true\"", &self.jobs_failed_retrying),
-                    ("retrying=\"false\"", &self.jobs_failed_final),
-                ],
-            ),
-            (
-                "fincase_jobs_lease_lost_total",
-                "Jobs whose lease expired before this process could record the result.",
-                &[("", &self.jobs_lease_lost)],
-            ),
-            (
-                "fincase_queue_errors_total",
-                "Times a worker of this process could not reach the queue.",
-                &[("", &self.queue_errors)],
-            ),
-            (
-                "fincase_intake_batches_total",
-                "Batches accepted (202).",
-                &[("", &self.batches_accepted)],
-            ),
-            (
-                "fincase_intake_filings_total",
-                "Filings in accepted batches, by outcome.",
-                &[
-                    ("outcome=\"queued\"", &self.filings_accepted),
-                    ("outcome=\"duplicate\"", &self.filings_duplicate),
-                ],
-            ),
-        ];
-        for (name, help, series) in counters {
-            header(&mut out, name, help, "counter");
-            for (labels, v) in series {
-                sample(&mut out, name, labels, v.load(Ordering::Relaxed));
-            }
+        let mut families = self.registry.gather();
+        families.extend(self.db_families(db));
+        families.sort_by(|a, b| a.name().cmp(b.name()));
+        let mut out = Vec::with_capacity(4096);
+        // Writing to memory fails only for a family the registries could not have built.
+        if let Err(e) = TextEncoder::new().encode(&families, &mut out) {
+            tracing::warn!(error = %e, "metrics: encoding failed");
         }
-        header(
-            &mut out,
-            "fincase_intake_bytes_total",
-            "Bytes of PDFs accepted by intake (inflated size for zips).",
-            "counter",
-        );
-        sample(
-            &mut out,
-            "fincase_intake_bytes_total",
-            "",
-            self.intake_bytes.load(Ordering::Relaxed),
-        );
-        header(
-            &mut out,
-            "fincase_store_up",
-            "1 when the case database answered this scrape.",
-            "gauge",
-        );
-        sample(&mut out, "fincase_store_up", "", u64::from(db.is_some()));
-        if let Some(db) = db {
-            db.render(&mut out);
-        }
-        out
+        String::from_utf8_lossy(&out).into_owned()
     }
 
-    fn render_http(&self, out: &mut String) {
-        let http = match self.http.lock() {
+    /// The database gauges of one scrape: set from `db`, then gathered, under the lock (a
+    /// status with no filing left disappears).
+    fn db_families(&self, db: Option<&DbGauges>) -> Vec<prometheus::proto::MetricFamily> {
+        let s = match self.db.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let name = "fincase_http_requests_total";
-        header(
-            out,
-            name,
-            "HTTP requests answered, by method, route template and status.",
-            "counter",
-        );
-        for ((method, route), s) in http.iter() {
-            for (status, n) in &s.by_status {
-                let labels = format!(
-                    "method=\"{}\",route=\"{}\",status=\"{status}\"",
-                    escape(method),
-                    escape(route)
-                );
-                sample(out, name, &labels, *n);
-            }
+        s.store_up.set(i64::from(db.is_some()));
+        s.filings.reset();
+        s.jobs.reset();
+        let Some(db) = db else {
+            let mut families = s.registry.gather();
+            families.retain(|f| f.name() == STORE_UP);
+            return families;
+        };
+        for (status, n) in &db.filings {
+            s.filings.with_label_values(&[status.as_str()]).set(*n);
         }
-        let name = "fincase_http_request_duration_seconds";
-        header(
-            out,
-            name,
-            "Time from request to answer headers, by method and route template.",
-            "histogram",
-        );
-        for ((method, route), s) in http.iter() {
-            let base = format!("method=\"{}\",route=\"{}\"", escape(method), escape(route));
-            let mut cumulative = 0;
-            for (i, le) in BUCKETS_US.iter().enumerate() {
-                cumulative += s.buckets[i];
-                let labels = format!("{base},le=\"{}\"", seconds(*le));
-                sample(out, &format!("{name}_bucket"), &labels, cumulative);
-            }
-            sample(
-                out,
-                &format!("{name}_bucket"),
-                &format!("{base},le=\"+Inf\""),
-                s.count,
-            );
-            let _ = writeln!(out, "{name}_sum{{{base}}} {}", seconds(s.sum_us));
-            sample(out, &format!("{name}_count"), &base, s.count);
+        for (state, n) in &db.jobs {
+            s.jobs.with_label_values(&[*state]).set(*n);
         }
+        s.queue_depth.set(db.jobs[0].1);
+        s.registry.gather()
     }
 }
 
@@ -245,59 +301,15 @@ pub struct DbGauges {
     pub jobs: [(&'static str, i64); 4],
 }
 
-impl DbGauges {
-    fn render(&self, out: &mut String) {
-        let name = "fincase_filings";
-        header(out, name, "Filings in the database, by status.", "gauge");
-        for (status, n) in &self.filings {
-            let labels = format!("status=\"{}\"", escape(status));
-            let _ = writeln!(out, "{name}{{{labels}}} {n}");
-        }
-        let name = "fincase_jobs";
-        header(out, name, "Jobs in the database queue, by state.", "gauge");
-        for (state, n) in &self.jobs {
-            let _ = writeln!(out, "{name}{{state=\"{state}\"}} {n}");
-        }
-        let name = "fincase_queue_depth";
-        header(
-            out,
-            name,
-            "Jobs waiting for a worker (queued, not yet claimed).",
-            "gauge",
-        );
-        let _ = writeln!(out, "{name} {}", self.jobs[0].1);
-    }
-}
-
-fn header(out: &mut String, name: &str, help: &str, kind: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}");
-    let _ = writeln!(out, "# TYPE {name} {kind}");
-}
-
-fn sample(out: &mut String, name: &str, labels: &str, v: u64) {
-    if labels.is_empty() {
-        let _ = writeln!(out, "{name} {v}");
-    } else {
-        let _ = writeln!(out, "{name}{{{labels}}} {v}");
-    }
-}
-
-/// Microseconds as decimal seconds, without floating point (`250000` → `0.25`).
-fn seconds(us: u64) -> String {
-    let frac = format!("{:06}", us % 1_000_000);
-    let frac = frac.trim_end_matches('0');
-    if frac.is_empty() {
-        format!("{}", us / 1_000_000)
-    } else {
-        format!("{}.{frac}", us / 1_000_000)
-    }
-}
-
-/// A label value escaped as the exposition format wants (`\`, `"`, newline).
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// A metric built from the names and labels written in this file, added to `registry`. It runs
+/// once per service, at start, never on a request; the names are valid and distinct (the unit
+/// tests build every metric), so the crate has nothing to refuse.
+fn register<C: Collector + Clone + 'static>(registry: &Registry, c: prometheus::Result<C>) -> C {
+    let c = c.expect("metric names and labels in metrics.rs are valid");
+    registry
+        .register(Box::new(c.clone()))
+        .expect("metric names in metrics.rs are distinct");
+    c
 }
 
 /// Middleware: counts every answer under its route template.
@@ -372,15 +384,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seconds_are_exact_decimals() {
-        assert_eq!(seconds(5_000), "0.005");
-        assert_eq!(seconds(250_000), "0.25");
-        assert_eq!(seconds(1_000_000), "1");
-        assert_eq!(seconds(2_500_000), "2.5");
-        assert_eq!(seconds(0), "0");
-    }
-
-    #[test]
     fn histogram_is_cumulative_and_labels_escaped() {
         let m = Metrics::default();
         m.observe_request("GET", "/a/{id}", 200, 3_000);
@@ -404,9 +407,16 @@ mod tests {
         assert!(has(
             "fincase_http_request_duration_seconds_bucket{method=\"GET\",route=\"/a/{id}\",le=\"+Inf\"} 3"
         ));
-        assert!(has(
-            "fincase_http_request_duration_seconds_sum{method=\"GET\",route=\"/a/{id}\"} 20.043"
-        ));
+        // The sum is a float the crate adds up (0.003 + 0.04 + 20 is not exactly 20.043).
+        let sum = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(
+                    "fincase_http_request_duration_seconds_sum{method=\"GET\",route=\"/a/{id}\"} ",
+                )
+            })
+            .and_then(|v| v.parse::<f64>().ok());
+        assert!(sum.is_some_and(|s| (s - 20.043).abs() < 1e-9), "{text}");
         assert!(has(
             "fincase_http_requests_total{method=\"POST\",route=\"x\\\"y\",status=\"202\"} 1"
         ));

@@ -115,7 +115,7 @@ pub fn entry_hash(
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     h.update(canonical.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 impl AuditEntry {
@@ -368,12 +368,7 @@ pub(crate) use insert_entry;
 
 /// Hex SHA-256 of a stored text (large JSON enters the log by digest).
 pub(crate) fn digest(text: Option<&str>) -> Option<String> {
-    text.map(|t| {
-        Sha256::digest(t.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    })
+    text.map(|t| fincase_core::domain::sha256_hex(t.as_bytes()))
 }
 
 macro_rules! entry_from_row {

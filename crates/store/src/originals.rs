@@ -7,7 +7,6 @@
 //! batch cut short is simply run again.
 
 use super::{Store, StoreError, db_query, tx_query};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,10 +27,7 @@ impl OriginalStore {
 
     /// The hex SHA-256 of `bytes`.
     pub fn hash(bytes: &[u8]) -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        fincase_core::domain::sha256_hex(bytes)
     }
 
     /// Where the original with this hash lives.

@@ -28,6 +28,13 @@ pub use fincase_pdf::{DocumentText, LineBox, PageBox, PageText};
 pub use finding::{Finding, FindingCode, Severity};
 pub use money::{Rate, Yuan};
 
+/// The SHA-256 of `bytes` as 64 lowercase hex digits: the one spelling of a content hash
+/// (originals, token hashes, the audit chain, template overrides, model identities).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// Identifier of one filing (起诉材料) inside a batch: the SHA-256 of its bytes, hex, first 16
 /// characters. Content-addressed so that re-filing the same PDF is recognised.
 #[derive(
@@ -40,12 +47,7 @@ impl FilingId {
     /// The id of a filing with these bytes.
     pub fn of_bytes(bytes: &[u8]) -> FilingId {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(bytes);
-        let mut hex = String::with_capacity(16);
-        for b in digest.iter().take(8) {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        FilingId(hex)
+        FilingId(hex::encode(&Sha256::digest(bytes)[..8]))
     }
 
     /// Wraps an id read back from storage or the index.
@@ -85,5 +87,18 @@ impl BatchId {
 impl std::fmt::Display for BatchId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hashes_are_lowercase_hex() {
+        // FIPS 180-2's "abc" vector.
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(sha256_hex(b"abc"), abc);
+        assert_eq!(FilingId::of_bytes(b"abc").as_str(), &abc[..16]);
     }
 }

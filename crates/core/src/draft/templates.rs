@@ -9,7 +9,6 @@
 
 use super::{DraftError, JUDGMENT_TEMPLATE, NOTICE_TEMPLATE, PAYMENT_ORDER_TEMPLATE};
 use minijinja::Environment;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Largest template file accepted.
@@ -112,10 +111,7 @@ impl TemplateSet {
                 return Err(fail(&path, "over 1 MiB".into()));
             }
             let source = std::fs::read_to_string(&path).map_err(|e| fail(&path, e.to_string()))?;
-            let sha256: String = Sha256::digest(source.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = crate::domain::sha256_hex(source.as_bytes());
             env.add_template_owned(file_name.clone(), source)
                 .map_err(|e| fail(&path, format!("{e:#}")))?;
             overrides.push(TemplateOverride {

@@ -296,10 +296,9 @@ impl E5 {
     pub fn load(path: &Path) -> Result<E5, MlError> {
         let bytes = std::fs::read(path).map_err(|e| MlError::io(path, e))?;
         let id = {
-            use sha2::{Digest, Sha256};
             format!(
                 "e5-small-q4 sha256:{}",
-                &super::hex(&Sha256::digest(&bytes))[..12]
+                &crate::domain::sha256_hex(&bytes)[..12]
             )
         };
         Self::from_bytes(bytes, id)

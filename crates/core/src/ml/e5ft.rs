@@ -121,9 +121,7 @@ impl FineTuned {
             "{} v{} sha256:{} + {}",
             config.name,
             config.version,
-            &super::hex(&sha2::Digest::finalize(
-                <sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes)
-            ))[..12],
+            &crate::domain::sha256_hex(&bytes)[..12],
             encoder.id
         );
         Ok(FineTuned {

@@ -517,7 +517,7 @@ pub fn embed_sentences(e5: &super::e5::E5, docs: &[ElementDoc]) -> Result<Embedd
         h.update([0u8]);
     }
     let dir = std::env::temp_dir().join("fincase-e5");
-    let path = dir.join(format!("{}.f32", super::hex(&h.finalize())));
+    let path = dir.join(format!("{}.f32", hex::encode(h.finalize())));
     let dim = e5.shape.hidden;
     let rows: Vec<Vec<f32>> = match std::fs::read(&path) {
         Ok(b) if b.len() == sentences.len() * dim * 4 => b

@@ -23,7 +23,6 @@ pub mod model;
 use features::{Bag, Vocab};
 use model::BagModel;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -94,7 +93,7 @@ impl ModelFiles {
             v.push((
                 f.to_owned(),
                 bytes.len() as u64,
-                hex(&Sha256::digest(&bytes)),
+                crate::domain::sha256_hex(&bytes),
             ));
         }
         Ok(ModelFiles(v))
@@ -108,10 +107,6 @@ impl ModelFiles {
         }
         s
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A model with its vocabulary and identity.
@@ -143,7 +138,7 @@ impl Loaded {
             "{} v{} sha256:{}",
             model.config.name,
             model.config.version,
-            &hex(&Sha256::digest(&bytes))[..12]
+            &crate::domain::sha256_hex(&bytes)[..12]
         );
         Ok(Loaded { model, vocab, id })
     }

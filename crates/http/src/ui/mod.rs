@@ -31,10 +31,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use fincase_core::domain::{CaseFacts, Yuan};
+use fincase_core::domain::{CaseFacts, Provenance, Yuan};
 use fincase_core::rules::{DocumentKind, Outcome};
 use fincase_store::{
-    Decided, Edited, EditedResult, FilingView, QueueFilter, QueueRow, ReviewAction,
+    Decided, DraftVersion, Edited, EditedResult, FilingView, QueueFilter, QueueRow, ReviewAction,
 };
 use recompute::{EDITABLE, StoredReport, field_kind};
 use serde::{Deserialize, Serialize};
@@ -170,16 +170,17 @@ fn nonempty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// What a query-string value escapes: everything but RFC 3986's unreserved characters
+/// (`A–Z a–z 0–9 - _ . ~`); non-ASCII bytes are always escaped.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// A query-string value: unreserved ASCII kept, every other byte `%XX`.
 fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 fn yuan_str(y: Yuan) -> String {
@@ -230,7 +231,7 @@ async fn login(
 ) -> Response {
     let form = form.ok().map(|Form(f)| f);
     let sent = form.as_ref().map(|f| f.csrf.as_str()).unwrap_or("");
-    let expected = session::cookie(&headers, session::LOGIN_COOKIE).unwrap_or("");
+    let expected = session::cookie(&headers, session::LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !session::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
         return page_error(
             StatusCode::FORBIDDEN,
@@ -266,7 +267,7 @@ async fn login(
     let mut resp = Redirect::to("/ui").into_response();
     for c in [
         session::set_cookie(session::SESSION_COOKIE, &id, session::SESSION_TTL_MS / 1000),
-        session::set_cookie(session::LOGIN_COOKIE, "", 0),
+        session::removal_cookie(session::LOGIN_COOKIE),
     ] {
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);
@@ -297,7 +298,7 @@ async fn logout(
             .map_err(|e| store_failed(&e))?;
     }
     let mut resp = Redirect::to("/ui/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session::set_cookie(session::SESSION_COOKIE, "", 0)) {
+    if let Ok(v) = HeaderValue::from_str(&session::removal_cookie(session::SESSION_COOKIE)) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
@@ -746,99 +747,16 @@ async fn case_view(
             json!({ "before": b, "mark": m, "after": a, "needs_ocr": p.needs_ocr })
         });
 
-    // Facts: every field with a source, then the editable ones without.
-    let facts_sel = field.clone().unwrap_or_default();
-    let mut rows: Vec<Value> = Vec::new();
-    let mut paths: Vec<String> = provenance.keys().cloned().collect();
-    for (p, _, _) in EDITABLE {
-        if !paths.iter().any(|x| x == p) {
-            paths.push((*p).to_owned());
-        }
-    }
-    for p in &paths {
-        let src = provenance.get(p);
-        let editable = field_kind(p).is_some();
-        let value = match (&stored, editable) {
-            (Some(s), true) => recompute::display_value(&s.facts, p).unwrap_or_else(|| "—".into()),
-            _ => shown_value(value_at(&facts_value, p)),
-        };
-        rows.push(json!({
-            "path": p,
-            "label": field_label(p),
-            "value": value,
-            "editable": editable,
-            "confidence": src.map(|s| format!("{:.2}", s.confidence)),
-            "low": src.is_some_and(|s| s.confidence < LOW_CONFIDENCE),
-            "page": src.map(|s| s.page),
-            "source": src.map(|s| s.text.clone()),
-            "selected": *p == facts_sel,
-        }));
-    }
-    let findings: Vec<Value> = stored
-        .as_ref()
-        .map(|s| {
-            s.findings
-                .iter()
-                .map(|x| {
-                    json!({
-                        "code": serde_json::to_value(x.code).ok(),
-                        "severity": view::severity_zh(x.severity),
-                        "level": serde_json::to_value(x.severity).ok(),
-                        "field": x.field,
-                        "message": x.message,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let disputes: Vec<Value> = outcome
-        .as_ref()
-        .map(|o| {
-            o.dispute_points
-                .iter()
-                .map(|d| {
-                    let (kind, by) = match d.source.strip_prefix("model:") {
-                        Some(m) => (
-                            "model",
-                            format!("模型（{}）", m.split_whitespace().next().unwrap_or(m)),
-                        ),
-                        None if d.source == "rules" => ("rules", "规则".to_owned()),
-                        None => ("other", d.source.clone()),
-                    };
-                    json!({ "title": d.title, "detail": d.detail, "kind": kind, "by": by })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let rows = fact_rows(&provenance, stored.as_ref(), &facts_value, field.as_deref());
+    let findings = finding_rows(stored.as_ref());
+    let disputes = dispute_rows(outcome.as_ref());
     let versions = state
         .store
         .draft_versions(id)
         .await
         .map_err(|e| store_failed(&e))?;
-    // The latest edit's before and after.
-    let changes = versions
-        .iter()
-        .rposition(|v| v.stage == "edited")
-        .and_then(|i| {
-            let after: Outcome = serde_json::from_str(versions[i].outcome_json.as_deref()?).ok()?;
-            let before: Outcome =
-                serde_json::from_str(versions[i.checked_sub(1)?].outcome_json.as_deref()?).ok()?;
-            Some(json!({
-                "note": versions[i].note,
-                "lines": view::outcome_changes(&before, &after),
-            }))
-        });
-    let version_rows: Vec<Value> = versions
-        .iter()
-        .map(|v| json!({
-            "version": v.version,
-            "stage": match v.stage.as_str() { "ai" => "AI 草稿", "edited" => "法官修改", "approved" => "已批准", _ => "其他" },
-            "actor": v.actor,
-            "at": chrono::DateTime::from_timestamp_millis(v.at_ms + 8 * 3600 * 1000)
-                .map(|t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string()),
-            "note": v.note,
-        }))
-        .collect();
+    let changes = latest_changes(&versions);
+    let version_rows = version_rows(&versions);
     let audit: Vec<Value> = state
         .store
         .audit_of(id)
@@ -876,16 +794,7 @@ async fn case_view(
         }
         _ => None,
     };
-    let return_reason: Vec<String> = stored
-        .as_ref()
-        .map(|s| {
-            s.findings
-                .iter()
-                .filter(|x| x.severity >= fincase_core::domain::Severity::Review)
-                .map(|x| x.message.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let return_reason = return_reasons(stored.as_ref());
     Ok(render(
         status,
         "case.html",
@@ -928,6 +837,130 @@ async fn case_view(
             "versions_json": f.versions_json,
         }),
     ))
+}
+
+/// The facts table: every field with a source, then the editable ones without; `selected` is
+/// the figure under review.
+fn fact_rows(
+    provenance: &Provenance,
+    stored: Option<&StoredReport>,
+    facts_value: &Value,
+    selected: Option<&str>,
+) -> Vec<Value> {
+    let facts_sel = selected.unwrap_or_default();
+    let mut rows: Vec<Value> = Vec::new();
+    let mut paths: Vec<String> = provenance.keys().cloned().collect();
+    for (p, _, _) in EDITABLE {
+        if !paths.iter().any(|x| x == p) {
+            paths.push((*p).to_owned());
+        }
+    }
+    for p in &paths {
+        let src = provenance.get(p);
+        let editable = field_kind(p).is_some();
+        let value = match (stored, editable) {
+            (Some(s), true) => recompute::display_value(&s.facts, p).unwrap_or_else(|| "—".into()),
+            _ => shown_value(value_at(facts_value, p)),
+        };
+        rows.push(json!({
+            "path": p,
+            "label": field_label(p),
+            "value": value,
+            "editable": editable,
+            "confidence": src.map(|s| format!("{:.2}", s.confidence)),
+            "low": src.is_some_and(|s| s.confidence < LOW_CONFIDENCE),
+            "page": src.map(|s| s.page),
+            "source": src.map(|s| s.text.clone()),
+            "selected": *p == facts_sel,
+        }));
+    }
+    rows
+}
+
+/// The findings raised about the filing, with their Chinese severity.
+fn finding_rows(stored: Option<&StoredReport>) -> Vec<Value> {
+    stored
+        .map(|s| {
+            s.findings
+                .iter()
+                .map(|x| {
+                    json!({
+                        "code": serde_json::to_value(x.code).ok(),
+                        "severity": view::severity_zh(x.severity),
+                        "level": serde_json::to_value(x.severity).ok(),
+                        "field": x.field,
+                        "message": x.message,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The dispute points, each with who raised it (the rules or a model).
+fn dispute_rows(outcome: Option<&Outcome>) -> Vec<Value> {
+    outcome
+        .map(|o| {
+            o.dispute_points
+                .iter()
+                .map(|d| {
+                    let (kind, by) = match d.source.strip_prefix("model:") {
+                        Some(m) => (
+                            "model",
+                            format!("模型（{}）", m.split_whitespace().next().unwrap_or(m)),
+                        ),
+                        None if d.source == "rules" => ("rules", "规则".to_owned()),
+                        None => ("other", d.source.clone()),
+                    };
+                    json!({ "title": d.title, "detail": d.detail, "kind": kind, "by": by })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The latest edit's before and after (`None` before any edit).
+fn latest_changes(versions: &[DraftVersion]) -> Option<Value> {
+    versions
+        .iter()
+        .rposition(|v| v.stage == "edited")
+        .and_then(|i| {
+            let after: Outcome = serde_json::from_str(versions[i].outcome_json.as_deref()?).ok()?;
+            let before: Outcome =
+                serde_json::from_str(versions[i.checked_sub(1)?].outcome_json.as_deref()?).ok()?;
+            Some(json!({
+                "note": versions[i].note,
+                "lines": view::outcome_changes(&before, &after),
+            }))
+        })
+}
+
+/// The draft's versions as the history table shows them (Beijing time).
+fn version_rows(versions: &[DraftVersion]) -> Vec<Value> {
+    versions
+        .iter()
+        .map(|v| json!({
+            "version": v.version,
+            "stage": match v.stage.as_str() { "ai" => "AI 草稿", "edited" => "法官修改", "approved" => "已批准", _ => "其他" },
+            "actor": v.actor,
+            "at": chrono::DateTime::from_timestamp_millis(v.at_ms + 8 * 3600 * 1000)
+                .map(|t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string()),
+            "note": v.note,
+        }))
+        .collect()
+}
+
+/// The messages of the findings a judge must look at (review or worse), for a return.
+fn return_reasons(stored: Option<&StoredReport>) -> Vec<String> {
+    stored
+        .map(|s| {
+            s.findings
+                .iter()
+                .filter(|x| x.severity >= fincase_core::domain::Severity::Review)
+                .map(|x| x.message.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn case_page(

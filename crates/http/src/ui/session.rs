@@ -13,6 +13,8 @@ use super::super::{AppState, Caller, hash_token};
 use super::page_error;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use cookie::time::Duration;
+use cookie::{Cookie, CookieBuilder, SameSite};
 use fincase_store::{Role, SessionRecord};
 
 /// The session cookie's name.
@@ -68,21 +70,40 @@ pub(super) fn random_hex() -> String {
     )
 }
 
-/// A cookie's value from the request.
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// A cookie's value from the request (the first pair named `name` in any `Cookie` header;
+/// pairs that do not parse are skipped).
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
-/// A `Set-Cookie` value for the review pages.
+/// A `Set-Cookie` value for the review pages: `HttpOnly`, `SameSite=Strict`, `Path=/ui`,
+/// lasting `max_age_s` seconds.
 pub(super) fn set_cookie(name: &str, value: &str, max_age_s: i64) -> String {
-    format!("{name}={value}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={max_age_s}")
+    review_cookie(name, value)
+        .max_age(Duration::seconds(max_age_s))
+        .build()
+        .to_string()
+}
+
+/// A `Set-Cookie` value that removes a review-page cookie: empty, `Max-Age=0` and an `Expires`
+/// in the past, with the same attributes it was set with.
+pub(super) fn removal_cookie(name: &str) -> String {
+    review_cookie(name, "").removal().build().to_string()
+}
+
+/// The attributes every review-page cookie carries.
+fn review_cookie(name: &str, value: &str) -> CookieBuilder<'static> {
+    Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/ui")
+        .http_only(true)
+        .same_site(SameSite::Strict)
 }
 
 /// The judge behind a request: Bearer token first, then the session cookie. `Err` is the answer
@@ -97,7 +118,7 @@ pub(super) async fn judge(state: &AppState, headers: &HeaderMap) -> Result<Judge
             };
             let s = state
                 .store
-                .session(&hash_token(id))
+                .session(&hash_token(&id))
                 .await
                 .map_err(|e| store_failed(&e))?;
             match s {
@@ -150,4 +171,39 @@ pub(super) fn store_failed(e: &fincase_store::StoreError) -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         "案件数据库暂时无法访问，请稍后重试。",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn review_cookies_carry_the_security_attributes() {
+        let set = set_cookie(SESSION_COOKIE, "abc", 36000);
+        let c = Cookie::parse(set.as_str()).unwrap();
+        assert_eq!((c.name(), c.value()), (SESSION_COOKIE, "abc"));
+        assert_eq!(c.http_only(), Some(true));
+        assert_eq!(c.same_site(), Some(SameSite::Strict));
+        assert_eq!(c.path(), Some("/ui"));
+        assert_eq!(c.max_age(), Some(Duration::seconds(36000)));
+        let gone = removal_cookie(LOGIN_COOKIE);
+        let c = Cookie::parse(gone.as_str()).unwrap();
+        assert_eq!((c.name(), c.value()), (LOGIN_COOKIE, ""));
+        assert_eq!(c.max_age(), Some(Duration::ZERO));
+        assert_eq!((c.http_only(), c.path()), (Some(true), Some("/ui")));
+    }
+
+    #[test]
+    fn a_cookie_is_found_among_others_and_broken_pairs_are_skipped() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("junk; a=1"));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("fc_login=x; fc_session=s1"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("s1"));
+        assert_eq!(cookie(&h, "a").as_deref(), Some("1"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
 }
