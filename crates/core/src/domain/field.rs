@@ -617,6 +617,35 @@ mod tests {
     }
 
     #[test]
+    fn amounts_and_rates_parse_as_typed_by_people() {
+        assert_eq!(parse_money("12,345.6元"), Some(Yuan::from_fen(1_234_560)));
+        assert_eq!(parse_money(" 100000 "), Some(Yuan::from_fen(10_000_000)));
+        for bad in ["", "-5", "1.234", "12a", "1e5", "99999999999999"] {
+            assert_eq!(parse_money(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_rate_percent("24%").map(|r| r.fraction()),
+            Some(Decimal::new(24, 2))
+        );
+        assert_eq!(parse_rate_percent("abc"), None);
+    }
+
+    #[test]
+    fn an_edit_changes_only_its_field() {
+        let mut f = CaseFacts::default();
+        F::ClaimsPrincipal.set_from_text(&mut f, "5000").unwrap();
+        assert_eq!(f.claims.principal, Some(Yuan::from_fen(500_000)));
+        F::DefaultDate.set_from_text(&mut f, "2023-02-28").unwrap();
+        assert_eq!(F::DefaultDate.display(&f).as_deref(), Some("2023-02-28"));
+        assert!(matches!(
+            F::DefaultDate.set_from_text(&mut f, "2023-02-30"),
+            Err(FieldInputError::BadValue { .. })
+        ));
+        assert_eq!(f.claims.principal, Some(Yuan::from_fen(500_000)));
+        assert_eq!(F::DefaultDate.display(&f).as_deref(), Some("2023-02-28"));
+    }
+
+    #[test]
     fn every_editable_field_displays_what_it_takes() {
         let mut facts = CaseFacts::default();
         let typed = |f: FactField| match f.kind() {

@@ -31,12 +31,13 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use fincase_core::domain::FactField;
 use fincase_core::domain::{CaseFacts, Provenance, Yuan};
 use fincase_core::rules::{DocumentKind, Outcome};
 use fincase_store::{
     Decided, DraftVersion, Edited, EditedResult, FilingView, QueueFilter, QueueRow, ReviewAction,
 };
-use recompute::{EDITABLE, StoredReport, field_kind};
+use recompute::StoredReport;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use session::{Judge, judge, store_failed};
@@ -440,8 +441,8 @@ async fn load_queue(
         .await
         .map_err(|e| store_failed(&e))?;
     let today = view::today_cn();
-    let min = nonempty(q.min.clone()).and_then(|s| recompute::parse_money(&s));
-    let max = nonempty(q.max.clone()).and_then(|s| recompute::parse_money(&s));
+    let min = nonempty(q.min.clone()).and_then(|s| fincase_core::domain::parse_money(&s));
+    let max = nonempty(q.max.clone()).and_then(|s| fincase_core::domain::parse_money(&s));
     Ok(rows
         .iter()
         .map(|r| queue_item(r, today))
@@ -574,37 +575,15 @@ fn shown_value(v: Option<&Value>) -> String {
     }
 }
 
-/// A field's name in Chinese for the facts table.
+/// A field's name in Chinese for the facts table: its label, with the place below it for a
+/// provenance key such as `defendants[1].name`; the key itself when it names no field.
 fn field_label(path: &str) -> String {
-    if let Some((_, label, _)) = EDITABLE.iter().find(|(p, _, _)| *p == path) {
-        return (*label).to_owned();
-    }
-    let base = path.split('[').next().unwrap_or(path);
-    let name = match base {
-        "court" => "受诉法院",
-        "plaintiff" | "plaintiff.name" => "原告",
-        "defendants" => "被告",
-        "contract_number" => "合同编号",
-        "claims.stated_total" => "诉请合计（元）",
-        "guarantee_period_months" => "保证期间（月）",
-        "last_demand_date" => "最后催收日",
-        "guarantor_demand_date" => "向保证人主张日",
-        "unpaid_interest" => "欠付利息（元）",
-        "preservation_amount" => "申请保全金额（元）",
-        "case_type" => "案由",
-        "plaintiff_domicile" => "原告住所",
-        "defendant_domiciles" => "被告住所",
-        "collateral" => "抵押物",
-        "repayments" => "还款记录",
-        "day_count" => "计息天数基准",
-        _ => "",
+    let Some(field) = FactField::of_key(path) else {
+        return path.to_owned();
     };
-    if name.is_empty() {
-        path.to_owned()
-    } else if base != path {
-        format!("{name}（{}）", &path[base.len()..])
-    } else {
-        name.to_owned()
+    match path.strip_prefix(field.path()) {
+        Some(rest) if !rest.is_empty() => format!("{}（{rest}）", field.label()),
+        _ => field.label().to_owned(),
     }
 }
 
@@ -706,7 +685,9 @@ async fn case_view(
     let field = q
         .field
         .clone()
-        .filter(|p| provenance.contains_key(p) || field_kind(p).is_some())
+        .filter(|p| {
+            provenance.contains_key(p) || FactField::from_path(p).is_some_and(FactField::editable)
+        })
         .or_else(|| {
             provenance
                 .contains_key("claims.principal")
@@ -850,16 +831,17 @@ fn fact_rows(
     let facts_sel = selected.unwrap_or_default();
     let mut rows: Vec<Value> = Vec::new();
     let mut paths: Vec<String> = provenance.keys().cloned().collect();
-    for (p, _, _) in EDITABLE {
-        if !paths.iter().any(|x| x == p) {
-            paths.push((*p).to_owned());
+    for f in FactField::EDITABLE {
+        if !paths.iter().any(|x| x == f.path()) {
+            paths.push(f.path().to_owned());
         }
     }
     for p in &paths {
         let src = provenance.get(p);
-        let editable = field_kind(p).is_some();
-        let value = match (stored, editable) {
-            (Some(s), true) => recompute::display_value(&s.facts, p).unwrap_or_else(|| "—".into()),
+        let editable_field = FactField::from_path(p).filter(|f| f.editable());
+        let editable = editable_field.is_some();
+        let value = match (stored, editable_field) {
+            (Some(s), Some(f)) => f.display(&s.facts).unwrap_or_else(|| "—".into()),
             _ => shown_value(value_at(facts_value, p)),
         };
         rows.push(json!({
