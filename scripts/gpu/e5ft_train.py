@@ -7,7 +7,7 @@ models/loan-elements-e5ft, metrics.json (validation scores of every recipe tried
 and this script's own test score), teacher.safetensors (the final model's probabilities on the
 labelled and the distillation sentences) and log.txt.
 
-The encoder below mirrors src/ml/e5.rs operation for operation (Q4_0 dequantisation, word +
+The encoder below mirrors crates/core/src/ml/e5.rs operation for operation (Q4_0 dequantisation, word +
 position (from 0) + type embeddings, LayerNorm, 12 post-LN layers with an additive -1e4 padding
 mask and erf-GELU, mean over real tokens), so the adapter merged into the weights in Rust
 (W + alpha/rank * B @ A) gives the same probabilities on the CPU.

@@ -687,7 +687,7 @@ fn card(r: &Report, files: &ModelFiles, train_seconds: f64) -> String {
     let encoder = if rc.e5_weight > 0.0 {
         format!(
             "\n\nThis variant also reads the pretrained encoder: each sentence's multilingual-e5-small \
-embedding (`src/ml/e5.rs`, `query: ` prefix, mean-pooled, from the 4-bit file that \
+embedding (`crates/core/src/ml/e5.rs`, `query: ` prefix, mean-pooled, from the 4-bit file that \
 `scripts/install-e5.sh` installs; not committed) is centred on the training sentences' mean, \
 L2-normalised to {} and joined to the bag as 384 extra inputs of the same embedding layer. It runs \
 only where the encoder is installed, and the pipeline uses it only with `FINCASE_E5=1` (the encoder \
@@ -712,7 +712,7 @@ straddle the split.\n\n\
 | part | documents | sentences |\n|---|---|---|\n| training (2–4) | {} | {} |\n| validation (1) | {} | {} |\n| test (0) | {} | {} |\n\n\
 ## Model\nfastText-style bag of character 1-, 2- and 3-grams (full-width folded, digits → 0, min document \
 frequency {}, {} n-grams kept; weights (1 + ln tf)·idf, L2-normalised) → embedding sum (dim {}) → ReLU hidden \
-layer ({}) → 20 sigmoids. Written in candle (`src/ml/model.rs`); weights f16 safetensors, computed in f32. \
+layer ({}) → 20 sigmoids. Written in candle (`crates/core/src/ml/model.rs`); weights f16 safetensors, computed in f32. \
 No tokenizer model: `vocab.json` lists the n-grams and their idf.{encoder}\n\n\
 Training: binary cross-entropy, AdamW (lr {}, linear decay to 10 %, weight decay {}), {} epochs, batch {}, \
 feature dropout {}, seed {} (own SplitMix64 initialisation, so runs are bit-for-bit repeatable). Stage 1 \

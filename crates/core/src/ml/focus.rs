@@ -351,7 +351,7 @@ CAIL2021 is tiny (111 records, 30 codes); with 5 folds many codes have one or tw
 items' code is absent from their training folds (counted above). Read it as a sanity check, not a score.\n\n\
 ## Model\nBag of character 1-, 2- and 3-grams (full-width folded, digits → 0, min document frequency {}, up to {} \
 n-grams; weights (1 + ln tf)·idf, L2-normalised) → embedding sum (dim {}){} → 16-way softmax, in candle \
-(`src/ml/model.rs`); f16 safetensors weights. Training: cross-entropy, AdamW (lr {}, linear decay to 10 %, weight \
+(`crates/core/src/ml/model.rs`); f16 safetensors weights. Training: cross-entropy, AdamW (lr {}, linear decay to 10 %, weight \
 decay {}), {} epochs, batch {}, feature dropout {}, seed {}. The shipped model is trained on all 500 items \
 ({} n-grams). Time on 2 CPU cores: cross-validation {:.0} s, final model {:.0} s.\n\n\
 ## Files\n\n{}\n\
