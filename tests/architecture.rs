@@ -105,17 +105,19 @@ fn edges(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             .collect();
         for c in brace_re.captures_iter(&code) {
             for item in c[3].split(',') {
-                let item = item.trim().split_whitespace().next().unwrap_or("");
+                let item = item.split_whitespace().next().unwrap_or("");
                 if !item.is_empty() && item != "self" {
                     paths.push(format!("{}{}::{item}", &c[1], &c[2]));
                 }
             }
         }
         for p in paths {
-            if let Some(t) = target(&mods, name, &p) {
-                if t != *name && !is_ancestor(&t, name) && !is_ancestor(name, &t) {
-                    out.entry(name.clone()).or_default().insert(t);
-                }
+            if let Some(t) = target(&mods, name, &p)
+                && t != *name
+                && !is_ancestor(&t, name)
+                && !is_ancestor(name, &t)
+            {
+                out.entry(name.clone()).or_default().insert(t);
             }
         }
         out.entry(name.clone()).or_default();
@@ -153,10 +155,10 @@ fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     }
     let mut state = BTreeMap::new();
     for n in g.keys() {
-        if state.get(n.as_str()).copied().unwrap_or(0) == 0 {
-            if let Some(c) = visit(n, g, &mut state, &mut Vec::new()) {
-                return Some(c);
-            }
+        if state.get(n.as_str()).copied().unwrap_or(0) == 0
+            && let Some(c) = visit(n, g, &mut state, &mut Vec::new())
+        {
+            return Some(c);
         }
     }
     None
@@ -227,10 +229,9 @@ fn deps_of(manifest: &Path) -> BTreeSet<String> {
             in_deps = line == "[dependencies]";
             continue;
         }
-        if in_deps {
-            if let Some(name) = line.split(['.', '=', ' ']).next().filter(|n| !n.is_empty()) {
-                out.insert(name.to_owned());
-            }
+        if in_deps && let Some(name) = line.split(['.', '=', ' ']).next().filter(|n| !n.is_empty())
+        {
+            out.insert(name.to_owned());
         }
     }
     out

@@ -301,8 +301,8 @@ pub(crate) enum HtmlPiece<'a> {
     },
 }
 
-/// Splits our HTML into text and tags (the one tokenizer behind [`html_to_text`] and
-/// [`blocks::blocks_of`]); an unterminated `<…` at the end is dropped.
+/// Splits our HTML into text and tags (the one tokenizer behind [`html_to_text`],
+/// [`blocks::blocks_of`] and `strip_html_only`); an unterminated `<…` at the end is dropped.
 pub(crate) fn html_pieces(html: &str) -> Vec<HtmlPiece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = html;
@@ -395,31 +395,19 @@ pub(crate) fn strip_html_only(html: &str) -> std::borrow::Cow<'_, str> {
     if !html.contains(MARK) {
         return std::borrow::Cow::Borrowed(html);
     }
-    let tag_name = |tag: &str| -> String {
-        tag.trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
     // While skipping: the marked element's name and the nesting depth of that name.
     let mut skipping: Option<(String, usize)> = None;
-    while let Some(lt) = rest.find('<') {
-        if skipping.is_none() {
-            out.push_str(&rest[..lt]);
-        }
-        let after = &rest[lt..];
-        let Some(gt) = after.find('>') else {
-            rest = "";
-            break;
+    for piece in html_pieces(html) {
+        let (name, closing, raw) = match piece {
+            HtmlPiece::Text(t) => {
+                if skipping.is_none() {
+                    out.push_str(t);
+                }
+                continue;
+            }
+            HtmlPiece::Tag { name, closing, raw } => (name, closing, raw),
         };
-        let tag = &after[1..gt];
-        let whole = &after[..=gt];
-        rest = &after[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name = tag_name(tag);
         match &mut skipping {
             Some((skip, depth)) if *skip == name => {
                 if closing {
@@ -432,12 +420,13 @@ pub(crate) fn strip_html_only(html: &str) -> std::borrow::Cow<'_, str> {
                 }
             }
             Some(_) => {}
-            None if !closing && tag.contains(MARK) => skipping = Some((name, 1)),
-            None => out.push_str(whole),
+            None if !closing && raw.contains(MARK) => skipping = Some((name, 1)),
+            None => {
+                out.push('<');
+                out.push_str(raw);
+                out.push('>');
+            }
         }
-    }
-    if skipping.is_none() {
-        out.push_str(rest);
     }
     std::borrow::Cow::Owned(out)
 }
