@@ -3,8 +3,9 @@
 #
 #   1. crash tests: `cargo test --release --test crash` (kill -9 of `serve` under SQLite, and of
 #      a `worker` under PostgreSQL when DATABASE_URL is set; hostile uploads over a socket);
-#   2. two `fincase worker` processes on a 2,000-filing batch over PostgreSQL (the ignored test
-#      `two_postgres_workers_share_a_large_batch_without_processing_twice`; DATABASE_URL only);
+#   2. two `fincase worker` processes on a 2,000-filing batch over PostgreSQL (the test
+#      `two_postgres_workers_share_a_large_batch_without_processing_twice` with
+#      FINCASE_SCALE_FILINGS=2000; the test suite runs it on 300; DATABASE_URL only);
 #   3. a ZIPN-file zip (default 1,000): time to the 202 answer;
 #   4. an N-file zip (default 15,000) of small generated PDFs: time to the 202, time until the
 #      batch is finished, the server's peak RSS (VmHWM from /proc), and the exactly-once check
@@ -46,7 +47,7 @@ fi
 if has two; then
   if [ -n "${DATABASE_URL:-}" ]; then
     say "two workers, PostgreSQL, ${TWO_N:-2000} filings"
-    FINCASE_SCALE_FILINGS=${TWO_N:-2000} cargo test --release --test crash -- --ignored --nocapture \
+    FINCASE_SCALE_FILINGS=${TWO_N:-2000} cargo test --release --test crash -- --nocapture \
       two_postgres_workers 2>&1 | grep -E "SCALE|generated|test result|panicked" || true
   else
     say "two workers: skipped (DATABASE_URL unset)"
