@@ -354,7 +354,9 @@ impl FactField {
                 ValueKind::Money => self.money(a) == self.money(b),
                 ValueKind::Rate => self.rate(a) == self.rate(b),
                 ValueKind::Date => self.date(a) == self.date(b),
-                ValueKind::Other => true,
+                // Every field of another kind has its arm above; one added without an arm is
+                // still compared, by its value's form.
+                ValueKind::Other => self.debug_value(a) == self.debug_value(b),
             },
         }
     }
@@ -403,7 +405,6 @@ impl FactField {
     /// Whether the field is stated in `f`: a value for an optional field, a non-empty list;
     /// always `true` for a yes/no field (so its precision and recall equal its accuracy).
     pub fn is_stated(self, f: &CaseFacts) -> bool {
-        let c = &f.claims;
         match self {
             F::CaseType => f.case_type.is_some(),
             F::Court => f.court.is_some(),
@@ -421,7 +422,6 @@ impl FactField {
             | F::ImageOnly
             | F::PaymentOrderRequested
             | F::JurisdictionClause => true,
-            F::ClaimsStatedTotal => c.stated_total.is_some(),
             _ => match self.kind() {
                 ValueKind::Money => self.money(f).is_some(),
                 ValueKind::Rate => self.rate(f).is_some(),

@@ -11,10 +11,9 @@
 
 use super::{TaggedSpan, Tagger};
 use crate::domain::{
-    CaseFacts, Defendant, DefendantRole, DocumentText, Finding, FindingCode, Severity, SourceSpan,
-    Yuan,
+    CaseFacts, Defendant, DefendantRole, DocumentText, FactField, Finding, FindingCode, Severity,
+    SourceSpan, ValueKind, Yuan,
 };
-use crate::domain::{FactField, ValueKind};
 use crate::extract::amount::parse_amount;
 use crate::extract::date::parse_date;
 use crate::extract::rate::parse_rate;
