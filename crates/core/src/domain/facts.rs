@@ -70,6 +70,17 @@ pub enum PlaintiffKind {
 }
 
 impl PlaintiffKind {
+    /// The kind in Chinese, as a judge reads it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            PlaintiffKind::Bank => "银行",
+            PlaintiffKind::ConsumerFinance => "消费金融公司",
+            PlaintiffKind::Amc => "资产管理公司",
+            PlaintiffKind::Company => "其他公司",
+            PlaintiffKind::Person => "自然人",
+        }
+    }
+
     /// True for lenders under the financial-loan regime (licensed institutions and AMCs suing on
     /// bank debts, domain §2.1 \[P\]); false for private lenders (4 × LPR regime).
     pub fn is_licensed(self) -> bool {

@@ -256,6 +256,45 @@ impl FactField {
         })
     }
 
+    /// A provenance key's name as a judge reads it: the field's label, with the place below
+    /// it in words (`defendants[1].name` → `被告2 姓名`, `collateral.owner` → `抵押物 所有人`);
+    /// `None` when the key names no field.
+    pub fn key_label(key: &str) -> Option<String> {
+        let field = FactField::of_key(key)?;
+        let rest = key.strip_prefix(field.path()).unwrap_or("");
+        let mut out = field.label().to_owned();
+        for part in rest.split(['.', '[']).filter(|p| !p.is_empty()) {
+            match part.strip_suffix(']').and_then(|i| i.parse::<usize>().ok()) {
+                Some(i) => out.push_str(&(i + 1).to_string()),
+                None => {
+                    out.push(' ');
+                    out.push_str(sub_label(part));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A coded value at a provenance key in Chinese (`financial_loan` → `金融借款合同纠纷`,
+    /// `guarantor` → `保证人`, `bank` → `银行`); `None` for a value that is not a code.
+    pub fn coded_value_zh(key: &str, code: &str) -> Option<&'static str> {
+        let quoted = serde_json::Value::String(code.to_owned());
+        match FactField::of_key(key)? {
+            F::CaseType => serde_json::from_value::<super::CaseType>(quoted)
+                .ok()
+                .map(super::CaseType::cause_of_action),
+            F::PlaintiffKind => serde_json::from_value::<super::PlaintiffKind>(quoted)
+                .ok()
+                .map(super::PlaintiffKind::zh),
+            F::Defendants if key.ends_with(".role") => {
+                serde_json::from_value::<super::DefendantRole>(quoted)
+                    .ok()
+                    .map(super::DefendantRole::zh)
+            }
+            _ => None,
+        }
+    }
+
     /// The field's name as a judge reads it, with the unit a value is typed in.
     pub const fn label(self) -> &'static str {
         match self {
@@ -549,6 +588,24 @@ impl FactField {
     }
 }
 
+/// The name of a place below a field (`name`, `role`, `date` …) in Chinese; the name itself
+/// when it is not one the facts use.
+fn sub_label(name: &str) -> &str {
+    match name {
+        "name" => "姓名/名称",
+        "role" => "身份",
+        "kind" => "类型",
+        "date" => "日期",
+        "principal" => "本金",
+        "interest" => "利息",
+        "owner" => "所有人",
+        "description" => "描述",
+        "certificate_number" => "权证号",
+        "max_amount" => "最高额",
+        other => other,
+    }
+}
+
 impl std::fmt::Display for FactField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.path())
@@ -614,6 +671,21 @@ mod tests {
         assert_eq!(FactField::of_key("collateral.owner"), Some(F::Collateral));
         assert_eq!(FactField::of_key("plaintiff"), Some(F::PlaintiffName));
         assert_eq!(FactField::of_key("no_such_field"), None);
+        let label = |k: &str| FactField::key_label(k).unwrap();
+        assert_eq!(label("claims.principal"), "借款本金（元）");
+        assert_eq!(label("defendants[1].name"), "被告2 姓名/名称");
+        assert_eq!(label("defendants[0].role"), "被告1 身份");
+        assert_eq!(label("defendant_domiciles[0]"), "被告住所1");
+        assert_eq!(label("repayments[3].principal"), "还款记录4 本金");
+        assert_eq!(label("collateral.owner"), "抵押物 所有人");
+        assert_eq!(label("plaintiff"), "原告");
+        assert_eq!(FactField::key_label("no_such_field"), None);
+        let zh = FactField::coded_value_zh;
+        assert_eq!(zh("case_type", "financial_loan"), Some("金融借款合同纠纷"));
+        assert_eq!(zh("defendants[1].role", "guarantor"), Some("保证人"));
+        assert_eq!(zh("plaintiff.kind", "bank"), Some("银行"));
+        assert_eq!(zh("defendants[1].name", "guarantor"), None);
+        assert_eq!(zh("case_type", "no_such_code"), None);
     }
 
     #[test]

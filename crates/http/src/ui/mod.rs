@@ -575,16 +575,10 @@ fn shown_value(v: Option<&Value>) -> String {
     }
 }
 
-/// A field's name in Chinese for the facts table: its label, with the place below it for a
-/// provenance key such as `defendants[1].name`; the key itself when it names no field.
+/// A field's name in Chinese for the facts table ([`FactField::key_label`]); the key itself
+/// when it names no field.
 fn field_label(path: &str) -> String {
-    let Some(field) = FactField::of_key(path) else {
-        return path.to_owned();
-    };
-    match path.strip_prefix(field.path()) {
-        Some(rest) if !rest.is_empty() => format!("{}（{rest}）", field.label()),
-        _ => field.label().to_owned(),
-    }
+    FactField::key_label(path).unwrap_or_else(|| path.to_owned())
 }
 
 /// Page text split at the highlighted span: `(before, marked, after)` in chars.
@@ -842,7 +836,12 @@ fn fact_rows(
         let editable = editable_field.is_some();
         let value = match (stored, editable_field) {
             (Some(s), Some(f)) => f.display(&s.facts).unwrap_or_else(|| "—".into()),
-            _ => shown_value(value_at(facts_value, p)),
+            _ => match value_at(facts_value, p) {
+                Some(Value::String(code)) => {
+                    FactField::coded_value_zh(p, code).map_or_else(|| code.clone(), str::to_owned)
+                }
+                v => shown_value(v),
+            },
         };
         rows.push(json!({
             "path": p,
@@ -1541,7 +1540,8 @@ mod tests {
         assert_eq!(shown_value(value_at(&v, "claims.principal")), "100.00");
         assert_eq!(shown_value(value_at(&v, "defendants[1].name")), "乙");
         assert_eq!(shown_value(value_at(&v, "defendants[5].name")), "—");
-        assert_eq!(field_label("defendants[1].name"), "被告（[1].name）");
+        assert_eq!(field_label("defendants[1].name"), "被告2 姓名/名称");
+        assert_eq!(field_label("no_such_field"), "no_such_field");
     }
 
     #[test]
