@@ -131,6 +131,13 @@ enum Command {
         /// Court rules settings (TOML); national defaults when absent.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// The outcome model folder (its confidence, and abstention below its threshold);
+        /// `none` for the rules alone.
+        #[arg(long, default_value = "models/outcome")]
+        model: PathBuf,
+        /// Hand labels (JSON Lines keyed by input line): adds the hand check to the summary.
+        #[arg(long)]
+        hand: Option<PathBuf>,
     },
     /// Run queue workers only (scale-out: many processes share the PostgreSQL queue).
     Worker {
@@ -241,6 +248,20 @@ enum TrainCommand {
         /// this folder (needs the encoder; the result goes to models/loan-elements-e5ft).
         #[arg(long, value_name = "DIR")]
         export_e5ft: Option<PathBuf>,
+    },
+    /// Outcome model (issue 19): from CAIL2019 loan judgments, labels from the order parser;
+    /// grouped 5-fold cross-validation, then the model on all, with the fold models kept so a
+    /// backtest of a training judgment is scored out of fold.
+    Outcome {
+        /// Judgments, JSON Lines (default: `$FINCASE_SHARED_DATA/cail2019-element-loan/data_small_selected.json`).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "models/outcome")]
+        out: PathBuf,
+        /// Court rules settings (TOML) for the replay; national defaults when absent.
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Dispute focus (LawBench 2-2): 5-fold CV scores, then the model trained on all items.
     Focus {
@@ -421,8 +442,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file,
             summary,
             rules,
+            model,
+            hand,
         } => {
-            backtest_file(&mut out, &file, summary.as_deref(), rules.as_deref())?;
+            let paths = BacktestPaths {
+                summary: summary.as_deref(),
+                rules: rules.as_deref(),
+                model: (model.as_os_str() != "none").then_some(model.as_path()),
+                hand: hand.as_deref(),
+            };
+            backtest_file(&mut out, &file, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker {
@@ -727,6 +756,17 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
                 train_elements(out, &data, &dir, &rc, encoder, teacher)
             }
         }
+        TrainCommand::Outcome {
+            data,
+            out: dir,
+            rules,
+        } => {
+            let data = shared_data(data, ELEMENTS_FILE, "--data")?;
+            let t = std::time::Instant::now();
+            let cfg = load_rules(rules.as_deref())?;
+            write!(out, "{}", train_outcome(&data, &dir, &cfg)?)?;
+            trained_in(out, t, &dir)
+        }
         TrainCommand::Focus {
             data,
             cail2021,
@@ -749,6 +789,53 @@ fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
             trained_in(out, t, &dir)
         }
     }
+}
+
+/// `fincase train outcome`: the outcome model from the judgments of `data` (labels from the
+/// order parser), with grouped cross-validation; returns the headline.
+fn train_outcome(data: &Path, dir: &Path, cfg: &fincase::rules::RulesConfig) -> Result<String> {
+    use fincase::ml::outcome;
+    let content =
+        std::fs::read_to_string(data).with_context(|| format!("reading {}", data.display()))?;
+    let docs: Vec<fincase::backtest::Document> = fincase::backtest::read_documents(&content)
+        .into_iter()
+        .filter_map(|(_, d)| d.ok())
+        .collect();
+    let examples = fincase::backtest::learn::examples(&docs, cfg);
+    let name = data
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let tc = outcome::OutcomeTrainConfig::default();
+    let trained = outcome::train(
+        &examples,
+        &tc,
+        &format!(
+            "{} judgments of {name} with an outcome the order parser reads (of {})",
+            examples.len(),
+            docs.len()
+        ),
+    )?;
+    trained.model.save(dir)?;
+    let y: Vec<f32> = examples.iter().map(|e| e.y).collect();
+    let hits = trained
+        .oof
+        .iter()
+        .zip(&y)
+        .filter(|(p, y)| (**p >= 0.5) == (**y >= 0.5))
+        .count();
+    let base = y.iter().filter(|y| **y >= 0.5).count();
+    let base = base.max(y.len() - base);
+    let (_, ece) = outcome::calibration(&trained.oof, &y, 10);
+    Ok(format!(
+        "outcome model: {} examples, {}-fold grouped cross-validation: cut/no-cut accuracy {}/{} out of fold (majority class {}/{}), calibration error {ece:.3}, abstains below confidence {:.3}\n",
+        examples.len(),
+        tc.folds,
+        hits,
+        y.len(),
+        base,
+        y.len(),
+        trained.model.abstain_below
+    ))
 }
 
 /// `fincase train tagger`: on generated filings, no research data needed.
@@ -1019,24 +1106,49 @@ fn read_predictions(
     Ok(preds)
 }
 
+/// The files `fincase backtest` reads and writes besides its input.
+struct BacktestPaths<'a> {
+    summary: Option<&'a Path>,
+    rules: Option<&'a Path>,
+    model: Option<&'a Path>,
+    hand: Option<&'a Path>,
+}
+
 /// `fincase backtest`: one JSON line per judgment to `out`, the summary to stderr or a file.
-fn backtest_file(
-    out: &mut impl Write,
-    file: &Path,
-    summary_path: Option<&Path>,
-    rules_path: Option<&Path>,
-) -> Result<()> {
+fn backtest_file(out: &mut impl Write, file: &Path, paths: &BacktestPaths<'_>) -> Result<()> {
     use fincase::backtest;
-    let cfg = load_rules(rules_path)?;
+    let cfg = load_rules(paths.rules)?;
+    let model = match paths.model {
+        Some(dir) if dir.join("outcome.json").exists() => Some(
+            fincase::ml::outcome::OutcomeModel::load(dir)
+                .with_context(|| format!("loading the outcome model from {}", dir.display()))?,
+        ),
+        Some(dir) if dir != Path::new("models/outcome") => {
+            bail!("no outcome model in {} (outcome.json)", dir.display())
+        }
+        _ => None,
+    };
+    let labels = match paths.hand {
+        Some(p) => Some(backtest::read_labels(
+            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        )?),
+        None => None,
+    };
     let content =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let mut summary = backtest::Summary::default();
+    let mut records = Vec::new();
+    let mut with_claims_section = std::collections::BTreeSet::new();
     for (line, doc) in backtest::read_documents(&content) {
         match doc {
             Ok(doc) => {
-                let b = backtest::backtest(&doc, line, &cfg);
+                let b = backtest::backtest(&doc, line, &cfg, model.as_ref());
                 summary.add(&b.record, b.has_orders, b.has_claims);
                 writeln!(out, "{}", serde_json::to_string(&b.record)?)?;
+                if b.has_claims_section {
+                    with_claims_section.insert(line);
+                }
+                records.push(b.record);
             }
             Err(e) => {
                 summary.add_unreadable();
@@ -1048,14 +1160,24 @@ fn backtest_file(
             }
         }
     }
-    match summary_path {
+    let hand = labels.map(|l| {
+        backtest::HandSummary::score(&records, &l, |line| with_claims_section.contains(&line))
+    });
+    match paths.summary {
         Some(p) if p.extension().is_some_and(|e| e == "json") => {
-            std::fs::write(p, serde_json::to_string_pretty(&summary)?)
+            let json = serde_json::json!({"summary": summary, "hand": hand});
+            std::fs::write(p, serde_json::to_string_pretty(&json)?)
                 .with_context(|| format!("writing {}", p.display()))?;
         }
-        Some(p) => std::fs::write(p, summary.to_markdown())
-            .with_context(|| format!("writing {}", p.display()))?,
-        None => eprint!("{}", summary.to_markdown()),
+        Some(p) => std::fs::write(
+            p,
+            summary.to_markdown() + &hand.map(|h| h.to_markdown()).unwrap_or_default(),
+        )
+        .with_context(|| format!("writing {}", p.display()))?,
+        None => eprint!(
+            "{}",
+            summary.to_markdown() + &hand.map(|h| h.to_markdown()).unwrap_or_default()
+        ),
     }
     Ok(())
 }

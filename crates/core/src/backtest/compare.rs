@@ -5,7 +5,7 @@
 use super::orders::{InterestFormula, OrderedFee, Orders, OutcomeClass, Rejection};
 use super::replay::ClaimedItems;
 use crate::domain::{Rate, Yuan};
-use crate::rules::{AwardItem, Disposition, Outcome};
+use crate::rules::{Adjustment, AwardItem, Disposition, Outcome};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -69,6 +69,47 @@ pub struct DecidedSide {
     pub joint_liability_defendants: Vec<String>,
     /// full / partial / rejected; `None` when it cannot be told.
     pub outcome: Option<OutcomeClass>,
+}
+
+/// One adjustment in the record schema: its code, the rule it rests on, what was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonOut {
+    /// `interest_capped`, `guarantor_released`, … ([`Adjustment::code`]).
+    pub code: String,
+    /// The rule cited, with its tag.
+    pub citation: String,
+    /// What was found, in Chinese.
+    pub detail: String,
+}
+
+/// The suggested side: the decided fields, how sure the suggestion is, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuggestedSide {
+    /// The decided fields (`outcome` is `null` when the suggestion abstains).
+    #[serde(flatten)]
+    pub decided: DecidedSide,
+    /// How likely the suggested outcome class is (0–1), from the outcome model; `null`
+    /// without a model.
+    pub confidence: Option<f32>,
+    /// True when the confidence is below the model's threshold: the judge must decide.
+    pub abstained: bool,
+    /// The adjustments the rules make, claim item by claim item, each with its citation.
+    pub reasons: Vec<ReasonOut>,
+    /// The class it would have suggested had it not abstained (for accuracy against coverage).
+    #[serde(skip)]
+    pub class_if_answered: Option<OutcomeClass>,
+}
+
+/// The rules' adjustments of an outcome in the record schema.
+pub fn reasons_of(o: &Outcome) -> Vec<ReasonOut> {
+    o.adjustments()
+        .into_iter()
+        .map(|a| ReasonOut {
+            code: Adjustment::code(a.adjustment).to_owned(),
+            citation: a.rule,
+            detail: a.detail,
+        })
+        .collect()
 }
 
 /// The court fee in the record schema.
@@ -151,7 +192,7 @@ impl Agree {
 }
 
 /// One output line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// 1-based input line.
     pub line: usize,
@@ -159,8 +200,8 @@ pub struct Record {
     pub id: String,
     /// What was claimed.
     pub claimed: ClaimedSide,
-    /// What the rules suggest.
-    pub suggested: DecidedSide,
+    /// What the rules and the outcome model suggest.
+    pub suggested: SuggestedSide,
     /// What the court ordered.
     pub actual: ActualSide,
     /// Per-field agreement.
@@ -328,7 +369,7 @@ pub fn agree(s: &DecidedSide, a: &DecidedSide, comparable: bool) -> Agree {
 }
 
 /// Agreement over many records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// Input lines read.
     pub documents: usize,
@@ -346,6 +387,9 @@ pub struct Summary {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
     /// Actual class → (suggested the same, total).
     pub per_class: BTreeMap<String, (usize, usize)>,
+    /// Per comparable judgment with a model confidence: (confidence, the class it would
+    /// suggest agrees with the orders, it abstained).
+    pub confidence_points: Vec<(f32, bool, bool)>,
 }
 
 impl Summary {
@@ -369,7 +413,19 @@ impl Summary {
                 .decided
                 .outcome
                 .map_or("none", OutcomeClass::as_str);
-            let s = r.suggested.outcome.map_or("none", OutcomeClass::as_str);
+            let s = r
+                .suggested
+                .decided
+                .outcome
+                .map_or("none", OutcomeClass::as_str);
+            if let (Some(c), Some(actual), Some(forced)) = (
+                r.suggested.confidence,
+                r.actual.decided.outcome,
+                r.suggested.class_if_answered,
+            ) {
+                self.confidence_points
+                    .push((c, forced == actual, r.suggested.abstained));
+            }
             *self
                 .confusion
                 .entry(a.to_owned())
@@ -425,6 +481,55 @@ impl Summary {
                     format!("{ok}/{n} ({})", pct(ok, n))
                 }
             ));
+        }
+        s.push_str(&self.coverage_markdown());
+        s
+    }
+}
+
+impl Summary {
+    /// Accuracy against coverage (the most confident share answered) and the calibration of
+    /// the confidence, over the comparable judgments with a model confidence.
+    fn coverage_markdown(&self) -> String {
+        let pts = &self.confidence_points;
+        if pts.is_empty() {
+            return String::new();
+        }
+        let mut sorted: Vec<(f32, bool)> = pts.iter().map(|p| (p.0, p.1)).collect();
+        sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let n = sorted.len();
+        let abstained = pts.iter().filter(|p| p.2).count();
+        let answered: Vec<&(f32, bool, bool)> = pts.iter().filter(|p| !p.2).collect();
+        let ok = answered.iter().filter(|p| p.1).count();
+        let mut s = format!(
+            "\nOutcome class with the model's confidence ({n} comparable judgments): abstained on {abstained} ({:.1} %); where it answered, {ok}/{} agree ({:.1} %).\n\n| coverage (most confident share) | answered | agree | accuracy |\n|---:|---:|---:|---:|\n",
+            abstained as f64 * 100.0 / n as f64,
+            answered.len(),
+            ok as f64 * 100.0 / answered.len().max(1) as f64
+        );
+        for share in [0.5, 0.6, 0.7, 0.8, 0.9, 1.0] {
+            let k = ((n as f64) * share).round().max(1.0) as usize;
+            let good = sorted.iter().take(k).filter(|p| p.1).count();
+            s.push_str(&format!(
+                "| {:.0} % | {k} | {good} | {:.1} % |\n",
+                share * 100.0,
+                good as f64 * 100.0 / k as f64
+            ));
+        }
+        let conf: Vec<f32> = pts.iter().map(|p| p.0).collect();
+        let hit: Vec<f32> = pts.iter().map(|p| f32::from(u8::from(p.1))).collect();
+        let (bins, ece) = crate::ml::outcome::calibration(&conf, &hit, 10);
+        s.push_str(&format!(
+            "\nCalibration of the confidence (expected calibration error {ece:.3}):\n\n| confidence bin | judgments | mean confidence | observed agreement |\n|---|---:|---:|---:|\n"
+        ));
+        for (i, (c, mp, my)) in bins.iter().enumerate() {
+            if *c > 0 {
+                s.push_str(&format!(
+                    "| {:.1}–{:.1} | {c} | {mp:.2} | {my:.2} |\n",
+                    i as f32 / 10.0,
+                    (i + 1) as f32 / 10.0
+                ));
+            }
         }
         s
     }

@@ -17,16 +17,20 @@
 //! - [`compare`]: the JSON Lines record and the summary with its confusion matrix.
 
 pub mod compare;
+pub mod hand;
+pub mod learn;
 pub mod money;
 pub mod orders;
 pub mod replay;
 pub mod split;
 
-pub use compare::{Agree, Record, Summary};
+pub use compare::{Agree, Record, SuggestedSide, Summary};
+pub use hand::{HandLabel, HandSummary, read_labels};
 pub use orders::{Orders, OutcomeClass, parse_orders};
 pub use split::{Judgment, Section, split};
 
-use crate::rules::RulesConfig;
+use crate::ml::outcome::{CaseText, OutcomeModel, case_features};
+use crate::rules::{Disposition, RulesConfig};
 use serde::Deserialize;
 
 /// One judgment to backtest.
@@ -124,7 +128,7 @@ pub fn read_documents(content: &str) -> Vec<(usize, Result<Document, InputError>
 }
 
 /// The result of backtesting one judgment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Backtest {
     /// The output record.
     pub record: Record,
@@ -132,24 +136,77 @@ pub struct Backtest {
     pub has_orders: bool,
     /// True when the judgment has a claims section with something claimed.
     pub has_claims: bool,
+    /// True when the judgment has a claims section at all.
+    pub has_claims_section: bool,
 }
 
-/// Backtests one judgment: split, parse the orders, replay from claims + facts, compare.
-pub fn backtest(doc: &Document, line: usize, cfg: &RulesConfig) -> Backtest {
+/// What the court had before deciding, as the outcome model reads it.
+pub fn case_text(j: &Judgment) -> CaseText<'_> {
+    CaseText {
+        claims: j.section(Section::Claims).unwrap_or(""),
+        defence: j.section(Section::Defence).unwrap_or(""),
+        facts: j.section(Section::Facts).unwrap_or(""),
+        appeal: j.instance == split::Instance::Second,
+    }
+}
+
+/// The suggested outcome class from the rules' disposition and the model's probability of a
+/// cut: rejected when the rules reject (limitation), else partial when a cut is more likely
+/// than not; the confidence is the probability of that class. Without a model, the rules'
+/// class with no confidence.
+pub fn decide(
+    rules_class: OutcomeClass,
+    disposition: Disposition,
+    p_cut: Option<f32>,
+    abstain_below: f32,
+) -> (
+    Option<OutcomeClass>,
+    Option<f32>,
+    bool,
+    Option<OutcomeClass>,
+) {
+    let Some(p) = p_cut else {
+        return (Some(rules_class), None, false, Some(rules_class));
+    };
+    let (class, conf) = if disposition == Disposition::Rejected {
+        (OutcomeClass::Rejected, p)
+    } else if p >= 0.5 {
+        (OutcomeClass::Partial, p)
+    } else {
+        (OutcomeClass::Full, 1.0 - p)
+    };
+    let abstained = conf < abstain_below;
+    (
+        (!abstained).then_some(class),
+        Some(conf),
+        abstained,
+        Some(class),
+    )
+}
+
+/// Backtests one judgment: split, parse the orders, replay from claims + facts, compare. With
+/// an outcome model, the outcome class comes with a confidence and may abstain.
+pub fn backtest(
+    doc: &Document,
+    line: usize,
+    cfg: &RulesConfig,
+    model: Option<&OutcomeModel>,
+) -> Backtest {
     let j = split(&doc.text);
     let mut notes = Vec::new();
     let orders_text = j.section(Section::Orders);
     let orders = parse_orders(orders_text.unwrap_or(""), j.section(Section::Fees));
-    let (_, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
+    let (facts, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
     let has_orders = orders_text.is_some();
     let has_claims = claimed.principal.is_some()
         || claimed.interest_sum.is_some()
         || claimed.attorney_fee.is_some()
         || claimed.other_fees.is_some();
+    let has_claims_section = j.section(Section::Claims).is_some();
     if !has_orders {
         notes.push("no orders section (判决如下)".to_owned());
     }
-    if j.section(Section::Claims).is_none() {
+    if !has_claims_section {
         notes.push("no claims section".to_owned());
     } else if !has_claims {
         notes.push("no amount claimed could be read".to_owned());
@@ -157,12 +214,42 @@ pub fn backtest(doc: &Document, line: usize, cfg: &RulesConfig) -> Backtest {
     if j.instance == split::Instance::Second {
         notes.push("second instance".to_owned());
     }
-    let suggested = compare::suggested_side(&outcome, &mut notes);
+    let mut decided = compare::suggested_side(&outcome, &mut notes);
+    let rules_class = decided.outcome.unwrap_or(OutcomeClass::Full);
+    let p_cut = model.map(|m| {
+        let x = case_features(&case_text(&j), &facts, &outcome);
+        let pred = m.predict(&x, Some(&crate::domain::sha256_hex(doc.text.as_bytes())));
+        if pred.out_of_fold {
+            notes.push("outcome model: out of fold (this judgment was held out of the model that scored it)".to_owned());
+        }
+        pred.p_cut
+    });
+    let (class, confidence, abstained, class_if_answered) = decide(
+        rules_class,
+        outcome.disposition,
+        p_cut,
+        model.map_or(0.0, |m| m.abstain_below),
+    );
+    decided.outcome = class;
+    if abstained {
+        notes.push("abstained: the judge must decide the outcome".to_owned());
+    }
+    let suggested = compare::SuggestedSide {
+        decided,
+        confidence,
+        abstained,
+        reasons: compare::reasons_of(&outcome),
+        class_if_answered,
+    };
     let actual = compare::actual_side(&orders, &claimed);
     if has_orders && actual.decided.outcome.is_none() {
         notes.push("actual outcome not determinable (e.g. appeal dismissed)".to_owned());
     }
-    let agree = compare::agree(&suggested, &actual.decided, has_orders && has_claims);
+    let agree = compare::agree(
+        &suggested.decided,
+        &actual.decided,
+        has_orders && has_claims,
+    );
     Backtest {
         record: Record {
             line,
@@ -175,5 +262,6 @@ pub fn backtest(doc: &Document, line: usize, cfg: &RulesConfig) -> Backtest {
         },
         has_orders,
         has_claims,
+        has_claims_section,
     }
 }

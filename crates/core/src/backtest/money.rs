@@ -173,7 +173,8 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
                 .any(|w| after.contains(w))
         {
             MoneyKind::Deduction
-        } else if listed
+        } else if !label.contains("其中")
+            && (listed || keyword_kind(label).is_none() || refers_back(label))
             && ["共计", "合计", "总计", "共", "总额", "两项合计", "以上合计"]
                 .iter()
                 .any(|w| near.ends_with(w) || near.contains(&format!("{w}人民币")))
@@ -205,6 +206,13 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
         prev_end = end;
     }
     out
+}
+
+/// True when a label refers back to amounts already listed (`以上两项合计`, `上述款项共计`).
+fn refers_back(label: &str) -> bool {
+    ["以上", "上述", "前述", "两项", "三项", "各项"]
+        .iter()
+        .any(|w| label.contains(w))
 }
 
 /// The sum of the hits of `kind`, `None` when there are none.

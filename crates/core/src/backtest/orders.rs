@@ -12,7 +12,7 @@ use crate::extract::amount::find_amounts;
 use crate::extract::date::find_dates;
 use crate::extract::rate::{parse_penalty_rate, parse_rate};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An interest formula: interest on `base` at `rate` from `start` to `end` (or until paid).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,7 +118,7 @@ impl OrderedFee {
 }
 
 /// The outcome class of a judgment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeClass {
     /// Every claim granted.

@@ -41,34 +41,80 @@ pub struct ClaimedItems {
     pub continuing_interest: bool,
 }
 
-/// The request part of a claims section: from 诉讼请求 / 请求判令 / 上诉请求 up to 事实和理由.
-fn request_part(claims: &str) -> &str {
-    let start = [
-        "诉讼请求",
-        "请求判令",
-        "请求法院",
-        "请求：",
-        "上诉请求",
-        "要求判令",
-        "诉请",
-    ]
-    .iter()
-    .filter_map(|w| claims.find(w))
-    .min()
-    .unwrap_or(0);
+/// Where a request list starts: the phrases that introduce the items asked for.
+const REQUEST_MARKS: &[&str] = &[
+    "诉讼请求",
+    "请求判令",
+    "请依法判令",
+    "请求依法判令",
+    "请求依法判决",
+    "请求判决",
+    "请求法院",
+    "请求人民法院",
+    "请求：",
+    "上诉请求",
+    "要求判令",
+    "起诉要求",
+    "诉至法院，要求",
+    "诉至本院，要求",
+    "诉请",
+];
+
+/// Where an amended request list starts: the final pleading counts (变更诉讼请求).
+const AMENDMENT_MARKS: &[&str] = &[
+    "变更诉讼请求为",
+    "变更诉讼请求：",
+    "变更后的诉讼请求",
+    "变更诉请为",
+    "将诉讼请求变更为",
+    "诉讼请求变更为",
+];
+
+/// Where a request list ends.
+const REQUEST_ENDS: &[&str] = &[
+    "事实和理由",
+    "事实与理由",
+    "事实及理由",
+    "主要理由",
+    "理由如下",
+];
+
+/// The request part of a claims section: from the last amendment (变更诉讼请求为…) if there
+/// is one, else from the first request phrase (诉讼请求 / 请求判令 / 请依法判令 / 上诉请求 …),
+/// up to 事实和理由. A claims section with no request phrase is a narrative: only its
+/// sentences that ask for something (要求 / 请求 / 判令) are kept, never the story of the loan,
+/// whose amounts would otherwise be read as claimed.
+pub(crate) fn request_part(claims: &str) -> std::borrow::Cow<'_, str> {
+    let amended = AMENDMENT_MARKS.iter().filter_map(|w| claims.rfind(w)).max();
+    let start = amended.or_else(|| REQUEST_MARKS.iter().filter_map(|w| claims.find(w)).min());
+    let Some(start) = start else {
+        let asks: Vec<&str> = claims
+            .split_inclusive(['。', '；'])
+            .filter(|s| ["要求", "请求", "判令"].iter().any(|w| s.contains(w)))
+            .collect();
+        return std::borrow::Cow::Owned(asks.concat());
+    };
     let rest = &claims[start..];
-    let end = [
-        "事实和理由",
-        "事实与理由",
-        "事实及理由",
-        "主要理由",
-        "理由如下",
-    ]
-    .iter()
-    .filter_map(|w| rest.find(w))
-    .min()
-    .unwrap_or(rest.len());
-    &rest[..end]
+    // The costs item (`本案诉讼费用由被告承担`) is the last item of a request list: what
+    // follows it is the plaintiff's story, whose amounts are not claims.
+    let after_costs = rest
+        .split_inclusive(['。', '；'])
+        .scan(0usize, |at, s| {
+            *at += s.len();
+            Some((*at, s))
+        })
+        .find(|(_, s)| {
+            (s.contains("诉讼费") || s.contains("受理费") || s.contains("诉讼费用"))
+                && (s.contains("承担") || s.contains("负担"))
+        })
+        .map(|(at, _)| at);
+    let end = REQUEST_ENDS
+        .iter()
+        .filter_map(|w| rest.find(w))
+        .chain(after_costs)
+        .min()
+        .unwrap_or(rest.len());
+    std::borrow::Cow::Borrowed(&rest[..end])
 }
 
 /// Reads the claimed items of a claims section.
@@ -76,7 +122,7 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
     let req = request_part(claims);
     let mut out = ClaimedItems::default();
     let mut hits = Vec::new();
-    for c in clauses(req) {
+    for c in clauses(&req) {
         if c.contains("连带") && c.contains("责任") {
             for n in joint_names(&c) {
                 if !out.joint_liability_defendants.contains(&n) {
@@ -87,7 +133,11 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
         }
         if c.contains("优先受偿") || c.contains("抵押权") || c.contains("质押权") {
             out.priority = true;
-            continue;
+            // A clause that also asks for payment (`偿还本金…，并判令原告对抵押物有抵押权`)
+            // is read for its amounts.
+            if !is_payment(&c) {
+                continue;
+            }
         }
         if (c.contains("诉讼费") || c.contains("受理费")) && !is_payment(&c) {
             continue;
@@ -229,7 +279,25 @@ struct FactReadings {
     last_demand: Option<NaiveDate>,
     filing: Option<NaiveDate>,
     guarantee_months: Option<u32>,
+    /// The principal found still owed (`尚欠借款本金X元`), the last one stated.
+    outstanding: Option<Yuan>,
 }
+
+/// Words before the principal still owed.
+const OWED: &[&str] = &[
+    "尚欠本金",
+    "尚欠借款本金",
+    "尚欠贷款本金",
+    "尚欠借款",
+    "尚欠贷款",
+    "尚欠",
+    "欠款本金",
+    "剩余本金",
+    "未还本金",
+    "未偿还本金",
+    "拖欠本金",
+    "欠付本金",
+];
 
 fn read_facts(text: &str) -> FactReadings {
     let mut f = FactReadings::default();
@@ -257,6 +325,20 @@ fn read_facts(text: &str) -> FactReadings {
                 {
                     loans.push(m.value);
                 }
+            }
+        }
+        for m in find_amounts(s) {
+            let b = byte_at(s, m.start);
+            let near: String = s[..b]
+                .chars()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if OWED.iter().any(|w| near.contains(w)) && !near.contains("利息") {
+                f.outstanding = Some(m.value);
             }
         }
         let has_rate = ["利率", "月息", "年息", "日息", "利息按"]
@@ -346,6 +428,14 @@ fn case_type(kind: PlaintiffKind, text: &str) -> CaseType {
     }
 }
 
+/// Whether the defence invokes 诉讼时效: `None` when the judgment has no defence section (an
+/// excerpt), else whether that section names it (a defendant who did not answer raised
+/// nothing).
+fn limitation_raised(j: &Judgment) -> Option<bool> {
+    let d = j.section(Section::Defence)?;
+    Some(d.contains("时效"))
+}
+
 /// Builds the facts of a judgment from its header, claims, defence and facts only.
 pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
     let claims_text = j.section(Section::Claims).unwrap_or("");
@@ -360,7 +450,8 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
     let name = plaintiff_name(j);
     let kind = name.as_deref().map_or(PlaintiffKind::Company, lender_kind);
     let mut defendants = Vec::new();
-    if let Some(b) = first_defendant(request_part(claims_text)).or_else(|| first_defendant(&before))
+    if let Some(b) =
+        first_defendant(&request_part(claims_text)).or_else(|| first_defendant(&before))
     {
         defendants.push(Defendant {
             name: b,
@@ -390,7 +481,9 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         annual_interest_rate: fr.rate.or(fr_all.rate),
         maturity_date: fr.maturity.or(fr_all.maturity),
         claims: Claims {
-            principal: claimed.principal,
+            // A claims section whose principal cannot be read (a claim cut from an excerpt,
+            // or written only as a total): the principal the facts find still owed.
+            principal: claimed.principal.or(fr.outstanding),
             interest: claimed.interest_sum,
             interest_cutoff_date: claimed.interest_cutoff,
             attorney_fee: claimed.attorney_fee,
@@ -404,6 +497,7 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         last_demand_date: last_demand,
         guarantor_demand_date: last_demand,
         collateral,
+        limitation_raised: limitation_raised(j),
         ..CaseFacts::default()
     };
     (facts, claimed)

@@ -300,6 +300,12 @@ pub struct CaseFacts {
     /// `按实际天数` → 365), when stated; overrides the court's default day count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_count: Option<u32>,
+    /// Whether the defence invokes 诉讼时效: `None` while no defence has been read (a
+    /// complaint), `Some(false)` when the defendant answered without it or did not answer. A
+    /// court may not apply limitation of its own motion (民法典第一百九十三条 \[P\];
+    /// 诉讼时效规定第二条 \[P\]), so with `Some(false)` the rules never reject for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limitation_raised: Option<bool>,
 }
 
 impl CaseFacts {

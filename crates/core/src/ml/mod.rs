@@ -19,6 +19,7 @@ pub mod features;
 pub mod focus;
 pub mod metrics;
 pub mod model;
+pub mod outcome;
 
 use features::{Bag, Vocab};
 use model::BagModel;

@@ -45,9 +45,9 @@ pub use fee::{
     enforcement_fee_with, preservation_fee, preservation_fee_with,
 };
 pub use outcome::{
-    Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
-    DisputePoint, DocumentKind, FeeBearer, FeeKind, FeeShare, GuarantorDecision, InterestCap,
-    Outcome, Procedure, TrailStep,
+    Adjustment, AdjustmentReason, Award, AwardItem, CaseEnding, CollateralPriority,
+    ContinuingInterest, CourtFee, Disposition, DisputePoint, DocumentKind, FeeBearer, FeeKind,
+    FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure, TrailStep,
 };
 pub use precheck::precheck;
 pub use suggest::suggest;

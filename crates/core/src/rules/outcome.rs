@@ -346,3 +346,163 @@ impl Outcome {
         self.awards.iter().map(|a| a.awarded).sum()
     }
 }
+
+/// Why a court grants less than claimed: the adjustments the rules (and the outcome model)
+/// reason about, each with the law it rests on. The codes are the backtest's `reasons` and
+/// the hand labels' vocabulary; `docs/outcome-law.md` catalogues the law behind each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjustment {
+    /// Interest lowered to a ceiling (24 % all-in for financial lenders; 4×LPR or 24 %/36 %
+    /// for private lending) or its period shortened.
+    InterestCapped,
+    /// 罚息, 复利 or 违约金 reduced or refused.
+    PenaltyCut,
+    /// A guarantor released or their liability limited.
+    GuarantorReleased,
+    /// 律师费 refused or reduced.
+    AttorneyFeeRefused,
+    /// Less principal than claimed (repayments, 砍头息, more than was lent).
+    PrincipalReduced,
+    /// The loan itself not proven.
+    NotProven,
+    /// 诉讼时效 expired.
+    Limitation,
+    /// 优先受偿 refused or limited.
+    PriorityRefused,
+    /// 保全费, 公告费 or other costs refused.
+    OtherFeeRefused,
+}
+
+impl Adjustment {
+    /// Every adjustment, in a fixed order.
+    pub const ALL: [Adjustment; 9] = [
+        Adjustment::InterestCapped,
+        Adjustment::PenaltyCut,
+        Adjustment::GuarantorReleased,
+        Adjustment::AttorneyFeeRefused,
+        Adjustment::PrincipalReduced,
+        Adjustment::NotProven,
+        Adjustment::Limitation,
+        Adjustment::PriorityRefused,
+        Adjustment::OtherFeeRefused,
+    ];
+
+    /// The schema code (`interest_capped`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Adjustment::InterestCapped => "interest_capped",
+            Adjustment::PenaltyCut => "penalty_cut",
+            Adjustment::GuarantorReleased => "guarantor_released",
+            Adjustment::AttorneyFeeRefused => "attorney_fee_refused",
+            Adjustment::PrincipalReduced => "principal_reduced",
+            Adjustment::NotProven => "not_proven",
+            Adjustment::Limitation => "limitation",
+            Adjustment::PriorityRefused => "priority_refused",
+            Adjustment::OtherFeeRefused => "other_fee_refused",
+        }
+    }
+
+    /// The adjustment in plain Chinese, as a judge reads it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Adjustment::InterestCapped => "利息调减至法定上限",
+            Adjustment::PenaltyCut => "罚息、复利或违约金调减",
+            Adjustment::GuarantorReleased => "保证人免责或责任受限",
+            Adjustment::AttorneyFeeRefused => "律师费不予支持",
+            Adjustment::PrincipalReduced => "本金调减",
+            Adjustment::NotProven => "借贷事实未获证明",
+            Adjustment::Limitation => "超过诉讼时效",
+            Adjustment::PriorityRefused => "优先受偿不予支持",
+            Adjustment::OtherFeeRefused => "其他费用不予支持",
+        }
+    }
+}
+
+/// One adjustment the outcome makes, with the rule it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustmentReason {
+    /// Which adjustment.
+    pub adjustment: Adjustment,
+    /// The rule cited, with its tag.
+    pub rule: String,
+    /// What was found, in Chinese.
+    pub detail: String,
+}
+
+impl Outcome {
+    /// The adjustments this outcome makes, claim item by claim item: each cut award (with the
+    /// rule of the step that cut it), each released guarantor, a rejection for limitation.
+    pub fn adjustments(&self) -> Vec<AdjustmentReason> {
+        let mut out: Vec<AdjustmentReason> = Vec::new();
+        let mut push = |adjustment: Adjustment, rule: &str, detail: String| {
+            if !out.iter().any(|a| a.adjustment == adjustment) {
+                out.push(AdjustmentReason {
+                    adjustment,
+                    rule: rule.to_owned(),
+                    detail,
+                });
+            }
+        };
+        let limitation = self.disposition == Disposition::Rejected;
+        if limitation {
+            let rule = self
+                .awards
+                .iter()
+                .flat_map(|a| a.trail.iter())
+                .map(|t| t.rule.as_str())
+                .find(|r| r.contains("第一百八十八条"))
+                .unwrap_or("民法典第一百八十八条 [P]");
+            push(
+                Adjustment::Limitation,
+                rule,
+                "诉讼时效期间届满，诉讼请求不予支持".to_owned(),
+            );
+        }
+        for a in self.awards.iter().filter(|a| a.is_cut() && !limitation) {
+            let rule = a
+                .trail
+                .iter()
+                .rev()
+                .find(|t| t.amount == Some(a.awarded))
+                .or(a.trail.last())
+                .map_or("", |t| t.rule.as_str());
+            let detail = format!(
+                "{}：诉请{}元，建议支持{}元",
+                a.item.zh(),
+                a.claimed.map(|c| c.grouped()).unwrap_or_default(),
+                a.awarded.grouped()
+            );
+            let adjustment = match a.item {
+                AwardItem::Principal => Adjustment::PrincipalReduced,
+                AwardItem::Interest => Adjustment::InterestCapped,
+                AwardItem::AttorneyFee => Adjustment::AttorneyFeeRefused,
+                AwardItem::OtherFees => Adjustment::PenaltyCut,
+            };
+            push(adjustment, rule, detail);
+        }
+        if let Some(c) = &self.continuing_interest
+            && c.capped
+        {
+            let rule = self.cap.as_ref().map_or("", |c| c.rule.as_str());
+            push(
+                Adjustment::InterestCapped,
+                rule,
+                format!("逾期利息利率调减至上限{}", c.rate),
+            );
+        }
+        for g in self.guarantors.iter().filter(|g| !g.liable && !limitation) {
+            let rule = g
+                .reason
+                .rfind('（')
+                .map_or(g.reason.as_str(), |p| &g.reason[p..]);
+            let rule = rule.trim_start_matches('（').trim_end_matches('）');
+            push(
+                Adjustment::GuarantorReleased,
+                rule,
+                format!("保证人{}：{}", g.name, g.reason),
+            );
+        }
+        out
+    }
+}

@@ -173,6 +173,11 @@ pub fn limitation_end(facts: &CaseFacts, cfg: &RulesConfig) -> Option<NaiveDate>
 /// `limitation_expired` (Blocking for the debt): filing_date > (latest of maturity_date,
 /// default_date, last_demand_date present) + 3 years (民法典第一百八十八条 \[P\]).
 pub fn limitation_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Finding> {
+    if facts.limitation_raised == Some(false) {
+        // Not invoked by the defence: a court may not apply it of its own motion
+        // (民法典第一百九十三条 [P]).
+        return None;
+    }
     let filed = facts.filing_date?;
     let start = limitation_start(facts)?;
     let end = limitation_end(facts, cfg)?;

@@ -89,8 +89,8 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         cx.review = true;
         cx.reasons.push("未能读取诉请本金，无法计算".to_owned());
     }
-    let limitation =
-        has(FindingCode::LimitationExpired) || limitation_expired(facts, cfg).is_some();
+    let limitation = facts.limitation_raised != Some(false)
+        && (has(FindingCode::LimitationExpired) || limitation_expired(facts, cfg).is_some());
     let guarantee_expired =
         has(FindingCode::GuaranteePeriodExpired) || guarantee_period_expired(facts, cfg).is_some();
 

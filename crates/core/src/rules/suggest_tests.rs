@@ -245,6 +245,31 @@ fn payment_order_refused_with_a_guarantor() {
     assert!(o.guarantors[0].liable);
 }
 
+/// A court may not apply limitation of its own motion (民法典第一百九十三条): once a defence
+/// has been read that does not invoke it, the same expired claim is not rejected.
+#[test]
+fn limitation_not_invoked_by_the_defence_is_not_applied() {
+    let mut f = bank_case();
+    f.filing_date = Some(d("2027-01-02"));
+    f.claims.interest_cutoff_date = Some(d("2026-12-31"));
+    f.limitation_raised = Some(false);
+    let (findings, o) = run(&f);
+    assert!(
+        !findings
+            .iter()
+            .any(|x| x.code == FindingCode::LimitationExpired)
+    );
+    assert_ne!(o.disposition, Disposition::Rejected);
+    f.limitation_raised = Some(true);
+    let (_, o) = run(&f);
+    assert_eq!(o.disposition, Disposition::Rejected);
+    assert!(
+        o.adjustments()
+            .iter()
+            .any(|a| a.adjustment == crate::rules::Adjustment::Limitation)
+    );
+}
+
 #[test]
 fn limitation_expired_rejects() {
     let mut f = bank_case();

@@ -1,0 +1,28 @@
+//! Training examples for the outcome model from past judgments: the features of what the
+//! court had before deciding (claims, defence, facts, the rules' replay) and, as the label,
+//! whether the orders grant less than claimed, as the order parser reads them. No hand labels
+//! are used, so the hand check stays an independent measure.
+
+use super::{Document, OutcomeClass, Section, case_text, compare, parse_orders, replay, split};
+use crate::ml::outcome::{Example, case_features};
+use crate::rules::RulesConfig;
+
+/// One example per judgment whose orders give an outcome class; the others are skipped.
+pub fn examples(docs: &[Document], cfg: &RulesConfig) -> Vec<Example> {
+    docs.iter()
+        .filter_map(|doc| {
+            let j = split(&doc.text);
+            let orders_text = j.section(Section::Orders)?;
+            let orders = parse_orders(orders_text, j.section(Section::Fees));
+            let (facts, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
+            let actual = compare::actual_side(&orders, &claimed).decided.outcome?;
+            let x = case_features(&case_text(&j), &facts, &outcome);
+            Some(Example {
+                doc_sha256: crate::domain::sha256_hex(doc.text.as_bytes()),
+                text: j.before_decision(),
+                x,
+                y: f32::from(u8::from(actual != OutcomeClass::Full)),
+            })
+        })
+        .collect()
+}
