@@ -784,6 +784,14 @@ fn review_in_headless_chromium() {
         "the principal is highlighted in the page text"
     );
     let total_before = wd.text("#outcome-total");
+    // The outcome model's view reads as plain Chinese: how sure, or that the judge decides.
+    let assessment = wd.text("#assessment");
+    assert!(
+        (assessment.contains("把握度") || assessment.contains("可能性"))
+            && assessment.contains('%')
+            && !assessment.contains("partial"),
+        "{assessment}"
+    );
 
     // Edit the principal: the outcome is recomputed and the change shown.
     let input = "input[data-field-input=\"claims.principal\"]";

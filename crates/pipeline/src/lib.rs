@@ -245,8 +245,17 @@ fn process_filing_inner(
     let mut outcome = rules::suggest(&report.facts, &report.findings, cfg);
     times.rules = t.elapsed();
     // Model hints after the rules: they add dispute points the rules cannot see, never override.
-    let models = fincase_core::ml::annotate_shared(&fincase_core::ml::complaint_text(&doc));
+    let complaint = fincase_core::ml::complaint_text(&doc);
+    let models = fincase_core::ml::annotate_shared(&complaint);
     fincase_core::ml::merge_dispute_points(&mut outcome.dispute_points, &models);
+    // How sure the suggestion is: a complaint has claims and the plaintiff's facts, no defence.
+    let text = fincase_core::ml::outcome::CaseText {
+        claims: &complaint,
+        defence: "",
+        facts: &complaint,
+        appeal: false,
+    };
+    outcome.assessment = fincase_core::ml::assess_shared(&text, &report.facts, &outcome);
     result.models = Some(models);
 
     let all_pages_scanned = !doc.pages.is_empty() && doc.pages.iter().all(|p| p.needs_ocr);

@@ -221,6 +221,15 @@ pub fn claimed_side(c: &ClaimedItems) -> ClaimedSide {
     }
 }
 
+/// A disposition as an outcome class (`needs_review` reads as full: nothing is cut).
+pub fn class_of(d: Disposition) -> OutcomeClass {
+    match d {
+        Disposition::Partial => OutcomeClass::Partial,
+        Disposition::Rejected => OutcomeClass::Rejected,
+        Disposition::Full | Disposition::NeedsReview => OutcomeClass::Full,
+    }
+}
+
 /// The suggested side from the rules' outcome. `needs_review` (the rules could not finish)
 /// is read as partial when an award is cut, else full, and noted.
 pub fn suggested_side(o: &Outcome, notes: &mut Vec<String>) -> DecidedSide {

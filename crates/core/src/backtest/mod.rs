@@ -29,8 +29,8 @@ pub use hand::{HandLabel, HandSummary, read_labels};
 pub use orders::{Orders, OutcomeClass, parse_orders};
 pub use split::{Judgment, Section, split};
 
-use crate::ml::outcome::{CaseText, OutcomeModel, case_features};
-use crate::rules::{Disposition, RulesConfig};
+use crate::ml::{self, outcome::CaseText, outcome::OutcomeModel};
+use crate::rules::RulesConfig;
 use serde::Deserialize;
 
 /// One judgment to backtest.
@@ -150,40 +150,6 @@ pub fn case_text(j: &Judgment) -> CaseText<'_> {
     }
 }
 
-/// The suggested outcome class from the rules' disposition and the model's probability of a
-/// cut: rejected when the rules reject (limitation), else partial when a cut is more likely
-/// than not; the confidence is the probability of that class. Without a model, the rules'
-/// class with no confidence.
-pub fn decide(
-    rules_class: OutcomeClass,
-    disposition: Disposition,
-    p_cut: Option<f32>,
-    abstain_below: f32,
-) -> (
-    Option<OutcomeClass>,
-    Option<f32>,
-    bool,
-    Option<OutcomeClass>,
-) {
-    let Some(p) = p_cut else {
-        return (Some(rules_class), None, false, Some(rules_class));
-    };
-    let (class, conf) = if disposition == Disposition::Rejected {
-        (OutcomeClass::Rejected, p)
-    } else if p >= 0.5 {
-        (OutcomeClass::Partial, p)
-    } else {
-        (OutcomeClass::Full, 1.0 - p)
-    };
-    let abstained = conf < abstain_below;
-    (
-        (!abstained).then_some(class),
-        Some(conf),
-        abstained,
-        Some(class),
-    )
-}
-
 /// Backtests one judgment: split, parse the orders, replay from claims + facts, compare. With
 /// an outcome model, the outcome class comes with a confidence and may abstain.
 pub fn backtest(
@@ -215,22 +181,29 @@ pub fn backtest(
         notes.push("second instance".to_owned());
     }
     let mut decided = compare::suggested_side(&outcome, &mut notes);
-    let rules_class = decided.outcome.unwrap_or(OutcomeClass::Full);
-    let p_cut = model.map(|m| {
-        let x = case_features(&case_text(&j), &facts, &outcome);
-        let pred = m.predict(&x, Some(&crate::domain::sha256_hex(doc.text.as_bytes())));
-        if pred.out_of_fold {
-            notes.push("outcome model: out of fold (this judgment was held out of the model that scored it)".to_owned());
-        }
-        pred.p_cut
+    let assessed = model.map(|m| {
+        ml::outcome::assess(
+            m,
+            &case_text(&j),
+            &facts,
+            &outcome,
+            Some(&crate::domain::sha256_hex(doc.text.as_bytes())),
+        )
     });
-    let (class, confidence, abstained, class_if_answered) = decide(
-        rules_class,
-        outcome.disposition,
-        p_cut,
-        model.map_or(0.0, |m| m.abstain_below),
-    );
-    decided.outcome = class;
+    let (confidence, abstained, class_if_answered) = match &assessed {
+        Some((a, out_of_fold)) => {
+            if *out_of_fold {
+                notes.push(
+                    "outcome model: out of fold (this judgment was held out of the model that scored it)"
+                        .to_owned(),
+                );
+            }
+            let class = compare::class_of(a.suggested);
+            decided.outcome = (!a.abstained).then_some(class);
+            (Some(a.confidence), a.abstained, Some(class))
+        }
+        None => (None, false, decided.outcome),
+    };
     if abstained {
         notes.push("abstained: the judge must decide the outcome".to_owned());
     }

@@ -100,7 +100,7 @@ fn head(s: &str, from: usize, n: usize) -> &str {
 }
 
 /// The last `n` chars of `s[..to]`.
-fn tail(s: &str, to: usize, n: usize) -> &str {
+pub(crate) fn tail(s: &str, to: usize, n: usize) -> &str {
     let t = s.get(..to).unwrap_or("");
     let count = t.chars().count();
     &t[byte_at(t, count.saturating_sub(n))..]

@@ -6,7 +6,7 @@
 //! actual amounts are comparable. Facts are read with `extract`'s normalisers: rates from the
 //! sentences that name a 利率, dates next to 签订 / 到期 / 催收 / 起诉. Nothing here panics.
 
-use super::money::{MoneyKind, byte_at, classify, clauses, cutoff_date, sum_of};
+use super::money::{MoneyKind, byte_at, classify, clauses, cutoff_date, sum_of, tail};
 use super::orders::{is_payment, joint_names};
 use super::split::{Judgment, Section};
 use crate::domain::{
@@ -306,37 +306,18 @@ fn read_facts(text: &str) -> FactReadings {
         if f.contract_date.is_none() && (s.contains("签订") || s.contains("签署")) {
             f.contract_date = find_dates(s).first().map(|d| d.date);
         }
-        if (s.contains("借款") || s.contains("贷款") || s.contains("发放")) && !s.contains("最高")
-        {
-            for m in find_amounts(s) {
-                let b = byte_at(s, m.start);
-                let near: String = s[..b]
-                    .chars()
-                    .rev()
-                    .take(8)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                if ["借款", "贷款", "发放", "借给", "金额"]
+        let lent_here =
+            (s.contains("借款") || s.contains("贷款") || s.contains("发放")) && !s.contains("最高");
+        for m in find_amounts(s) {
+            let near = tail(s, byte_at(s, m.start), 8);
+            if lent_here
+                && ["借款", "贷款", "发放", "借给", "金额"]
                     .iter()
                     .any(|w| near.contains(w))
-                    && !near.contains("余额")
-                {
-                    loans.push(m.value);
-                }
+                && !near.contains("余额")
+            {
+                loans.push(m.value);
             }
-        }
-        for m in find_amounts(s) {
-            let b = byte_at(s, m.start);
-            let near: String = s[..b]
-                .chars()
-                .rev()
-                .take(8)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
             if OWED.iter().any(|w| near.contains(w)) && !near.contains("利息") {
                 f.outstanding = Some(m.value);
             }
@@ -483,7 +464,14 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         claims: Claims {
             // A claims section whose principal cannot be read (a claim cut from an excerpt,
             // or written only as a total): the principal the facts find still owed.
-            principal: claimed.principal.or(fr.outstanding),
+            // It cannot exceed what was lent: a larger "尚欠" figure is a total of
+            // several debts or includes interest, and the loan amount is read instead.
+            principal: claimed
+                .principal
+                .or(match (fr.outstanding, fr.loan_amount) {
+                    (Some(owed), Some(lent)) if owed > lent => Some(lent),
+                    (owed, _) => owed,
+                }),
             interest: claimed.interest_sum,
             interest_cutoff_date: claimed.interest_cutoff,
             attorney_fee: claimed.attorney_fee,

@@ -167,6 +167,9 @@ pub struct Models {
     /// the others. Not the default with the encoder: it scores below `loan-elements-e5` on
     /// the test documents (see its card) and serves as the distillation teacher.
     pub elements_ft: Option<e5ft::FineTuned>,
+    /// The outcome model (`outcome/outcome.json`), when that folder is there; a broken file is
+    /// an error.
+    pub outcome: Option<outcome::OutcomeModel>,
 }
 
 /// Environment variable that makes [`Models::shared`] use the pretrained encoder when it is
@@ -183,6 +186,11 @@ impl Models {
             focus: Loaded::load(&dir.join(focus::NAME))?,
             elements_e5: None,
             elements_ft: None,
+            outcome: if dir.join("outcome").join("outcome.json").exists() {
+                Some(outcome::OutcomeModel::load(&dir.join("outcome"))?)
+            } else {
+                None
+            },
         })
     }
 
@@ -354,6 +362,17 @@ pub fn annotate_shared(text: &str) -> FilingAnnotations {
         Ok(m) => annotate(m, text),
         Err(why) => FilingAnnotations::unavailable(why),
     }
+}
+
+/// The outcome model's assessment of a case with the process-wide models; `None` when they or
+/// the outcome model are unavailable (the suggestion then stands on the rules alone).
+pub fn assess_shared(
+    text: &outcome::CaseText<'_>,
+    facts: &crate::domain::CaseFacts,
+    rules_outcome: &crate::rules::Outcome,
+) -> Option<crate::rules::Assessment> {
+    let m = Models::shared().ok()?.outcome.as_ref()?;
+    Some(outcome::assess(m, text, facts, rules_outcome, None).0)
 }
 
 fn annotate_inner(models: &Models, text: &str) -> Result<FilingAnnotations, MlError> {

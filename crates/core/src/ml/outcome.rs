@@ -20,7 +20,7 @@
 use super::MlError;
 use super::model::SplitMix;
 use crate::domain::{CaseFacts, CaseType, PlaintiffKind};
-use crate::rules::{Adjustment, Disposition, Outcome};
+use crate::rules::{Adjustment, Assessment, Disposition, Outcome};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::{Deserialize, Serialize};
@@ -368,6 +368,39 @@ impl OutcomeModel {
         let json = serde_json::to_string_pretty(self).map_err(MlError::Json)?;
         super::write_file(&dir.join("outcome.json"), &(json + "\n"))
     }
+}
+
+/// The suggestion's class and confidence for a case: the rules' rejection stands (its
+/// confidence is p(cut)); otherwise partial when a cut is more likely than not, else full, with
+/// the probability of that class; abstained below the model's threshold. Also says whether a
+/// fold model that never saw the document answered.
+pub fn assess(
+    model: &OutcomeModel,
+    text: &CaseText<'_>,
+    facts: &CaseFacts,
+    outcome: &Outcome,
+    doc_sha256: Option<&str>,
+) -> (Assessment, bool) {
+    let x = case_features(text, facts, outcome);
+    let pred = model.predict(&x, doc_sha256);
+    let p = pred.p_cut;
+    let (suggested, confidence) = if outcome.disposition == Disposition::Rejected {
+        (Disposition::Rejected, p)
+    } else if p >= 0.5 {
+        (Disposition::Partial, p)
+    } else {
+        (Disposition::Full, 1.0 - p)
+    };
+    (
+        Assessment {
+            suggested,
+            confidence,
+            abstained: confidence < model.abstain_below,
+            model: model.name.clone(),
+            reasons: outcome.adjustments(),
+        },
+        pred.out_of_fold,
+    )
 }
 
 /// One training example.

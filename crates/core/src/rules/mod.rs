@@ -45,7 +45,7 @@ pub use fee::{
     enforcement_fee_with, preservation_fee, preservation_fee_with,
 };
 pub use outcome::{
-    Adjustment, AdjustmentReason, Award, AwardItem, CaseEnding, CollateralPriority,
+    Adjustment, AdjustmentReason, Assessment, Award, AwardItem, CaseEnding, CollateralPriority,
     ContinuingInterest, CourtFee, Disposition, DisputePoint, DocumentKind, FeeBearer, FeeKind,
     FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure, TrailStep,
 };

@@ -276,8 +276,24 @@ pub struct DisputePoint {
     pub detail: String,
 }
 
+/// How sure the suggestion is: the outcome model's view on top of the rules (issue 19).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// The class the suggestion gives: the rules' rejection stands; otherwise partial when the
+    /// model finds a cut more likely than not, else full.
+    pub suggested: Disposition,
+    /// How likely that class is (0–1).
+    pub confidence: f32,
+    /// True when `confidence` is below the model's threshold: the judge must decide.
+    pub abstained: bool,
+    /// The model's name and version.
+    pub model: String,
+    /// The adjustments the rules make, claim item by claim item, with their rules.
+    pub reasons: Vec<AdjustmentReason>,
+}
+
 /// The suggested outcome of a case, every figure with its trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// Full / Partial / Rejected / NeedsReview.
     pub disposition: Disposition,
@@ -307,6 +323,9 @@ pub struct Outcome {
     /// Priority over the collateral (优先受偿), when the debt is secured by a mortgage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collateral_priority: Option<CollateralPriority>,
+    /// The outcome model's confidence in the suggestion, when the model ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
 }
 
 /// The 优先受偿 judgment item: the plaintiff is paid first from the proceeds of the collateral

@@ -175,6 +175,7 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
         preservation_fee: preservation,
         collateral_priority: priority,
+        assessment: None,
     }
 }
 
@@ -208,6 +209,7 @@ fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> O
         rules_version: format!("{}; profile={}", super::RULES_VERSION, cfg.profile),
         preservation_fee: None,
         collateral_priority: None,
+        assessment: None,
     }
 }
 
@@ -248,7 +250,11 @@ fn rejected_awards(cx: &mut Ctx<'_>) -> Vec<Award> {
     .collect()
 }
 
-/// 本金: as claimed, but never above the loan amount (the amount actually lent).
+/// 本金: as claimed. A claim above the contract's loan amount is not cut: it may sum several
+/// loans or advances the filing does not list apart, and only the amount actually lent is owed
+/// (民法典第六百七十条 \[P\]) once the evidence shows what was lent, so it is a point for the
+/// judge (a 争议焦点), not an arithmetic cut. Measured on the CAIL2019 hand check, the cut was
+/// wrong every time it fired (0 of 6).
 fn principal_award(cx: &mut Ctx<'_>) -> Option<Award> {
     let claimed = cx.facts.claims.principal?;
     let mut trail = Vec::new();
@@ -256,18 +262,15 @@ fn principal_award(cx: &mut Ctx<'_>) -> Option<Award> {
         Some(loan) if claimed > loan => {
             trail.push(TrailStep::amount(
                 format!(
-                    "诉请本金{}元超过借款金额{}元，以借款金额为限：min({}, {}) = {}",
+                    "诉请本金{}元高于合同借款金额{}元，暂按诉请支持，需核对放款凭证（是否多笔借款或预扣利息）",
                     claimed.grouped(),
-                    loan.grouped(),
-                    claimed.grouped(),
-                    loan.grouped(),
                     loan.grouped()
                 ),
                 RULE_DISBURSED,
-                loan,
+                claimed,
             ));
             cx.reasons.push(format!(
-                "诉请本金超过借款金额，本金以{}元为限",
+                "诉请本金高于合同借款金额{}元，需法官核对实际出借金额",
                 loan.grouped()
             ));
             cx.dispute(
@@ -278,7 +281,7 @@ fn principal_award(cx: &mut Ctx<'_>) -> Option<Award> {
                     loan.grouped()
                 ),
             );
-            loan
+            claimed
         }
         Some(loan) => {
             trail.push(TrailStep::amount(

@@ -619,6 +619,15 @@ fn outcome_view(o: &Outcome) -> Value {
         "reasons": o.reasons,
         "cap": o.cap.as_ref().map(|c| json!({ "rate": c.rate.percent().to_string(), "rule": c.rule, "reason": c.reason })),
         "rules_version": o.rules_version,
+        "assessment": o.assessment.as_ref().map(|a| json!({
+            "suggested": view::disposition_zh(a.suggested),
+            "agrees": a.suggested == o.disposition,
+            "confidence": format!("{:.0}", a.confidence * 100.0),
+            "abstained": a.abstained,
+            "reasons": a.reasons.iter().map(|r| json!({
+                "what": r.adjustment.zh(), "rule": r.rule, "detail": r.detail,
+            })).collect::<Vec<_>>(),
+        })),
     })
 }
 
