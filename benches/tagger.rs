@@ -3,7 +3,8 @@
 //! (`combined`) in the same run, so the ratio is the model's cost. Asserts the counts.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fincase::extract::tagger::combine::{Mode, extract_with};
+use fincase::domain::lpr::LprTable;
+use fincase::extract::tagger::combine::{Mode, extract_in_mode};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -50,7 +51,13 @@ fn bench(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 for d in &docs {
-                    let e = extract_with("bench", black_box(d), mode, Some(tagger));
+                    let e = extract_in_mode(
+                        "bench",
+                        black_box(d),
+                        mode,
+                        Some(tagger),
+                        LprTable::shipped(),
+                    );
                     black_box(e);
                 }
             })

@@ -1029,11 +1029,12 @@ fn eval_extract(
                     Ok(bytes) => match ingest::read_pdf(&bytes) {
                         Err(e) => Err(format!("[{}] {e}", e.code())),
                         Ok(doc) => {
-                            let extraction = extract::tagger::combine::extract_with(
+                            let extraction = extract::tagger::combine::extract_in_mode(
                                 &g.facts.id,
                                 &doc,
                                 mode,
                                 tagger,
+                                &cfg.lpr,
                             );
                             let precheck = rules::precheck(&extraction.facts, cfg);
                             let report = ExtractReport::new(extraction, precheck);

@@ -10,6 +10,7 @@
 //! ignored.
 
 use super::{TaggedSpan, Tagger};
+use crate::domain::lpr::LprTable;
 use crate::domain::{
     CaseFacts, Defendant, DefendantRole, DocumentText, FactField, Finding, FindingCode, Severity,
     SourceSpan, ValueKind, Yuan,
@@ -18,7 +19,7 @@ use crate::extract::amount::parse_amount;
 use crate::extract::date::parse_date;
 use crate::extract::rate::parse_rate;
 use crate::extract::text::Flat;
-use crate::extract::{Extraction, extract};
+use crate::extract::{Extraction, extract_with};
 use std::collections::BTreeMap;
 
 /// Which extractor produces the facts.
@@ -272,14 +273,16 @@ fn source(flat: &Flat, map: &[usize], a: usize, b: usize, conf: f32) -> Option<S
 }
 
 /// Extracts one filing with the given `mode` (`tagger` is needed for `Model` and `Combined`;
-/// without it they fall back to the rules).
-pub fn extract_with(
+/// without it they fall back to the rules), LPR-based rates read against `lpr` (a court's
+/// table, `RulesConfig::lpr`).
+pub fn extract_in_mode(
     id: &str,
     doc: &DocumentText,
     mode: Mode,
     tagger: Option<&Tagger>,
+    lpr: &LprTable,
 ) -> Extraction {
-    let rules = extract(id, doc);
+    let rules = extract_with(id, doc, lpr);
     let Some(t) = tagger.filter(|_| mode != Mode::Rules) else {
         return rules;
     };
