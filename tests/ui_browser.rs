@@ -658,6 +658,12 @@ impl Wd<'_> {
         let png = self.run(self.client.screenshot());
         std::fs::write(path, png).unwrap();
     }
+    /// Saves a PNG of one element.
+    fn element_screenshot(&self, css: &str, path: &std::path::Path) {
+        let e = self.find(css);
+        let png = self.run(e.screenshot());
+        std::fs::write(path, png).unwrap();
+    }
 }
 
 impl Drop for Wd<'_> {
@@ -792,6 +798,21 @@ fn review_in_headless_chromium() {
             && !assessment.contains("partial"),
         "{assessment}"
     );
+
+    // The facts read as a judge reads a case: parties, contract and loan, claims, then the
+    // court; the group headings in that order.
+    let facts = wd.text("#facts");
+    let at = |w: &str| facts.find(w).unwrap_or(usize::MAX);
+    assert!(
+        at("当事人") < at("合同与借款")
+            && at("合同与借款") < at("诉讼请求")
+            && at("诉讼请求") < at("法院与程序"),
+        "{facts}"
+    );
+    if let Some(dir) = &shots {
+        wd.element_screenshot("#facts", &dir.join("ui-facts.png"));
+        wd.element_screenshot("#outcome", &dir.join("ui-outcome.png"));
+    }
 
     // Edit the principal: the outcome is recomputed and the change shown.
     let input = "input[data-field-input=\"claims.principal\"]";

@@ -839,7 +839,15 @@ fn fact_rows(
             paths.push(f.path().to_owned());
         }
     }
+    // As a judge reads a case: the parties, the contract and the loan, the claims, then
+    // repayments and demands, then the court and procedure; in each group the fields keep
+    // their order (`sort_by_key` is stable).
+    paths.sort_by_key(|p| fact_group(p).0);
+    let mut last_group = "";
     for p in &paths {
+        let group = fact_group(p).1;
+        let group_start = group != last_group;
+        last_group = group;
         let src = provenance.get(p);
         let editable_field = FactField::from_path(p).filter(|f| f.editable());
         let editable = editable_field.is_some();
@@ -862,9 +870,81 @@ fn fact_rows(
             "page": src.map(|s| s.page),
             "source": src.map(|s| s.text.clone()),
             "selected": *p == facts_sel,
+            "group": group,
+            "group_start": group_start,
         }));
     }
     rows
+}
+
+/// The reading group of a fact path, with its rank and the path's rank inside the group:
+/// 当事人 (plaintiff first), 合同与借款 (the contract, then the loan's terms), 诉讼请求
+/// (principal first), 还款与催收, 法院与程序.
+fn fact_group(path: &str) -> ((u8, u8), &'static str) {
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    let rank_in = |order: &[&str]| {
+        order
+            .iter()
+            .position(|k| path == *k || head == *k)
+            .map_or(u8::MAX, |i| i as u8)
+    };
+    match head {
+        "plaintiff" | "defendants" | "plaintiff_domicile" | "defendant_domiciles" => (
+            (
+                0,
+                rank_in(&[
+                    "plaintiff",
+                    "plaintiff_domicile",
+                    "defendants",
+                    "defendant_domiciles",
+                ]),
+            ),
+            "当事人",
+        ),
+        "claims" => (
+            (
+                2,
+                rank_in(&[
+                    "claims.principal",
+                    "claims.interest",
+                    "claims.interest_cutoff_date",
+                    "claims.attorney_fee",
+                    "claims.other_fees",
+                    "claims.stated_total",
+                    "claims.joint_liability",
+                ]),
+            ),
+            "诉讼请求",
+        ),
+        "repayments" | "last_demand_date" | "guarantor_demand_date" | "unpaid_interest" => {
+            ((3, 0), "还款与催收")
+        }
+        "court"
+        | "filing_date"
+        | "jurisdiction_clause"
+        | "payment_order_requested"
+        | "preservation_amount"
+        | "evidence" => ((4, 0), "法院与程序"),
+        _ => (
+            (
+                1,
+                rank_in(&[
+                    "case_type",
+                    "contract_number",
+                    "contract_date",
+                    "loan_amount",
+                    "annual_interest_rate",
+                    "maturity_date",
+                    "default_date",
+                    "penalty_rate",
+                    "guarantee_period_months",
+                    "collateral",
+                    "day_count",
+                ]),
+            ),
+            "合同与借款",
+        ),
+    }
 }
 
 /// The findings raised about the filing, with their Chinese severity.
