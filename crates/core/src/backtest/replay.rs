@@ -281,6 +281,8 @@ struct FactReadings {
     guarantee_months: Option<u32>,
     /// The principal found still owed (`尚欠借款本金X元`), the last one stated.
     outstanding: Option<Yuan>,
+    /// The latest date of an assignment of the claim to the plaintiff (`…将债权转让给原告`).
+    assignment: Option<NaiveDate>,
 }
 
 /// Words before the principal still owed.
@@ -321,6 +323,17 @@ fn read_facts(text: &str) -> FactReadings {
             if OWED.iter().any(|w| near.contains(w)) && !near.contains("利息") {
                 f.outstanding = Some(m.value);
             }
+        }
+        // The assignment to the plaintiff itself (not a notice of it, not an earlier link of
+        // the chain): the date written in the same sentence as `转让给原告` / `原告受让`.
+        if ["转让给原告", "转让予原告", "转让于原告", "原告受让"]
+            .iter()
+            .any(|w| s.contains(w))
+            && !s.contains("通知")
+            && let Some(d) = find_dates(s).first()
+            && f.assignment.is_none_or(|a| d.date > a)
+        {
+            f.assignment = Some(d.date);
         }
         let has_rate = ["利率", "月息", "年息", "日息", "利息按"]
             .iter()
@@ -399,7 +412,10 @@ fn case_type(kind: PlaintiffKind, text: &str) -> CaseType {
         CaseType::CreditCard
     } else if text.contains("民间借贷") && !kind.is_licensed() {
         CaseType::PrivateLending
-    } else if kind == PlaintiffKind::Amc || text.contains("债权转让") || text.contains("不良债权")
+    } else if kind == PlaintiffKind::Amc
+        || text.contains("不良债权")
+        // A factoring (保理) assigns receivables, not a non-performing loan.
+        || (text.contains("债权转让") && !text.contains("保理"))
     {
         CaseType::NplAssignment
     } else if kind.is_licensed() {
@@ -486,6 +502,7 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         guarantor_demand_date: last_demand,
         collateral,
         limitation_raised: limitation_raised(j),
+        npl_assignment_date: fr.assignment.or(fr_all.assignment),
         ..CaseFacts::default()
     };
     (facts, claimed)

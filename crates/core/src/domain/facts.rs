@@ -306,6 +306,11 @@ pub struct CaseFacts {
     /// 诉讼时效规定第二条 \[P\]), so with `Some(false)` the rules never reject for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limitation_raised: Option<bool>,
+    /// The date the non-performing claim was assigned to the plaintiff (受让日), when the
+    /// plaintiff is such an assignee: interest after it is not supported for an assignee that
+    /// is not a 金融资产管理公司 (法发〔2009〕19号 第九条、第十二条 \[S\]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npl_assignment_date: Option<NaiveDate>,
 }
 
 impl CaseFacts {

@@ -41,6 +41,7 @@ const RULE_COMPOUND: &str = "民法典第六百七十六条 [P]；银发〔2003�
 const RULE_MORTGAGE: &str = "民法典第三百九十四条、第四百一十条 [P]";
 const RULE_MAX_MORTGAGE: &str = "民法典第四百二十条 [P]";
 const RULE_GUARANTOR_LIMITATION: &str = "民法典第六百九十四条第二款 [P]";
+const RULE_NPL_STOP: &str = "法发〔2009〕19号 第九条、第十二条 [S]；适用范围（地方资产管理公司、非国有银行债权）由法官确认 [M]";
 
 /// Working state while the outcome is built.
 struct Ctx<'a> {
@@ -325,6 +326,7 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
     }
     let start = facts.default_date.or(facts.maturity_date);
     let end = facts.claims.interest_cutoff_date.or(facts.filing_date);
+    let npl_stop = npl_interest_stop(facts).filter(|a| end.is_some_and(|e| *a < e));
     let rate = facts.penalty_rate.or(facts.annual_interest_rate);
     let rate_name = if facts.penalty_rate.is_some() {
         "约定罚息利率"
@@ -356,14 +358,31 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
             unchecked(AwardItem::OtherFees, claimed_other),
         );
     };
+    let mut i_trail = Vec::new();
+    let end = match npl_stop {
+        Some(a) if a >= start => {
+            i_trail.push(TrailStep::note(
+                format!(
+                    "原告系不良债权受让人（非金融资产管理公司），受让日{a}之后的利息不予支持：利息计至{a}（原主张计至{end}）"
+                ),
+                RULE_NPL_STOP,
+            ));
+            cx.reasons
+                .push(format!("受让人主张受让日{a}之后的利息，不予支持"));
+            a
+        }
+        _ => end,
+    };
     let days = days_between(start, end);
     let (dc, dc_why) = day_count_for(facts, cx.cfg);
     let dc_rule = day_count_rule(facts);
     let period = format!("自{start}至{end}共{days}天，按每年{dc}天计（{dc_why}）");
 
-    let mut i_trail = Vec::new();
     i_trail.push(TrailStep::note(period.clone(), dc_rule));
     let ledger = ledger_periods(base, &facts.repayments, start, end);
+    // With the NPL stop, the interest to the assignment date at the agreed rate is the most
+    // the assignee gets (纪要第九条: on the original principal, no interest after 受让日).
+    let mut npl_limit: Option<Yuan> = None;
     if let Some(r) = rate {
         let at_rate = if ledger.len() > 1
             || facts
@@ -415,6 +434,9 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
             ));
         }
         let at_rate = recomputed;
+        if npl_stop.is_some() {
+            npl_limit = Some(at_rate);
+        }
         if let Some(ci) = claimed_interest
             && ci > at_rate
         {
@@ -465,19 +487,36 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
     i_trail.extend(cap_steps.iter().cloned());
     let mut room = ceiling;
     let interest = claimed_interest.map(|ci| {
-        let awarded = ci.min(room);
-        room = room - awarded;
+        let capped = ci.min(room);
         i_trail.push(TrailStep::amount(
             format!(
                 "主张利息{}元，以上限为限：min({}, {}) = {}",
                 ci.grouped(),
                 ci.grouped(),
                 ceiling.grouped(),
-                awarded.grouped()
+                capped.grouped()
             ),
             cap.rule.clone(),
-            awarded,
+            capped,
         ));
+        let awarded = match npl_limit {
+            Some(limit) if limit < capped => {
+                i_trail.push(TrailStep::amount(
+                    format!(
+                        "受让日前按约定利率复算的利息{}元为限：min({}, {}) = {}",
+                        limit.grouped(),
+                        capped.grouped(),
+                        limit.grouped(),
+                        limit.grouped()
+                    ),
+                    RULE_NPL_STOP,
+                    limit,
+                ));
+                limit
+            }
+            _ => capped,
+        };
+        room = room - awarded;
         Award {
             item: AwardItem::Interest,
             claimed: Some(ci),
@@ -869,8 +908,25 @@ fn allocate_fee(
 }
 
 /// Interest after the cut-off: on the awarded principal at the (penalty) rate, never above the cap.
+/// The assignment date after which an NPL assignee's interest stops: the plaintiff took a
+/// non-performing bank claim by assignment (案由 NPL assignment), is not a 金融资产管理公司, and
+/// the assignment came after 法发〔2009〕19号 (2009-03-30; it is not retroactive, 第十二条 \[S\]).
+fn npl_interest_stop(facts: &CaseFacts) -> Option<chrono::NaiveDate> {
+    let a = facts.npl_assignment_date?;
+    let assignee = facts.case_type == Some(CaseType::NplAssignment)
+        && facts
+            .plaintiff
+            .as_ref()
+            .is_some_and(|p| p.kind != crate::domain::PlaintiffKind::Amc);
+    (assignee && a >= chrono::NaiveDate::from_ymd_opt(2009, 3, 30)?).then_some(a)
+}
+
 fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInterest> {
     let facts = cx.facts;
+    if npl_interest_stop(facts).is_some() {
+        // No interest runs after the assignment date (法发〔2009〕19号 第九条 [S]).
+        return None;
+    }
     let base = awards
         .iter()
         .find(|a| a.item == AwardItem::Principal)?

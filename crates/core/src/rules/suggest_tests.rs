@@ -278,6 +278,39 @@ fn limitation_not_invoked_by_the_defence_is_not_applied() {
     );
 }
 
+/// An assignee of a non-performing bank loan that is not an AMC gets no interest after the
+/// assignment date (法发〔2009〕19号 第九条): interest is recomputed to that date at the agreed
+/// rate, and nothing runs after it; an AMC plaintiff keeps it.
+#[test]
+fn npl_assignee_interest_stops_at_the_assignment_date() {
+    let mut f = bank_case();
+    f.case_type = Some(CaseType::NplAssignment);
+    f.plaintiff = Some(Plaintiff {
+        name: "某某投资有限公司".into(),
+        kind: PlaintiffKind::Company,
+    });
+    f.npl_assignment_date = Some(d("2024-04-01"));
+    let (_, o) = run(&f);
+    let i = o.award(AwardItem::Interest).unwrap();
+    // 100,000 × 9 % × 91/360 = 2,275.00 < the claimed 4,575.
+    assert_eq!(i.awarded, y("2275"), "{:?}", i.trail);
+    assert!(i.trail.iter().any(|t| t.rule.contains("法发〔2009〕19号")));
+    assert!(o.continuing_interest.is_none());
+    assert_eq!(o.disposition, Disposition::Partial);
+    assert!(
+        o.adjustments()
+            .iter()
+            .any(|a| a.adjustment == crate::rules::Adjustment::InterestCapped
+                && a.rule.contains("法发〔2009〕19号"))
+    );
+    f.plaintiff = Some(Plaintiff {
+        name: "中国某某资产管理股份有限公司".into(),
+        kind: PlaintiffKind::Amc,
+    });
+    let (_, o) = run(&f);
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("4575"));
+}
+
 #[test]
 fn limitation_expired_rejects() {
     let mut f = bank_case();
