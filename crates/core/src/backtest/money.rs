@@ -185,6 +185,12 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
                 .or_else(|| keyword_kind(tail(clause, start, 40)))
                 .unwrap_or(MoneyKind::Principal)
         };
+        // A breakdown in brackets right after an amount (`利息3,953,302.66元（包括期内利息…，
+        // 罚息…，复利…）`): its parts of the same kind are inside that amount, not added to it.
+        let kind = match breakdown_of(clause, start, &out) {
+            Some(outer) if outer == kind => MoneyKind::Total,
+            _ => kind,
+        };
         // 「其中」 breaks down a total written before it: drop that total.
         if label.contains("其中")
             && let Some(last) = out.last_mut()
@@ -206,6 +212,30 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
         prev_end = end;
     }
     out
+}
+
+/// The kind of the amount whose breakdown bracket (`（其中…` / `（包括…` / `（含…`) is still
+/// open at byte `at` of `clause`: the bracket must follow that amount directly.
+fn breakdown_of(clause: &str, at: usize, hits: &[MoneyHit]) -> Option<MoneyKind> {
+    let before = clause.get(..at)?;
+    let open = ["（其中", "(其中", "（包括", "(包括", "（含", "(含"]
+        .iter()
+        .filter_map(|w| before.rfind(w))
+        .max()?;
+    if before[open..].contains(['）', ')']) {
+        return None;
+    }
+    let outer = hits.iter().rev().find(|h| h.end <= open)?;
+    // A combined total (`本息共计…（其中本金…、利息…）`) is split into its kinds instead (below).
+    let named = tail(clause, outer.start, 6);
+    if ["本息", "共计", "合计", "总计"]
+        .iter()
+        .any(|w| named.contains(w))
+    {
+        return None;
+    }
+    let gap = clause.get(outer.end..open)?;
+    (gap.trim_start_matches(['元', ' ']).chars().count() <= 1).then_some(outer.kind)
 }
 
 /// True when a label refers back to amounts already listed (`以上两项合计`, `上述款项共计`).
@@ -370,6 +400,16 @@ mod tests {
         assert_eq!(sum_of(&hits, MoneyKind::Principal), Some(y("100000")));
         let hits = classify("被告丙在最高额300万元范围内承担连带清偿责任");
         assert_eq!(hits[0].kind, MoneyKind::Limit);
+        let hits = classify(
+            "偿还借款本金2400万元及利息3953302.66元（包括期内利息1566480元，罚息2240580元，复利146242.66元，暂计算至2017年3月15日）",
+        );
+        assert_eq!(sum_of(&hits, MoneyKind::Interest), Some(y("3953302.66")));
+        assert_eq!(sum_of(&hits, MoneyKind::Principal), Some(y("24000000")));
+        let hits = classify(
+            "偿还贷款本息共计21348356.1元（其中本金共19682233元，计至2015年7月20日的利息1666123.10元）",
+        );
+        assert_eq!(sum_of(&hits, MoneyKind::Principal), Some(y("19682233")));
+        assert_eq!(sum_of(&hits, MoneyKind::Interest), Some(y("1666123.10")));
         let hits = classify("偿还借款本金1100000元，利息819635.56元，共计1919635.56元");
         assert_eq!(hits[2].kind, MoneyKind::Total);
         assert_eq!(sum_of(&hits, MoneyKind::Interest), Some(y("819635.56")));
