@@ -132,9 +132,9 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
         /// The outcome model folder (its confidence, and abstention below its threshold);
-        /// `none` for the rules alone.
-        #[arg(long, default_value = "models/outcome")]
-        model: PathBuf,
+        /// `none` for the rules alone; default: `models/outcome` when it is there.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Hand labels (JSON Lines keyed by input line): adds the hand check to the summary.
         #[arg(long)]
         hand: Option<PathBuf>,
@@ -257,7 +257,7 @@ enum TrainCommand {
         #[arg(long)]
         data: Option<PathBuf>,
         /// Output folder.
-        #[arg(long, default_value = "models/outcome")]
+        #[arg(long, default_value = DEFAULT_OUTCOME_MODEL)]
         out: PathBuf,
         /// Court rules settings (TOML) for the replay; national defaults when absent.
         #[arg(long)]
@@ -448,7 +448,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let paths = BacktestPaths {
                 summary: summary.as_deref(),
                 rules: rules.as_deref(),
-                model: (model.as_os_str() != "none").then_some(model.as_path()),
+                model: match model.as_deref() {
+                    None => ModelChoice::Default,
+                    Some(p) if p.as_os_str() == "none" => ModelChoice::Off,
+                    Some(p) => ModelChoice::Given(p),
+                },
                 hand: hand.as_deref(),
             };
             backtest_file(&mut out, &file, &paths)?;
@@ -1107,11 +1111,24 @@ fn read_predictions(
     Ok(preds)
 }
 
+/// Where `fincase backtest` and `fincase train outcome` keep the outcome model by default.
+const DEFAULT_OUTCOME_MODEL: &str = "models/outcome";
+
+/// Which outcome model `fincase backtest` uses.
+enum ModelChoice<'a> {
+    /// [`DEFAULT_OUTCOME_MODEL`] when it is there, else none.
+    Default,
+    /// None: the rules alone (`--model none`).
+    Off,
+    /// This folder (an error when it holds no model).
+    Given(&'a Path),
+}
+
 /// The files `fincase backtest` reads and writes besides its input.
 struct BacktestPaths<'a> {
     summary: Option<&'a Path>,
     rules: Option<&'a Path>,
-    model: Option<&'a Path>,
+    model: ModelChoice<'a>,
     hand: Option<&'a Path>,
 }
 
@@ -1119,15 +1136,24 @@ struct BacktestPaths<'a> {
 fn backtest_file(out: &mut impl Write, file: &Path, paths: &BacktestPaths<'_>) -> Result<()> {
     use fincase::backtest;
     let cfg = load_rules(paths.rules)?;
+    let load = |dir: &Path| {
+        fincase::ml::outcome::OutcomeModel::load(dir)
+            .with_context(|| format!("loading the outcome model from {}", dir.display()))
+    };
     let model = match paths.model {
-        Some(dir) if dir.join("outcome.json").exists() => Some(
-            fincase::ml::outcome::OutcomeModel::load(dir)
-                .with_context(|| format!("loading the outcome model from {}", dir.display()))?,
-        ),
-        Some(dir) if dir != Path::new("models/outcome") => {
+        ModelChoice::Off => None,
+        ModelChoice::Given(dir) if !dir.join("outcome.json").exists() => {
             bail!("no outcome model in {} (outcome.json)", dir.display())
         }
-        _ => None,
+        ModelChoice::Given(dir) => Some(load(dir)?),
+        ModelChoice::Default => {
+            let dir = Path::new(DEFAULT_OUTCOME_MODEL);
+            if dir.join("outcome.json").exists() {
+                Some(load(dir)?)
+            } else {
+                None
+            }
+        }
     };
     let labels = match paths.hand {
         Some(p) => Some(backtest::read_labels(

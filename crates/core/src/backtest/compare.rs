@@ -235,9 +235,6 @@ pub fn class_of(d: Disposition) -> OutcomeClass {
 pub fn suggested_side(o: &Outcome, notes: &mut Vec<String>) -> DecidedSide {
     let amount = |item| o.award(item).map(|a| a.awarded);
     let outcome = match o.disposition {
-        Disposition::Full => OutcomeClass::Full,
-        Disposition::Partial => OutcomeClass::Partial,
-        Disposition::Rejected => OutcomeClass::Rejected,
         Disposition::NeedsReview => {
             notes.push("rules: needs_review".to_owned());
             if o.awards.iter().any(|a| a.is_cut()) {
@@ -246,6 +243,7 @@ pub fn suggested_side(o: &Outcome, notes: &mut Vec<String>) -> DecidedSide {
                 OutcomeClass::Full
             }
         }
+        d => class_of(d),
     };
     DecidedSide {
         principal: amount(AwardItem::Principal),

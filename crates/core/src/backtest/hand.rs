@@ -162,11 +162,7 @@ impl HandSummary {
                         .add(r.suggested.decided.outcome == Some(c));
                 }
                 s.outcome_floor.add(s.floor_class == Some(c));
-                if let Some(p) = r.actual.decided.outcome {
-                    s.parser_outcome.add(p == c);
-                } else {
-                    s.parser_outcome.add(false);
-                }
+                s.parser_outcome.add(r.actual.decided.outcome == Some(c));
             }
             if let Some(ap) = h.awarded_principal {
                 s.parser_principal

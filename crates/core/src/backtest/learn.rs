@@ -3,7 +3,7 @@
 //! whether the orders grant less than claimed, as the order parser reads them. No hand labels
 //! are used, so the hand check stays an independent measure.
 
-use super::{Document, OutcomeClass, Section, case_text, compare, parse_orders, replay, split};
+use super::{Document, OutcomeClass, Replayed, case_text, compare, replayed};
 use crate::ml::outcome::{Example, case_features};
 use crate::rules::RulesConfig;
 
@@ -11,10 +11,17 @@ use crate::rules::RulesConfig;
 pub fn examples(docs: &[Document], cfg: &RulesConfig) -> Vec<Example> {
     docs.iter()
         .filter_map(|doc| {
-            let j = split(&doc.text);
-            let orders_text = j.section(Section::Orders)?;
-            let orders = parse_orders(orders_text, j.section(Section::Fees));
-            let (facts, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
+            let Replayed {
+                j,
+                has_orders,
+                orders,
+                facts,
+                claimed,
+                outcome,
+            } = replayed(doc, cfg);
+            if !has_orders {
+                return None;
+            }
             let actual = compare::actual_side(&orders, &claimed).decided.outcome?;
             let x = case_features(&case_text(&j), &facts, &outcome);
             Some(Example {

@@ -150,6 +150,40 @@ pub fn case_text(j: &Judgment) -> CaseText<'_> {
     }
 }
 
+/// A judgment split, its orders parsed and what the court had before deciding replayed
+/// through the rules: what the backtest and the outcome model's training both start from.
+pub(crate) struct Replayed {
+    /// The judgment's sections.
+    pub j: Judgment,
+    /// True when it has an orders section.
+    pub has_orders: bool,
+    /// The orders (empty without an orders section).
+    pub orders: Orders,
+    /// The facts the replay built.
+    pub facts: crate::domain::CaseFacts,
+    /// What the claims section asks for.
+    pub claimed: replay::ClaimedItems,
+    /// The rules' outcome.
+    pub outcome: crate::rules::Outcome,
+}
+
+/// Splits `doc`, parses its orders and replays it ([`Replayed`]).
+pub(crate) fn replayed(doc: &Document, cfg: &RulesConfig) -> Replayed {
+    let j = split(&doc.text);
+    let orders_text = j.section(Section::Orders);
+    let has_orders = orders_text.is_some();
+    let orders = parse_orders(orders_text.unwrap_or(""), j.section(Section::Fees));
+    let (facts, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
+    Replayed {
+        j,
+        has_orders,
+        orders,
+        facts,
+        claimed,
+        outcome,
+    }
+}
+
 /// Backtests one judgment: split, parse the orders, replay from claims + facts, compare. With
 /// an outcome model, the outcome class comes with a confidence and may abstain.
 pub fn backtest(
@@ -158,12 +192,15 @@ pub fn backtest(
     cfg: &RulesConfig,
     model: Option<&OutcomeModel>,
 ) -> Backtest {
-    let j = split(&doc.text);
+    let Replayed {
+        j,
+        has_orders,
+        orders,
+        facts,
+        claimed,
+        outcome,
+    } = replayed(doc, cfg);
     let mut notes = Vec::new();
-    let orders_text = j.section(Section::Orders);
-    let orders = parse_orders(orders_text.unwrap_or(""), j.section(Section::Fees));
-    let (facts, claimed, outcome) = replay::replay(&j, &doc.id, cfg);
-    let has_orders = orders_text.is_some();
     let has_claims = claimed.principal.is_some()
         || claimed.interest_sum.is_some()
         || claimed.attorney_fee.is_some()

@@ -20,7 +20,7 @@
 use super::MlError;
 use super::model::SplitMix;
 use crate::domain::{CaseFacts, CaseType, PlaintiffKind};
-use crate::rules::{Adjustment, Assessment, Disposition, Outcome};
+use crate::rules::{Adjustment, AdjustmentReason, Assessment, Disposition, Outcome};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::{Deserialize, Serialize};
@@ -80,11 +80,17 @@ fn any(text: &str, words: &[&str]) -> f32 {
 /// kind of lender, what the defence argues, what the claims ask for, whether the facts record
 /// repayments. Every feature is in \[0, 1\].
 pub fn case_features(text: &CaseText<'_>, facts: &CaseFacts, outcome: &Outcome) -> Vec<f32> {
-    let adj: BTreeSet<Adjustment> = outcome
-        .adjustments()
-        .into_iter()
-        .map(|a| a.adjustment)
-        .collect();
+    features_with(text, facts, outcome, &outcome.adjustments())
+}
+
+/// [`case_features`] with the outcome's adjustments already listed.
+fn features_with(
+    text: &CaseText<'_>,
+    facts: &CaseFacts,
+    outcome: &Outcome,
+    adjustments: &[AdjustmentReason],
+) -> Vec<f32> {
+    let adj: BTreeSet<Adjustment> = adjustments.iter().map(|a| a.adjustment).collect();
     let has = |a: Adjustment| f32::from(u8::from(adj.contains(&a)));
     let disp = |d: Disposition| f32::from(u8::from(outcome.disposition == d));
     let kind = facts.plaintiff.as_ref().map(|p| p.kind);
@@ -381,7 +387,8 @@ pub fn assess(
     outcome: &Outcome,
     doc_sha256: Option<&str>,
 ) -> (Assessment, bool) {
-    let x = case_features(text, facts, outcome);
+    let reasons = outcome.adjustments();
+    let x = features_with(text, facts, outcome, &reasons);
     let pred = model.predict(&x, doc_sha256);
     let p = pred.p_cut;
     let (suggested, confidence) = if outcome.disposition == Disposition::Rejected {
@@ -397,7 +404,7 @@ pub fn assess(
             confidence,
             abstained: confidence < model.abstain_below,
             model: model.name.clone(),
-            reasons: outcome.adjustments(),
+            reasons,
         },
         pred.out_of_fold,
     )
