@@ -16,12 +16,12 @@ fn bench(c: &mut Criterion) {
         .iter()
         .enumerate()
         .map(|(i, t)| IndexedCase {
-            filing_id: format!("f{i}"),
+            filing_id: format!("f{i}").into(),
             org: None,
             court: None,
             name: format!("f{i}.pdf"),
             title: format!("case {i}"),
-            status: "drafted".into(),
+            status: fincase::domain::FilingStatus::Drafted,
             body: t.clone(),
         })
         .collect();

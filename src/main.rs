@@ -595,7 +595,10 @@ fn search(
             writeln!(
                 out,
                 "{:>6.2}  [{}]  {}  ({})",
-                h.score, h.status, h.title, h.name
+                h.score,
+                h.status.map_or("?", |s| s.as_str()),
+                h.title,
+                h.name
             )?;
             writeln!(out, "        {}", h.snippet_html.replace('\n', " "))?;
         }

@@ -15,6 +15,7 @@
 //! same test on 2,000 (`FINCASE_SCALE_FILINGS`) and records its times.
 
 use common::{PgSchema, pg_url, zip_of};
+use fincase::domain::{BatchId, FilingId, JobId};
 use fincase::store::{AuditVerification, FilingView, Store};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -367,7 +368,9 @@ fn wait_mid_batch(
 ) {
     let start = Instant::now();
     loop {
-        let q = rt.block_on(store.queue_counts(Some(batch))).unwrap();
+        let q = rt
+            .block_on(store.queue_counts(Some(&BatchId::new(batch))))
+            .unwrap();
         assert!(
             q.queued + q.running > 0,
             "the batch finished before the kill: {q:?}"
@@ -410,7 +413,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 }
 
 /// The jobs running (leased) right now: those a kill interrupts.
-async fn running_jobs(store: &Store, filings: &[FilingView]) -> Vec<(String, String)> {
+async fn running_jobs(store: &Store, filings: &[FilingView]) -> Vec<(JobId, FilingId)> {
     let mut out = Vec::new();
     for f in filings {
         for j in store.jobs_of_filing(&f.record.id).await.unwrap() {
@@ -429,8 +432,11 @@ async fn check_exactly_once(
     store: &Store,
     batch: &str,
     expected: usize,
-) -> std::collections::HashMap<String, (i64, String)> {
-    let filings = store.filing_views_of_batch(batch).await.unwrap();
+) -> std::collections::HashMap<FilingId, (i64, String)> {
+    let filings = store
+        .filing_views_of_batch(&BatchId::new(batch))
+        .await
+        .unwrap();
     assert_eq!(filings.len(), expected, "filings lost or duplicated");
     let mut attempts = std::collections::HashMap::new();
     for f in &filings {
@@ -438,7 +444,7 @@ async fn check_exactly_once(
         assert!(
             TERMINAL.contains(&f.record.status.as_str()),
             "{id}: status {}",
-            f.record.status
+            f.record.status.as_str()
         );
         assert_eq!(
             f.processed_count, 1,
@@ -452,13 +458,16 @@ async fn check_exactly_once(
             Some(fincase::store::JobState::Done),
             "{jobs:?}"
         );
-        let audit = store.audit_of(id).await.unwrap();
+        let audit = store.audit_of(id.as_str()).await.unwrap();
         let recorded: Vec<_> = audit
             .iter()
             .filter(|e| TERMINAL.iter().any(|s| e.action == format!("filing.{s}")))
             .collect();
         assert_eq!(recorded.len(), 1, "{id}: {recorded:?}");
-        assert_eq!(recorded[0].action, format!("filing.{}", f.record.status));
+        assert_eq!(
+            recorded[0].action,
+            format!("filing.{}", f.record.status.as_str())
+        );
         let claims = audit.iter().filter(|e| e.action == "job.claimed").count();
         assert_eq!(
             claims as i64, jobs[0].attempts,
@@ -495,8 +504,11 @@ const CRASH_FILINGS: usize = 60;
 const CRASH_CONFIG: &str = "[workers]\nin_process = 2\nlease_secs = 3\nbackoff_base_ms = 200\n";
 
 /// What a kill left: filings terminal, and the jobs it interrupted `(job, filing)`.
-async fn after_kill(store: &Store, batch: &str) -> (usize, Vec<(String, String)>) {
-    let views = store.filing_views_of_batch(batch).await.unwrap();
+async fn after_kill(store: &Store, batch: &str) -> (usize, Vec<(JobId, FilingId)>) {
+    let views = store
+        .filing_views_of_batch(&BatchId::new(batch))
+        .await
+        .unwrap();
     let running = running_jobs(store, &views).await;
     let done = views
         .iter()

@@ -182,7 +182,7 @@ async fn upload_process_and_fetch_facts_against_gold() {
         } else {
             assert!(line["reason"].is_string(), "{line}");
         }
-        let view = app.store.filing_view(id).await.unwrap().unwrap();
+        let view = app.store.filing_view(&id.into()).await.unwrap().unwrap();
         assert_eq!(view.processed_count, 1, "processed exactly once");
     }
     assert!(

@@ -10,6 +10,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use fincase::domain::{CourtId, FilingId, FilingStatus};
 use fincase::http::{ServiceConfig, issue_token, issue_token_as};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::store::{Actor, Role, Store};
@@ -231,7 +232,7 @@ struct World {
     tokens: BTreeMap<&'static str, String>,
     batch: String,
     filing: String,
-    court_a: String,
+    court_a: CourtId,
     uploads: std::sync::atomic::AtomicUsize,
     courts_made: std::sync::atomic::AtomicUsize,
 }
@@ -261,11 +262,11 @@ impl World {
         let court_a = common::court(&store, f.gold.facts.court.as_deref().unwrap()).await;
         let court_b = common::court(&store, "某某市测试区人民法院").await;
         let mut tokens = BTreeMap::new();
-        let t = |org: &'static str, role, court: Option<&str>| {
+        let t = |org: &'static str, role, court: Option<&CourtId>| {
             let (store, ops) = (store.clone(), ops.clone());
-            let court = court.map(str::to_owned);
+            let court = court.cloned();
             async move {
-                issue_token_as(&store, org, role, org, court.as_deref(), &ops)
+                issue_token_as(&store, org, role, org, court.as_ref(), &ops)
                     .await
                     .unwrap()
             }
@@ -294,9 +295,20 @@ impl World {
         w.batch = body["batch_id"].as_str().unwrap().to_owned();
         w.filing = body["filed"][0]["filing_id"].as_str().unwrap().to_owned();
         run_workers(&w.svc.store).await;
-        let v = w.svc.store.filing_view(&w.filing).await.unwrap().unwrap();
-        assert_eq!(v.record.status, "drafted", "{:?}", v.record.reason);
-        assert_eq!(v.court_id.as_deref(), Some(w.court_a.as_str()));
+        let v = w
+            .svc
+            .store
+            .filing_view(&FilingId::new(w.filing.as_str()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            v.record.status,
+            FilingStatus::Drafted,
+            "{:?}",
+            v.record.reason
+        );
+        assert_eq!(v.court_id.as_ref(), Some(&w.court_a));
         w
     }
 
@@ -551,7 +563,13 @@ async fn listings_masking_decisions_and_unassigned_filings() {
     assert_eq!(code, StatusCode::ACCEPTED);
     let id = up["filed"][0]["filing_id"].as_str().unwrap().to_owned();
     run_workers(&w.svc.store).await;
-    let v = w.svc.store.filing_view(&id).await.unwrap().unwrap();
+    let v = w
+        .svc
+        .store
+        .filing_view(&FilingId::new(id.as_str()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(v.court_id, None, "{:?}", v.court_name);
     for (caller, want) in [
         ("bank_own", StatusCode::OK),

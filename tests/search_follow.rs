@@ -5,6 +5,7 @@
 //! index; a change to an indexed filing replaces its document. Runs on SQLite, and on
 //! PostgreSQL when `DATABASE_URL` names one (a fresh schema each run, dropped at the end).
 
+use fincase::domain::{FilingId, FilingStatus};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::rules::RulesConfig;
 use fincase::search::SearchScope;
@@ -37,7 +38,7 @@ on_every_backend!(
 
 /// Files generated filings `indices` for `org` as one batch (originals stored first, as intake
 /// does). Returns the filing ids with the defendant names of each filing's gold.
-async fn submit(store: &Store, org: &str, indices: &[usize]) -> Vec<(String, Vec<String>)> {
+async fn submit(store: &Store, org: &str, indices: &[usize]) -> Vec<(FilingId, Vec<String>)> {
     let tmp = tempfile::tempdir().unwrap();
     let mut filings = Vec::new();
     let mut names = Vec::new();
@@ -48,7 +49,7 @@ async fn submit(store: &Store, org: &str, indices: &[usize]) -> Vec<(String, Vec
         std::fs::write(&path, &g.pdf).unwrap();
         store.put_original_file(&path, &sha).await.unwrap();
         filings.push(NewFiling {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: uuid::Uuid::new_v4().to_string().into(),
             name: format!("{}.pdf", g.id),
             sha256: sha,
             reference: None,
@@ -63,7 +64,7 @@ async fn submit(store: &Store, org: &str, indices: &[usize]) -> Vec<(String, Vec
         );
     }
     let batch = NewBatch {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         org: org.into(),
         input: "test".into(),
         intake_json: None,
@@ -143,7 +144,7 @@ async fn check_search(store: &Store, dir: &Path) {
             .into_iter()
             .find(|h| &h.filing_id == id)
             .unwrap();
-        assert_eq!(hit.status, view.record.status);
+        assert_eq!(hit.status, Some(view.record.status));
         assert_eq!(hit.org.as_deref(), Some("bank-a"));
         checked += 1;
     }
@@ -190,7 +191,7 @@ async fn check_resume(store: &Store, dir: &Path) {
     let before = store.last_change_seq().await.unwrap();
     store
         .save_filings(&[FilingRecord {
-            status: "needs_review".into(),
+            status: FilingStatus::NeedsReview,
             reason: Some("复核：人工要求重新审查".into()),
             ..view.record.clone()
         }])
@@ -203,7 +204,7 @@ async fn check_resume(store: &Store, dir: &Path) {
     let hits = index.search_in("复核", 10, SearchScope::All).unwrap();
     assert!(
         hits.iter()
-            .any(|h| &h.filing_id == id && h.status == "needs_review"),
+            .any(|h| &h.filing_id == id && h.status == Some(FilingStatus::NeedsReview)),
         "{hits:?}"
     );
     drop(follower);
@@ -255,7 +256,7 @@ async fn check_route(store: &Store, dir: &Path) {
     assert_eq!(work(store).await, 3);
     let (id, name) = filed
         .iter()
-        .find_map(|(id, names)| names.first().map(|n| (id.clone(), n.clone())))
+        .find_map(|(id, names)| names.first().map(|n| (id.to_string(), n.clone())))
         .unwrap();
     let search = |token: String, q: String| {
         let app = app.clone();

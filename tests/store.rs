@@ -4,6 +4,7 @@
 //! job queue: lease expiry and re-claim, retry with backoff then permanent failure, and
 //! concurrent workers never processing the same job twice.
 
+use fincase::domain::{BatchId, CourtId, FilingId, FilingStatus, ReviewState};
 use fincase::jobs::JobKind;
 use fincase::store::{
     Actor, Admitted, AuditVerification, BatchRecord, Decided, Edited, EditedResult, FilingOutput,
@@ -55,16 +56,23 @@ async fn on_disk_batch_survives_reopen() {
     check_pipeline_batch_api(&store).await;
     store.close().await;
     let store = Store::open_sqlite(&path).await.unwrap();
-    assert_eq!(store.filings_of_batch("b1").await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .filings_of_batch(&BatchId::new("b1"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
-fn filing(id: &str, status: &str) -> FilingRecord {
+fn filing(id: &str, status: FilingStatus) -> FilingRecord {
     FilingRecord {
         id: id.into(),
         batch_id: "b1".into(),
         name: format!("{id}.pdf"),
         sha256: "00".repeat(32),
-        status: status.into(),
+        status,
         reason: None,
         facts_json: Some("{}".into()),
         outcome_json: None,
@@ -84,24 +92,40 @@ async fn check_pipeline_batch_api(store: &Store) {
         .await
         .unwrap();
     store
-        .save_filings(&[filing("x", "drafted"), filing("y", "failed")])
+        .save_filings(&[
+            filing("x", FilingStatus::Drafted),
+            filing("y", FilingStatus::Failed),
+        ])
         .await
         .unwrap();
-    let mut again = filing("y", "drafted");
+    let mut again = filing("y", FilingStatus::Drafted);
     again.reason = Some("重新处理".into());
     store
         .save_filings(std::slice::from_ref(&again))
         .await
         .unwrap();
-    assert_eq!(store.filing("y").await.unwrap(), Some(again));
-    assert_eq!(store.filing("nope").await.unwrap(), None);
-    assert_eq!(store.filings_of_batch("b1").await.unwrap().len(), 2);
+    assert_eq!(
+        store.filing(&FilingId::new("y")).await.unwrap(),
+        Some(again)
+    );
+    assert_eq!(store.filing(&FilingId::new("nope")).await.unwrap(), None);
+    assert_eq!(
+        store
+            .filings_of_batch(&BatchId::new("b1"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     assert_eq!(
         store.count_by_status().await.unwrap(),
-        vec![("drafted".to_string(), 2)]
+        vec![(FilingStatus::Drafted, 2)]
     );
-    store.finish_batch("b1", "{\"ok\":2}").await.unwrap();
-    let b = store.batch("b1").await.unwrap().unwrap();
+    store
+        .finish_batch(&BatchId::new("b1"), "{\"ok\":2}")
+        .await
+        .unwrap();
+    let b = store.batch(&BatchId::new("b1")).await.unwrap().unwrap();
     assert_eq!(b.summary_json.as_deref(), Some("{\"ok\":2}"));
     store.ping().await.unwrap();
 }
@@ -125,7 +149,7 @@ async fn check_originals(store: &Store) {
 
 fn new_filing(name: &str, sha: &str) -> NewFiling {
     NewFiling {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         name: name.into(),
         sha256: sha.into(),
         reference: None,
@@ -133,8 +157,8 @@ fn new_filing(name: &str, sha: &str) -> NewFiling {
 }
 
 /// Admits a batch of `n` distinct filings for `org`; returns the batch id and filing ids.
-async fn admit(store: &Store, org: &str, n: usize, max_attempts: i64) -> (String, Vec<String>) {
-    let batch = uuid::Uuid::new_v4().to_string();
+async fn admit(store: &Store, org: &str, n: usize, max_attempts: i64) -> (BatchId, Vec<FilingId>) {
+    let batch = BatchId::new(uuid::Uuid::new_v4().to_string());
     let filings: Vec<NewFiling> = (0..n)
         .map(|i| new_filing(&format!("{i}.pdf"), &format!("{batch}-{i:05}")))
         .collect();
@@ -164,7 +188,7 @@ async fn admit(store: &Store, org: &str, n: usize, max_attempts: i64) -> (String
 
 async fn check_admit_duplicates(store: &Store) {
     let b1 = NewBatch {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         org: "bank-a".into(),
         input: "2 files".into(),
         intake_json: None,
@@ -189,7 +213,7 @@ async fn check_admit_duplicates(store: &Store) {
     );
     // Another batch of the same bank: a duplicate. Another bank: filed.
     let b2 = NewBatch {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         ..b1.clone()
     };
     let got = store
@@ -198,7 +222,7 @@ async fn check_admit_duplicates(store: &Store) {
         .unwrap();
     assert!(matches!(&got[0], Admitted::Duplicate { batch_id, .. } if *batch_id == b1.id));
     let b3 = NewBatch {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: uuid::Uuid::new_v4().to_string().into(),
         org: "bank-b".into(),
         ..b1.clone()
     };
@@ -209,7 +233,7 @@ async fn check_admit_duplicates(store: &Store) {
     assert!(matches!(&got[0], Admitted::Queued { .. }));
     let view = store.filing_view(&first.id).await.unwrap().unwrap();
     assert_eq!(view.org.as_deref(), Some("bank-a"));
-    assert_eq!(view.record.status, "queued");
+    assert_eq!(view.record.status, FilingStatus::Queued);
     assert_eq!(store.queue_counts(None).await.unwrap().queued, 2);
     assert_eq!(store.queue_counts(Some(&b2.id)).await.unwrap().queued, 0);
     assert_eq!(
@@ -247,11 +271,19 @@ async fn check_tokens(store: &Store) {
     assert_eq!(store.token(&"0".repeat(64)).await.unwrap(), None);
 }
 
-fn output(status: &str) -> FilingOutput {
+fn output(status: FilingStatus) -> FilingOutput {
     FilingOutput {
-        status: status.into(),
+        status,
+        reason: None,
         facts_json: Some("{}".into()),
-        ..FilingOutput::default()
+        outcome_json: None,
+        draft_kind: None,
+        draft_html: None,
+        draft_text: None,
+        court_name: None,
+        case_type: None,
+        finding_codes: Vec::new(),
+        versions_json: None,
     }
 }
 
@@ -272,7 +304,7 @@ async fn check_lease_expiry(store: &Store) {
             .unwrap()
             .record
             .status,
-        "processing"
+        FilingStatus::Processing
     );
     // Held: nobody else gets it.
     assert_eq!(
@@ -293,7 +325,7 @@ async fn check_lease_expiry(store: &Store) {
                 &a.id,
                 "worker-a",
                 &a.filing_id,
-                &output("drafted"),
+                &output(FilingStatus::Drafted),
                 t0 + 1_100
             )
             .await
@@ -317,7 +349,7 @@ async fn check_lease_expiry(store: &Store) {
                 &b.id,
                 "worker-b",
                 &b.filing_id,
-                &output("drafted"),
+                &output(FilingStatus::Drafted),
                 t0 + 1_300
             )
             .await
@@ -382,7 +414,7 @@ async fn check_retry_then_fail(store: &Store) {
     let failed = store.job(&j.id).await.unwrap().unwrap();
     assert_eq!(failed.state, Some(JobState::Failed));
     let f = store.filing_view(&ids[0]).await.unwrap().unwrap();
-    assert_eq!(f.record.status, "failed");
+    assert_eq!(f.record.status, FilingStatus::Failed);
     assert_eq!(f.record.reason.as_deref(), Some("[X] still busy"));
     assert_eq!(
         store.claim_job("w", 60_000, t + 999_999).await.unwrap(),
@@ -415,7 +447,7 @@ async fn check_retry_then_fail(store: &Store) {
             .unwrap()
     );
     let f = store.filing_view(&ids[0]).await.unwrap().unwrap();
-    assert_eq!(f.record.status, "failed");
+    assert_eq!(f.record.status, FilingStatus::Failed);
     assert_eq!(store.jobs_of_filing(&ids[0]).await.unwrap()[0].attempts, 1);
     check_history(
         store,
@@ -428,8 +460,8 @@ async fn check_retry_then_fail(store: &Store) {
 
 /// The audit history of one filing: these actions in this order, the last by `last_actor`;
 /// and the whole chain intact.
-async fn check_history(store: &Store, filing: &str, actions: &[&str], last_actor: &str) {
-    let h = store.audit_of(filing).await.unwrap();
+async fn check_history(store: &Store, filing: &FilingId, actions: &[&str], last_actor: &str) {
+    let h = store.audit_of(filing.as_str()).await.unwrap();
     let got: Vec<&str> = h.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(got, actions);
     assert_eq!(h.last().unwrap().actor, last_actor);
@@ -456,7 +488,7 @@ async fn check_reaped(store: &Store) {
         Some(JobState::Failed)
     );
     let f = store.filing_view(&ids[0]).await.unwrap().unwrap();
-    assert_eq!(f.record.status, "failed");
+    assert_eq!(f.record.status, FilingStatus::Failed);
     assert!(
         f.record
             .reason
@@ -493,7 +525,7 @@ async fn check_concurrent_claims(store: &Store) {
                         &job.id,
                         &owner,
                         &job.filing_id,
-                        &output("drafted"),
+                        &output(FilingStatus::Drafted),
                         now_ms(),
                     )
                     .await
@@ -596,7 +628,7 @@ async fn check_review(store: &Store) {
         .id;
     let (batch_a, a) = admit(store, "bank-a", 3, 3).await;
     let (_, b) = admit(store, "bank-b", 1, 3).await;
-    let out = |status: &str, court: &str, findings: &[&str], draft: &str| FilingOutput {
+    let out = |status: FilingStatus, court: &str, findings: &[&str], draft: &str| FilingOutput {
         court_name: Some(court.into()),
         finding_codes: findings.iter().map(|f| f.to_string()).collect(),
         draft_html: Some(draft.into()),
@@ -609,7 +641,7 @@ async fn check_review(store: &Store) {
         (
             a[0].clone(),
             out(
-                "drafted",
+                FilingStatus::Drafted,
                 "测试市第一人民法院",
                 &["AMOUNT_MISMATCH"],
                 "<p>AI 0</p>",
@@ -617,12 +649,25 @@ async fn check_review(store: &Store) {
         ),
         (
             a[1].clone(),
-            out("drafted", "测试市第一 人民法院", &[], "<p>AI 1</p>"),
+            out(
+                FilingStatus::Drafted,
+                "测试市第一 人民法院",
+                &[],
+                "<p>AI 1</p>",
+            ),
         ),
-        (a[2].clone(), out("failed", "测试市第一人民法院", &[], "")),
+        (
+            a[2].clone(),
+            out(FilingStatus::Failed, "测试市第一人民法院", &[], ""),
+        ),
         (
             b[0].clone(),
-            out("drafted", "测试市第二人民法院", &[], "<p>AI b</p>"),
+            out(
+                FilingStatus::Drafted,
+                "测试市第二人民法院",
+                &[],
+                "<p>AI b</p>",
+            ),
         ),
     ]);
     while let Some(job) = store.claim_job("w", 60_000, now_ms()).await.unwrap() {
@@ -647,12 +692,15 @@ async fn check_review(store: &Store) {
     assert_eq!(first.batch_id, batch_a);
     assert_eq!(first.org.as_deref(), Some("bank-a"));
     assert_eq!(
-        (first.status.as_str(), first.review_state.as_deref()),
+        (
+            first.status.as_str(),
+            first.review_state.map(ReviewState::as_str)
+        ),
         ("drafted", None)
     );
     assert_eq!(first.finding_codes.as_deref(), Some("AMOUNT_MISMATCH"));
     assert!(!first.received_at.is_empty());
-    let court_id: &str = &court;
+    let court_id: &CourtId = &court;
     let filtered =
         |f: QueueFilter| async move { ids(&store.review_queue(court_id, &f, 100).await.unwrap()) };
     let finding = QueueFilter {
@@ -698,14 +746,14 @@ async fn check_review(store: &Store) {
         before: serde_json::json!({ "field": "claims.principal", "value": "2000" }),
         after: serde_json::json!({ "field": "claims.principal", "value": "1000" }),
     };
-    let edit = |id: &str, court: &str| {
-        let (id, court, edited, judge) = (id.to_owned(), court.to_owned(), &edited, &judge);
+    let edit = |id: &FilingId, court: &CourtId| {
+        let (id, court, edited, judge) = (id.clone(), court.clone(), &edited, &judge);
         async move { store.record_edit(&id, &court, edited, judge).await.unwrap() }
     };
     assert_eq!(edit(&a[0], &other).await, Edited::NotFound);
     assert_eq!(
         edit(&a[2], &court).await,
-        Edited::NotEditable("failed".into())
+        Edited::NotDrafted(FilingStatus::Failed)
     );
     assert_eq!(edit(&a[0], &court).await, Edited::Recorded);
     let versions = store.draft_versions(&a[0]).await.unwrap();
@@ -730,7 +778,7 @@ async fn check_review(store: &Store) {
         Some("<p>edited</p>".to_owned())
     );
     let entry = store
-        .audit_of(&a[0])
+        .audit_of(a[0].as_str())
         .await
         .unwrap()
         .into_iter()
@@ -759,7 +807,7 @@ async fn check_review(store: &Store) {
     assert_eq!(decided, Decided::Recorded);
     assert_eq!(
         edit(&a[0], &court).await,
-        Edited::NotEditable("approved".into())
+        Edited::AlreadyDecided(ReviewState::Approved)
     );
     assert!(store.record_approved_version(&a[0], &judge).await.unwrap());
     assert!(!store.record_approved_version(&a[0], &judge).await.unwrap());
@@ -792,7 +840,7 @@ async fn check_review(store: &Store) {
     assert!(
         queue
             .iter()
-            .all(|r| r.review_state.as_deref() == Some("approved"))
+            .all(|r| r.review_state == Some(ReviewState::Approved))
     );
     let actions = common::audit_actions(store).await;
     let count = |what: &str| actions.iter().filter(|(a, _)| a == what).count();

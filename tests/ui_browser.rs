@@ -17,6 +17,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
+use fincase::domain::{FilingId, FilingStatus, ReviewState};
 use fincase::http::{ServiceConfig, issue_token_as};
 use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::store::{Actor, Role};
@@ -33,7 +34,9 @@ struct World {
     judge: String,
     other_judge: String,
     bank: String,
-    filings: Vec<String>,
+    filings: Vec<FilingId>,
+    /// The judge's court, as the header names it.
+    court_name: String,
     /// The standard generator's PDF of the scenario (other banks file it again in the group test).
     standard_pdf: Vec<u8>,
 }
@@ -93,7 +96,7 @@ async fn world(n: usize) -> World {
         .await
         .unwrap()
     {
-        if f.status == "drafted" {
+        if f.status == FilingStatus::Drafted {
             filings.push((f.name, f.id));
         }
     }
@@ -110,13 +113,14 @@ async fn world(n: usize) -> World {
     );
     // The standard generator's filing first (a fixed one for the edit tests), then the others.
     filings.sort_by_key(|(name, _)| (!name.starts_with('f'), name.clone()));
-    let filings: Vec<String> = filings.into_iter().map(|(_, id)| id).collect();
+    let filings: Vec<FilingId> = filings.into_iter().map(|(_, id)| id).collect();
     World {
         svc,
         judge,
         other_judge,
         bank,
         filings,
+        court_name,
         standard_pdf,
     }
 }
@@ -321,7 +325,7 @@ fn roles_cookies_and_csrf() {
             .await;
         assert_eq!(none.status, StatusCode::FORBIDDEN);
         assert!(
-            !w.actions_on(id)
+            !w.actions_on(id.as_str())
                 .await
                 .iter()
                 .any(|a| a.0.starts_with("decision."))
@@ -346,9 +350,9 @@ fn roles_cookies_and_csrf() {
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
         let v = w.store.filing_view(id).await.unwrap().unwrap();
-        assert_eq!(v.review_state.as_deref(), Some("returned_to_bank"));
+        assert_eq!(v.review_state, Some(ReviewState::ReturnedToBank));
         assert_eq!(v.review_reason.as_deref(), Some("合同缺页"));
-        let acts = w.actions_on(id).await;
+        let acts = w.actions_on(id.as_str()).await;
         let d = acts
             .iter()
             .find(|a| a.0 == "decision.return_to_bank")
@@ -453,7 +457,7 @@ fn edit_versions_downloads_and_group_approval() {
         assert_eq!(stages, ["ai", "edited"]);
         let page = w.get_as(j, &format!("/ui/filings/{id}")).await;
         assert!(page.body.contains("最近一次修改的影响") && page.body.contains(&lower.grouped()));
-        let acts = w.actions_on(id).await;
+        let acts = w.actions_on(id.as_str()).await;
         let edit = acts.iter().find(|a| a.0 == "review.fact_edited").unwrap();
         let b: Value = serde_json::from_str(edit.2.as_deref().unwrap()).unwrap();
         let a: Value = serde_json::from_str(edit.3.as_deref().unwrap()).unwrap();
@@ -465,7 +469,7 @@ fn edit_versions_downloads_and_group_approval() {
         );
         let entry = w
             .store
-            .audit_of(id)
+            .audit_of(id.as_str())
             .await
             .unwrap()
             .into_iter()
@@ -776,6 +780,8 @@ fn review_in_headless_chromium() {
     wd.wait_for("#queue");
     let pending: usize = wd.text("#count-pending").parse().unwrap();
     assert_eq!(pending, w.filings.len());
+    // The header names the judge's court, not the token's organisation ("court-a").
+    assert_eq!(wd.text("#who"), format!("{} · 王法官", w.court_name));
     if let Some(dir) = &shots {
         wd.screenshot(&dir.join("ui-queue.png"));
     }
@@ -784,7 +790,7 @@ fn review_in_headless_chromium() {
     wd.key('\u{E007}');
     wd.wait_for("#outcome-total");
     let id = wd.url().rsplit('/').next().unwrap().to_owned();
-    assert!(w.filings.contains(&id), "{id}");
+    assert!(w.filings.contains(&FilingId::new(id.as_str())), "{id}");
     assert!(
         wd.exists("mark#hl"),
         "the principal is highlighted in the page text"
@@ -854,6 +860,9 @@ fn review_in_headless_chromium() {
         .expect("approval audited");
     assert!(approve.actor.starts_with("judge:court-a:王法官#"));
     assert!(approve.seq > edit.seq);
-    let v = rt.block_on(w.store.filing_view(&id)).unwrap().unwrap();
-    assert_eq!(v.review_state.as_deref(), Some("approved"));
+    let v = rt
+        .block_on(w.store.filing_view(&FilingId::new(id.as_str())))
+        .unwrap()
+        .unwrap();
+    assert_eq!(v.review_state, Some(ReviewState::Approved));
 }

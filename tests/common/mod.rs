@@ -306,7 +306,7 @@ pub fn registered_routes() -> std::collections::BTreeSet<(String, String)> {
 }
 
 /// Creates a court named `name` (by the system) and returns its id.
-pub async fn court(store: &Store, name: &str) -> String {
+pub async fn court(store: &Store, name: &str) -> fincase::domain::CourtId {
     store
         .create_court(name, &fincase::store::Actor::system())
         .await

@@ -30,6 +30,7 @@ use super::{ApiError, AppState, hash_token};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use fincase_core::domain::CourtId;
 use fincase_store::{Actor, BatchView, FilingScope, FilingView, Role};
 
 /// The authenticated caller: organisation, role, label and (for a judge) court.
@@ -44,7 +45,7 @@ pub struct Caller {
     /// The token's stored hash (never the token).
     pub token_hash: String,
     /// A judge's court.
-    pub court_id: Option<String>,
+    pub court_id: Option<CourtId>,
 }
 
 impl Caller {
@@ -338,7 +339,7 @@ mod tests {
             role,
             label: "t".into(),
             token_hash: "ab".repeat(32),
-            court_id: court.map(str::to_owned),
+            court_id: court.map(CourtId::new),
         }
     }
 

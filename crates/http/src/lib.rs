@@ -28,6 +28,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use fincase_core::domain::CourtId;
 use fincase_core::rules::RulesConfig;
 use fincase_pipeline::jobs::{Worker, WorkerConfig, owner_name};
 use fincase_store::{Actor, Role, Store, StoreError, TokenRecord};
@@ -112,7 +113,7 @@ pub async fn issue_token_as(
     org: &str,
     role: Role,
     label: &str,
-    court_id: Option<&str>,
+    court_id: Option<&CourtId>,
     actor: &Actor,
 ) -> Result<String, StoreError> {
     let token = new_token();
@@ -123,7 +124,7 @@ pub async fn issue_token_as(
                 org: org.to_owned(),
                 role,
                 label: label.to_owned(),
-                court_id: court_id.map(str::to_owned),
+                court_id: court_id.cloned(),
             },
             actor,
         )

@@ -20,6 +20,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use fincase_core::domain::FilingStatus;
 use fincase_pipeline::jobs::Step;
 use fincase_store::StoreError;
 use prometheus::core::Collector;
@@ -296,7 +297,7 @@ impl Metrics {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DbGauges {
     /// Filings per status.
-    pub filings: Vec<(String, i64)>,
+    pub filings: Vec<(FilingStatus, i64)>,
     /// Jobs per state: queued, running, done, failed.
     pub jobs: [(&'static str, i64); 4],
 }
@@ -429,18 +430,18 @@ mod tests {
         let m = Metrics::default();
         m.observe_job(&Ok(Step::Idle));
         m.observe_job(&Ok(Step::Done {
-            job_id: "j".into(),
-            filing_id: "f".into(),
-            status: "drafted".into(),
+            job_id: fincase_core::domain::JobId::new("j"),
+            filing_id: fincase_core::domain::FilingId::new("f"),
+            status: FilingStatus::Drafted,
         }));
         m.observe_job(&Ok(Step::Failed {
-            job_id: "j".into(),
+            job_id: fincase_core::domain::JobId::new("j"),
             code: "X",
             retrying: false,
         }));
         m.observe_intake(3, 1, 12_345);
         let db = DbGauges {
-            filings: vec![("drafted".into(), 7)],
+            filings: vec![(FilingStatus::Drafted, 7)],
             jobs: [("queued", 4), ("running", 1), ("done", 7), ("failed", 0)],
         };
         let text = m.render(Some(&db));

@@ -12,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use fincase_core::domain::{BatchId, CourtId, FilingId, FilingStatus};
 use fincase_store::{Admitted, Decided, FilingScope, NewBatch, NewFiling, ReviewAction, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -78,7 +79,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 #[derive(Debug, Serialize)]
 struct Filed {
     name: String,
-    filing_id: String,
+    filing_id: FilingId,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
 }
@@ -87,14 +88,14 @@ struct Filed {
 #[derive(Debug, Serialize, Deserialize)]
 struct Duplicate {
     name: String,
-    filing_id: String,
-    batch_id: String,
+    filing_id: FilingId,
+    batch_id: BatchId,
 }
 
 /// The 202 answer to an upload.
 #[derive(Debug, Serialize)]
 struct BatchAccepted {
-    batch_id: String,
+    batch_id: BatchId,
     status_url: String,
     filed: Vec<Filed>,
     duplicates: Vec<Duplicate>,
@@ -131,8 +132,8 @@ async fn post_batch(
             format!("expected multipart/form-data: {}", e.body_text()),
         )
     })?;
-    let batch_id = uuid::Uuid::new_v4().to_string();
-    let staging = Staging(state.index_dir.join("uploads").join(&batch_id));
+    let batch_id = BatchId::new(uuid::Uuid::new_v4().to_string());
+    let staging = Staging(state.index_dir.join("uploads").join(batch_id.as_str()));
     let limits = &state.config.limits;
     let received = intake::receive(multipart, &staging.0, limits).await;
     let intake = match received {
@@ -151,7 +152,7 @@ async fn post_batch(
     for f in &intake.files {
         bytes += tokio::fs::metadata(&f.path).await.map_or(0, |m| m.len());
         new.push(NewFiling {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: FilingId::new(uuid::Uuid::new_v4().to_string()),
             name: f.name.clone(),
             sha256: f.sha256.clone(),
             reference: intake.references.get(&f.name).cloned(),
@@ -231,11 +232,11 @@ async fn post_batch(
 /// One filing's line in a batch status.
 #[derive(Debug, Serialize)]
 struct FilingLine {
-    filing_id: String,
+    filing_id: FilingId,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
-    status: String,
+    status: FilingStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     /// Findings of severity review or reject (pre-check and extraction), so that a bank sees
@@ -274,13 +275,13 @@ struct PageQuery {
 /// `GET /api/v1/batches/{id}`.
 #[derive(Debug, Serialize)]
 struct BatchStatus {
-    batch_id: String,
+    batch_id: BatchId,
     created_at: String,
     /// Filings in the whole batch.
     total: i64,
     /// Filings per status, whole batch (`queued`, `processing`, `drafted`, `needs_review`,
     /// `needs_ocr`, `rejected`, `failed`).
-    counts: BTreeMap<String, i64>,
+    counts: BTreeMap<FilingStatus, i64>,
     /// True when no filing is queued or processing.
     finished: bool,
     /// This page: `filings` are lines `offset..offset + limit` by name.
@@ -296,7 +297,7 @@ struct BatchStatus {
 async fn get_batch(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<BatchId>,
     page: QueryResult<PageQuery>,
 ) -> Result<Json<BatchStatus>, ApiError> {
     let page = read_query(page)?;
@@ -311,16 +312,14 @@ async fn get_batch(
     let batch = state.store.batch_view(&id).await?;
     authorize(&caller, Act::ReadBatch(batch.as_ref()))?;
     let batch = batch.ok_or_else(|| ApiError::not_found("batch"))?;
-    let counts: BTreeMap<String, i64> = state
+    let counts: BTreeMap<FilingStatus, i64> = state
         .store
         .batch_status_counts(&id)
         .await?
         .into_iter()
         .collect();
     let total = counts.values().sum();
-    let finished = !counts
-        .keys()
-        .any(|s| matches!(s.as_str(), "queued" | "processing"));
+    let finished = !counts.keys().any(|s| s.in_progress());
     let lines = state.store.batch_filing_page(&id, offset, limit).await?;
     let end = offset.saturating_add(lines.len() as i64);
     let report: IntakeReport = batch
@@ -367,13 +366,13 @@ async fn get_batch(
 /// `GET /api/v1/filings/{id}`.
 #[derive(Debug, Serialize)]
 struct FilingAnswer {
-    filing_id: String,
-    batch_id: String,
+    filing_id: FilingId,
+    batch_id: BatchId,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
     sha256: String,
-    status: String,
+    status: FilingStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     /// The gold schema's fields (null until processed).
@@ -390,7 +389,7 @@ struct FilingAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     draft: Option<DraftLink>,
     /// The court it is assigned to (`null`: not matched to a configured court).
-    court_id: Option<String>,
+    court_id: Option<CourtId>,
     /// The judge's decision, once made.
     #[serde(skip_serializing_if = "Option::is_none")]
     review: Option<Review>,
@@ -400,7 +399,7 @@ struct FilingAnswer {
 #[derive(Debug, Serialize)]
 struct Review {
     /// `approved`, `rejected` or `returned_to_bank`.
-    state: String,
+    state: fincase_core::domain::ReviewState,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
 }
@@ -415,7 +414,7 @@ struct DraftLink {
 async fn get_filing(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
 ) -> Result<Response, ApiError> {
     let f = state.store.filing_view(&id).await?;
     let grant = authorize(&caller, Act::ReadFiling(f.as_ref()))?;
@@ -465,7 +464,7 @@ async fn get_filing(
         html_url: format!("/api/v1/filings/{}/draft", f.record.id),
         text_url: format!("/api/v1/filings/{}/draft?format=text", f.record.id),
     });
-    let review = f.review_state.clone().map(|state| Review {
+    let review = f.review_state.map(|state| Review {
         state,
         reason: f.review_reason.clone(),
     });
@@ -497,7 +496,7 @@ struct DraftQuery {
 async fn get_draft(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, ApiError> {
     let f = state.store.filing_view(&id).await?;
@@ -525,7 +524,7 @@ struct TokenRequest {
     label: String,
     /// A judge's court (required for a judge, refused for the other roles).
     #[serde(default)]
-    court_id: Option<String>,
+    court_id: Option<CourtId>,
 }
 
 async fn post_token(
@@ -535,7 +534,7 @@ async fn post_token(
 ) -> Result<Response, ApiError> {
     authorize(&caller, Act::ManageTokens)?;
     let Json(req) = body.map_err(|e| ApiError::bad_request("BAD_JSON", e.body_text()))?;
-    let court = match (req.role, req.court_id.as_deref()) {
+    let court = match (req.role, req.court_id.as_ref()) {
         (Role::Judge, Some(id)) => Some(state.store.court(id).await?.ok_or_else(|| {
             ApiError::bad_request(
                 "UNKNOWN_COURT",
@@ -566,7 +565,7 @@ async fn post_token(
             "org must have 1 to 100 characters (label at most 200)",
         ));
     }
-    let court_id = court.as_ref().map(|c| c.id.as_str());
+    let court_id = court.as_ref().map(|c| &c.id);
     let token = issue_token_as(
         &state.store,
         &org,
@@ -709,7 +708,7 @@ async fn list_filings(
                 "review_state": r.review_state,
             });
             if !masked {
-                v["batch_id"] = r.batch_id.into();
+                v["batch_id"] = r.batch_id.as_str().into();
                 v["name"] = r.name.into();
             }
             v
@@ -732,7 +731,7 @@ struct DecisionRequest {
 async fn post_decision(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
     body: Result<Json<DecisionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let f = state.store.filing_view(&id).await?;
@@ -774,12 +773,15 @@ async fn post_decision(
         Decided::NotReviewable(status) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "NOT_REVIEWABLE",
-            format!("only a drafted filing is decided on; this one is {status}"),
+            format!(
+                "only a drafted filing is decided on; this one is {}",
+                status.as_str()
+            ),
         )),
         Decided::AlreadyDecided(st) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "ALREADY_DECIDED",
-            format!("this filing was already decided: {st}"),
+            format!("this filing was already decided: {}", st.as_str()),
         )),
     }
 }

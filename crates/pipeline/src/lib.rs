@@ -19,8 +19,11 @@
 
 pub mod jobs;
 
+/// Where a filing ended up: the domain's status, re-exported for the pipeline's callers.
+pub use fincase_core::domain::FilingStatus;
+
 use fincase_core::domain::{
-    CaseFacts, DocumentText, FilingId, Finding, FindingCode, Provenance, Severity,
+    BatchId, CaseFacts, DocumentText, FilingId, Finding, FindingCode, Provenance, Severity,
 };
 use fincase_core::draft::{self, Draft};
 use fincase_core::extract::{self, Extraction};
@@ -58,35 +61,6 @@ pub enum PipelineError {
     /// The async runtime for the database could not start.
     #[error("cannot start the database runtime: {0}")]
     Runtime(std::io::Error),
-}
-
-/// Where a filing ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FilingStatus {
-    /// A draft judgment or payment order is ready for the judge.
-    Drafted,
-    /// Facts are incomplete or doubtful: a person must look before anything is drafted.
-    NeedsReview,
-    /// The filing has no text layer where the facts should be: OCR first.
-    NeedsOcr,
-    /// The pre-check rejects the filing as filed (e.g. limitation expired); reasons given.
-    Rejected,
-    /// The file could not be read at all (not a PDF, encrypted, damaged).
-    Failed,
-}
-
-impl FilingStatus {
-    /// The status as stored and indexed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FilingStatus::Drafted => "drafted",
-            FilingStatus::NeedsReview => "needs_review",
-            FilingStatus::NeedsOcr => "needs_ocr",
-            FilingStatus::Rejected => "rejected",
-            FilingStatus::Failed => "failed",
-        }
-    }
 }
 
 /// Wall time spent in each stage for one filing.
@@ -368,7 +342,7 @@ pub struct SummaryEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchSummary {
     /// Batch id.
-    pub batch_id: String,
+    pub batch_id: BatchId,
     /// Input as given.
     pub input: String,
     /// Filings seen (PDFs, and entries that could not be read).
@@ -548,16 +522,16 @@ impl Processed {
         r: FilingResult,
         draft_path: Option<String>,
         sha256: String,
-        batch_id: &str,
+        batch_id: &BatchId,
     ) -> Processed {
         let (facts_json, outcome_json) = result_json(&r);
         let indexed = r.text.as_ref().map(|text| IndexedCase {
-            filing_id: r.id.to_string(),
+            filing_id: r.id.clone(),
             org: None,
             court: None,
             name: r.name.clone(),
             title: title_of(&r),
-            status: r.status.as_str().into(),
+            status: r.status,
             body: text.joined(),
         });
         Processed {
@@ -565,11 +539,11 @@ impl Processed {
             flags: r.report.map(|rep| rep.flags).unwrap_or_default(),
             indexed,
             record: FilingRecord {
-                id: r.id.to_string(),
-                batch_id: batch_id.to_owned(),
+                id: r.id,
+                batch_id: batch_id.clone(),
                 name: r.name,
                 sha256,
-                status: r.status.as_str().into(),
+                status: r.status,
                 reason: r.reason,
                 facts_json,
                 outcome_json,
@@ -608,11 +582,11 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     let mut writer = index.writer()?;
 
     let started_at = now_rfc3339();
-    let batch_id = format!(
+    let batch_id = BatchId::new(format!(
         "b{}-{}",
         started_at.replace(['-', ':', 'T', 'Z'], ""),
         &OriginalStore::hash(input.display().to_string().as_bytes())[..6]
-    );
+    ));
     runtime.block_on(store.begin_batch(&BatchRecord {
         id: batch_id.clone(),
         input: input.display().to_string(),

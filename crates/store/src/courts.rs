@@ -3,13 +3,14 @@
 
 use super::audit::{Actor, Pending, audited_tx};
 use super::{Store, StoreError, db_query, now_ms, tx_query};
+use fincase_core::domain::CourtId;
 use sqlx::Row;
 
 /// A court filings are assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Court {
     /// Court id (uuid v4).
-    pub id: String,
+    pub id: CourtId,
     /// Its full name as filings address it (此致 杭州市西湖区人民法院).
     pub name: String,
 }
@@ -31,7 +32,7 @@ impl Store {
     ) -> Result<Option<Court>, StoreError> {
         let now = now_ms();
         let court = Court {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: CourtId::new(uuid::Uuid::new_v4().to_string()),
             name: normalize_court_name(name),
         };
         audited_tx!(&self.db, now, |tx, pg, chain| {
@@ -40,7 +41,7 @@ impl Store {
                 tx,
                 "INSERT INTO courts (id, name, created_ms) VALUES (?, ?, ?)
                  ON CONFLICT (name) DO NOTHING",
-                [&court.id, &court.name, now],
+                [court.id.as_str(), &court.name, now],
                 execute
             )?
             .rows_affected();
@@ -50,7 +51,7 @@ impl Store {
             chain.push(Pending {
                 actor,
                 action: "court.created",
-                subject: &court.id,
+                subject: court.id.as_str(),
                 before: None,
                 after: Some(serde_json::json!({ "name": court.name })),
                 versions: None,
@@ -60,7 +61,7 @@ impl Store {
                 tx,
                 "UPDATE filings SET court_id = ? WHERE court_id IS NULL AND court_name = ?
                  RETURNING id",
-                [&court.id, &court.name],
+                [court.id.as_str(), &court.name],
                 fetch_all
             )?
             .iter()
@@ -90,7 +91,7 @@ impl Store {
             |rows| rows
                 .iter()
                 .map(|r| Court {
-                    id: r.get("id"),
+                    id: CourtId::new(r.get::<String, _>("id")),
                     name: r.get("name"),
                 })
                 .collect::<Vec<_>>()
@@ -98,14 +99,14 @@ impl Store {
     }
 
     /// One court by id.
-    pub async fn court(&self, id: &str) -> Result<Option<Court>, StoreError> {
+    pub async fn court(&self, id: &CourtId) -> Result<Option<Court>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT id, name FROM courts WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
             |row| row.map(|r| Court {
-                id: r.get("id"),
+                id: CourtId::new(r.get::<String, _>("id")),
                 name: r.get("name"),
             })
         )?)

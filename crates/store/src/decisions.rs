@@ -2,7 +2,8 @@
 //! its audit entry in one transaction.
 
 use super::audit::{Actor, Pending, audited_tx};
-use super::{Store, StoreError, now_ms, tx_query};
+use super::{Store, StoreError, now_ms, stored, stored_opt, tx_query};
+use fincase_core::domain::{CourtId, FilingId, FilingStatus, ReviewState};
 use sqlx::Row;
 
 /// A judge's decision on a drafted filing.
@@ -28,11 +29,11 @@ impl ReviewAction {
     }
 
     /// The review state the filing ends in.
-    pub fn review_state(self) -> &'static str {
+    pub fn review_state(self) -> ReviewState {
         match self {
-            ReviewAction::Approve => "approved",
-            ReviewAction::Reject => "rejected",
-            ReviewAction::ReturnToBank => "returned_to_bank",
+            ReviewAction::Approve => ReviewState::Approved,
+            ReviewAction::Reject => ReviewState::Rejected,
+            ReviewAction::ReturnToBank => ReviewState::ReturnedToBank,
         }
     }
 
@@ -50,9 +51,9 @@ pub enum Decided {
     /// No such filing in that court.
     NotFound,
     /// The filing has no draft to decide on (its status is given).
-    NotReviewable(String),
+    NotReviewable(FilingStatus),
     /// Already decided (the state is given).
-    AlreadyDecided(String),
+    AlreadyDecided(ReviewState),
 }
 
 impl Store {
@@ -63,8 +64,8 @@ impl Store {
     /// court is `http`'s question.
     pub async fn decide(
         &self,
-        filing_id: &str,
-        court_id: &str,
+        filing_id: &FilingId,
+        court_id: &CourtId,
         action: ReviewAction,
         reason: Option<&str>,
         actor: &Actor,
@@ -77,7 +78,13 @@ impl Store {
                 "UPDATE filings SET review_state = ?, review_reason = ?, review_ms = ?
                  WHERE id = ? AND court_id = ? AND status = 'drafted'
                    AND review_state IS NULL",
-                [action.review_state(), reason, now, filing_id, court_id],
+                [
+                    action.review_state().as_str(),
+                    reason,
+                    now,
+                    filing_id.as_str(),
+                    court_id.as_str()
+                ],
                 execute
             )?
             .rows_affected();
@@ -86,14 +93,14 @@ impl Store {
                 tx,
                 "SELECT status, review_state, versions_json FROM filings
                  WHERE id = ? AND court_id = ?",
-                [filing_id, court_id],
+                [filing_id.as_str(), court_id.as_str()],
                 fetch_optional
             )?;
             let Some(row) = row else {
                 return Ok(Decided::NotFound);
             };
-            let status: String = row.get("status");
-            let state: Option<String> = row.get("review_state");
+            let status: FilingStatus = stored(&row, "status")?;
+            let state: Option<ReviewState> = stored_opt(&row, "review_state")?;
             if n != 1 {
                 return Ok(match state {
                     Some(s) => Decided::AlreadyDecided(s),
@@ -104,7 +111,7 @@ impl Store {
             chain.push(Pending {
                 actor,
                 action: &format!("decision.{}", action.as_str()),
-                subject: filing_id,
+                subject: filing_id.as_str(),
                 before: Some(serde_json::json!({ "status": status, "review_state": null })),
                 after: Some(serde_json::json!({
                     "status": status,

@@ -5,13 +5,14 @@
 use super::JobKind;
 use super::audit::{Actor, Pending, audited_tx};
 use super::{Store, StoreError, db_query, now_ms, tx_query};
+use fincase_core::domain::{BatchId, FilingId};
 use sqlx::Row;
 
 /// A batch submitted through the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBatch {
     /// Batch id (uuid v4).
-    pub id: String,
+    pub id: BatchId,
     /// Submitting organisation.
     pub org: String,
     /// What was uploaded (file names), for people.
@@ -24,7 +25,7 @@ pub struct NewBatch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFiling {
     /// Filing id (uuid v4).
-    pub id: String,
+    pub id: FilingId,
     /// Name inside the batch.
     pub name: String,
     /// SHA-256 of the original.
@@ -39,14 +40,14 @@ pub enum Admitted {
     /// Filed and queued.
     Queued {
         /// The new filing's id.
-        filing_id: String,
+        filing_id: FilingId,
     },
     /// The organisation filed the same PDF before: not filed again.
     Duplicate {
         /// The filing it duplicates.
-        filing_id: String,
+        filing_id: FilingId,
         /// The batch that filed it.
-        batch_id: String,
+        batch_id: BatchId,
     },
 }
 
@@ -76,7 +77,7 @@ impl Store {
                 "INSERT INTO batches (id, input, started_at, org, intake_json)
                  VALUES (?, ?, ?, ?, ?)",
                 [
-                    &batch.id,
+                    batch.id.as_str(),
                     &batch.input,
                     &started_at,
                     &batch.org,
@@ -94,8 +95,8 @@ impl Store {
                      VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)
                      ON CONFLICT (org, sha256) WHERE org IS NOT NULL DO NOTHING",
                     [
-                        &f.id,
-                        &batch.id,
+                        f.id.as_str(),
+                        batch.id.as_str(),
                         &f.name,
                         &f.sha256,
                         &batch.org,
@@ -113,12 +114,14 @@ impl Store {
                         [&batch.org, &f.sha256],
                         fetch_one
                     )?;
-                    let (filing_id, first_batch): (String, String) =
-                        (r.get("id"), r.get("batch_id"));
+                    let (filing_id, first_batch) = (
+                        FilingId::new(r.get::<String, _>("id")),
+                        BatchId::new(r.get::<String, _>("batch_id")),
+                    );
                     chain.push(Pending {
                         actor,
                         action: "filing.duplicate",
-                        subject: &filing_id,
+                        subject: filing_id.as_str(),
                         before: None,
                         after: Some(serde_json::json!({
                             "batch_id": batch.id,
@@ -143,8 +146,8 @@ impl Store {
                     [
                         &job_id,
                         JobKind::Ingest.as_str(),
-                        &f.id,
-                        &batch.id,
+                        f.id.as_str(),
+                        batch.id.as_str(),
                         max_attempts,
                         now,
                         now,
@@ -155,7 +158,7 @@ impl Store {
                 chain.push(Pending {
                     actor,
                     action: "filing.admitted",
-                    subject: &f.id,
+                    subject: f.id.as_str(),
                     before: None,
                     after: Some(serde_json::json!({
                         "status": "queued",
@@ -178,7 +181,7 @@ impl Store {
             chain.push(Pending {
                 actor,
                 action: "batch.accepted",
-                subject: &batch.id,
+                subject: batch.id.as_str(),
                 before: None,
                 after: Some(serde_json::json!({
                     "org": batch.org,
@@ -193,11 +196,15 @@ impl Store {
     }
 
     /// Records what intake reported (duplicates, skipped entries) for a batch.
-    pub async fn set_intake_report(&self, batch_id: &str, json: &str) -> Result<(), StoreError> {
+    pub async fn set_intake_report(
+        &self,
+        batch_id: &BatchId,
+        json: &str,
+    ) -> Result<(), StoreError> {
         db_query!(
             &self.db,
             "UPDATE batches SET intake_json = ? WHERE id = ?",
-            [json, batch_id],
+            [json, batch_id.as_str()],
             execute,
             |_| ()
         )?;

@@ -50,6 +50,7 @@ pub use views::{
     BatchFilingLine, BatchView, FilingChange, FilingScope, FilingSummary, FilingView, Stats,
 };
 
+use fincase_core::domain::{BatchId, CourtId, FilingId, FilingStatus, JobId, ReviewState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Row, SqlitePool};
@@ -187,6 +188,78 @@ pub enum StoreError {
     /// Filesystem failure (originals).
     #[error("original-file store failure: {0}")]
     Io(#[from] std::io::Error),
+    /// A stored value is not one the code knows (a status written by a newer version, or a
+    /// hand-edited row): reported, never guessed.
+    #[error("case database holds an unknown {column} {value:?}")]
+    Unknown {
+        /// Column.
+        column: &'static str,
+        /// Value found.
+        value: String,
+    },
+}
+
+/// A value stored as text in one column: ids (any text) and statuses (a closed list).
+pub(crate) trait Stored: Sized {
+    /// Parses the stored text; `None` when it is not a known value.
+    fn from_stored(s: String) -> Option<Self>;
+}
+
+macro_rules! stored_id {
+    ($($t:ty),*) => {$(
+        impl Stored for $t {
+            fn from_stored(s: String) -> Option<Self> {
+                Some(<$t>::new(s))
+            }
+        }
+    )*};
+}
+stored_id!(FilingId, BatchId, CourtId, JobId);
+
+impl Stored for FilingStatus {
+    fn from_stored(s: String) -> Option<Self> {
+        FilingStatus::parse(&s)
+    }
+}
+
+impl Stored for ReviewState {
+    fn from_stored(s: String) -> Option<Self> {
+        ReviewState::parse(&s)
+    }
+}
+
+/// Reads column `col` of a row of either backend as a typed value ([`Stored`]).
+pub(crate) fn stored<'r, R, T>(r: &'r R, col: &'static str) -> Result<T, StoreError>
+where
+    R: Row,
+    T: Stored,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    &'static str: sqlx::ColumnIndex<R>,
+{
+    let s: String = r.try_get(col)?;
+    T::from_stored(s.clone()).ok_or(StoreError::Unknown {
+        column: col,
+        value: s,
+    })
+}
+
+/// [`stored`] for a nullable column.
+pub(crate) fn stored_opt<'r, R, T>(r: &'r R, col: &'static str) -> Result<Option<T>, StoreError>
+where
+    R: Row,
+    T: Stored,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    &'static str: sqlx::ColumnIndex<R>,
+{
+    match r.try_get::<Option<String>, _>(col)? {
+        None => Ok(None),
+        Some(s) => T::from_stored(s.clone())
+            .map(Some)
+            .ok_or(StoreError::Unknown {
+                column: col,
+                value: s,
+            }),
+    }
 }
 
 impl StoreError {
@@ -207,7 +280,7 @@ impl StoreError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchRecord {
     /// Batch id.
-    pub id: String,
+    pub id: BatchId,
     /// What was processed (folder or zip path as given).
     pub input: String,
     /// When it started (UTC, RFC 3339): an instant, not a legal date.
@@ -220,15 +293,15 @@ pub struct BatchRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilingRecord {
     /// Filing id (content hash prefix).
-    pub id: String,
+    pub id: FilingId,
     /// Batch that processed it last.
-    pub batch_id: String,
+    pub batch_id: BatchId,
     /// File name inside the batch.
     pub name: String,
     /// SHA-256 of the original PDF (hex), the key into [`OriginalStore`].
     pub sha256: String,
-    /// Processing status (`drafted`, `needs_review`, `needs_ocr`, `rejected`, `failed`).
-    pub status: String,
+    /// Processing status.
+    pub status: FilingStatus,
     /// Why the filing did not get a draft, in words a bank can act on.
     pub reason: Option<String>,
     /// Extracted facts with provenance and flags (JSON).
@@ -464,22 +537,26 @@ fn for_backend(sql: &str, pg: bool) -> String {
     }
 }
 
-/// Builds a [`FilingRecord`] from a row of either backend.
+/// Builds a [`FilingRecord`] from a row of either backend (`Err` on an unknown status).
 macro_rules! filing_from_row {
-    ($r:expr) => {
-        FilingRecord {
-            id: $r.get("id"),
-            batch_id: $r.get("batch_id"),
-            name: $r.get("name"),
-            sha256: $r.get("sha256"),
-            status: $r.get("status"),
-            reason: $r.get("reason"),
-            facts_json: $r.get("facts_json"),
-            outcome_json: $r.get("outcome_json"),
-            draft_path: $r.get("draft_path"),
-        }
-    };
+    ($r:expr) => {{
+        let r = $r;
+        (|| -> Result<FilingRecord, $crate::StoreError> {
+            Ok(FilingRecord {
+                id: $crate::stored(r, "id")?,
+                batch_id: $crate::stored(r, "batch_id")?,
+                name: r.get("name"),
+                sha256: r.get("sha256"),
+                status: $crate::stored(r, "status")?,
+                reason: r.get("reason"),
+                facts_json: r.get("facts_json"),
+                outcome_json: r.get("outcome_json"),
+                draft_path: r.get("draft_path"),
+            })
+        })()
+    }};
 }
+pub(crate) use filing_from_row;
 
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Debug)]
@@ -702,7 +779,7 @@ impl Store {
                 tx,
                 "INSERT INTO batches (id, input, started_at, summary_json) VALUES (?, ?, ?, ?)",
                 [
-                    &batch.id,
+                    batch.id.as_str(),
                     &batch.input,
                     &batch.started_at,
                     &batch.summary_json
@@ -712,7 +789,7 @@ impl Store {
             chain.push(Pending {
                 actor: &Actor::system(),
                 action: "batch.started",
-                subject: &batch.id,
+                subject: batch.id.as_str(),
                 before: None,
                 after: Some(serde_json::json!({ "input": batch.input })),
                 versions: None,
@@ -722,19 +799,19 @@ impl Store {
     }
 
     /// Records a batch's summary (audited: `batch.finished` with the summary's digest).
-    pub async fn finish_batch(&self, id: &str, summary_json: &str) -> Result<(), StoreError> {
+    pub async fn finish_batch(&self, id: &BatchId, summary_json: &str) -> Result<(), StoreError> {
         audited_tx!(&self.db, now_ms(), |tx, pg, chain| {
             tx_query!(
                 pg,
                 tx,
                 "UPDATE batches SET summary_json = ? WHERE id = ?",
-                [summary_json, id],
+                [summary_json, id.as_str()],
                 execute
             )?;
             chain.push(Pending {
                 actor: &Actor::system(),
                 action: "batch.finished",
-                subject: id,
+                subject: id.as_str(),
                 before: None,
                 after: Some(serde_json::json!({
                     "summary_sha256": audit::digest(Some(summary_json)),
@@ -762,11 +839,11 @@ impl Store {
                         reason = excluded.reason, facts_json = excluded.facts_json,
                         outcome_json = excluded.outcome_json, draft_path = excluded.draft_path",
                     [
-                        &r.id,
-                        &r.batch_id,
+                        r.id.as_str(),
+                        r.batch_id.as_str(),
                         &r.name,
                         &r.sha256,
-                        &r.status,
+                        r.status.as_str(),
                         &r.reason,
                         &r.facts_json,
                         &r.outcome_json,
@@ -782,7 +859,7 @@ impl Store {
                 chain.push(Pending {
                     actor: &Actor::system(),
                     action: "filing.recorded",
-                    subject: &r.id,
+                    subject: r.id.as_str(),
                     before: None,
                     after: Some(serde_json::json!({
                         "batch_id": r.batch_id,
@@ -800,38 +877,44 @@ impl Store {
     }
 
     /// One filing by id.
-    pub async fn filing(&self, id: &str) -> Result<Option<FilingRecord>, StoreError> {
-        Ok(db_query!(
+    pub async fn filing(&self, id: &FilingId) -> Result<Option<FilingRecord>, StoreError> {
+        db_query!(
             &self.db,
             "SELECT id, batch_id, name, sha256, status, reason, facts_json, outcome_json,
                     draft_path FROM filings WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
-            |row| row.map(|r| filing_from_row!(r))
-        )?)
+            |row| row.map(|r| filing_from_row!(&r)).transpose()
+        )?
     }
 
     /// The filings a batch processed, by name.
-    pub async fn filings_of_batch(&self, batch_id: &str) -> Result<Vec<FilingRecord>, StoreError> {
-        Ok(db_query!(
+    pub async fn filings_of_batch(
+        &self,
+        batch_id: &BatchId,
+    ) -> Result<Vec<FilingRecord>, StoreError> {
+        db_query!(
             &self.db,
             "SELECT id, batch_id, name, sha256, status, reason, facts_json, outcome_json,
                     draft_path FROM filings WHERE batch_id = ? ORDER BY name, id",
-            [batch_id],
+            [batch_id.as_str()],
             fetch_all,
-            |rows| rows.iter().map(|r| filing_from_row!(r)).collect::<Vec<_>>()
-        )?)
+            |rows| rows
+                .iter()
+                .map(|r| filing_from_row!(r))
+                .collect::<Result<Vec<_>, _>>()
+        )?
     }
 
     /// A batch by id.
-    pub async fn batch(&self, id: &str) -> Result<Option<BatchRecord>, StoreError> {
+    pub async fn batch(&self, id: &BatchId) -> Result<Option<BatchRecord>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT id, input, started_at, summary_json FROM batches WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
             |row| row.map(|r| BatchRecord {
-                id: r.get("id"),
+                id: BatchId::new(r.get::<String, _>("id")),
                 input: r.get("input"),
                 started_at: r.get("started_at"),
                 summary_json: r.get("summary_json"),
@@ -840,17 +923,17 @@ impl Store {
     }
 
     /// Number of filings per status, over the whole database.
-    pub async fn count_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(db_query!(
+    pub async fn count_by_status(&self) -> Result<Vec<(FilingStatus, i64)>, StoreError> {
+        db_query!(
             &self.db,
             "SELECT status, COUNT(*) AS n FROM filings GROUP BY status ORDER BY status",
             [],
             fetch_all,
             |rows| rows
                 .iter()
-                .map(|r| (r.get("status"), r.get("n")))
-                .collect::<Vec<_>>()
-        )?)
+                .map(|r| Ok((stored(r, "status")?, r.get("n"))))
+                .collect::<Result<Vec<_>, StoreError>>()
+        )?
     }
 
     /// True when the database answers (readiness).

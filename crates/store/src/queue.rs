@@ -12,13 +12,14 @@
 
 use super::audit::{Actor, Pending, audited_tx, digest};
 use super::{Store, StoreError, db_query, normalize_court_name, tx_query};
+use fincase_core::domain::{BatchId, FilingId, FilingStatus, JobId};
 use sqlx::Row;
 
 /// What a worker computed for one filing.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilingOutput {
-    /// Final status (`drafted`, `needs_review`, `needs_ocr`, `rejected`, `failed`).
-    pub status: String,
+    /// Final status.
+    pub status: FilingStatus,
     /// Why there is no draft.
     pub reason: Option<String>,
     /// Facts, flags, findings and provenance (JSON).
@@ -124,15 +125,15 @@ impl JobState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobRecord {
     /// Job id (uuid v4).
-    pub id: String,
+    pub id: JobId,
     /// What to do.
     pub kind: Option<JobKind>,
     /// The kind as stored (kept when it names no [`JobKind`] this build knows).
     pub kind_str: String,
     /// The filing it works on.
-    pub filing_id: String,
+    pub filing_id: FilingId,
     /// The batch the filing belongs to.
-    pub batch_id: String,
+    pub batch_id: BatchId,
     /// Where it is.
     pub state: Option<JobState>,
     /// Claims so far (this one included).
@@ -191,9 +192,9 @@ macro_rules! job_from_row {
         JobRecord {
             kind: JobKind::parse(&kind_str),
             kind_str,
-            id: $r.get("id"),
-            filing_id: $r.get("filing_id"),
-            batch_id: $r.get("batch_id"),
+            id: JobId::new($r.get::<String, _>("id")),
+            filing_id: FilingId::new($r.get::<String, _>("filing_id")),
+            batch_id: BatchId::new($r.get::<String, _>("batch_id")),
             state: JobState::parse(&state),
             attempts: $r.get("attempts"),
             max_attempts: $r.get("max_attempts"),
@@ -209,12 +210,12 @@ impl Store {
     pub async fn enqueue_job(
         &self,
         kind: JobKind,
-        filing_id: &str,
-        batch_id: &str,
+        filing_id: &FilingId,
+        batch_id: &BatchId,
         max_attempts: i64,
         now_ms: i64,
-    ) -> Result<String, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
+    ) -> Result<JobId, StoreError> {
+        let id = JobId::new(uuid::Uuid::new_v4().to_string());
         audited_tx!(&self.db, now_ms, |tx, pg, chain| {
             tx_query!(
                 pg,
@@ -223,10 +224,10 @@ impl Store {
                                    next_run_ms, created_ms, updated_ms)
                  VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
                 [
-                    &id,
+                    id.as_str(),
                     kind.as_str(),
-                    filing_id,
-                    batch_id,
+                    filing_id.as_str(),
+                    batch_id.as_str(),
                     max_attempts,
                     now_ms,
                     now_ms,
@@ -237,7 +238,7 @@ impl Store {
             chain.push(Pending {
                 actor: &Actor::system(),
                 action: "job.enqueued",
-                subject: filing_id,
+                subject: filing_id.as_str(),
                 before: None,
                 after: Some(serde_json::json!({
                     "job_id": id,
@@ -298,7 +299,7 @@ impl Store {
                 pg,
                 tx,
                 "SELECT status FROM filings WHERE id = ?",
-                [&job.filing_id],
+                [job.filing_id.as_str()],
                 fetch_optional
             )?
             .map(|r| r.get::<String, _>("status"));
@@ -307,13 +308,13 @@ impl Store {
                 tx,
                 "UPDATE filings SET status = 'processing', updated_ms = ?
                  WHERE id = ? AND status IN ('queued', 'processing')",
-                [now_ms, &job.filing_id],
+                [now_ms, job.filing_id.as_str()],
                 execute
             )?;
             chain.push(Pending {
                 actor: &actor,
                 action: "job.claimed",
-                subject: &job.filing_id,
+                subject: job.filing_id.as_str(),
                 before: Some(serde_json::json!({ "status": before })),
                 after: Some(serde_json::json!({
                     "status": "processing",
@@ -391,7 +392,7 @@ impl Store {
     /// when the lease was lost.
     pub async fn renew_lease(
         &self,
-        job_id: &str,
+        job_id: &JobId,
         owner: &str,
         lease_ms: i64,
         now_ms: i64,
@@ -400,7 +401,12 @@ impl Store {
             &self.db,
             "UPDATE jobs SET lease_expires_ms = ?, updated_ms = ?
              WHERE id = ? AND lease_owner = ? AND state = 'running'",
-            [now_ms.saturating_add(lease_ms), now_ms, job_id, owner],
+            [
+                now_ms.saturating_add(lease_ms),
+                now_ms,
+                job_id.as_str(),
+                owner
+            ],
             execute,
             |r| r.rows_affected()
         )?;
@@ -415,9 +421,9 @@ impl Store {
     /// facts, outcome and draft and the model, rules and template versions.
     pub async fn complete_job(
         &self,
-        job_id: &str,
+        job_id: &JobId,
         owner: &str,
-        filing_id: &str,
+        filing_id: &FilingId,
         out: &FilingOutput,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
@@ -431,7 +437,7 @@ impl Store {
                 "UPDATE jobs SET state = 'done', lease_owner = NULL, updated_ms = ?,
                      last_error = NULL
                  WHERE id = ? AND lease_owner = ? AND state = 'running'",
-                [now_ms, job_id, owner],
+                [now_ms, job_id.as_str(), owner],
                 execute
             )?
             .rows_affected();
@@ -453,7 +459,7 @@ impl Store {
                 pg,
                 tx,
                 "SELECT status FROM filings WHERE id = ?",
-                [filing_id],
+                [filing_id.as_str()],
                 fetch_optional
             )?
             .map(|r| r.get::<String, _>("status"));
@@ -467,7 +473,7 @@ impl Store {
                      versions_json = ?
                  WHERE id = ?",
                 [
-                    &out.status,
+                    out.status.as_str(),
                     &out.reason,
                     &out.facts_json,
                     &out.outcome_json,
@@ -480,14 +486,14 @@ impl Store {
                     &out.case_type,
                     &finding_codes,
                     &out.versions_json,
-                    filing_id
+                    filing_id.as_str()
                 ],
                 execute
             )?;
             chain.push(Pending {
                 actor: &actor,
-                action: &format!("filing.{}", out.status),
-                subject: filing_id,
+                action: &format!("filing.{}", out.status.as_str()),
+                subject: filing_id.as_str(),
                 before: Some(serde_json::json!({ "status": before })),
                 after: Some(serde_json::json!({
                     "status": out.status,
@@ -532,7 +538,7 @@ impl Store {
                          lease_expires_ms = NULL, next_run_ms = ?, last_error = ?,
                          updated_ms = ?
                      WHERE id = ? AND lease_owner = ? AND state = 'running'",
-                    [next_run, reason, now_ms, &job.id, owner],
+                    [next_run, reason, now_ms, job.id.as_str(), owner],
                     execute
                 )?
                 .rows_affected();
@@ -542,7 +548,7 @@ impl Store {
                 chain.push(Pending {
                     actor: &actor,
                     action: "job.retry_scheduled",
-                    subject: &job.filing_id,
+                    subject: job.filing_id.as_str(),
                     before: Some(serde_json::json!({ "job_state": "running" })),
                     after: Some(serde_json::json!({
                         "job_state": "queued",
@@ -563,7 +569,7 @@ impl Store {
                 "UPDATE jobs SET state = 'failed', lease_owner = NULL, last_error = ?,
                      updated_ms = ?
                  WHERE id = ? AND lease_owner = ? AND state = 'running'",
-                [reason, now_ms, &job.id, owner],
+                [reason, now_ms, job.id.as_str(), owner],
                 execute
             )?
             .rows_affected();
@@ -574,13 +580,13 @@ impl Store {
                 pg,
                 tx,
                 "UPDATE filings SET status = 'failed', reason = ?, updated_ms = ? WHERE id = ?",
-                [reason, now_ms, &job.filing_id],
+                [reason, now_ms, job.filing_id.as_str()],
                 execute
             )?;
             chain.push(Pending {
                 actor: &actor,
                 action: "filing.failed",
-                subject: &job.filing_id,
+                subject: job.filing_id.as_str(),
                 before: Some(serde_json::json!({ "status": "processing" })),
                 after: Some(serde_json::json!({
                     "status": "failed",
@@ -596,36 +602,39 @@ impl Store {
     }
 
     /// One job by id.
-    pub async fn job(&self, id: &str) -> Result<Option<JobRecord>, StoreError> {
+    pub async fn job(&self, id: &JobId) -> Result<Option<JobRecord>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
                     last_error FROM jobs WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
             |row| row.map(|r| job_from_row!(r))
         )?)
     }
 
     /// The jobs of a filing, oldest first.
-    pub async fn jobs_of_filing(&self, filing_id: &str) -> Result<Vec<JobRecord>, StoreError> {
+    pub async fn jobs_of_filing(&self, filing_id: &FilingId) -> Result<Vec<JobRecord>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT id, kind, filing_id, batch_id, state, attempts, max_attempts, lease_owner,
                     last_error FROM jobs WHERE filing_id = ? ORDER BY created_ms, id",
-            [filing_id],
+            [filing_id.as_str()],
             fetch_all,
             |rows| rows.iter().map(|r| job_from_row!(r)).collect::<Vec<_>>()
         )?)
     }
 
     /// Jobs per state, over the whole queue (or one batch).
-    pub async fn queue_counts(&self, batch_id: Option<&str>) -> Result<QueueCounts, StoreError> {
+    pub async fn queue_counts(
+        &self,
+        batch_id: Option<&BatchId>,
+    ) -> Result<QueueCounts, StoreError> {
         let rows: Vec<(String, i64)> = match batch_id {
             Some(b) => db_query!(
                 &self.db,
                 "SELECT state, COUNT(*) AS n FROM jobs WHERE batch_id = ? GROUP BY state",
-                [b],
+                [b.as_str()],
                 fetch_all,
                 |rows| rows
                     .iter()

@@ -9,7 +9,8 @@
 //! may do what (that is `http`'s job) or compute outcomes (it stores what it is given).
 
 use super::audit::{Actor, Pending, audited_tx, digest};
-use super::{Store, StoreError, db_query, now_ms, tx_query};
+use super::{Store, StoreError, db_query, now_ms, stored, stored_opt, tx_query};
+use fincase_core::domain::{BatchId, CourtId, FilingId, FilingStatus, ReviewState};
 use sqlx::Row;
 
 /// A judge's login session as stored (the cookie value itself is never stored, only its hash).
@@ -30,7 +31,7 @@ pub struct SessionRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueFilter {
     /// One batch.
-    pub batch_id: Option<String>,
+    pub batch_id: Option<BatchId>,
     /// One bank (organisation).
     pub org: Option<String>,
     /// Filings carrying this finding code.
@@ -41,9 +42,9 @@ pub struct QueueFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueRow {
     /// Filing id.
-    pub id: String,
+    pub id: FilingId,
     /// Its batch.
-    pub batch_id: String,
+    pub batch_id: BatchId,
     /// When the batch was submitted (RFC 3339): the day the court received the filing.
     pub received_at: String,
     /// Name inside the batch.
@@ -51,9 +52,9 @@ pub struct QueueRow {
     /// The bank that filed it.
     pub org: Option<String>,
     /// Processing status.
-    pub status: String,
+    pub status: FilingStatus,
     /// The judge's decision, once made.
-    pub review_state: Option<String>,
+    pub review_state: Option<ReviewState>,
     /// Finding codes, space-separated.
     pub finding_codes: Option<String>,
     /// Facts, flags, findings and provenance (JSON).
@@ -111,8 +112,10 @@ pub enum Edited {
     Recorded,
     /// No such filing in that court.
     NotFound,
-    /// Not editable: not drafted, or already decided (the state is given).
-    NotEditable(String),
+    /// Not editable: the judge already decided (the decision is given).
+    AlreadyDecided(ReviewState),
+    /// Not editable: there is no draft (the status is given).
+    NotDrafted(FilingStatus),
 }
 
 impl Store {
@@ -196,12 +199,13 @@ impl Store {
     /// name), at most `limit`. Queued, processing and unreadable filings are left out.
     pub async fn review_queue(
         &self,
-        court_id: &str,
+        court_id: &CourtId,
         filter: &QueueFilter,
         limit: i64,
     ) -> Result<Vec<QueueRow>, StoreError> {
         let finding = filter.finding.as_deref().map(|c| format!("% {c} %"));
-        Ok(db_query!(
+        let batch = filter.batch_id.as_ref().map(BatchId::as_str);
+        db_query!(
             &self.db,
             "SELECT f.id, f.batch_id, b.started_at, f.name, f.org, f.status, f.review_state,
                     f.finding_codes, f.facts_json, f.outcome_json
@@ -213,9 +217,9 @@ impl Store {
                AND (? IS NULL OR (' ' || COALESCE(f.finding_codes, '') || ' ') LIKE ?)
              ORDER BY b.started_at, f.name, f.id LIMIT ?",
             [
-                court_id,
-                &filter.batch_id,
-                &filter.batch_id,
+                court_id.as_str(),
+                batch,
+                batch,
                 &filter.org,
                 &filter.org,
                 &finding,
@@ -225,29 +229,34 @@ impl Store {
             fetch_all,
             |rows| rows
                 .iter()
-                .map(|r| QueueRow {
-                    id: r.get("id"),
-                    batch_id: r.get("batch_id"),
-                    received_at: r.get("started_at"),
-                    name: r.get("name"),
-                    org: r.get("org"),
-                    status: r.get("status"),
-                    review_state: r.get("review_state"),
-                    finding_codes: r.get("finding_codes"),
-                    facts_json: r.get("facts_json"),
-                    outcome_json: r.get("outcome_json"),
+                .map(|r| {
+                    Ok(QueueRow {
+                        id: stored(r, "id")?,
+                        batch_id: stored(r, "batch_id")?,
+                        received_at: r.get("started_at"),
+                        name: r.get("name"),
+                        org: r.get("org"),
+                        status: stored(r, "status")?,
+                        review_state: stored_opt(r, "review_state")?,
+                        finding_codes: r.get("finding_codes"),
+                        facts_json: r.get("facts_json"),
+                        outcome_json: r.get("outcome_json"),
+                    })
                 })
-                .collect::<Vec<_>>()
-        )?)
+                .collect::<Result<Vec<_>, StoreError>>()
+        )?
     }
 
     /// The versions of a filing's draft, oldest first (none until a judge edits or approves).
-    pub async fn draft_versions(&self, filing_id: &str) -> Result<Vec<DraftVersion>, StoreError> {
+    pub async fn draft_versions(
+        &self,
+        filing_id: &FilingId,
+    ) -> Result<Vec<DraftVersion>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT version, stage, actor, at_ms, note, draft_html, outcome_json
              FROM draft_versions WHERE filing_id = ? ORDER BY version",
-            [filing_id],
+            [filing_id.as_str()],
             fetch_all,
             |rows| rows
                 .iter()
@@ -271,12 +280,13 @@ impl Store {
     /// are checked in the statement that writes, so an edit cannot land after a decision.
     pub async fn record_edit(
         &self,
-        filing_id: &str,
-        court_id: &str,
+        filing_id: &FilingId,
+        court_id: &CourtId,
         e: &EditedResult,
         actor: &Actor,
     ) -> Result<Edited, StoreError> {
         let now = now_ms();
+        let (filing_id, court_id) = (filing_id.as_str(), court_id.as_str());
         audited_tx!(&self.db, now, |tx, pg, chain| {
             let row = tx_query!(
                 pg,
@@ -290,13 +300,12 @@ impl Store {
             let Some(row) = row else {
                 return Ok(Edited::NotFound);
             };
-            let status: String = row.get("status");
-            let state: Option<String> = row.get("review_state");
-            if let Some(s) = state {
-                return Ok(Edited::NotEditable(s));
+            let status: FilingStatus = stored(&row, "status")?;
+            if let Some(s) = stored_opt::<_, ReviewState>(&row, "review_state")? {
+                return Ok(Edited::AlreadyDecided(s));
             }
-            if status != "drafted" {
-                return Ok(Edited::NotEditable(status));
+            if status != FilingStatus::Drafted {
+                return Ok(Edited::NotDrafted(status));
             }
             let last: Option<i64> = tx_query!(
                 pg,
@@ -398,10 +407,11 @@ impl Store {
     /// filing is not approved or its approved version is already recorded.
     pub async fn record_approved_version(
         &self,
-        filing_id: &str,
+        filing_id: &FilingId,
         actor: &Actor,
     ) -> Result<bool, StoreError> {
         let now = now_ms();
+        let filing_id = filing_id.as_str();
         audited_tx!(&self.db, now, |tx, pg, chain| {
             let row = tx_query!(
                 pg,
@@ -415,7 +425,7 @@ impl Store {
             let Some(row) = row else {
                 return Ok(false);
             };
-            if row.get::<Option<String>, _>("review_state").as_deref() != Some("approved") {
+            if stored_opt(&row, "review_state")? != Some(ReviewState::Approved) {
                 return Ok(false);
             }
             let done = tx_query!(

@@ -5,6 +5,7 @@
 
 use super::audit::{Actor, Pending, audited_tx};
 use super::{Store, StoreError, db_query, now_ms, tx_query};
+use fincase_core::domain::CourtId;
 use sqlx::Row;
 
 /// What a token may do.
@@ -56,7 +57,7 @@ pub struct TokenRecord {
     /// A human label ("XX银行 批量立案").
     pub label: String,
     /// The court a judge token belongs to (`None` for the other roles).
-    pub court_id: Option<String>,
+    pub court_id: Option<CourtId>,
 }
 
 impl Store {
@@ -85,7 +86,7 @@ impl Store {
                     t.role.as_str(),
                     &t.label,
                     now,
-                    &t.court_id
+                    t.court_id.as_ref().map(CourtId::as_str)
                 ],
                 execute
             )?;
@@ -129,7 +130,7 @@ impl Store {
                 org,
                 role: Role::parse(&role)?,
                 label,
-                court_id,
+                court_id: court_id.map(CourtId::new),
             })
         }))
     }

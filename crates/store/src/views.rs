@@ -3,49 +3,46 @@
 //! aggregates (no names, no text). Answers questions about one organisation or court when
 //! asked; deciding who may ask is `http`'s job.
 
-use super::{FilingRecord, Store, StoreError, db_query};
+use super::{FilingRecord, Store, StoreError, db_query, filing_from_row, stored, stored_opt};
+use fincase_core::domain::{BatchId, CourtId, FilingId, FilingStatus, ReviewState};
 use sqlx::Row;
 
 /// Builds a [`FilingView`] from a `SELECT *` row of either backend.
 macro_rules! filing_view_from_row {
-    ($r:expr) => {
-        FilingView {
-            record: FilingRecord {
-                id: $r.get("id"),
-                batch_id: $r.get("batch_id"),
-                name: $r.get("name"),
-                sha256: $r.get("sha256"),
-                status: $r.get("status"),
-                reason: $r.get("reason"),
-                facts_json: $r.get("facts_json"),
-                outcome_json: $r.get("outcome_json"),
-                draft_path: $r.get("draft_path"),
-            },
-            org: $r.get("org"),
-            reference: $r.get("reference"),
-            draft_kind: $r.get("draft_kind"),
-            processed_count: $r.get("processed_count"),
-            court_id: $r.get("court_id"),
-            court_name: $r.get("court_name"),
-            review_state: $r.get("review_state"),
-            review_reason: $r.get("review_reason"),
-            versions_json: $r.get("versions_json"),
-        }
-    };
+    ($r:expr) => {{
+        let r = $r;
+        (|| -> Result<FilingView, StoreError> {
+            Ok(FilingView {
+                record: filing_from_row!(r)?,
+                org: r.get("org"),
+                reference: r.get("reference"),
+                draft_kind: r.get("draft_kind"),
+                processed_count: r.get("processed_count"),
+                court_id: stored_opt(r, "court_id")?,
+                court_name: r.get("court_name"),
+                review_state: stored_opt(r, "review_state")?,
+                review_reason: r.get("review_reason"),
+                versions_json: r.get("versions_json"),
+            })
+        })()
+    }};
 }
 
 /// Builds a [`FilingSummary`] from a row of either backend.
 macro_rules! summary_from_row {
-    ($r:expr) => {
-        FilingSummary {
-            id: $r.get("id"),
-            batch_id: $r.get("batch_id"),
-            name: $r.get("name"),
-            status: $r.get("status"),
-            court_id: $r.get("court_id"),
-            review_state: $r.get("review_state"),
-        }
-    };
+    ($r:expr) => {{
+        let r = $r;
+        (|| -> Result<FilingSummary, StoreError> {
+            Ok(FilingSummary {
+                id: stored(r, "id")?,
+                batch_id: stored(r, "batch_id")?,
+                name: r.get("name"),
+                status: stored(r, "status")?,
+                court_id: stored_opt(r, "court_id")?,
+                review_state: stored_opt(r, "review_state")?,
+            })
+        })()
+    }};
 }
 
 /// Who may see which filings in a listing or count.
@@ -56,24 +53,24 @@ pub enum FilingScope {
     /// One organisation's.
     Org(String),
     /// One court's.
-    Court(String),
+    Court(CourtId),
 }
 
 /// One filing in a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilingSummary {
     /// Filing id.
-    pub id: String,
+    pub id: FilingId,
     /// Its batch.
-    pub batch_id: String,
+    pub batch_id: BatchId,
     /// Name inside the batch.
     pub name: String,
     /// Processing status.
-    pub status: String,
+    pub status: FilingStatus,
     /// Its court, once matched.
-    pub court_id: Option<String>,
-    /// Review state (`approved`, `rejected`, `returned_to_bank`), once decided.
-    pub review_state: Option<String>,
+    pub court_id: Option<CourtId>,
+    /// The judge's decision, once made.
+    pub review_state: Option<ReviewState>,
 }
 
 /// Aggregates for the data team: filings per status, case type, finding code, review state.
@@ -95,7 +92,7 @@ pub struct Stats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchView {
     /// Batch id.
-    pub id: String,
+    pub id: BatchId,
     /// Owning organisation (`None` for command-line batches).
     pub org: Option<String>,
     /// What was uploaded.
@@ -120,11 +117,11 @@ pub struct FilingView {
     /// How many times a result was recorded (1 once processed: the exactly-once check).
     pub processed_count: i64,
     /// The court it is assigned to (`None`: not matched to a configured court; admin only).
-    pub court_id: Option<String>,
+    pub court_id: Option<CourtId>,
     /// The court the filing addresses, as extracted.
     pub court_name: Option<String>,
-    /// The judge's decision (`approved`, `rejected`, `returned_to_bank`), once made.
-    pub review_state: Option<String>,
+    /// The judge's decision, once made.
+    pub review_state: Option<ReviewState>,
     /// The decision's reason.
     pub review_reason: Option<String>,
     /// Model, rules and template versions of the recorded result (JSON).
@@ -137,15 +134,15 @@ pub struct FilingChange {
     /// The change's sequence number (increasing in commit order).
     pub seq: i64,
     /// Filing id.
-    pub id: String,
+    pub id: FilingId,
     /// Owning organisation (`None` for command-line batches).
     pub org: Option<String>,
     /// The court the filing is for, once known.
-    pub court_id: Option<String>,
+    pub court_id: Option<CourtId>,
     /// Name inside the batch.
     pub name: String,
-    /// Status (`drafted`, `needs_review`, `needs_ocr`, `rejected`, `failed`).
-    pub status: String,
+    /// Status (never queued or processing: those have nothing to index).
+    pub status: FilingStatus,
     /// Why there is no draft.
     pub reason: Option<String>,
     /// Facts, flags and findings (JSON).
@@ -160,13 +157,13 @@ pub struct FilingChange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchFilingLine {
     /// Filing id.
-    pub id: String,
+    pub id: FilingId,
     /// Name inside the batch.
     pub name: String,
     /// The bank's reference.
     pub reference: Option<String>,
     /// Status.
-    pub status: String,
+    pub status: FilingStatus,
     /// Why there is no draft.
     pub reason: Option<String>,
     /// Facts, flags, findings and provenance (JSON), once processed.
@@ -175,14 +172,14 @@ pub struct BatchFilingLine {
 
 impl Store {
     /// A batch with its owner.
-    pub async fn batch_view(&self, id: &str) -> Result<Option<BatchView>, StoreError> {
+    pub async fn batch_view(&self, id: &BatchId) -> Result<Option<BatchView>, StoreError> {
         Ok(db_query!(
             &self.db,
             "SELECT id, org, input, started_at, intake_json FROM batches WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
             |row| row.map(|r| BatchView {
-                id: r.get("id"),
+                id: BatchId::new(r.get::<String, _>("id")),
                 org: r.get("org"),
                 input: r.get("input"),
                 started_at: r.get("started_at"),
@@ -192,88 +189,90 @@ impl Store {
     }
 
     /// One filing with its owner and service columns.
-    pub async fn filing_view(&self, id: &str) -> Result<Option<FilingView>, StoreError> {
-        Ok(db_query!(
+    pub async fn filing_view(&self, id: &FilingId) -> Result<Option<FilingView>, StoreError> {
+        db_query!(
             &self.db,
             "SELECT * FROM filings WHERE id = ?",
-            [id],
+            [id.as_str()],
             fetch_optional,
-            |row| row.map(|r| filing_view_from_row!(r))
-        )?)
+            |row| row.map(|r| filing_view_from_row!(&r)).transpose()
+        )?
     }
 
     /// The filings of a batch with their service columns, by name.
     pub async fn filing_views_of_batch(
         &self,
-        batch_id: &str,
+        batch_id: &BatchId,
     ) -> Result<Vec<FilingView>, StoreError> {
-        Ok(db_query!(
+        db_query!(
             &self.db,
             "SELECT * FROM filings WHERE batch_id = ? ORDER BY name, id",
-            [batch_id],
+            [batch_id.as_str()],
             fetch_all,
             |rows| rows
                 .iter()
                 .map(|r| filing_view_from_row!(r))
-                .collect::<Vec<_>>()
-        )?)
+                .collect::<Result<Vec<_>, _>>()
+        )?
     }
 
     /// Filings of a batch per status, the whole batch (one `GROUP BY`, however large).
     pub async fn batch_status_counts(
         &self,
-        batch_id: &str,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(db_query!(
+        batch_id: &BatchId,
+    ) -> Result<Vec<(FilingStatus, i64)>, StoreError> {
+        db_query!(
             &self.db,
             "SELECT status, COUNT(*) AS n FROM filings WHERE batch_id = ?
              GROUP BY status ORDER BY status",
-            [batch_id],
+            [batch_id.as_str()],
             fetch_all,
             |rows| rows
                 .iter()
-                .map(|r| (r.get("status"), r.get("n")))
-                .collect::<Vec<_>>()
-        )?)
+                .map(|r| Ok((stored(r, "status")?, r.get("n"))))
+                .collect::<Result<Vec<_>, StoreError>>()
+        )?
     }
 
     /// One page of a batch's filings, by name: at most `limit` lines from `offset`, with only
     /// the columns a batch status shows (the facts JSON carries the findings).
     pub async fn batch_filing_page(
         &self,
-        batch_id: &str,
+        batch_id: &BatchId,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<BatchFilingLine>, StoreError> {
-        Ok(db_query!(
+        db_query!(
             &self.db,
             "SELECT id, name, reference, status, reason, facts_json FROM filings
              WHERE batch_id = ? ORDER BY name, id LIMIT ? OFFSET ?",
-            [batch_id, limit, offset],
+            [batch_id.as_str(), limit, offset],
             fetch_all,
             |rows| rows
                 .iter()
-                .map(|r| BatchFilingLine {
-                    id: r.get("id"),
-                    name: r.get("name"),
-                    reference: r.get("reference"),
-                    status: r.get("status"),
-                    reason: r.get("reason"),
-                    facts_json: r.get("facts_json"),
+                .map(|r| {
+                    Ok(BatchFilingLine {
+                        id: stored(r, "id")?,
+                        name: r.get("name"),
+                        reference: r.get("reference"),
+                        status: stored(r, "status")?,
+                        reason: r.get("reason"),
+                        facts_json: r.get("facts_json"),
+                    })
                 })
-                .collect::<Vec<_>>()
-        )?)
+                .collect::<Result<Vec<_>, StoreError>>()
+        )?
     }
 
     /// The draft (or notice) of a filing: `(kind, html, text)`.
     pub async fn draft_of(
         &self,
-        filing_id: &str,
+        filing_id: &FilingId,
     ) -> Result<Option<(Option<String>, String, String)>, StoreError> {
         let row = db_query!(
             &self.db,
             "SELECT draft_kind, draft_html, draft_text FROM filings WHERE id = ?",
-            [filing_id],
+            [filing_id.as_str()],
             fetch_optional,
             |row| row.map(|r| {
                 (
@@ -294,7 +293,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<FilingChange>, StoreError> {
-        Ok(db_query!(
+        db_query!(
             &self.db,
             "SELECT change_seq, id, org, court_id, name, status, reason, facts_json,
                     draft_kind, draft_text
@@ -303,20 +302,22 @@ impl Store {
             fetch_all,
             |rows| rows
                 .iter()
-                .map(|r| FilingChange {
-                    seq: r.get("change_seq"),
-                    id: r.get("id"),
-                    org: r.get("org"),
-                    court_id: r.get("court_id"),
-                    name: r.get("name"),
-                    status: r.get("status"),
-                    reason: r.get("reason"),
-                    facts_json: r.get("facts_json"),
-                    draft_kind: r.get("draft_kind"),
-                    draft_text: r.get("draft_text"),
+                .map(|r| {
+                    Ok(FilingChange {
+                        seq: r.get("change_seq"),
+                        id: stored(r, "id")?,
+                        org: r.get("org"),
+                        court_id: stored_opt(r, "court_id")?,
+                        name: r.get("name"),
+                        status: stored(r, "status")?,
+                        reason: r.get("reason"),
+                        facts_json: r.get("facts_json"),
+                        draft_kind: r.get("draft_kind"),
+                        draft_text: r.get("draft_text"),
+                    })
                 })
-                .collect::<Vec<_>>()
-        )?)
+                .collect::<Result<Vec<_>, StoreError>>()
+        )?
     }
 
     /// The highest change sequence number handed out so far (0 when none).
@@ -334,7 +335,7 @@ impl Store {
     pub async fn org_count_by_status(
         &self,
         org: Option<&str>,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+    ) -> Result<Vec<(FilingStatus, i64)>, StoreError> {
         let rows = match org {
             Some(org) => db_query!(
                 &self.db,
@@ -344,9 +345,9 @@ impl Store {
                 fetch_all,
                 |rows| rows
                     .iter()
-                    .map(|r| (r.get("status"), r.get("n")))
-                    .collect::<Vec<_>>()
-            )?,
+                    .map(|r| Ok((stored(r, "status")?, r.get("n"))))
+                    .collect::<Result<Vec<_>, StoreError>>()
+            )??,
             None => self.count_by_status().await?,
         };
         Ok(rows)
@@ -369,17 +370,16 @@ impl Store {
             "SELECT id, batch_id, name, status, court_id, review_state FROM filings
              WHERE {filter} id > ? ORDER BY id LIMIT ?"
         );
-        let rows = match value {
+        match value {
             None => db_query!(&self.db, &sql, [after_id, limit], fetch_all, |rows| rows
                 .iter()
                 .map(|r| summary_from_row!(r))
-                .collect::<Vec<_>>())?,
+                .collect::<Result<Vec<_>, _>>())?,
             Some(v) => db_query!(&self.db, &sql, [v, after_id, limit], fetch_all, |rows| rows
                 .iter()
                 .map(|r| summary_from_row!(r))
-                .collect::<Vec<_>>())?,
-        };
-        Ok(rows)
+                .collect::<Result<Vec<_>, _>>())?,
+        }
     }
 
     /// Aggregates over every filing (the data team's view: no names, no text).

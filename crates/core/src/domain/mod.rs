@@ -14,6 +14,7 @@ mod doc_type;
 mod facts;
 mod field;
 mod finding;
+mod ids;
 pub mod lpr;
 mod money;
 
@@ -26,6 +27,7 @@ pub use field::{FactField, FieldInputError, ValueKind, parse_money, parse_rate_p
 /// The page text types are the PDF reader's (`fincase-pdf`), named here as the domain's words.
 pub use fincase_pdf::{DocumentText, LineBox, PageBox, PageText};
 pub use finding::{Finding, FindingCode, Severity};
+pub use ids::{BatchId, CourtId, FilingId, FilingStatus, JobId, ReviewState};
 pub use money::{Rate, Yuan};
 
 /// The SHA-256 of `bytes` as 64 lowercase hex digits: the one spelling of a content hash
@@ -33,61 +35,6 @@ pub use money::{Rate, Yuan};
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
-}
-
-/// Identifier of one filing (起诉材料) inside a batch: the SHA-256 of its bytes, hex, first 16
-/// characters. Content-addressed so that re-filing the same PDF is recognised.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(transparent)]
-pub struct FilingId(String);
-
-impl FilingId {
-    /// The id of a filing with these bytes.
-    pub fn of_bytes(bytes: &[u8]) -> FilingId {
-        use sha2::{Digest, Sha256};
-        FilingId(hex::encode(&Sha256::digest(bytes)[..8]))
-    }
-
-    /// Wraps an id read back from storage or the index.
-    pub fn from_stored(s: &str) -> FilingId {
-        FilingId(s.to_owned())
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for FilingId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Identifier of one batch (批次) of filings processed together.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct BatchId(String);
-
-impl BatchId {
-    /// A batch id from its text form.
-    pub fn new(s: impl Into<String>) -> BatchId {
-        BatchId(s.into())
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BatchId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use fincase_core::domain::FactField;
-use fincase_core::domain::{CaseFacts, Provenance, Yuan};
+use fincase_core::domain::{
+    BatchId, CaseFacts, FilingId, FilingStatus, Provenance, ReviewState, Yuan,
+};
 use fincase_core::rules::{DocumentKind, Outcome};
 use fincase_store::{
     Decided, DraftVersion, Edited, EditedResult, FilingView, QueueFilter, QueueRow, ReviewAction,
@@ -157,13 +159,13 @@ fn not_found() -> Response {
 }
 
 /// A filing of the judge's court (another court's answers 404, as a missing one).
-async fn own_filing(state: &AppState, j: &Judge, id: &str) -> Result<FilingView, Response> {
+async fn own_filing(state: &AppState, j: &Judge, id: &FilingId) -> Result<FilingView, Response> {
     let f = state
         .store
         .filing_view(id)
         .await
         .map_err(|e| store_failed(&e))?;
-    f.filter(|f| f.court_id.as_deref() == Some(j.court_id.as_str()))
+    f.filter(|f| f.court_id.as_ref() == Some(&j.court_id))
         .ok_or_else(not_found)
 }
 
@@ -190,7 +192,7 @@ fn yuan_str(y: Yuan) -> String {
 
 /// The judge as shown in the header.
 fn who(j: &Judge) -> Value {
-    json!({ "label": j.caller.label, "org": j.caller.org, "csrf": j.csrf() })
+    json!({ "label": j.caller.label, "court": j.court_name, "csrf": j.csrf() })
 }
 
 // ---------------------------------------------------------------- login
@@ -329,8 +331,8 @@ struct SlimFacts {
 /// One queue line.
 #[derive(Debug, Clone, Serialize)]
 struct QueueItem {
-    id: String,
-    batch_id: String,
+    id: FilingId,
+    batch_id: BatchId,
     name: String,
     org: String,
     received: String,
@@ -342,9 +344,9 @@ struct QueueItem {
     awarded: Option<String>,
     procedure: String,
     disposition: String,
-    status: String,
+    status: FilingStatus,
     status_zh: &'static str,
-    review: Option<String>,
+    review: Option<ReviewState>,
     review_zh: &'static str,
     findings: Vec<String>,
     deadline: Option<view::Deadline>,
@@ -353,12 +355,9 @@ struct QueueItem {
 
 /// Which queue a line belongs to for the status filter.
 fn status_key(item: &QueueItem) -> &'static str {
-    match item.review.as_deref() {
-        Some("approved") => "approved",
-        Some("rejected") => "rejected",
-        Some("returned_to_bank") => "returned_to_bank",
-        Some(_) => "other",
-        None if item.status == "drafted" => "pending",
+    match item.review {
+        Some(r) => r.as_str(),
+        None if item.status == FilingStatus::Drafted => "pending",
         None => "needs_review",
     }
 }
@@ -402,10 +401,10 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
             .as_ref()
             .map(|o| view::disposition_zh(o.disposition).to_owned())
             .unwrap_or_default(),
-        status: r.status.clone(),
-        status_zh: view::status_zh(&r.status),
-        review: r.review_state.clone(),
-        review_zh: view::review_zh(r.review_state.as_deref()),
+        status: r.status,
+        status_zh: r.status.zh(),
+        review: r.review_state,
+        review_zh: view::review_zh(r.review_state),
         findings: r
             .finding_codes
             .as_deref()
@@ -420,7 +419,7 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
             }
             _ => None,
         },
-        pending: r.review_state.is_none() && r.status == "drafted",
+        pending: r.review_state.is_none() && r.status == FilingStatus::Drafted,
     }
 }
 
@@ -431,7 +430,7 @@ async fn load_queue(
     q: &QueueQuery,
 ) -> Result<Vec<QueueItem>, Response> {
     let filter = QueueFilter {
-        batch_id: nonempty(q.batch.clone()),
+        batch_id: nonempty(q.batch.clone()).map(BatchId::new),
         org: nonempty(q.bank.clone()),
         finding: nonempty(q.finding.clone()),
     };
@@ -489,7 +488,7 @@ async fn queue_page(
     let mut banks: Vec<String> = whole.iter().map(|i| i.org.clone()).collect();
     banks.sort();
     banks.dedup();
-    let mut batches: Vec<(String, String)> = whole
+    let mut batches: Vec<(String, BatchId)> = whole
         .iter()
         .map(|i| (i.received.clone(), i.batch_id.clone()))
         .collect();
@@ -635,12 +634,12 @@ fn outcome_view(o: &Outcome) -> Value {
 async fn neighbours(
     state: &AppState,
     j: &Judge,
-    id: &str,
-) -> Result<(Option<String>, Option<String>), Response> {
-    let pending: Vec<String> = load_queue(state, j, &QueueQuery::default())
+    id: &FilingId,
+) -> Result<(Option<FilingId>, Option<FilingId>), Response> {
+    let pending: Vec<FilingId> = load_queue(state, j, &QueueQuery::default())
         .await?
         .into_iter()
-        .filter(|i| i.pending || i.id == id)
+        .filter(|i| i.pending || &i.id == id)
         .map(|i| i.id)
         .collect();
     let at = pending.iter().position(|x| x == id);
@@ -657,7 +656,7 @@ async fn neighbours(
 async fn case_view(
     state: &AppState,
     j: &Judge,
-    id: &str,
+    id: &FilingId,
     q: &CaseQuery,
     notice: Option<(&str, String)>,
     status: StatusCode,
@@ -743,7 +742,7 @@ async fn case_view(
     let version_rows = version_rows(&versions);
     let audit: Vec<Value> = state
         .store
-        .audit_of(id)
+        .audit_of(id.as_str())
         .await
         .map_err(|e| store_failed(&e))?
         .into_iter()
@@ -793,13 +792,13 @@ async fn case_view(
             "plaintiff": slim.plaintiff.map(|p| p.name),
             "defendants": slim.defendants.iter().map(|d| d.name.clone()).collect::<Vec<_>>().join("、"),
             "status": f.record.status,
-            "status_zh": view::status_zh(&f.record.status),
+            "status_zh": f.record.status.zh(),
             "reason": f.record.reason,
             "review": f.review_state,
-            "review_zh": view::review_zh(f.review_state.as_deref()),
+            "review_zh": view::review_zh(f.review_state),
             "review_reason": f.review_reason,
-            "decidable": f.review_state.is_none() && f.record.status == "drafted",
-            "approved": f.review_state.as_deref() == Some("approved"),
+            "decidable": f.review_state.is_none() && f.record.status == FilingStatus::Drafted,
+            "approved": f.review_state == Some(ReviewState::Approved),
             "draft_kind": f.draft_kind,
             "field": field,
             "field_label": field.as_deref().map(field_label),
@@ -1036,7 +1035,7 @@ fn return_reasons(stored: Option<&StoredReport>) -> Vec<String> {
 async fn case_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
     q: Result<Query<CaseQuery>, QueryRejection>,
 ) -> Page {
     let j = judge(&state, &headers).await?;
@@ -1074,7 +1073,7 @@ fn outcome_summary(o: Option<&Outcome>) -> Value {
 async fn edit_fact(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
     form: Result<Form<EditForm>, FormRejection>,
 ) -> Page {
     let j = judge(&state, &headers).await?;
@@ -1095,7 +1094,7 @@ async fn edit_fact(
         let (state, j, id, q) = (&state, &j, &id, &q);
         async move { case_view(state, j, id, q, Some(("error", msg)), status).await }
     };
-    if f.review_state.is_some() || f.record.status != "drafted" {
+    if f.review_state.is_some() || f.record.status != FilingStatus::Drafted {
         return fail(
             "此案件已审结或无文书，不能再修改事实。".into(),
             StatusCode::CONFLICT,
@@ -1163,12 +1162,16 @@ async fn edit_fact(
         ))
         .into_response()),
         Edited::NotFound => Err(not_found()),
-        Edited::NotEditable(s) => {
+        Edited::AlreadyDecided(s) => {
             fail(
-                format!(
-                    "此案件当前为“{}”，不能再修改事实。",
-                    view::review_zh(Some(&s))
-                ),
+                format!("此案件已经审核（{}），不能再修改事实。", s.zh()),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Edited::NotDrafted(s) => {
+            fail(
+                format!("此案件当前为“{}”，没有可修改的文书。", s.zh()),
                 StatusCode::CONFLICT,
             )
             .await
@@ -1200,7 +1203,7 @@ fn parse_action(s: &str) -> Option<ReviewAction> {
 async fn decide_one(
     state: &AppState,
     j: &Judge,
-    id: &str,
+    id: &FilingId,
     action: ReviewAction,
     reason: Option<&str>,
 ) -> Result<Result<(), String>, Response> {
@@ -1229,20 +1232,15 @@ async fn decide_one(
             Ok(())
         }
         Decided::NotFound => return Err(not_found()),
-        Decided::NotReviewable(s) => Err(format!(
-            "此案件状态为“{}”，没有可审核的文书。",
-            view::status_zh(&s)
-        )),
-        Decided::AlreadyDecided(s) => {
-            Err(format!("此案件已经审核：{}。", view::review_zh(Some(&s))))
-        }
+        Decided::NotReviewable(s) => Err(format!("此案件状态为“{}”，没有可审核的文书。", s.zh())),
+        Decided::AlreadyDecided(s) => Err(format!("此案件已经审核：{}。", s.zh())),
     })
 }
 
 async fn decide(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
     form: Result<Form<DecisionForm>, FormRejection>,
 ) -> Page {
     let j = judge(&state, &headers).await?;
@@ -1296,7 +1294,7 @@ fn bytes_response(ct: &'static str, disposition: String, bytes: Vec<u8>) -> Resp
 async fn draft_html(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
 ) -> Page {
     let j = judge(&state, &headers).await?;
     own_filing(&state, &j, &id).await?;
@@ -1326,7 +1324,7 @@ async fn draft_html(
 async fn original_pdf(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
 ) -> Page {
     let j = judge(&state, &headers).await?;
     let f = own_filing(&state, &j, &id).await?;
@@ -1343,11 +1341,11 @@ async fn original_pdf(
 async fn approved_draft(
     state: &AppState,
     headers: &HeaderMap,
-    id: &str,
+    id: &FilingId,
 ) -> Result<fincase_core::draft::Draft, Response> {
     let j = judge(state, headers).await?;
     let f = own_filing(state, &j, id).await?;
-    if f.review_state.as_deref() != Some("approved") {
+    if f.review_state != Some(ReviewState::Approved) {
         return Err(page_error(
             StatusCode::CONFLICT,
             "文书尚未批准，批准后才能下载正式文本。",
@@ -1379,20 +1377,20 @@ async fn approved_draft(
     })
 }
 
-fn download_name(d: &fincase_core::draft::Draft, id: &str, ext: &str) -> String {
+fn download_name(d: &fincase_core::draft::Draft, id: &FilingId, ext: &str) -> String {
     let kind = match d.kind {
         DocumentKind::Judgment => "judgment",
         DocumentKind::PaymentOrder => "payment-order",
         DocumentKind::None => "notice",
     };
-    let short: String = id.chars().take(8).collect();
+    let short: String = id.as_str().chars().take(8).collect();
     format!("attachment; filename=\"{kind}-{short}.{ext}\"")
 }
 
 async fn approved_docx(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
 ) -> Page {
     let d = approved_draft(&state, &headers, &id).await?;
     let name = download_name(&d, &id, "docx");
@@ -1415,7 +1413,7 @@ async fn approved_docx(
 async fn approved_pdf(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path(id): Path<FilingId>,
 ) -> Page {
     let d = approved_draft(&state, &headers, &id).await?;
     let name = download_name(&d, &id, "pdf");
@@ -1452,7 +1450,7 @@ async fn alike_groups(state: &AppState, j: &Judge) -> Result<Vec<AlikeGroup>, Re
     let mut groups: Vec<AlikeGroup> = Vec::new();
     for r in rows
         .iter()
-        .filter(|r| r.status == "drafted" && r.review_state.is_none())
+        .filter(|r| r.status == FilingStatus::Drafted && r.review_state.is_none())
     {
         let facts: Option<CaseFacts> = r
             .facts_json

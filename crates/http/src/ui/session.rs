@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::time::Duration;
 use cookie::{Cookie, CookieBuilder, SameSite};
+use fincase_core::domain::CourtId;
 use fincase_store::{Role, SessionRecord};
 
 /// The session cookie's name.
@@ -30,7 +31,9 @@ pub(super) struct Judge {
     /// The judge's token as the API knows it.
     pub caller: Caller,
     /// The judge's court.
-    pub court_id: String,
+    pub court_id: CourtId,
+    /// The court's name, as the header shows it.
+    pub court_name: String,
     /// The cookie session, when the request came with one.
     pub session: Option<SessionRecord>,
 }
@@ -143,7 +146,14 @@ pub(super) async fn judge(state: &AppState, headers: &HeaderMap) -> Result<Judge
         (Role::Judge, Some(c)) => c,
         _ => return Err(not_a_judge()),
     };
+    let court_name = state
+        .store
+        .court(&court_id)
+        .await
+        .map_err(|e| store_failed(&e))?
+        .map_or_else(|| rec.org.clone(), |c| c.name);
     Ok(Judge {
+        court_name,
         caller: Caller {
             org: rec.org,
             role: rec.role,

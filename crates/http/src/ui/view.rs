@@ -111,28 +111,9 @@ pub(super) fn document_zh(d: DocumentKind) -> &'static str {
     }
 }
 
-/// A processing status in Chinese.
-pub(super) fn status_zh(s: &str) -> &'static str {
-    match s {
-        "drafted" => "已生成文书",
-        "needs_review" => "需人工审查",
-        "rejected" => "预查不通过",
-        "needs_ocr" => "需OCR",
-        "failed" => "处理失败",
-        "queued" | "processing" => "处理中",
-        _ => "未知",
-    }
-}
-
-/// A review state in Chinese (`None`: not decided).
-pub(super) fn review_zh(s: Option<&str>) -> &'static str {
-    match s {
-        None => "待审核",
-        Some("approved") => "已批准",
-        Some("rejected") => "已驳回",
-        Some("returned_to_bank") => "已退回银行",
-        Some(_) => "未知",
-    }
+/// A review state in Chinese (`None`: not decided yet).
+pub(super) fn review_zh(s: Option<fincase_core::domain::ReviewState>) -> &'static str {
+    s.map_or("待审核", |s| s.zh())
 }
 
 /// A finding's severity in Chinese.

@@ -11,6 +11,7 @@
 //! thread. Must not: know about HTTP, or write the tantivy index (one process owns it).
 
 use crate::{FilingResult, FilingStatus, process_filing};
+use fincase_core::domain::{FilingId, JobId};
 use fincase_core::rules::{DocumentKind, RulesConfig};
 pub use fincase_store::JobKind;
 use fincase_store::{FilingOutput, JobRecord, Store, StoreError, now_ms};
@@ -25,7 +26,7 @@ pub enum JobError {
     Store(#[from] StoreError),
     /// The filing the job names is not in the database.
     #[error("filing {0} not found")]
-    FilingMissing(String),
+    FilingMissing(FilingId),
     /// The filing's original PDF is not stored.
     #[error("原件缺失 / the original PDF {0} is not stored")]
     OriginalMissing(String),
@@ -115,21 +116,21 @@ pub enum Step {
     /// A job finished and its result was recorded.
     Done {
         /// The job.
-        job_id: String,
+        job_id: JobId,
         /// Its filing.
-        filing_id: String,
+        filing_id: FilingId,
         /// The filing's status.
-        status: String,
+        status: FilingStatus,
     },
     /// The lease was lost before the result could be recorded (another worker has it).
     LeaseLost {
         /// The job.
-        job_id: String,
+        job_id: JobId,
     },
     /// The attempt failed; retried later or failed for good.
     Failed {
         /// The job.
-        job_id: String,
+        job_id: JobId,
         /// The error code.
         code: &'static str,
         /// Whether it goes back to the queue.
@@ -173,7 +174,7 @@ impl Worker {
         let _guard = span.enter();
         match self.run(&job).await {
             Ok(out) => {
-                let status = out.status.clone();
+                let status = out.status;
                 let recorded = self
                     .store
                     .complete_job(&job.id, &self.cfg.owner, &job.filing_id, &out, now_ms())
@@ -319,7 +320,7 @@ pub fn output_of(r: &FilingResult) -> FilingOutput {
         }),
     };
     FilingOutput {
-        status: r.status.as_str().to_owned(),
+        status: r.status,
         reason: r.reason.clone(),
         facts_json,
         outcome_json,

@@ -15,6 +15,8 @@
 use super::{CaseIndex, CaseWriter, IndexedCase, SearchError};
 use crate::{FilingChange, Store, StoreError};
 use fincase_core::domain::CaseFacts;
+#[cfg(test)]
+use fincase_core::domain::{FilingId, FilingStatus};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -210,7 +212,7 @@ fn indexed(c: &FilingChange) -> IndexedCase {
         court: c.court_id.clone(),
         name: c.name.clone(),
         title,
-        status: c.status.clone(),
+        status: c.status,
         body,
     }
 }
@@ -222,11 +224,11 @@ mod tests {
     fn change(draft_text: Option<&str>, reason: Option<&str>, facts: Option<&str>) -> FilingChange {
         FilingChange {
             seq: 1,
-            id: "f1".into(),
+            id: FilingId::new("f1"),
             org: Some("bank-a".into()),
             court_id: None,
             name: "a.pdf".into(),
-            status: "drafted".into(),
+            status: FilingStatus::Drafted,
             reason: reason.map(str::to_owned),
             facts_json: facts.map(str::to_owned),
             draft_kind: None,

@@ -12,6 +12,7 @@
 pub mod follow;
 pub mod tokenizer;
 
+use fincase_core::domain::{CourtId, FilingId, FilingStatus};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,19 +56,19 @@ pub enum SearchError {
 /// What the index holds for one filing.
 #[derive(Debug, Clone)]
 pub struct IndexedCase {
-    /// Filing id (content hash prefix, or the service's uuid).
-    pub filing_id: String,
+    /// Filing id (content hash prefix).
+    pub filing_id: FilingId,
     /// The organisation that filed it (`None`: a command-line batch); searches can be
     /// limited to one organisation ([`CaseIndex::search_in`]).
     pub org: Option<String>,
     /// The court the filing is for, once known; searches can be limited to one court.
-    pub court: Option<String>,
+    pub court: Option<CourtId>,
     /// Original file name in the batch.
     pub name: String,
     /// One-line title: 原告 诉 被告 案由.
     pub title: String,
-    /// Processing status (`drafted`, `needs_review`, …).
-    pub status: String,
+    /// Processing status.
+    pub status: FilingStatus,
     /// The filing's full text (all pages).
     pub body: String,
 }
@@ -80,7 +81,7 @@ pub enum SearchScope<'a> {
     /// The filings of one organisation.
     Org(&'a str),
     /// The filings for one court.
-    Court(&'a str),
+    Court(&'a CourtId),
 }
 
 /// A filing's one-line title for hit lists: 原告 诉 被告、被告 案由.
@@ -98,17 +99,17 @@ pub fn case_title(facts: &fincase_core::domain::CaseFacts) -> String {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
     /// Filing id.
-    pub filing_id: String,
+    pub filing_id: FilingId,
     /// The organisation that filed it (`None`: a command-line batch).
     pub org: Option<String>,
     /// The court the filing is for, when known.
-    pub court: Option<String>,
+    pub court: Option<CourtId>,
     /// Original file name.
     pub name: String,
     /// Title line.
     pub title: String,
-    /// Status.
-    pub status: String,
+    /// Status (`None`: one this build does not know, from an index written by a newer one).
+    pub status: Option<FilingStatus>,
     /// BM25 score.
     pub score: f32,
     /// Snippet with matches wrapped in `<b>…</b>` (HTML-escaped text).
@@ -301,7 +302,7 @@ impl CaseIndex {
         let q: Box<dyn Query> = match scope {
             SearchScope::All => parsed.box_clone(),
             SearchScope::Org(org) => only(f.org, org),
-            SearchScope::Court(court) => only(f.court, court),
+            SearchScope::Court(court) => only(f.court, court.as_str()),
         };
         let searcher = self.searcher()?;
         let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
@@ -319,7 +320,7 @@ impl CaseIndex {
             let mut snippet = snippets.snippet_from_doc(&d);
             snippet.set_snippet_prefix_postfix("<b>", "</b>");
             hits.push(Hit {
-                filing_id: text(f.filing_id),
+                filing_id: FilingId::new(text(f.filing_id)),
                 org: d
                     .get_first(f.org)
                     .and_then(|v| v.as_str())
@@ -327,10 +328,10 @@ impl CaseIndex {
                 court: d
                     .get_first(f.court)
                     .and_then(|v| v.as_str())
-                    .map(str::to_owned),
+                    .map(CourtId::new),
                 name: text(f.name),
                 title: text(f.title),
-                status: text(f.status),
+                status: FilingStatus::parse(&text(f.status)),
                 score,
                 snippet_html: snippet.to_html(),
             });
@@ -353,7 +354,7 @@ impl CaseWriter {
     pub fn upsert(&mut self, case: &IndexedCase) -> Result<(), SearchError> {
         let f = self.fields;
         self.writer
-            .delete_term(Term::from_field_text(f.filing_id, &case.filing_id));
+            .delete_term(Term::from_field_text(f.filing_id, case.filing_id.as_str()));
         let mut d = doc!(
             f.filing_id => case.filing_id.as_str(),
             f.name => case.name.as_str(),
@@ -366,7 +367,7 @@ impl CaseWriter {
             d.add_text(f.org, org);
         }
         if let Some(court) = &case.court {
-            d.add_text(f.court, court);
+            d.add_text(f.court, court.as_str());
         }
         self.writer.add_document(d)?;
         Ok(())
@@ -404,12 +405,12 @@ mod tests {
 
     fn case(id: &str, title: &str, body: &str) -> IndexedCase {
         IndexedCase {
-            filing_id: id.into(),
+            filing_id: FilingId::new(id),
             org: None,
             court: None,
             name: format!("{id}.pdf"),
             title: title.into(),
-            status: "drafted".into(),
+            status: FilingStatus::Drafted,
             body: body.into(),
         }
     }
