@@ -14,6 +14,7 @@ use crate::domain::{
     Rate, Yuan,
 };
 use crate::extract::amount::find_amounts;
+use crate::extract::assignment::assignment_to_plaintiff;
 use crate::extract::date::find_dates;
 use crate::extract::plaintiff_kind;
 use crate::extract::rate::{parse_penalty_rate, parse_rate};
@@ -210,6 +211,16 @@ const NAME_STOPS: &[&str] = &[
     "未",
     "偿还",
     "归还",
+    "返还",
+    "付还",
+    "清偿",
+    "给付",
+    "立即",
+    "共同",
+    "连带",
+    "向原告",
+    "应于",
+    "应当",
     "支付",
     "承担",
     "不服",
@@ -281,8 +292,6 @@ struct FactReadings {
     guarantee_months: Option<u32>,
     /// The principal found still owed (`尚欠借款本金X元`), the last one stated.
     outstanding: Option<Yuan>,
-    /// The latest date of an assignment of the claim to the plaintiff (`…将债权转让给原告`).
-    assignment: Option<NaiveDate>,
 }
 
 /// Words before the principal still owed.
@@ -323,17 +332,6 @@ fn read_facts(text: &str) -> FactReadings {
             if OWED.iter().any(|w| near.contains(w)) && !near.contains("利息") {
                 f.outstanding = Some(m.value);
             }
-        }
-        // The assignment to the plaintiff itself (not a notice of it, not an earlier link of
-        // the chain): the date written in the same sentence as `转让给原告` / `原告受让`.
-        if ["转让给原告", "转让予原告", "转让于原告", "原告受让"]
-            .iter()
-            .any(|w| s.contains(w))
-            && !s.contains("通知")
-            && let Some(d) = find_dates(s).first()
-            && f.assignment.is_none_or(|a| d.date > a)
-        {
-            f.assignment = Some(d.date);
         }
         let has_rate = ["利率", "月息", "年息", "日息", "利息按"]
             .iter()
@@ -446,6 +444,10 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
     let fr_all = read_facts(&before);
     let name = plaintiff_name(j);
     let kind = name.as_deref().map_or(PlaintiffKind::Company, lender_kind);
+    // The assignment to the plaintiff itself (not a notice of it, not an earlier link).
+    let assignment = assignment_to_plaintiff(&facts_text, name.as_deref())
+        .or_else(|| assignment_to_plaintiff(&before, name.as_deref()))
+        .map(|a| a.date);
     let mut defendants = Vec::new();
     if let Some(b) =
         first_defendant(&request_part(claims_text)).or_else(|| first_defendant(&before))
@@ -490,6 +492,7 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
                 }),
             interest: claimed.interest_sum,
             interest_cutoff_date: claimed.interest_cutoff,
+            interest_until_paid: claimed.continuing_interest,
             attorney_fee: claimed.attorney_fee,
             other_fees: claimed.other_fees,
             joint_liability: !claimed.joint_liability_defendants.is_empty(),
@@ -502,7 +505,7 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         guarantor_demand_date: last_demand,
         collateral,
         limitation_raised: limitation_raised(j),
-        npl_assignment_date: fr.assignment.or(fr_all.assignment),
+        npl_assignment_date: assignment,
         ..CaseFacts::default()
     };
     (facts, claimed)

@@ -70,6 +70,29 @@ pub enum PlaintiffKind {
 }
 
 impl PlaintiffKind {
+    /// The kind of a party from its name: an asset-management company by name or short name
+    /// (`…资产管理有限公司`, `华融资产`, `江苏资产公司`; national and local AMCs alike), a
+    /// consumer-finance company, a bank or credit cooperative, another organisation, else a
+    /// natural person.
+    pub fn of_name(name: &str) -> PlaintiffKind {
+        if name.contains("资产管理") || name.ends_with("资产") || name.contains("资产公司")
+        {
+            PlaintiffKind::Amc
+        } else if name.contains("消费金融") {
+            PlaintiffKind::ConsumerFinance
+        } else if name.contains("银行") || name.contains("信用社") || name.contains("信用合作联社")
+        {
+            PlaintiffKind::Bank
+        } else if ["公司", "企业", "合作社", "厂", "集团", "中心", "事务所"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            PlaintiffKind::Company
+        } else {
+            PlaintiffKind::Person
+        }
+    }
+
     /// The kind in Chinese, as a judge reads it.
     pub fn zh(self) -> &'static str {
         match self {
@@ -155,6 +178,11 @@ pub struct Claims {
     pub interest: Option<Yuan>,
     /// The date interest is stated up to (截至).
     pub interest_cutoff_date: Option<NaiveDate>,
+    /// Interest is asked to run until payment (`计至实际清偿之日止`), also when no sum is
+    /// stated. A cut-off date implies it for complaints; a judgment's claims may give only the
+    /// formula.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub interest_until_paid: bool,
     /// Attorney fee (律师费).
     pub attorney_fee: Option<Yuan>,
     /// 违约金, 手续费, 保全费, 公告费 and other fees.
@@ -163,6 +191,10 @@ pub struct Claims {
     pub joint_liability: bool,
     /// The total the filing itself states (合计), if any.
     pub stated_total: Option<Yuan>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Claims {

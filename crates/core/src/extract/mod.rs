@@ -15,6 +15,7 @@
 //! [`pii`] recognises and masks ID, credit-code, phone and card numbers for logs.
 
 pub mod amount;
+pub mod assignment;
 pub mod catalogue;
 pub mod date;
 pub mod pii;

@@ -9,6 +9,7 @@
 //! what it omits. A later model can produce the same [`RawExtraction`].
 
 use super::amount::{AmountMatch, find_amounts, parse_figure};
+use super::assignment::assignment_to_plaintiff;
 use super::date::{DateMatch, find_dates};
 use super::text::Flat;
 use crate::domain::{DocType, DocumentText};
@@ -971,6 +972,15 @@ fn read_case_type(
             let i = flat.text.find("债权转让").unwrap_or(0);
             field(flat, i..i + "债权转让".len(), 0.8)
         });
+    }
+    // When the claim was assigned to the plaintiff (受让日), as the complaint tells it.
+    let plaintiff = raw.fields.get("plaintiff.name").map(|f| f.value.clone());
+    if let Some(a) = assignment_to_plaintiff(complaint_text, plaintiff.as_deref()) {
+        let b = complaint_bytes.start;
+        raw.fields.insert(
+            "npl_assignment_date",
+            field(flat, b + a.bytes.start..b + a.bytes.end, 0.8),
+        );
     }
 }
 

@@ -27,18 +27,7 @@ fn span(f: &RawField) -> SourceSpan {
 
 /// The kind of a plaintiff from its name.
 pub fn plaintiff_kind(name: &str) -> PlaintiffKind {
-    if name.contains("资产管理") {
-        PlaintiffKind::Amc
-    } else if name.contains("消费金融") {
-        PlaintiffKind::ConsumerFinance
-    } else if name.contains("银行") || name.contains("信用社") || name.contains("信用合作联社")
-    {
-        PlaintiffKind::Bank
-    } else if name.contains("公司") || name.contains("企业") || name.contains("合作社") {
-        PlaintiffKind::Company
-    } else {
-        PlaintiffKind::Person
-    }
+    PlaintiffKind::of_name(name)
 }
 
 fn role_of(text: &str, card: bool) -> Option<DefendantRole> {
@@ -287,6 +276,11 @@ pub(crate) fn resolve(
     date_field("default_date", &mut facts.default_date, &mut prov);
     date_field("filing_date", &mut facts.filing_date, &mut prov);
     date_field("last_demand_date", &mut facts.last_demand_date, &mut prov);
+    date_field(
+        "npl_assignment_date",
+        &mut facts.npl_assignment_date,
+        &mut prov,
+    );
     date_field(
         "claims.interest_cutoff_date",
         &mut facts.claims.interest_cutoff_date,

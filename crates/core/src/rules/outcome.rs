@@ -326,6 +326,19 @@ pub struct Outcome {
     /// The outcome model's confidence in the suggestion, when the model ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
+    /// Interest claimed after this date is refused (a non-AMC assignee of a non-performing
+    /// loan: nothing after the assignment date), with the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_refused_after: Option<RefusedInterest>,
+}
+
+/// Interest the claims ask for after a date that the law does not let run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedInterest {
+    /// The last day interest runs.
+    pub after: NaiveDate,
+    /// The rule, with its citation.
+    pub rule: String,
 }
 
 /// The 优先受偿 judgment item: the plaintiff is paid first from the proceeds of the collateral
@@ -508,6 +521,15 @@ impl Outcome {
                 Adjustment::InterestCapped,
                 rule,
                 format!("逾期利息利率调减至上限{}", c.rate),
+            );
+        }
+        if let Some(r) = &self.interest_refused_after
+            && !limitation
+        {
+            push(
+                Adjustment::InterestCapped,
+                &r.rule,
+                format!("受让日{}之后的利息不予支持", r.after),
             );
         }
         for g in self.guarantors.iter().filter(|g| !g.liable && !limitation) {

@@ -21,7 +21,7 @@ use super::interest::{
 use super::outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
     DisputePoint, DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome,
-    Procedure, TrailStep,
+    Procedure, RefusedInterest, TrailStep,
 };
 use super::precheck::{
     guarantee_period_end, guarantee_period_expired, guarantor_demanded_in_time, limitation_end,
@@ -112,7 +112,11 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
     };
 
     let guarantors = guarantor_decisions(&mut cx, limitation, guarantee_expired);
-    let cut = awards.iter().any(Award::is_cut)
+    let refused = (!limitation)
+        .then(|| npl_refused_interest(&mut cx))
+        .flatten();
+    let cut = refused.is_some()
+        || awards.iter().any(Award::is_cut)
         || guarantors
             .iter()
             .any(|g| !g.liable && (guarantee_expired || g.reason.contains("第六百九十四条")));
@@ -177,7 +181,26 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         preservation_fee: preservation,
         collateral_priority: priority,
         assessment: None,
+        interest_refused_after: refused,
     }
+}
+
+/// Interest the claims ask to run past an NPL assignee's assignment date (a cut-off date, or
+/// `计至实际清偿之日`): refused after that date (法发〔2009〕19号 第九条 \[S\]), with a reason.
+fn npl_refused_interest(cx: &mut Ctx<'_>) -> Option<RefusedInterest> {
+    let facts = cx.facts;
+    let after = npl_interest_stop(facts)?;
+    let claims = &facts.claims;
+    if !claims.interest_until_paid && claims.interest_cutoff_date.is_none() {
+        return None;
+    }
+    cx.reasons.push(format!(
+        "原告系不良债权受让人（非金融资产管理公司），诉请受让日{after}之后的利息，不予支持"
+    ));
+    Some(RefusedInterest {
+        after,
+        rule: RULE_NPL_STOP.to_owned(),
+    })
 }
 
 /// The outcome when an amount or rate is out of range: nothing is computed.
@@ -211,6 +234,7 @@ fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> O
         preservation_fee: None,
         collateral_priority: None,
         assessment: None,
+        interest_refused_after: None,
     }
 }
 
@@ -911,14 +935,24 @@ fn allocate_fee(
 /// The assignment date after which an NPL assignee's interest stops: the plaintiff took a
 /// non-performing bank claim by assignment (案由 NPL assignment), is not a 金融资产管理公司, and
 /// the assignment came after 法发〔2009〕19号 (2009-03-30; it is not retroactive, 第十二条 \[S\]).
+/// The 纪要 protects enterprise debtors (第九条 names 国有企业债务人); an individual borrower's
+/// debt (a card, a consumer loan) bought by a company keeps its contract interest, so the rule
+/// applies only when the borrower is an organisation.
 fn npl_interest_stop(facts: &CaseFacts) -> Option<chrono::NaiveDate> {
+    use crate::domain::{DefendantRole, PlaintiffKind};
     let a = facts.npl_assignment_date?;
     let assignee = facts.case_type == Some(CaseType::NplAssignment)
         && facts
             .plaintiff
             .as_ref()
-            .is_some_and(|p| p.kind != crate::domain::PlaintiffKind::Amc);
-    (assignee && a >= chrono::NaiveDate::from_ymd_opt(2009, 3, 30)?).then_some(a)
+            .is_some_and(|p| p.kind != PlaintiffKind::Amc);
+    let enterprise_debtor = facts
+        .defendants
+        .iter()
+        .find(|d| matches!(d.role, DefendantRole::Borrower | DefendantRole::Cardholder))
+        .is_some_and(|d| PlaintiffKind::of_name(&d.name) != PlaintiffKind::Person);
+    (assignee && enterprise_debtor && a >= chrono::NaiveDate::from_ymd_opt(2009, 3, 30)?)
+        .then_some(a)
 }
 
 fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInterest> {

@@ -279,12 +279,23 @@ fn limitation_not_invoked_by_the_defence_is_not_applied() {
 }
 
 /// An assignee of a non-performing bank loan that is not an AMC gets no interest after the
-/// assignment date (法发〔2009〕19号 第九条): interest is recomputed to that date at the agreed
-/// rate, and nothing runs after it; an AMC plaintiff keeps it.
+/// assignment date from an enterprise debtor (法发〔2009〕19号 第九条): interest is recomputed to
+/// that date at the agreed rate, and nothing runs after it; an AMC plaintiff keeps it, and so
+/// does the assignee of an individual's debt.
 #[test]
 fn npl_assignee_interest_stops_at_the_assignment_date() {
     let mut f = bank_case();
     f.case_type = Some(CaseType::NplAssignment);
+    f.plaintiff = Some(Plaintiff {
+        name: "某某投资有限公司".into(),
+        kind: PlaintiffKind::Company,
+    });
+    f.npl_assignment_date = Some(d("2024-04-01"));
+    // The borrower is a person: the contract interest stands.
+    let (_, o) = run(&f);
+    assert_eq!(o.award(AwardItem::Interest).unwrap().awarded, y("4575"));
+    assert!(o.interest_refused_after.is_none());
+    f.defendants[0].name = "某某机械厂".into();
     f.plaintiff = Some(Plaintiff {
         name: "某某投资有限公司".into(),
         kind: PlaintiffKind::Company,
@@ -296,6 +307,10 @@ fn npl_assignee_interest_stops_at_the_assignment_date() {
     assert_eq!(i.awarded, y("2275"), "{:?}", i.trail);
     assert!(i.trail.iter().any(|t| t.rule.contains("法发〔2009〕19号")));
     assert!(o.continuing_interest.is_none());
+    assert_eq!(
+        o.interest_refused_after.as_ref().map(|r| r.after),
+        Some(d("2024-04-01"))
+    );
     assert_eq!(o.disposition, Disposition::Partial);
     assert!(
         o.adjustments()
