@@ -127,3 +127,62 @@ fn cjrc_contexts_are_not_filings() {
     }
     assert!(n > 0);
 }
+
+/// Two layouts of hand-made complaints (issue 20): a justified page whose characters the PDF
+/// spread apart with spaces (`原 告 ： 澄 泰 银 行…`), and labels standing on their own line above
+/// their values (`原告` / `澄泰银行…`). Both read as the plain complaint does, and a spread
+/// value's provenance still points at the page's characters.
+#[test]
+fn spread_and_label_above_layouts_read_as_the_plain_complaint() {
+    let base = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n住所地：青川市东湖路1号\n被告：张伟，男，1980年1月1日出生\n诉讼请求：\n一、判令被告偿还借款本金100,000.00元；\n二、判令被告支付利息2,000.00元（暂计至2023年6月20日）。\n事实与理由：\n2021年3月15日，原告与被告签订《个人借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n2023年7月1日";
+    // Short lines spread apart, one or two spaces per gap, as justified layouts come out.
+    let spread: String = base
+        .lines()
+        .map(|l| {
+            if l.chars().count() < 30 {
+                let gap = if l.contains('：') { "  " } else { " " };
+                l.chars()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(gap)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let above = base
+        .replace("原告：", "原告\n")
+        .replace("被告：", "被告\n")
+        .replace("住所地：", "住所地\n")
+        .replace("具状人：", "具状人\n")
+        .replace("诉讼请求：", "诉讼请求")
+        .replace("事实与理由：", "事实与理由");
+    let plain = extract("base", &DocumentText::from_pages(&[base]));
+    assert!(plain.facts.plaintiff.is_some() && plain.facts.claims.principal.is_some());
+    for (name, text) in [("spread", spread.as_str()), ("above", above.as_str())] {
+        let e = extract(name, &DocumentText::from_pages(&[text]));
+        let (mut got, mut want) = (e.facts.clone(), plain.facts.clone());
+        got.id.clear();
+        want.id.clear();
+        assert_eq!(got, want, "{name}");
+        let span = e
+            .provenance
+            .get("plaintiff.name")
+            .expect("plaintiff provenance");
+        let page: Vec<char> = text.chars().collect();
+        let quoted: String = page[span.start as usize..span.end as usize]
+            .iter()
+            .collect();
+        assert!(
+            quoted.starts_with('澄') && quoted.ends_with('行'),
+            "{name}: {quoted}"
+        );
+    }
+    // A table row keeps its spaces, and so does a line of words.
+    let flat = super::text::Flat::new(&DocumentText::from_pages(&[
+        "公告费 560.00\n借款 本金 利息 罚息 合计",
+    ]));
+    assert_eq!(flat.line(0), "公告费 560.00");
+    assert_eq!(flat.line(1), "借款 本金 利息 罚息 合计");
+}

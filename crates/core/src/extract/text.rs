@@ -199,6 +199,77 @@ fn cuts_token(body: &str, next: &str) -> bool {
         })
 }
 
+/// A physical line's characters as the rules read them, each with its char offset in the
+/// line: trimmed, and with letter-spacing removed when the producer spread a justified line's
+/// characters apart (`原 告 ： 某 某 银 行` → `原告：某某银行`): in a line whose whitespace-separated
+/// pieces are mostly single characters, the narrowest gaps go and wider ones become one space.
+/// Table rows (tabs) are left as they are.
+fn line_chars(l: &str) -> Vec<(char, u32)> {
+    let all: Vec<(char, u32)> = l.chars().zip(0u32..).collect();
+    let Some(start) = all.iter().position(|(c, _)| !c.is_whitespace()) else {
+        return Vec::new();
+    };
+    let end = all
+        .iter()
+        .rposition(|(c, _)| !c.is_whitespace())
+        .map_or(all.len(), |e| e + 1);
+    let body = &all[start..end];
+    let text: String = body.iter().map(|(c, _)| *c).collect();
+    let pieces: Vec<&str> = text.split_whitespace().collect();
+    let single = pieces.iter().filter(|p| p.chars().count() == 1).count();
+    if text.contains('\t') || pieces.len() < 4 || single * 10 < pieces.len() * 7 {
+        return body.to_vec();
+    }
+    // Whitespace runs: (start index in body, length).
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < body.len() {
+        if body[k].0.is_whitespace() {
+            let len = body[k..]
+                .iter()
+                .take_while(|(c, _)| c.is_whitespace())
+                .count();
+            runs.push((k, len));
+            k += len;
+        } else {
+            k += 1;
+        }
+    }
+    let narrowest = runs.iter().map(|r| r.1).min().unwrap_or(1);
+    let mut out = Vec::with_capacity(body.len());
+    let mut k = 0;
+    while k < body.len() {
+        match runs.iter().find(|r| r.0 == k) {
+            Some(&(_, len)) => {
+                if len > narrowest {
+                    out.push((' ', body[k].1));
+                }
+                k += len;
+            }
+            None => {
+                out.push(body[k]);
+                k += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A physical line: its page, its char offset in the page, its chars as read with their
+/// offsets in the line ([`line_chars`]), and those chars as a string.
+type PhysLine = (u32, u32, Vec<(char, u32)>, String);
+
+/// A party label standing alone on its line, its value on the next (`原告` / `某某银行`): the
+/// two are read as `原告：某某银行`.
+fn lone_label(body: &str) -> bool {
+    lone_label_re().is_match(body)
+}
+
+static_regex! {
+    /// A party label and nothing else (a role in brackets may follow).
+    fn lone_label_re = r"^(原告|被告[一二三四五六七八九十0-9]*|第三人|申请人|被申请人|法定代表人|负责人|委托(诉讼)?代理人|住所地|住所|住址|具状人|起诉人)([（(][^）)]{1,10}[）)])?$";
+}
+
 /// `1.` / `2、` numbering at the start of a line (not a decimal figure).
 fn starts_numbered(s: &str) -> bool {
     let mut after = s.chars().skip_while(char::is_ascii_digit);
@@ -210,22 +281,23 @@ impl Flat {
     /// Flattens a document, joining wrapped lines and lines cut inside a token
     /// ([`cuts_token`]).
     pub(crate) fn new(doc: &DocumentText) -> Flat {
-        // Physical lines with their origin.
-        let mut phys: Vec<(u32, u32, &str)> = Vec::new();
+        // Physical lines with their origin: (page, offset of the line, chars with their
+        // offsets in the line, the line as read).
+        let mut phys: Vec<PhysLine> = Vec::new();
         for p in &doc.pages {
             let mut off = 0u32;
             for l in p.text.split('\n') {
-                phys.push((p.page, off, l));
+                let chars = line_chars(l);
+                let read: String = chars.iter().map(|(c, _)| *c).collect();
+                phys.push((p.page, off, chars, read));
                 off += l.chars().count() as u32 + 1;
             }
         }
         let mut flat = Flat::default();
         let mut cur_start = 0usize;
         let mut prev_joinable = false;
-        for (i, (page, off, l)) in phys.iter().enumerate() {
-            let trimmed_start = l.len() - l.trim_start().len();
-            let lead = l[..trimmed_start].chars().count() as u32;
-            let body = l.trim();
+        for (i, (page, off, chars, body)) in phys.iter().enumerate() {
+            let body = body.as_str();
             if body.is_empty() {
                 if !flat.text.is_empty() && !flat.text.ends_with('\n') {
                     flat.close_line(&mut cur_start);
@@ -236,12 +308,20 @@ impl Flat {
             if !flat.text.is_empty() && !flat.text.ends_with('\n') && !prev_joinable {
                 flat.close_line(&mut cur_start);
             }
-            for (k, c) in body.chars().enumerate() {
-                flat.text.push(c);
-                flat.origin.push((*page, off + lead + k as u32));
+            for (c, k) in chars {
+                flat.text.push(*c);
+                flat.origin.push((*page, off + k));
             }
             let width: f32 = body.chars().map(em).sum();
-            let next = phys.get(i + 1).map(|n| n.2.trim()).unwrap_or("");
+            let next = phys.get(i + 1).map_or("", |n| n.3.as_str());
+            if lone_label(body) && !next.is_empty() && !lone_label(next) && !next.contains('\t') {
+                // `原告` / `某某银行`: one line `原告：某某银行`; the colon points at the label.
+                flat.text.push('：');
+                let last = chars.last().map_or(0, |c| c.1);
+                flat.origin.push((*page, off + last));
+                prev_joinable = true;
+                continue;
+            }
             // A colon ends a label line (`诉讼请求：`) unless the line runs to the margin.
             let label_line = body.ends_with(['：', ':']) && width < WRAP_EM - 1.0;
             prev_joinable = !body.contains('\t')
