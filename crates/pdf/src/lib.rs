@@ -451,6 +451,16 @@ fn read_page(
             "{junk} of {visible} characters are U+FFFD or private-use: text layer unusable"
         ));
     }
+    // Chinese whose GBK bytes came out as Latin-1 letters (`Ä¿¡¡Â¼¹ØÓÚ`): wrong characters,
+    // not text; the page must be read from its image.
+    let mojibake = gbk_as_latin1(&laid.text);
+    if mojibake {
+        warnings.push(
+            "text is GBK-encoded Chinese read as Latin-1 letters (a font without a usable map): \
+             text layer unusable"
+                .into(),
+        );
+    }
     // Most glyphs without any Unicode mapping (an Identity-encoded font with no ToUnicode and
     // no usable cmap): the text is only in the drawing, so the page must be read from its image.
     let drawn = glyphs.glyphs.len() + glyphs.unmapped_glyphs;
@@ -470,7 +480,7 @@ fn read_page(
     }
     let mut out = PageText {
         page: 0,
-        needs_ocr: junk_text || unmapped_text || scan,
+        needs_ocr: junk_text || mojibake || unmapped_text || scan,
         text: laid.text,
         warnings,
         lines: Vec::new(),
@@ -538,6 +548,44 @@ fn text_quality(text: &str) -> (usize, usize) {
         }
     }
     (visible, junk)
+}
+
+/// True when a page's text is Chinese whose GBK bytes were taken one by one as Latin-1 letters
+/// (a font whose encoding the PDF does not give: `Ä¿¡¡Â¼¹ØÓÚ` for `目　　录关于`): at least 20
+/// visible characters, at least 60 % of them in U+00A1–U+00FE (no Latin-script language comes
+/// close: accented letters stay under a fifth of a French, Polish or Icelandic page), nearly
+/// all of those next to another one (a character's two bytes; a table of accented letters
+/// spaced apart is not this), and, read as GBK, mostly Chinese characters and full-width
+/// punctuation.
+fn gbk_as_latin1(text: &str) -> bool {
+    let is_high = |c: char| ('\u{A1}'..='\u{FE}').contains(&c);
+    let chars: Vec<char> = text.chars().collect();
+    let visible: Vec<char> = chars.iter().copied().filter(|c| !c.is_whitespace()).collect();
+    let high = visible.iter().filter(|c| is_high(**c)).count();
+    if visible.len() < 20 || high * 10 < visible.len() * 6 {
+        return false;
+    }
+    let paired = (0..chars.len())
+        .filter(|&i| {
+            is_high(chars[i])
+                && ((i > 0 && is_high(chars[i - 1]))
+                    || chars.get(i + 1).is_some_and(|c| is_high(*c)))
+        })
+        .count();
+    if paired * 10 < high * 8 {
+        return false;
+    }
+    let bytes: Vec<u8> = visible
+        .iter()
+        .filter_map(|c| u8::try_from(u32::from(*c)).ok())
+        .collect();
+    let (decoded, _, _) = encoding_rs::GBK.decode(&bytes);
+    let chinese = decoded
+        .chars()
+        .filter(|c| matches!(u32::from(*c), 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF))
+        .count();
+    // Each Chinese character takes two of the high bytes.
+    chinese * 2 * 10 >= high * 7
 }
 
 /// Draws the normal appearance of each visible annotation (form fields, stamps, free text):

@@ -1511,3 +1511,19 @@ fn tounicode_to_radicals_reads_as_ideographs() {
     assert_eq!(p.text, "人民日一");
     assert_eq!(p.lines[0].chars.len(), 4, "one box per char");
 }
+
+/// Chinese whose GBK bytes came out as Latin-1 letters is not text (pdf.js `XiaoBiaoSong.pdf`
+/// reads `Ä¿¡¡Â¼¹ØÓÚ…`); Latin-script pages with many accents, and Chinese, are.
+#[test]
+fn gbk_read_as_latin1_is_not_text() {
+    let chinese = "目录　关于红军作战的原则问题，中国人民解放军第一次全国代表大会决议案";
+    let (bytes, _, _) = encoding_rs::GBK.encode(chinese);
+    let mojibake: String = bytes.iter().map(|b| char::from(*b)).collect();
+    assert!(super::gbk_as_latin1(&mojibake), "{mojibake}");
+    assert!(!super::gbk_as_latin1(chinese));
+    let french = "Ça dépend: élève, été, à côté de la forêt; où est-ce qu'on achète des crêpes?";
+    assert!(!super::gbk_as_latin1(french));
+    // pdf.js `french_diacritics.pdf`: accented letters listed one by one.
+    let diacritics = "à À â Â ä Ä ç Ç é É è È ê Ê ë Ë î Î ï Ï ô Ô ù Ù û Û ü Ü";
+    assert!(!super::gbk_as_latin1(diacritics));
+}
