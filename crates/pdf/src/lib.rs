@@ -560,7 +560,11 @@ fn text_quality(text: &str) -> (usize, usize) {
 fn gbk_as_latin1(text: &str) -> bool {
     let is_high = |c: char| ('\u{A1}'..='\u{FE}').contains(&c);
     let chars: Vec<char> = text.chars().collect();
-    let visible: Vec<char> = chars.iter().copied().filter(|c| !c.is_whitespace()).collect();
+    let visible: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let high = visible.iter().filter(|c| is_high(**c)).count();
     if visible.len() < 20 || high * 10 < visible.len() * 6 {
         return false;
