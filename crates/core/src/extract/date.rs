@@ -36,6 +36,7 @@ fn date_re() -> &'static Regex {
           | (?P<y3>[0-9]{{4}})-(?P<m3>[0-9]{{1,2}})-(?P<d3>[0-9]{{1,2}})
           | (?P<y4>[0-9]{{4}})/(?P<m4>[0-9]{{1,2}})/(?P<d4>[0-9]{{1,2}})
           | (?P<y5>[{CN_YEAR_DIGITS}]{{4}})[\x20\t]*年[\x20\t]*(?P<m5>[{CN_SMALL}]{{1,2}})[\x20\t]*月[\x20\t]*(?P<d5>[{CN_SMALL}]{{1,3}})[\x20\t]*[日号]
+          | (?P<y6>[0-9]{{2}})[\x20\t]*年[\x20\t]*(?P<m6>[0-9]{{1,2}})[\x20\t]*月[\x20\t]*(?P<d6>[0-9]{{1,2}})[\x20\t]*[日号]
             "
         ))
         .expect("static regex")
@@ -92,6 +93,12 @@ fn date_of(caps: &regex::Captures<'_>) -> Option<NaiveDate> {
                 d.as_str().parse().ok()?,
             );
         }
+    }
+    // `21年3月15日`: a two-digit year is this century's up to 49, else the last one's.
+    if let (Some(y), Some(m), Some(d)) = (caps.name("y6"), caps.name("m6"), caps.name("d6")) {
+        let yy: i32 = y.as_str().parse().ok()?;
+        let year = if yy < 50 { 2000 + yy } else { 1900 + yy };
+        return ymd(year, m.as_str().parse().ok()?, d.as_str().parse().ok()?);
     }
     let (y, m, d) = (caps.name("y5")?, caps.name("m5")?, caps.name("d5")?);
     ymd(
@@ -185,6 +192,7 @@ mod tests {
             "二○二三年五月六日",
             "２０２３年５月６日",
             "2023年5月6号",
+            "23年5月6日",
         ] {
             assert_eq!(parse_date(s), Some(d(2023, 5, 6)), "{s}");
         }
@@ -195,6 +203,11 @@ mod tests {
         assert_eq!(parse_date("二〇二〇年二月廿九日"), Some(d(2020, 2, 29)));
         assert_eq!(parse_date("二〇二一年十月三十一日"), Some(d(2021, 10, 31)));
         assert_eq!(parse_date("二〇二一年十月十日"), Some(d(2021, 10, 10)));
+        assert_eq!(parse_date("98年12月1日"), Some(d(1998, 12, 1)));
+        // Inside a four-digit year, the whole year is read, never its last two digits.
+        let found = find_dates("签订于2021年3月15日");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].date, d(2021, 3, 15));
     }
 
     #[test]

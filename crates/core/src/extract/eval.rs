@@ -186,3 +186,89 @@ fn spread_and_label_above_layouts_read_as_the_plain_complaint() {
     assert_eq!(flat.line(0), "公告费 560.00");
     assert_eq!(flat.line(1), "借款 本金 利息 罚息 合计");
 }
+
+/// The forms hand-written complaints use for the same facts (issue 20): full-width figures,
+/// `2021.3.15`, `21年3月15日`, `二〇二一年三月十五日`, 月利率 ‰, 日万分之, 月息1分, 年化, 大写 and 万元
+/// amounts, a figure broken across lines, a page footer inside a section, `编号为…号的《合同》`,
+/// a role in brackets. Each reads as the plain complaint does (the rate as its own yearly value).
+#[test]
+fn written_forms_read_as_the_plain_complaint() {
+    let base = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告：张伟，男，1980年1月1日出生\n诉讼请求：\n一、判令被告偿还借款本金100,000.00元；\n二、判令被告支付利息2,000.00元（暂计至2023年6月20日）。\n事实与理由：\n2021年3月15日，原告与被告签订《个人借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n2023年7月1日";
+    let same: Vec<(&str, String)> = vec![
+        (
+            "full-width",
+            base.replace("100,000.00", "１００，０００．００")
+                .replace("2,000.00", "２，０００．００"),
+        ),
+        (
+            "dots",
+            base.replace("2021年3月15日，", "2021.3.15，").replace(
+                "自2021年3月15日起至2023年3月15日止",
+                "自2021.3.15起至2023.3.15止",
+            ),
+        ),
+        (
+            "short year",
+            base.replace("2021年3月15日，", "21年3月15日，"),
+        ),
+        (
+            "Chinese date",
+            base.replace("2021年3月15日，", "二〇二一年三月十五日，")
+                .replace("2023年7月1日", "二〇二三年七月一日"),
+        ),
+        ("monthly ‰", base.replace("年利率4.35%", "月利率3.625‰")),
+        ("年化", base.replace("年利率4.35%", "年化利率4.35%")),
+        (
+            "大写",
+            base.replace("借款本金100,000.00元", "借款本金人民币壹拾万元整"),
+        ),
+        (
+            "万元",
+            base.replace("借款本金100,000.00元", "借款本金10万元")
+                .replace("借款金额100,000元", "借款金额10万元"),
+        ),
+        (
+            "broken figure",
+            base.replace("借款本金100,000.00元；", "借款本金100,\n000.00元；"),
+        ),
+        (
+            "footer",
+            base.replace("事实与理由：\n", "事实与理由：\n第 1 页 共 2 页\n"),
+        ),
+        (
+            "编号为",
+            base.replace("（合同编号：HT-2021-00042）", "（编号为HT-2021-00042）"),
+        ),
+        (
+            "编号为…号的",
+            base.replace(
+                "《个人借款合同》（合同编号：HT-2021-00042）",
+                "编号为HT-2021-00042号的《个人借款合同》",
+            ),
+        ),
+        (
+            "role",
+            base.replace("被告：张伟，男", "被告（借款人）：张伟，男"),
+        ),
+    ];
+    let rates = [
+        ("日利率万分之五", "0.18"),
+        ("月息1分", "0.12"),
+        ("月息8厘", "0.096"),
+    ];
+    let plain = extract("base", &DocumentText::from_pages(&[base])).facts;
+    assert!(plain.contract_date.is_some() && plain.annual_interest_rate.is_some());
+    let read = |text: &str| {
+        let mut f = extract("v", &DocumentText::from_pages(&[text])).facts;
+        f.id = plain.id.clone();
+        f
+    };
+    for (name, text) in &same {
+        assert_eq!(read(text), plain, "{name}");
+    }
+    for (form, yearly) in rates {
+        let mut want = plain.clone();
+        want.annual_interest_rate = yearly.parse().ok();
+        assert_eq!(read(&base.replace("年利率4.35%", form)), want, "{form}");
+    }
+}

@@ -69,7 +69,7 @@ fn value_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?:万分之(?P<wf>{NUM}))|(?:千分之(?P<qf>{NUM}))|(?:百分之(?P<bf>{NUM}))|(?:(?P<n>[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<u>%|‰|‱))|(?:[月年]息(?P<fen>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)分)"
+            r"(?:万分之(?P<wf>{NUM}))|(?:千分之(?P<qf>{NUM}))|(?:百分之(?P<bf>{NUM}))|(?:(?P<n>[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<u>%|‰|‱))|(?:[月年]息(?P<fen>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)分)|(?:[月年]息(?P<li>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)厘)"
         ))
         .expect("static regex")
     })
@@ -129,6 +129,14 @@ fn first_rate(t: &str) -> Option<(Decimal, std::ops::Range<usize>)> {
         } else {
             (n / Decimal::ONE_HUNDRED, Period::Month)
         }
+    } else if let Some(m) = caps.name("li") {
+        // 月息8厘 = 0.8 % a month; 年息8厘 = 8 % a year.
+        let n = number(m.as_str())?;
+        if whole.as_str().starts_with('年') {
+            (n / Decimal::ONE_HUNDRED, Period::Year)
+        } else {
+            (n / Decimal::from(1000), Period::Month)
+        }
     } else {
         let n = number(caps.name("n")?.as_str())?;
         match caps.name("u")?.as_str() {
@@ -137,7 +145,7 @@ fn first_rate(t: &str) -> Option<(Decimal, std::ops::Range<usize>)> {
             _ => (n / Decimal::from(10_000), Period::Day),
         }
     };
-    let period = if caps.name("fen").is_some() {
+    let period = if caps.name("fen").is_some() || caps.name("li").is_some() {
         default_period
     } else {
         period_before(before).unwrap_or(default_period)
@@ -319,6 +327,9 @@ mod tests {
             ("月利率5‰", "0.06"),
             ("月利率0.5%", "0.06"),
             ("月息2分", "0.24"),
+            ("月息1分", "0.12"),
+            ("月息8厘", "0.096"),
+            ("年息8厘", "0.08"),
             ("按月利率千分之五计息", "0.06"),
             ("日利率万分之五", "0.18"),
             ("日利率0.05%", "0.18"),

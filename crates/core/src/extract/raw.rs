@@ -1464,7 +1464,7 @@ const DEFAULT_CUES: &[&str] = &[
 ];
 
 static_regex! {
-    fn rate_re = r"(?:(?:执行)?(?:年利率|年化利率|年化|月利率|日利率|年息|月息|日息|借款利率|贷款利率|利率)[为是：:\s]*(?:按)?(?:[^，。；\n]{0,30}?)(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％]|万分之[0-9一二三四五六七八九十点.]+|千分之[0-9一二三四五六七八九十点.]+|百分之[0-9一二三四五六七八九十点.]+|(?:LPR|贷款市场报价利率)[^，。；\n]{0,20}?(?:[0-9]+(?:\.[0-9]+)?\s*(?:个基点|基点|bp|BP|%|％|个百分点)|[一二三四五六七八九十]+个基点)))";
+    fn rate_re = r"(?:(?:执行)?(?:年利率|年化利率|年化|月利率|日利率|年息|月息|日息|借款利率|贷款利率|利率)[为是：:\s]*(?:按)?(?:[^，。；\n]{0,30}?)(?:[0-9]+(?:\.[0-9]+)?\s*[%‰％]|万分之[0-9一二三四五六七八九十点.]+|千分之[0-9一二三四五六七八九十点.]+|百分之[0-9一二三四五六七八九十点.]+|(?:[0-9一二三四五六七八九]|[0-9]\.[0-9]+)[分厘]|(?:LPR|贷款市场报价利率)[^，。；\n]{0,20}?(?:[0-9]+(?:\.[0-9]+)?\s*(?:个基点|基点|bp|BP|%|％|个百分点)|[一二三四五六七八九十]+个基点)))";
 }
 
 fn penalty_re() -> &'static Regex {
@@ -1484,7 +1484,11 @@ static_regex! {
 fn clean_contract_no(v: &str) -> String {
     let mut s: String = v.to_owned();
     if let Some(i) = s.rfind('号') {
-        if s[..i].chars().any(|c| c.is_ascii_digit()) {
+        if s[..i].is_ascii() && !s[..i].is_empty() {
+            // `HT-2021-00042号的《借款合同》`: a code of letters and digits; the 号 is the
+            // sentence's counter, not part of it (`…借字第0042号` keeps its 号).
+            s.truncate(i);
+        } else if s[..i].chars().any(|c| c.is_ascii_digit()) {
             s.truncate(i + '号'.len_utf8());
         }
     } else if s.starts_with(|c: char| c.is_ascii_alphanumeric())
