@@ -272,3 +272,76 @@ fn written_forms_read_as_the_plain_complaint() {
         assert_eq!(read(&base.replace("年利率4.35%", form)), want, "{form}");
     }
 }
+
+/// More written forms of the same facts (issue 20): a due date stated after the signing
+/// sentence (`…签订…，借款到期日为…`), a term written `为…至…`, a guarantor named in the header, by
+/// 担保人 or by 提供…保证担保, a stated cause, `尚欠借款本金人民币100000元`, principal and interest
+/// in one clause with a total after a bracketed note, a spaced signing date, `致：…法院`.
+#[test]
+fn more_written_forms_read_as_the_plain_complaint() {
+    let base = "民事起诉状\n原告：澄泰银行股份有限公司青川分行\n被告一：张伟，男，1980年1月1日出生\n被告二：李娜，女，1982年2月2日出生\n诉讼请求：\n一、判令被告张伟偿还借款本金100,000.00元；\n二、判令被告张伟支付利息2,000.00元（暂计至2023年6月20日）；\n三、判令被告李娜对上述债务承担连带清偿责任。\n事实与理由：\n2021年3月15日，原告与被告张伟签订《个人借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%。被告李娜提供连带责任保证。\n此致\n青川市东湖区人民法院\n具状人：澄泰银行股份有限公司青川分行\n2023年7月1日";
+    let term = "借款期限自2021年3月15日起至2023年3月15日止";
+    let same: Vec<(&str, String)> = vec![
+        (
+            "due date after signing",
+            base.replace(term, "借款到期日为2023年3月15日"),
+        ),
+        (
+            "term 为…至…",
+            base.replace(term, "借款期限为2021年3月15日至2023年3月15日"),
+        ),
+        (
+            "guarantor in header",
+            base.replace("被告二：李娜", "被告二（保证人）：李娜")
+                .replace("被告李娜提供连带责任保证。", ""),
+        ),
+        (
+            "担保人",
+            base.replace(
+                "被告李娜提供连带责任保证。",
+                "被告李娜作为担保人签订了《保证合同》。",
+            ),
+        ),
+        (
+            "提供…保证担保",
+            base.replace(
+                "被告李娜提供连带责任保证。",
+                "被告李娜为上述借款提供连带责任保证担保。",
+            ),
+        ),
+        (
+            "cause",
+            base.replace("诉讼请求：", "案由：金融借款合同纠纷\n诉讼请求："),
+        ),
+        (
+            "尚欠",
+            base.replace("偿还借款本金100,000.00元", "归还尚欠借款本金人民币100000元"),
+        ),
+        (
+            "spaced date",
+            base.replace("\n2023年7月1日", "\n2023 年 7 月 1 日"),
+        ),
+        (
+            "致：",
+            base.replace("此致\n青川市东湖区人民法院", "致：青川市东湖区人民法院"),
+        ),
+    ];
+    let plain = extract("base", &DocumentText::from_pages(&[base])).facts;
+    assert_eq!(plain.defendants.len(), 2);
+    let read = |text: &str| {
+        let mut f = extract("v", &DocumentText::from_pages(&[text])).facts;
+        f.id = plain.id.clone();
+        f
+    };
+    for (name, text) in &same {
+        assert_eq!(read(text), plain, "{name}");
+    }
+    // Principal and interest in one clause, the total after a bracketed note on the interest.
+    let one = base.replace(
+        "一、判令被告张伟偿还借款本金100,000.00元；\n二、判令被告张伟支付利息2,000.00元（暂计至2023年6月20日）；",
+        "一、判令被告张伟偿还借款本金100,000.00元及利息2,000.00元（利息暂计至2023年6月20日），合计102,000.00元；",
+    );
+    let mut want = plain.clone();
+    want.claims.stated_total = "102000".parse().ok();
+    assert_eq!(read(&one), want);
+}

@@ -384,6 +384,22 @@ fn claim_label(before: &str) -> Option<Label> {
     let earlier = earlier
         .rfind(['；', ';', '。'])
         .map_or(earlier, |i| &earlier[i..]);
+    // A note in brackets names no category of the total (`…元（利息暂计至…），合计…`).
+    let mut depth = 0usize;
+    let earlier: String = earlier
+        .chars()
+        .filter(|c| {
+            match c {
+                '（' | '(' => depth += 1,
+                '）' | ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect();
     let mut cats: Vec<Label> = Vec::new();
     for (w, l) in CLAIM_LABELS {
         if *l != Label::Total && earlier.contains(w) && !cats.contains(l) {
@@ -1729,18 +1745,24 @@ fn date_before(
             Some(n) => after.chars().take(n.start).collect::<String>(),
             None => after.to_owned(),
         };
-        let hit = verbs.iter().any(|v| {
-            after.match_indices(v).any(|(i, _)| {
-                // `借款` as the act (`向原告借款`), not `借款利率`/`借款期限`.
-                let rest = &after[i + v.len()..];
-                *v != "借款"
-                    || !(["利", "期", "金", "到", "本", "合"]
-                        .iter()
-                        .any(|p| rest.starts_with(p))
-                        || (rest.starts_with('人') && !rest.starts_with("人民币")))
+        let hit = verbs
+            .iter()
+            .filter_map(|v| {
+                after.match_indices(v).map(|(i, _)| i).find(|&i| {
+                    // `借款` as the act (`向原告借款`), not `借款利率`/`借款期限`.
+                    let rest = &after[i + v.len()..];
+                    *v != "借款"
+                        || !(["利", "期", "金", "到", "本", "合"]
+                            .iter()
+                            .any(|p| rest.starts_with(p))
+                            || (rest.starts_with('人') && !rest.starts_with("人民币")))
+                })
             })
-        });
-        if hit && !after.contains("到期") {
+            .min();
+        // `…于2023年3月15日到期` is a due date; a 到期 after the signing is another fact.
+        if let Some(at) = hit
+            && !after[..at].contains("到期")
+        {
             return Some(d.bytes.clone());
         }
     }
