@@ -73,6 +73,23 @@ impl DocType {
         }
     }
 
+    /// The coarse type the field reader splits a filing by: the complaint, any contract or
+    /// receipt (`LoanContract`), a ledger, a collection notice, or anything else.
+    pub fn coarse(self) -> DocType {
+        match self {
+            DocType::Complaint | DocType::Statement | DocType::Collection => self,
+            DocType::LoanContract
+            | DocType::GuaranteeContract
+            | DocType::MortgageContract
+            | DocType::LoanReceipt => DocType::LoanContract,
+            DocType::Assignment
+            | DocType::Identity
+            | DocType::PowerOfAttorney
+            | DocType::EvidenceList
+            | DocType::Other => DocType::Other,
+        }
+    }
+
     /// A document a party signed that states the debt's terms: a loan, guarantee or mortgage
     /// contract or a loan receipt. Extraction reads the contract number, date, amount, rate and
     /// maturity from these.

@@ -31,58 +31,123 @@ pub struct CatalogueEntry {
     pub confidence: f32,
 }
 
-/// Title words per type, with their weight; the most specific come first in each list.
-const TITLE_WORDS: &[(DocType, &str, f32)] = &[
-    (DocType::Complaint, "起诉状", 6.0),
-    (DocType::Complaint, "起诉书", 6.0),
-    (DocType::Complaint, "诉状", 4.0),
-    (DocType::Complaint, "支付令申请", 6.0),
-    (DocType::EvidenceList, "证据目录", 6.0),
-    (DocType::EvidenceList, "证据清单", 6.0),
-    (DocType::EvidenceList, "证据材料", 4.0),
-    (DocType::Assignment, "债权转让", 7.0),
-    (DocType::Assignment, "转让通知", 6.0),
+/// Where a title word must stand for the field reader's splitter: anywhere in the title, at
+/// its start (`借条…`) or at its end (`…借据`). The catalogue's scores look anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Any,
+    Start,
+    End,
+}
+
+/// A word of document titles, the one list both readers of titles use: its type; its weight
+/// in the catalogue's page score (0: not scored); and its rank for `raw`'s document splitter
+/// (0: not a splitting title; lower ranks are tried first, so `还款明细` names a ledger even in
+/// `借款合同还款明细`, and `催收` a collection notice before `通知书` names anything else).
+#[derive(Debug, Clone, Copy)]
+struct TitleWord {
+    kind: DocType,
+    word: &'static str,
+    weight: f32,
+    rank: u8,
+    at: At,
+}
+
+const fn tw(kind: DocType, word: &'static str, weight: f32, rank: u8, at: At) -> TitleWord {
+    TitleWord {
+        kind,
+        word,
+        weight,
+        rank,
+        at,
+    }
+}
+
+/// Title words per type; for the catalogue's scores the most specific come first in each type.
+const TITLE_WORDS: &[TitleWord] = &[
+    tw(DocType::Complaint, "起诉状", 6.0, 1, At::Any),
+    tw(DocType::Complaint, "起诉书", 6.0, 1, At::Any),
+    tw(DocType::Complaint, "诉状", 4.0, 0, At::Any),
+    tw(DocType::Complaint, "支付令申请", 6.0, 1, At::Any),
+    tw(DocType::EvidenceList, "证据目录", 6.0, 0, At::Any),
+    tw(DocType::EvidenceList, "证据清单", 6.0, 0, At::Any),
+    tw(DocType::EvidenceList, "证据材料", 4.0, 0, At::Any),
+    tw(DocType::Assignment, "债权转让", 7.0, 0, At::Any),
+    tw(DocType::Assignment, "转让通知", 6.0, 0, At::Any),
     // `债权转让暨债务催收联合公告`: the assignment's notice, however it ends.
-    (DocType::Assignment, "联合公告", 6.0),
-    (DocType::GuaranteeContract, "保证合同", 6.5),
-    (DocType::GuaranteeContract, "担保合同", 6.0),
-    (DocType::GuaranteeContract, "保证书", 5.0),
-    (DocType::MortgageContract, "抵押合同", 6.5),
-    (DocType::MortgageContract, "抵押协议", 6.0),
-    (DocType::LoanContract, "借款合同", 6.0),
-    (DocType::LoanContract, "贷款合同", 6.0),
-    (DocType::LoanContract, "借款协议", 6.0),
-    (DocType::LoanContract, "领用合约", 6.0),
-    (DocType::LoanContract, "领用协议", 6.0),
-    (DocType::LoanContract, "信用卡章程", 5.0),
-    (DocType::LoanContract, "授信", 4.0),
-    (DocType::LoanContract, "合同", 2.0),
-    (DocType::LoanContract, "合约", 2.0),
-    (DocType::LoanReceipt, "借据", 6.5),
-    (DocType::LoanReceipt, "借条", 6.5),
-    (DocType::LoanReceipt, "欠条", 6.5),
-    (DocType::LoanReceipt, "放款凭证", 6.0),
-    (DocType::Statement, "明细", 5.0),
-    (DocType::Statement, "对账单", 6.0),
-    (DocType::Statement, "分户账", 6.0),
-    (DocType::Statement, "流水", 5.0),
-    (DocType::Statement, "还款记录", 6.0),
-    (DocType::Statement, "交易记录", 6.0),
-    (DocType::Statement, "转账记录", 6.0),
-    (DocType::Statement, "计算表", 5.0),
-    (DocType::Collection, "催收", 6.0),
-    (DocType::Collection, "催款", 6.0),
-    (DocType::Collection, "催告", 5.0),
-    (DocType::Identity, "身份证", 6.0),
-    (DocType::Identity, "营业执照", 6.0),
-    (DocType::Identity, "身份证明", 6.0),
-    (DocType::Identity, "户口", 5.0),
-    (DocType::PowerOfAttorney, "授权委托", 6.5),
-    (DocType::PowerOfAttorney, "委托书", 5.5),
-    (DocType::Other, "送达地址", 6.0),
-    (DocType::Other, "确认书", 3.0),
-    (DocType::Other, "通知书", 2.0),
+    tw(DocType::Assignment, "联合公告", 6.0, 0, At::Any),
+    tw(DocType::GuaranteeContract, "保证合同", 6.5, 0, At::Any),
+    tw(DocType::GuaranteeContract, "担保合同", 6.0, 0, At::Any),
+    tw(DocType::GuaranteeContract, "保证书", 5.0, 0, At::Any),
+    tw(DocType::MortgageContract, "抵押合同", 6.5, 0, At::Any),
+    tw(DocType::MortgageContract, "抵押协议", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "借款合同", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "贷款合同", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "借款协议", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "领用合约", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "领用协议", 6.0, 0, At::Any),
+    tw(DocType::LoanContract, "信用卡章程", 5.0, 0, At::Any),
+    tw(DocType::LoanContract, "授信", 4.0, 0, At::Any),
+    tw(DocType::LoanContract, "合同", 2.0, 5, At::Any),
+    tw(DocType::LoanContract, "合约", 2.0, 5, At::Any),
+    tw(DocType::LoanReceipt, "借据", 6.5, 5, At::End),
+    tw(DocType::LoanReceipt, "借条", 6.5, 5, At::Start),
+    tw(DocType::LoanReceipt, "欠条", 6.5, 5, At::Start),
+    tw(DocType::LoanReceipt, "放款凭证", 6.0, 0, At::Any),
+    tw(DocType::Statement, "明细", 5.0, 0, At::Any),
+    tw(DocType::Statement, "对账单", 6.0, 2, At::Any),
+    tw(DocType::Statement, "分户账", 6.0, 2, At::Any),
+    tw(DocType::Statement, "流水", 5.0, 4, At::Any),
+    tw(DocType::Statement, "还款记录", 6.0, 2, At::Any),
+    tw(DocType::Statement, "交易记录", 6.0, 0, At::Any),
+    tw(DocType::Statement, "转账记录", 6.0, 4, At::Any),
+    tw(DocType::Statement, "计算表", 5.0, 2, At::Any),
+    tw(DocType::Collection, "催收", 6.0, 3, At::Any),
+    tw(DocType::Collection, "催款", 6.0, 3, At::Any),
+    tw(DocType::Collection, "催告", 5.0, 3, At::Any),
+    tw(DocType::Identity, "身份证", 6.0, 0, At::Any),
+    tw(DocType::Identity, "营业执照", 6.0, 6, At::Start),
+    tw(DocType::Identity, "身份证明", 6.0, 0, At::Any),
+    tw(DocType::Identity, "户口", 5.0, 0, At::Any),
+    tw(DocType::PowerOfAttorney, "授权委托", 6.5, 0, At::Any),
+    tw(DocType::PowerOfAttorney, "委托书", 5.5, 6, At::End),
+    tw(DocType::Other, "送达地址", 6.0, 0, At::Any),
+    tw(DocType::Other, "确认书", 3.0, 6, At::End),
+    tw(DocType::Other, "通知书", 2.0, 6, At::Any),
+    // Words that make a line a document title for the field reader's splitter only.
+    tw(DocType::Statement, "还款明细", 0.0, 2, At::Any),
+    tw(DocType::Statement, "交易明细", 0.0, 2, At::Any),
+    tw(DocType::Statement, "欠款明细", 0.0, 2, At::Any),
+    tw(DocType::Statement, "账户明细", 0.0, 2, At::Any),
+    tw(DocType::Statement, "明细表", 0.0, 2, At::Any),
+    tw(DocType::Statement, "台账", 0.0, 2, At::Any),
+    tw(DocType::Statement, "账单", 0.0, 2, At::End),
+    tw(DocType::Statement, "凭证", 0.0, 2, At::End),
+    tw(DocType::Statement, "回单", 0.0, 2, At::End),
+    tw(DocType::LoanContract, "协议", 0.0, 5, At::Any),
+    tw(DocType::EvidenceList, "证据", 0.0, 6, At::Any),
+    tw(DocType::Other, "公告", 0.0, 6, At::Any),
+    tw(DocType::Other, "清单", 0.0, 6, At::Any),
+    tw(DocType::Other, "目录", 0.0, 6, At::Any),
+    tw(DocType::Identity, "居民身份证", 0.0, 6, At::Start),
 ];
+
+/// The type a title line names for the field reader's splitter (`raw`), `t` without its
+/// spaces: the first word found by rank, as a coarse type (any contract or receipt is a
+/// `LoanContract`; a list, notice, ID or power of attorney is `Other`).
+pub(crate) fn splitting_title(t: &str) -> Option<DocType> {
+    (1..=6).find_map(|rank| {
+        TITLE_WORDS
+            .iter()
+            .filter(|w| w.rank == rank)
+            .find(|w| match w.at {
+                At::Any => t.contains(w.word),
+                At::Start => t.starts_with(w.word),
+                At::End => t.ends_with(w.word),
+            })
+            .map(|w| w.kind.coarse())
+    })
+}
 
 /// Body words per type (weaker evidence: a complaint cites the contract, a contract the ledger).
 const BODY_WORDS: &[(DocType, &str, f32)] = &[
@@ -148,7 +213,13 @@ fn page_scores(page: &str) -> ([f32; 12], bool) {
         // Within the title, the word that ends latest names the document (`个人住房抵押借款合同`
         // is a loan contract; `最高额保证合同` a guarantee); earlier words count half.
         let mut best: Option<(usize, f32, DocType)> = None;
-        for (k, w, wt) in TITLE_WORDS {
+        for TitleWord {
+            kind: k,
+            word: w,
+            weight: wt,
+            ..
+        } in TITLE_WORDS.iter().filter(|w| w.weight > 0.0)
+        {
             if let Some(i) = t.rfind(w) {
                 let end = i + w.len();
                 s[idx(*k)] += wt * 0.5;

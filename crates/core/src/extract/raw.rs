@@ -94,7 +94,8 @@ struct Doc {
     lines: Range<usize>,
 }
 
-/// Classifies a title line.
+/// Classifies a title line: a short line of its own (no sentence punctuation, not a table row)
+/// whose words the catalogue's title list names ([`super::catalogue::splitting_title`]).
 fn title_kind(line: &str) -> Option<DocType> {
     if line.contains('\t') {
         return None;
@@ -113,53 +114,7 @@ fn title_kind(line: &str) -> Option<DocType> {
     {
         return None;
     }
-    if t.contains("起诉状") || t.contains("起诉书") || t.contains("支付令申请") {
-        return Some(DocType::Complaint);
-    }
-    if t.contains("还款明细")
-        || t.contains("还款记录")
-        || t.contains("交易明细")
-        || t.contains("对账单")
-        || t.contains("欠款明细")
-        || t.contains("账户明细")
-        || t.contains("计算表")
-        || t.contains("明细表")
-        || t.contains("分户账")
-        || t.contains("台账")
-        || t.ends_with("账单")
-        || t.ends_with("凭证")
-        || t.ends_with("回单")
-    {
-        return Some(DocType::Statement);
-    }
-    if t.contains("催收") || t.contains("催款") || t.contains("催告") {
-        return Some(DocType::Collection);
-    }
-    if t.contains("转账记录") || t.contains("流水") {
-        return Some(DocType::Statement);
-    }
-    if t.contains("合同")
-        || t.contains("合约")
-        || t.contains("协议")
-        || t.ends_with("借据")
-        || t.starts_with("借条")
-        || t.starts_with("欠条")
-    {
-        return Some(DocType::LoanContract);
-    }
-    if t.contains("证据")
-        || t.contains("通知书")
-        || t.contains("公告")
-        || t.contains("清单")
-        || t.contains("目录")
-        || t.ends_with("委托书")
-        || t.ends_with("确认书")
-        || t.starts_with("居民身份证")
-        || t.starts_with("营业执照")
-    {
-        return Some(DocType::Other);
-    }
-    None
+    super::catalogue::splitting_title(&t)
 }
 
 /// A number as a table cell writes it: digits with `,` / `.` (`78,882.40`), maybe a `元`.
