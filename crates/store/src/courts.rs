@@ -91,7 +91,7 @@ impl Store {
             |rows| rows
                 .iter()
                 .map(|r| Court {
-                    id: CourtId::new(r.get::<String, _>("id")),
+                    id: r.get::<String, _>("id").into(),
                     name: r.get("name"),
                 })
                 .collect::<Vec<_>>()
@@ -106,7 +106,7 @@ impl Store {
             [id.as_str()],
             fetch_optional,
             |row| row.map(|r| Court {
-                id: CourtId::new(r.get::<String, _>("id")),
+                id: r.get::<String, _>("id").into(),
                 name: r.get("name"),
             })
         )?)

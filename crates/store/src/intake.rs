@@ -114,9 +114,9 @@ impl Store {
                         [&batch.org, &f.sha256],
                         fetch_one
                     )?;
-                    let (filing_id, first_batch) = (
-                        FilingId::new(r.get::<String, _>("id")),
-                        BatchId::new(r.get::<String, _>("batch_id")),
+                    let (filing_id, first_batch): (FilingId, BatchId) = (
+                        r.get::<String, _>("id").into(),
+                        r.get::<String, _>("batch_id").into(),
                     );
                     chain.push(Pending {
                         actor,

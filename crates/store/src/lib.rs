@@ -50,7 +50,7 @@ pub use views::{
     BatchFilingLine, BatchView, FilingChange, FilingScope, FilingSummary, FilingView, Stats,
 };
 
-use fincase_core::domain::{BatchId, CourtId, FilingId, FilingStatus, JobId, ReviewState};
+use fincase_core::domain::{BatchId, FilingId, FilingStatus, ReviewState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Row, SqlitePool};
@@ -199,22 +199,12 @@ pub enum StoreError {
     },
 }
 
-/// A value stored as text in one column: ids (any text) and statuses (a closed list).
+/// A status stored as text: one of a closed list, so a stored text may be unknown. (Ids are
+/// any text, read with `row.get::<String, _>(…).into()`.)
 pub(crate) trait Stored: Sized {
     /// Parses the stored text; `None` when it is not a known value.
     fn from_stored(s: String) -> Option<Self>;
 }
-
-macro_rules! stored_id {
-    ($($t:ty),*) => {$(
-        impl Stored for $t {
-            fn from_stored(s: String) -> Option<Self> {
-                Some(<$t>::new(s))
-            }
-        }
-    )*};
-}
-stored_id!(FilingId, BatchId, CourtId, JobId);
 
 impl Stored for FilingStatus {
     fn from_stored(s: String) -> Option<Self> {
@@ -543,8 +533,8 @@ macro_rules! filing_from_row {
         let r = $r;
         (|| -> Result<FilingRecord, $crate::StoreError> {
             Ok(FilingRecord {
-                id: $crate::stored(r, "id")?,
-                batch_id: $crate::stored(r, "batch_id")?,
+                id: r.get::<String, _>("id").into(),
+                batch_id: r.get::<String, _>("batch_id").into(),
                 name: r.get("name"),
                 sha256: r.get("sha256"),
                 status: $crate::stored(r, "status")?,
@@ -914,7 +904,7 @@ impl Store {
             [id.as_str()],
             fetch_optional,
             |row| row.map(|r| BatchRecord {
-                id: BatchId::new(r.get::<String, _>("id")),
+                id: r.get::<String, _>("id").into(),
                 input: r.get("input"),
                 started_at: r.get("started_at"),
                 summary_json: r.get("summary_json"),

@@ -192,9 +192,9 @@ macro_rules! job_from_row {
         JobRecord {
             kind: JobKind::parse(&kind_str),
             kind_str,
-            id: JobId::new($r.get::<String, _>("id")),
-            filing_id: FilingId::new($r.get::<String, _>("filing_id")),
-            batch_id: BatchId::new($r.get::<String, _>("batch_id")),
+            id: $r.get::<String, _>("id").into(),
+            filing_id: $r.get::<String, _>("filing_id").into(),
+            batch_id: $r.get::<String, _>("batch_id").into(),
             state: JobState::parse(&state),
             attempts: $r.get("attempts"),
             max_attempts: $r.get("max_attempts"),

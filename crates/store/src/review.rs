@@ -231,8 +231,8 @@ impl Store {
                 .iter()
                 .map(|r| {
                     Ok(QueueRow {
-                        id: stored(r, "id")?,
-                        batch_id: stored(r, "batch_id")?,
+                        id: r.get::<String, _>("id").into(),
+                        batch_id: r.get::<String, _>("batch_id").into(),
                         received_at: r.get("started_at"),
                         name: r.get("name"),
                         org: r.get("org"),

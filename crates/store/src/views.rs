@@ -18,7 +18,7 @@ macro_rules! filing_view_from_row {
                 reference: r.get("reference"),
                 draft_kind: r.get("draft_kind"),
                 processed_count: r.get("processed_count"),
-                court_id: stored_opt(r, "court_id")?,
+                court_id: r.get::<Option<String>, _>("court_id").map(CourtId::new),
                 court_name: r.get("court_name"),
                 review_state: stored_opt(r, "review_state")?,
                 review_reason: r.get("review_reason"),
@@ -34,11 +34,11 @@ macro_rules! summary_from_row {
         let r = $r;
         (|| -> Result<FilingSummary, StoreError> {
             Ok(FilingSummary {
-                id: stored(r, "id")?,
-                batch_id: stored(r, "batch_id")?,
+                id: r.get::<String, _>("id").into(),
+                batch_id: r.get::<String, _>("batch_id").into(),
                 name: r.get("name"),
                 status: stored(r, "status")?,
-                court_id: stored_opt(r, "court_id")?,
+                court_id: r.get::<Option<String>, _>("court_id").map(CourtId::new),
                 review_state: stored_opt(r, "review_state")?,
             })
         })()
@@ -179,7 +179,7 @@ impl Store {
             [id.as_str()],
             fetch_optional,
             |row| row.map(|r| BatchView {
-                id: BatchId::new(r.get::<String, _>("id")),
+                id: r.get::<String, _>("id").into(),
                 org: r.get("org"),
                 input: r.get("input"),
                 started_at: r.get("started_at"),
@@ -252,7 +252,7 @@ impl Store {
                 .iter()
                 .map(|r| {
                     Ok(BatchFilingLine {
-                        id: stored(r, "id")?,
+                        id: r.get::<String, _>("id").into(),
                         name: r.get("name"),
                         reference: r.get("reference"),
                         status: stored(r, "status")?,
@@ -305,9 +305,9 @@ impl Store {
                 .map(|r| {
                     Ok(FilingChange {
                         seq: r.get("change_seq"),
-                        id: stored(r, "id")?,
+                        id: r.get::<String, _>("id").into(),
                         org: r.get("org"),
-                        court_id: stored_opt(r, "court_id")?,
+                        court_id: r.get::<Option<String>, _>("court_id").map(CourtId::new),
                         name: r.get("name"),
                         status: stored(r, "status")?,
                         reason: r.get("reason"),

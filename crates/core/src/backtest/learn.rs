@@ -3,7 +3,7 @@
 //! whether the orders grant less than claimed, as the order parser reads them. No hand labels
 //! are used, so the hand check stays an independent measure.
 
-use super::{Document, OutcomeClass, Replayed, case_text, compare, replayed};
+use super::{Document, OutcomeClass, case_text, compare, replayed};
 use crate::ml::outcome::{Example, case_features};
 use crate::rules::RulesConfig;
 
@@ -11,22 +11,17 @@ use crate::rules::RulesConfig;
 pub fn examples(docs: &[Document], cfg: &RulesConfig) -> Vec<Example> {
     docs.iter()
         .filter_map(|doc| {
-            let Replayed {
-                j,
-                has_orders,
-                orders,
-                facts,
-                claimed,
-                outcome,
-            } = replayed(doc, cfg);
-            if !has_orders {
+            let r = replayed(doc, cfg);
+            if !r.has_orders {
                 return None;
             }
-            let actual = compare::actual_side(&orders, &claimed).decided.outcome?;
-            let x = case_features(&case_text(&j), &facts, &outcome);
+            let actual = compare::actual_side(&r.orders, &r.claimed)
+                .decided
+                .outcome?;
+            let x = case_features(&case_text(&r.j), &r.facts, &r.outcome);
             Some(Example {
                 doc_sha256: crate::domain::sha256_hex(doc.text.as_bytes()),
-                text: j.before_decision(),
+                text: r.j.before_decision(),
                 x,
                 y: f32::from(u8::from(actual != OutcomeClass::Full)),
             })

@@ -16,7 +16,6 @@ use crate::domain::{
 use crate::extract::amount::find_amounts;
 use crate::extract::assignment::assignment_to_plaintiff;
 use crate::extract::date::find_dates;
-use crate::extract::plaintiff_kind;
 use crate::extract::rate::{parse_penalty_rate, parse_rate};
 use crate::rules::{Outcome, RulesConfig, precheck, suggest};
 use chrono::NaiveDate;
@@ -172,12 +171,12 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
 /// The lender kind from the plaintiff's name: banks, credit cooperatives, consumer-finance and
 /// small-loan companies are licensed (domain §2.1 \[P\]; 法释〔2020〕27号 \[P\] for 小额贷款公司,
 /// mapped to `ConsumerFinance` as the licensed non-bank kind the domain types have); else
-/// `extract::plaintiff_kind` (asset-management company, company, person).
+/// [`PlaintiffKind::of_name`] (asset-management company, company, person).
 pub fn lender_kind(name: &str) -> PlaintiffKind {
     if name.contains("小额贷款") && !name.contains("担保") {
         PlaintiffKind::ConsumerFinance
     } else {
-        plaintiff_kind(name)
+        PlaintiffKind::of_name(name)
     }
 }
 

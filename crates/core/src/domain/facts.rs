@@ -377,3 +377,25 @@ pub struct SourceSpan {
 
 /// Per-field provenance: field path (`claims.principal`, `defendants[1].name`) → span.
 pub type Provenance = BTreeMap<String, SourceSpan>;
+
+#[cfg(test)]
+mod tests {
+    use super::PlaintiffKind;
+
+    #[test]
+    fn party_kinds_from_names() {
+        for (name, kind) in [
+            ("澄泰银行股份有限公司青川分行", PlaintiffKind::Bank),
+            ("禾银消费金融有限公司", PlaintiffKind::ConsumerFinance),
+            ("华岳资产管理股份有限公司青川分公司", PlaintiffKind::Amc),
+            // Short names of AMCs, national and local, as judgments write them.
+            ("华融资产", PlaintiffKind::Amc),
+            ("江苏资产公司", PlaintiffKind::Amc),
+            ("青川市鼎盛商贸有限公司", PlaintiffKind::Company),
+            ("某某机械厂", PlaintiffKind::Company),
+            ("王伟", PlaintiffKind::Person),
+        ] {
+            assert_eq!(PlaintiffKind::of_name(name), kind, "{name}");
+        }
+    }
+}

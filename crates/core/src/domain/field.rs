@@ -87,6 +87,8 @@ pub enum FactField {
     Repayments,
     /// 计息天数基准 (days in a year).
     DayCount,
+    /// 不良债权受让日: when the claim was assigned to the plaintiff.
+    NplAssignmentDate,
 }
 
 /// The kind of value a field takes, which decides how a judge types it.
@@ -122,7 +124,7 @@ use FactField as F;
 
 impl FactField {
     /// Every field, in the order of [`CaseFacts`].
-    pub const ALL: [FactField; 34] = [
+    pub const ALL: [FactField; 35] = [
         F::CaseType,
         F::Court,
         F::PlaintiffName,
@@ -157,6 +159,7 @@ impl FactField {
         F::PreservationAmount,
         F::Repayments,
         F::DayCount,
+        F::NplAssignmentDate,
     ];
 
     /// The gold schema's fields that data teams score, in report order: the first 20 of
@@ -231,6 +234,7 @@ impl FactField {
             F::PreservationAmount => "preservation_amount",
             F::Repayments => "repayments",
             F::DayCount => "day_count",
+            F::NplAssignmentDate => "npl_assignment_date",
         }
     }
 
@@ -332,6 +336,7 @@ impl FactField {
             F::PreservationAmount => "申请保全金额（元）",
             F::Repayments => "还款记录",
             F::DayCount => "计息天数基准",
+            F::NplAssignmentDate => "不良债权受让日",
         }
     }
 
@@ -353,7 +358,8 @@ impl FactField {
             | F::ClaimsInterestCutoffDate
             | F::FilingDate
             | F::LastDemandDate
-            | F::GuarantorDemandDate => ValueKind::Date,
+            | F::GuarantorDemandDate
+            | F::NplAssignmentDate => ValueKind::Date,
             _ => ValueKind::Other,
         }
     }
@@ -438,6 +444,7 @@ impl FactField {
             F::PreservationAmount => format!("{:?}", f.preservation_amount),
             F::Repayments => format!("{:?}", f.repayments),
             F::DayCount => format!("{:?}", f.day_count),
+            F::NplAssignmentDate => format!("{:?}", f.npl_assignment_date),
         }
     }
 
@@ -505,6 +512,7 @@ impl FactField {
             F::FilingDate => f.filing_date,
             F::LastDemandDate => f.last_demand_date,
             F::GuarantorDemandDate => f.guarantor_demand_date,
+            F::NplAssignmentDate => f.npl_assignment_date,
             _ => None,
         }
     }
@@ -519,6 +527,7 @@ impl FactField {
             F::FilingDate => f.filing_date = d,
             F::LastDemandDate => f.last_demand_date = d,
             F::GuarantorDemandDate => f.guarantor_demand_date = d,
+            F::NplAssignmentDate => f.npl_assignment_date = d,
             _ => {}
         }
     }

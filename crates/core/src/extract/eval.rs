@@ -1,7 +1,15 @@
 //! Robustness tests of [`super::extract`] on text that is not a filing.
 
 use super::extract;
-use crate::domain::{DocumentText, FindingCode};
+use crate::domain::{CaseFacts, DocumentText, FindingCode};
+
+/// The facts extracted from one page of text, with the filing id blanked so that two readings
+/// of the same complaint compare equal.
+fn facts_of(text: &str) -> CaseFacts {
+    let mut f = extract("", &DocumentText::from_pages(&[text])).facts;
+    f.id.clear();
+    f
+}
 
 #[test]
 fn random_text_never_panics_and_reports_missing_fields() {
@@ -158,14 +166,11 @@ fn spread_and_label_above_layouts_read_as_the_plain_complaint() {
         .replace("具状人：", "具状人\n")
         .replace("诉讼请求：", "诉讼请求")
         .replace("事实与理由：", "事实与理由");
-    let plain = extract("base", &DocumentText::from_pages(&[base]));
-    assert!(plain.facts.plaintiff.is_some() && plain.facts.claims.principal.is_some());
+    let plain = facts_of(base);
+    assert!(plain.plaintiff.is_some() && plain.claims.principal.is_some());
     for (name, text) in [("spread", spread.as_str()), ("above", above.as_str())] {
+        assert_eq!(facts_of(text), plain, "{name}");
         let e = extract(name, &DocumentText::from_pages(&[text]));
-        let (mut got, mut want) = (e.facts.clone(), plain.facts.clone());
-        got.id.clear();
-        want.id.clear();
-        assert_eq!(got, want, "{name}");
         let span = e
             .provenance
             .get("plaintiff.name")
@@ -256,20 +261,15 @@ fn written_forms_read_as_the_plain_complaint() {
         ("月息1分", "0.12"),
         ("月息8厘", "0.096"),
     ];
-    let plain = extract("base", &DocumentText::from_pages(&[base])).facts;
+    let plain = facts_of(base);
     assert!(plain.contract_date.is_some() && plain.annual_interest_rate.is_some());
-    let read = |text: &str| {
-        let mut f = extract("v", &DocumentText::from_pages(&[text])).facts;
-        f.id = plain.id.clone();
-        f
-    };
     for (name, text) in &same {
-        assert_eq!(read(text), plain, "{name}");
+        assert_eq!(facts_of(text), plain, "{name}");
     }
     for (form, yearly) in rates {
         let mut want = plain.clone();
         want.annual_interest_rate = yearly.parse().ok();
-        assert_eq!(read(&base.replace("年利率4.35%", form)), want, "{form}");
+        assert_eq!(facts_of(&base.replace("年利率4.35%", form)), want, "{form}");
     }
 }
 
@@ -326,15 +326,10 @@ fn more_written_forms_read_as_the_plain_complaint() {
             base.replace("此致\n青川市东湖区人民法院", "致：青川市东湖区人民法院"),
         ),
     ];
-    let plain = extract("base", &DocumentText::from_pages(&[base])).facts;
+    let plain = facts_of(base);
     assert_eq!(plain.defendants.len(), 2);
-    let read = |text: &str| {
-        let mut f = extract("v", &DocumentText::from_pages(&[text])).facts;
-        f.id = plain.id.clone();
-        f
-    };
     for (name, text) in &same {
-        assert_eq!(read(text), plain, "{name}");
+        assert_eq!(facts_of(text), plain, "{name}");
     }
     // Principal and interest in one clause, the total after a bracketed note on the interest.
     let one = base.replace(
@@ -343,5 +338,24 @@ fn more_written_forms_read_as_the_plain_complaint() {
     );
     let mut want = plain.clone();
     want.claims.stated_total = "102000".parse().ok();
-    assert_eq!(read(&one), want);
+    assert_eq!(facts_of(&one), want);
+}
+
+/// Every fact the extraction points at has a Chinese label for the judge's screen, the
+/// assignment date of an assignee's complaint included (a path such as `npl_assignment_date`
+/// must never reach the screen).
+#[test]
+fn every_provenance_key_has_a_chinese_label() {
+    let complaint = "民事起诉状\n原告：某某投资有限公司\n被告：某某机械厂\n诉讼请求：\n一、判令被告偿还借款本金100,000.00元；\n二、判令被告支付利息2,000.00元（暂计至2023年6月20日）。\n事实与理由：\n2021年3月15日，甲银行与被告签订《借款合同》（合同编号：HT-2021-00042），约定借款金额100,000元，借款期限自2021年3月15日起至2023年3月15日止，年利率4.35%。2022年5月10日，甲银行将上述债权依法转让给原告，并通知了被告。\n此致\n青川市东湖区人民法院\n具状人：某某投资有限公司\n2023年7月1日";
+    let e = extract("npl", &DocumentText::from_pages(&[complaint]));
+    assert_eq!(
+        e.facts.npl_assignment_date,
+        chrono::NaiveDate::from_ymd_opt(2022, 5, 10)
+    );
+    for key in e.provenance.keys() {
+        assert!(
+            crate::domain::FactField::key_label(key).is_some(),
+            "no label for {key}"
+        );
+    }
 }

@@ -32,7 +32,6 @@ mod eval;
 use crate::domain::lpr::LprTable;
 use crate::domain::{CaseFacts, DocumentText, Finding, Provenance};
 pub use raw::RawExtraction;
-pub use resolve::plaintiff_kind;
 
 /// The result of extracting one filing.
 #[derive(Debug, Clone, PartialEq)]

@@ -682,6 +682,7 @@ pub fn read(doc: &DocumentText) -> RawExtraction {
     let complaint_text = flat.text.get(complaint_bytes.clone()).unwrap_or("");
     read_roles_in_facts(&flat, &complaint_bytes, complaint_text, &mut raw);
     read_case_type(&flat, &complaint_bytes, complaint_text, &mut raw);
+    read_assignment(&flat, &complaint_bytes, complaint_text, &mut raw);
     read_court_and_filing_date(
         &flat,
         &complaint_lines,
@@ -944,7 +945,16 @@ fn read_case_type(
             field(flat, i..i + "债权转让".len(), 0.8)
         });
     }
-    // When the claim was assigned to the plaintiff (受让日), as the complaint tells it.
+}
+
+/// When the claim was assigned to the plaintiff (受让日), as the complaint tells it
+/// ([`assignment_to_plaintiff`]).
+fn read_assignment(
+    flat: &Flat,
+    complaint_bytes: &Range<usize>,
+    complaint_text: &str,
+    raw: &mut RawExtraction,
+) {
     let plaintiff = raw.fields.get("plaintiff.name").map(|f| f.value.clone());
     if let Some(a) = assignment_to_plaintiff(complaint_text, plaintiff.as_deref()) {
         let b = complaint_bytes.start;

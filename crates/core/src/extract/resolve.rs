@@ -25,11 +25,6 @@ fn span(f: &RawField) -> SourceSpan {
     }
 }
 
-/// The kind of a plaintiff from its name.
-pub fn plaintiff_kind(name: &str) -> PlaintiffKind {
-    PlaintiffKind::of_name(name)
-}
-
 fn role_of(text: &str, card: bool) -> Option<DefendantRole> {
     Some(if text.contains("共同借款人") {
         DefendantRole::CoBorrower
@@ -161,7 +156,7 @@ pub(crate) fn resolve(
         let name = f.value.trim().to_owned();
         if !name.is_empty() {
             facts.plaintiff = Some(Plaintiff {
-                kind: plaintiff_kind(&name),
+                kind: PlaintiffKind::of_name(&name),
                 name,
             });
             prov.insert("plaintiff.name".into(), span(f));
@@ -514,27 +509,6 @@ pub(crate) fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plaintiff_kinds() {
-        assert_eq!(
-            plaintiff_kind("澄泰银行股份有限公司青川分行"),
-            PlaintiffKind::Bank
-        );
-        assert_eq!(
-            plaintiff_kind("禾银消费金融有限公司"),
-            PlaintiffKind::ConsumerFinance
-        );
-        assert_eq!(
-            plaintiff_kind("华岳资产管理股份有限公司青川分公司"),
-            PlaintiffKind::Amc
-        );
-        assert_eq!(
-            plaintiff_kind("青川市鼎盛商贸有限公司"),
-            PlaintiffKind::Company
-        );
-        assert_eq!(plaintiff_kind("王伟"), PlaintiffKind::Person);
-    }
 
     /// Hand-written text (the generator never states these): a 还款明细 ledger with a principal
     /// and an interest repayment, the contract's day count, 欠息, a demand on the guarantor and a

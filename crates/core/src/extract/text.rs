@@ -220,37 +220,24 @@ fn line_chars(l: &str) -> Vec<(char, u32)> {
     if text.contains('\t') || pieces.len() < 4 || single * 10 < pieces.len() * 7 {
         return body.to_vec();
     }
-    // Whitespace runs: (start index in body, length).
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut k = 0;
-    while k < body.len() {
-        if body[k].0.is_whitespace() {
-            let len = body[k..]
-                .iter()
-                .take_while(|(c, _)| c.is_whitespace())
-                .count();
-            runs.push((k, len));
-            k += len;
-        } else {
-            k += 1;
-        }
-    }
-    let narrowest = runs.iter().map(|r| r.1).min().unwrap_or(1);
+    // The body is trimmed, so it splits into characters and the gaps between them.
+    let gaps = body
+        .split(|(c, _)| !c.is_whitespace())
+        .filter(|g| !g.is_empty());
+    let narrowest = gaps.map(<[_]>::len).min().unwrap_or(1);
     let mut out = Vec::with_capacity(body.len());
-    let mut k = 0;
-    while k < body.len() {
-        match runs.iter().find(|r| r.0 == k) {
-            Some(&(_, len)) => {
-                if len > narrowest {
-                    out.push((' ', body[k].1));
-                }
-                k += len;
-            }
-            None => {
-                out.push(body[k]);
-                k += 1;
-            }
+    let mut gap: Option<(u32, usize)> = None;
+    for &(c, at) in body {
+        if c.is_whitespace() {
+            gap = Some(gap.map_or((at, 1), |(first, n)| (first, n + 1)));
+            continue;
         }
+        if let Some((first, n)) = gap.take()
+            && n > narrowest
+        {
+            out.push((' ', first));
+        }
+        out.push((c, at));
     }
     out
 }

@@ -112,7 +112,7 @@ pub fn model_facts(spans: &[TaggedSpan]) -> ModelFacts {
         let name = clean_name(&s.text);
         if !name.is_empty() {
             m.facts.plaintiff = Some(crate::domain::Plaintiff {
-                kind: crate::extract::plaintiff_kind(&name),
+                kind: crate::domain::PlaintiffKind::of_name(&name),
                 name,
             });
             put(&mut m, "plaintiff.name", s);
