@@ -104,6 +104,10 @@ enum Command {
         /// prose, element_form, sectioned, terse, letter, key_value, counsel.
         #[arg(long)]
         family: Option<String>,
+        /// The filings address this many courts (a bank's batch at a few courts; the demo
+        /// batch uses 3) instead of each its own (standard generator only).
+        #[arg(long)]
+        courts: Option<usize>,
     },
     /// Run the HTTP service (bulk intake, status, tokens) with in-process queue workers.
     Serve {
@@ -425,7 +429,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             count,
             out: dir,
             family,
-        } => write_fixtures(&mut out, &dir, seed, count, family.as_deref()),
+            courts,
+        } => write_fixtures(&mut out, &dir, seed, count, family.as_deref(), courts),
         Command::Serve {
             addr,
             index,
@@ -572,13 +577,13 @@ fn search(
     limit: usize,
     json: bool,
 ) -> Result<ExitCode> {
-    if !index.join("tantivy").exists() {
+    if !fincase::search::index_dir(index).exists() {
         bail!(
             "no case index at {} (run `fincase process` or `fincase demo` first)",
             index.display()
         );
     }
-    let idx = CaseIndex::open(&index.join("tantivy"))?;
+    let idx = CaseIndex::open(&fincase::search::index_dir(index))?;
     let hits = idx.search(query, limit)?;
     if json {
         for h in &hits {
@@ -606,7 +611,9 @@ fn search(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `fincase demo`: the committed demo batch through the whole pipeline.
+/// `fincase demo`: the committed demo batch through the whole pipeline, then ready for a judge:
+/// the courts its filings address exist (and hold them) and a judge of the busiest one has a
+/// token to log in with.
 fn demo(out: &mut impl Write, index: &Path) -> Result<ExitCode> {
     let input = demo_input()?;
     let out_dir = index.join("demo-output");
@@ -617,6 +624,47 @@ fn demo(out: &mut impl Write, index: &Path) -> Result<ExitCode> {
         out,
         "Search it, e.g.: cargo run --release -- search 连带清偿责任"
     )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let login = runtime.block_on(async {
+        let store = fincase::store::Store::open_sqlite(&index.join("cases.db")).await?;
+        let login = fincase::http::review_login(&store, &summary.batch_id).await;
+        store.close().await;
+        login
+    })?;
+    if let Some(l) = login {
+        let index_arg = if index == Path::new("index") {
+            String::new()
+        } else {
+            format!(" --index {}", index.display())
+        };
+        writeln!(out)?;
+        match l.created.len() {
+            0 => {}
+            n @ 1..=5 => writeln!(
+                out,
+                "Courts created for the batch ({n}): {}",
+                l.created.join("、")
+            )?,
+            n => writeln!(
+                out,
+                "Courts created for the batch ({n}): {}…",
+                l.created[..5].join("、")
+            )?,
+        }
+        writeln!(
+            out,
+            "Review the drafts as a judge of {} ({} filings):",
+            l.court.name, l.filings
+        )?;
+        writeln!(out, "  1. cargo run --release -- serve{index_arg}")?;
+        writeln!(
+            out,
+            "  2. open http://127.0.0.1:8080/ui and log in with this judge token:"
+        )?;
+        writeln!(out, "     {}", l.token)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -627,9 +675,11 @@ fn write_fixtures(
     seed: u64,
     count: usize,
     family: Option<&str>,
+    courts: Option<usize>,
 ) -> Result<ExitCode> {
     let written = match family {
-        None => fixtures::write_batch(dir, seed, count)?,
+        None => fixtures::write_batch_in(dir, seed, count, courts)?,
+        Some(_) if courts.is_some() => bail!("--courts applies to the standard generator only"),
         Some(name) => {
             let Some(fam) = fixtures::styles::Family::parse(name) else {
                 bail!(
@@ -1254,6 +1304,13 @@ fn print_summary(out: &mut impl Write, s: &pipeline::BatchSummary, out_dir: &Pat
         "  time: {} ms wall",
         s.timings_ms.get("wall").copied().unwrap_or(0)
     )?;
+    if s.gold_files > 0 {
+        writeln!(
+            out,
+            "  gold answers beside the PDFs: {} (generated filings' answers, not filings)",
+            s.gold_files
+        )?;
+    }
     writeln!(out, "drafts:  {}", Path::new(&s.drafts_dir).display())?;
     writeln!(out, "summary: {}", out_dir.join("summary.json").display())?;
     Ok(())

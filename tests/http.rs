@@ -447,3 +447,187 @@ async fn health_readiness_and_unknown_routes() {
         (StatusCode::NOT_FOUND, &Value::from("NOT_FOUND"))
     );
 }
+
+/// A GET with a bearer token.
+fn get_as(path: &str, token: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// What `GET /api/v1/filings/{id}` shows of a filing, less what names the record itself (id,
+/// batch, organisation, reference): what a judge reads.
+fn as_shown(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in ["filing_id", "batch_id", "reference", "draft"] {
+            o.remove(k);
+        }
+    }
+    v
+}
+
+/// One pipeline: a batch the command line recorded (`fincase process`, as `fincase demo` does)
+/// reads through the service on the same index exactly as the service's own filings do. The
+/// stats by case type and finding equal the batch summary's counts, creating a court assigns
+/// the filings that address it, search hits come with snippets, and the same PDF submitted
+/// through the API and processed by a worker shows the same facts, findings, outcome and draft.
+#[test]
+fn a_command_line_batch_reads_as_the_services_own_filings() {
+    const COUNT: usize = 24;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let out = tmp.path().join("out");
+    let home = tmp.path().join("index");
+    fincase::fixtures::write_batch(&input, SEED, COUNT).unwrap();
+    let mut opts = fincase::pipeline::ProcessOptions::new(&out, &home);
+    opts.progress = false;
+    let summary = fincase::pipeline::process_batch(&input, &opts).unwrap();
+    assert_eq!(summary.total, COUNT);
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert_eq!(summary.gold_files, COUNT, "the gold files are recognised");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let golds: Vec<fincase::fixtures::Gold> = (0..COUNT)
+        .map(|i| {
+            let p = input.join(format!("f{SEED}-{i:05}.gold.json"));
+            serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+        })
+        .collect();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use fincase::http::{AppState, issue_token_as, router, spawn_follower};
+        use fincase::store::{Actor, Store};
+        let store = Store::open_sqlite(&home.join("cases.db")).await.unwrap();
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let (index, follower) =
+            spawn_follower(&store, &home, std::time::Duration::from_millis(50), &rx).unwrap();
+        let state =
+            AppState::new(store.clone(), &home, ServiceConfig::default()).with_search(index);
+        let app = router(state);
+        let admin = issue_token(&store, "ops", Role::Admin, "ops")
+            .await
+            .unwrap();
+
+        // The aggregates count what the batch counted.
+        let stats = common::send(&app, get_as("/api/v1/stats", &admin))
+            .await
+            .json();
+        assert_eq!(stats["total"], written["total"]);
+        assert_eq!(stats["by_status"], written["by_status"]);
+        assert_eq!(stats["by_case_type"], written["by_case_type"], "{stats}");
+        assert_eq!(stats["by_finding"], written["by_flag"], "{stats}");
+        assert!(
+            stats["by_case_type"].get("unknown").is_none(),
+            "every generated filing has a case type: {stats}"
+        );
+
+        // Creating the court most filings address assigns them; its judge sees them.
+        let mut by_court: std::collections::BTreeMap<String, usize> = Default::default();
+        for g in &golds {
+            *by_court.entry(g.facts.court.clone().unwrap()).or_default() += 1;
+        }
+        let (court_name, addressed) = by_court.iter().max_by_key(|(_, n)| **n).unwrap();
+        let made = common::send(
+            &app,
+            Request::post("/api/v1/courts")
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    serde_json::json!({ "name": court_name }).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let court = fincase::domain::CourtId::new(made.json()["id"].as_str().unwrap());
+        let judge = issue_token_as(
+            &store,
+            "court",
+            Role::Judge,
+            "王法官",
+            Some(&court),
+            &Actor::system(),
+        )
+        .await
+        .unwrap();
+        let listed = common::send(&app, get_as("/api/v1/filings?limit=1000", &judge))
+            .await
+            .json();
+        let listed = listed["filings"].as_array().unwrap();
+        assert_eq!(
+            listed.len(),
+            *addressed,
+            "the judge sees the court's filings"
+        );
+
+        // Search: a defendant of a drafted filing is found, with a snippet.
+        let drafted = golds
+            .iter()
+            .position(|g| g.expected_flags.is_empty())
+            .unwrap();
+        let name = golds[drafted].facts.defendants[0].name.clone();
+        let q = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+        let hits = common::send(&app, get_as(&format!("/api/v1/search?q={q}"), &admin))
+            .await
+            .json();
+        let hits = hits["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{name}: no hit");
+        for h in hits {
+            assert!(
+                h["snippet_html"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("<b>")),
+                "an empty snippet: {h}"
+            );
+        }
+
+        // The same PDF through the API and a worker reads the same.
+        let bank = issue_token(&store, "bank-a", Role::Bank, "bank-a")
+            .await
+            .unwrap();
+        let file = format!("f{SEED}-{drafted:05}.pdf");
+        let bytes = std::fs::read(input.join(&file)).unwrap();
+        let up = common::upload(&app, &bank, &[(file.as_str(), bytes.as_slice())]).await;
+        assert_eq!(up.status, StatusCode::ACCEPTED, "{}", up.text());
+        let worker = fincase::jobs::Worker::new(
+            store.clone(),
+            Arc::new(fincase::rules::RulesConfig::default()),
+            fincase::jobs::WorkerConfig::new("w"),
+        );
+        while worker.step().await.unwrap() != fincase::jobs::Step::Idle {}
+        let served = up.json()["filed"][0]["filing_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let cli = fincase::domain::FilingId::of_bytes(&bytes);
+        let show = |id: String| {
+            let app = app.clone();
+            let admin = admin.clone();
+            async move {
+                common::send(&app, get_as(&format!("/api/v1/filings/{id}"), &admin))
+                    .await
+                    .json()
+            }
+        };
+        let (a, b) = (show(cli.to_string()).await, show(served).await);
+        assert_eq!(a["status"], "drafted");
+        assert_eq!(as_shown(&a), as_shown(&b));
+        assert_eq!(a["draft"]["kind"], b["draft"]["kind"]);
+        let text = |v: &Value| {
+            let url = v["draft"]["text_url"].as_str().unwrap().to_owned();
+            let app = app.clone();
+            let admin = admin.clone();
+            async move { common::send(&app, get_as(&url, &admin)).await.text() }
+        };
+        let (ta, tb) = (text(&a).await, text(&b).await);
+        assert!(!ta.is_empty());
+        assert_eq!(ta, tb, "the same draft");
+
+        let _ = stop.send(true);
+        let _ = follower.await;
+        store.close().await;
+    });
+}

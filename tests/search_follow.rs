@@ -10,7 +10,7 @@ use fincase::jobs::{Step, Worker, WorkerConfig};
 use fincase::rules::RulesConfig;
 use fincase::search::SearchScope;
 use fincase::search::follow::Follower;
-use fincase::store::{Actor, Admitted, FilingRecord, NewBatch, NewFiling, Store};
+use fincase::store::{Actor, Admitted, BatchFiling, FilingOutput, NewBatch, NewFiling, Store};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -190,10 +190,18 @@ async fn check_resume(store: &Store, dir: &Path) {
     let view = store.filing_view(id).await.unwrap().unwrap();
     let before = store.last_change_seq().await.unwrap();
     store
-        .save_filings(&[FilingRecord {
-            status: FilingStatus::NeedsReview,
-            reason: Some("复核：人工要求重新审查".into()),
-            ..view.record.clone()
+        .save_filings(&[BatchFiling {
+            id: view.record.id.clone(),
+            batch_id: view.record.batch_id.clone(),
+            name: view.record.name.clone(),
+            sha256: view.record.sha256.clone(),
+            draft_path: None,
+            output: FilingOutput {
+                reason: Some("复核：人工要求重新审查".into()),
+                facts_json: view.record.facts_json.clone(),
+                outcome_json: view.record.outcome_json.clone(),
+                ..FilingOutput::nothing_read(FilingStatus::NeedsReview)
+            },
         }])
         .await
         .unwrap();

@@ -7,8 +7,8 @@
 use fincase::domain::{BatchId, CourtId, FilingId, FilingStatus, ReviewState};
 use fincase::jobs::JobKind;
 use fincase::store::{
-    Actor, Admitted, AuditVerification, BatchRecord, Decided, Edited, EditedResult, FilingOutput,
-    FilingRecord, JobState, NewBatch, NewFiling, QueueFilter, ReviewAction, Role, SessionRecord,
+    Actor, Admitted, AuditVerification, BatchFiling, BatchRecord, Decided, Edited, EditedResult,
+    FilingOutput, JobState, NewBatch, NewFiling, QueueFilter, ReviewAction, Role, SessionRecord,
     Store, TokenRecord, now_ms,
 };
 
@@ -66,17 +66,14 @@ async fn on_disk_batch_survives_reopen() {
     );
 }
 
-fn filing(id: &str, status: FilingStatus) -> FilingRecord {
-    FilingRecord {
+fn filing(id: &str, status: FilingStatus) -> BatchFiling {
+    BatchFiling {
         id: id.into(),
         batch_id: "b1".into(),
         name: format!("{id}.pdf"),
         sha256: "00".repeat(32),
-        status,
-        reason: None,
-        facts_json: Some("{}".into()),
-        outcome_json: None,
         draft_path: None,
+        output: output(status),
     }
 }
 
@@ -99,14 +96,15 @@ async fn check_pipeline_batch_api(store: &Store) {
         .await
         .unwrap();
     let mut again = filing("y", FilingStatus::Drafted);
-    again.reason = Some("重新处理".into());
+    again.output.reason = Some("重新处理".into());
     store
         .save_filings(std::slice::from_ref(&again))
         .await
         .unwrap();
+    let y = store.filing(&FilingId::new("y")).await.unwrap().unwrap();
     assert_eq!(
-        store.filing(&FilingId::new("y")).await.unwrap(),
-        Some(again)
+        (y.status, y.reason.as_deref(), y.facts_json.as_deref()),
+        (FilingStatus::Drafted, Some("重新处理"), Some("{}"))
     );
     assert_eq!(store.filing(&FilingId::new("nope")).await.unwrap(), None);
     assert_eq!(
@@ -273,17 +271,8 @@ async fn check_tokens(store: &Store) {
 
 fn output(status: FilingStatus) -> FilingOutput {
     FilingOutput {
-        status,
-        reason: None,
         facts_json: Some("{}".into()),
-        outcome_json: None,
-        draft_kind: None,
-        draft_html: None,
-        draft_text: None,
-        court_name: None,
-        case_type: None,
-        finding_codes: Vec::new(),
-        versions_json: None,
+        ..FilingOutput::nothing_read(status)
     }
 }
 

@@ -866,3 +866,110 @@ fn review_in_headless_chromium() {
         .unwrap();
     assert_eq!(v.review_state, Some(ReviewState::Approved));
 }
+
+/// A child process killed on drop (the service under test).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The newcomer's path, as the README tells it: `fincase demo`, then `fincase serve` on the same
+/// index, then the judge's screens with the token the demo printed: the demo court's filings
+/// are in the queue and one opens with its facts.
+#[test]
+fn newcomer_demo_then_serve_then_review_in_chromium() {
+    let rt = rt();
+    let Some((_driver, wd)) = start_browser(&rt) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let index = tmp.path().join("index");
+    let bin = env!("CARGO_BIN_EXE_fincase");
+    let demo = std::process::Command::new(bin)
+        .args(["demo", "--index"])
+        .arg(&index)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&demo.stdout).into_owned();
+    assert!(
+        demo.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    // "Review the drafts as a judge of <court> (<n> filings):", the serve command, the token.
+    let heading = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Review the drafts as a judge of "))
+        .unwrap_or_else(|| panic!("no review line in:\n{printed}"));
+    let (court, rest) = heading.split_once(" (").unwrap();
+    let filings: usize = rest.split(' ').next().unwrap().parse().unwrap();
+    assert!(filings > 0, "{printed}");
+    assert!(
+        printed.contains("cargo run --release -- serve --index"),
+        "{printed}"
+    );
+    let token = printed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("fc_"))
+        .unwrap_or_else(|| panic!("no token in:\n{printed}"))
+        .to_owned();
+    assert!(
+        !printed.contains("skipped"),
+        "the gold files are not reported as skipped:\n{printed}"
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _serve = Child(
+        std::process::Command::new(bin)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--index"])
+            .arg(&index)
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "serve never listened"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let base = format!("http://127.0.0.1:{port}");
+
+    wd.go(&format!("{base}/ui"));
+    wd.wait_for("#login-form");
+    wd.type_into("#token", &token);
+    wd.click("#login-button");
+    wd.wait_for("#queue");
+    assert!(wd.text("#who").starts_with(court), "{}", wd.text("#who"));
+    if let Some(dir) = std::env::var_os("FINCASE_UI_SCREENSHOTS") {
+        wd.screenshot(&std::path::Path::new(&dir).join("ui-demo-queue.png"));
+    }
+    let shown: usize = wd.text("#shown").parse().unwrap();
+    assert!(
+        shown > 0 && shown <= filings,
+        "{shown} shown of the {filings} filings addressing {court}"
+    );
+    wd.key('j');
+    wd.key('\u{E007}');
+    wd.wait_for("#facts");
+    assert!(wd.url().contains("/ui/filings/"), "{}", wd.url());
+    let facts = wd.text("#facts");
+    assert!(
+        facts.contains("当事人") && facts.contains("原告"),
+        "{facts}"
+    );
+}

@@ -28,10 +28,10 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use fincase_core::domain::CourtId;
+use fincase_core::domain::{BatchId, CourtId};
 use fincase_core::rules::RulesConfig;
 use fincase_pipeline::jobs::{Worker, WorkerConfig, owner_name};
-use fincase_store::{Actor, Role, Store, StoreError, TokenRecord};
+use fincase_store::{Actor, Court, Role, Store, StoreError, TokenRecord};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -132,6 +132,62 @@ pub async fn issue_token_as(
     Ok(token)
 }
 
+/// A judge's way into the review screens for a batch the command line recorded.
+#[derive(Debug, Clone)]
+pub struct ReviewLogin {
+    /// The court the judge belongs to: the one most of the batch's filings address.
+    pub court: Court,
+    /// How many of the batch's filings address it.
+    pub filings: i64,
+    /// Courts created for the batch (names), the judge's among them unless it existed.
+    pub created: Vec<String>,
+    /// The judge's token (shown once; only its hash is stored).
+    pub token: String,
+}
+
+/// Makes a recorded batch reviewable, as `fincase demo` does: creates every court its filings
+/// address that does not exist yet (which assigns them their filings, audited) and issues a
+/// judge token for the court most of them address. `None` when no filing names a court.
+pub async fn review_login(
+    store: &Store,
+    batch: &BatchId,
+) -> Result<Option<ReviewLogin>, StoreError> {
+    let addressed = store.courts_addressed_by(batch).await?;
+    let Some((busiest, filings)) = addressed.first().cloned() else {
+        return Ok(None);
+    };
+    let system = Actor::system();
+    let mut created = Vec::new();
+    for (name, _) in &addressed {
+        if store.create_court(name, &system).await?.is_some() {
+            created.push(name.clone());
+        }
+    }
+    let Some(court) = store
+        .courts()
+        .await?
+        .into_iter()
+        .find(|c| c.name == busiest)
+    else {
+        return Ok(None);
+    };
+    let token = issue_token_as(
+        store,
+        "demo",
+        Role::Judge,
+        "演示法官",
+        Some(&court.id),
+        &system,
+    )
+    .await?;
+    Ok(Some(ReviewLogin {
+        court,
+        filings,
+        created,
+        token,
+    }))
+}
+
 /// The service's routes: `/healthz`, `/readyz` and the API under `/api/v1`, with request ids
 /// and a body limit from the configuration.
 pub fn router(state: AppState) -> Router {
@@ -210,8 +266,10 @@ pub fn spawn_follower(
     ),
     fincase_store::search::follow::FollowError,
 > {
-    let follower =
-        fincase_store::search::follow::Follower::open(store.clone(), &index_dir.join("search"))?;
+    let follower = fincase_store::search::follow::Follower::open(
+        store.clone(),
+        &fincase_store::search::index_dir(index_dir),
+    )?;
     let index = follower.index();
     let rx = shutdown.clone();
     Ok((index, tokio::spawn(follower.run_until(rx, poll))))

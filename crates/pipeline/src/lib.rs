@@ -29,8 +29,11 @@ use fincase_core::draft::{self, Draft};
 use fincase_core::extract::{self, Extraction};
 use fincase_core::ingest::{self, FilingSource};
 use fincase_core::rules::{self, Disposition, DocumentKind, Outcome, RulesConfig};
-use fincase_store::search::{CaseIndex, IndexedCase};
-use fincase_store::{BatchRecord, FilingRecord, OriginalStore, Store};
+use fincase_store::search::{
+    self,
+    follow::{FollowError, Follower},
+};
+use fincase_store::{BatchFiling, BatchRecord, FilingOutput, OriginalStore, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,7 +52,7 @@ pub enum PipelineError {
     Store(#[from] fincase_store::StoreError),
     /// The search index failed.
     #[error(transparent)]
-    Search(#[from] fincase_store::search::SearchError),
+    Search(#[from] FollowError),
     /// Writing outputs failed.
     #[error("cannot write outputs to {path}: {source}")]
     Output {
@@ -351,10 +354,15 @@ pub struct BatchSummary {
     pub by_status: BTreeMap<FilingStatus, usize>,
     /// Count per flag.
     pub by_flag: BTreeMap<FindingCode, usize>,
+    /// Count per case type (serde name, as `GET /api/v1/stats` counts them; `unknown` for a
+    /// filing whose type was not read).
+    pub by_case_type: BTreeMap<String, usize>,
     /// Every filing without a draft, with its reason.
     pub not_drafted: Vec<SummaryEntry>,
-    /// Non-PDF files that were skipped.
+    /// Files that are neither filings nor answers (not PDFs), skipped.
     pub skipped: Vec<String>,
+    /// Gold answer files beside generated filings (`*.gold.json`): recognised, not filings.
+    pub gold_files: usize,
     /// Milliseconds summed over filings per stage (`ingest`, `extract`, `rules`, `draft` for
     /// HTML and text, `docx` and `pdf` for drafted filings), plus `store_and_index` and `wall`.
     pub timings_ms: BTreeMap<&'static str, u64>,
@@ -476,22 +484,65 @@ fn write_filing(
     Ok((draft_path, format_times))
 }
 
-/// The facts report and the outcome of `r` as the store records them: JSON, `None` where absent.
-pub fn result_json(r: &FilingResult) -> (Option<String>, Option<String>) {
-    (
-        r.report
+impl FilingResult {
+    /// What the database records of this result: the one record the command line's batches
+    /// and the service's workers write alike (`fincase_store::record`).
+    pub fn output(&self) -> FilingOutput {
+        let facts_json = self
+            .report
             .as_ref()
-            .and_then(|x| serde_json::to_string(x).ok()),
-        r.outcome
+            .and_then(|x| serde_json::to_string(x).ok());
+        let outcome_json = self
+            .outcome
             .as_ref()
-            .and_then(|x| serde_json::to_string(x).ok()),
-    )
-}
-
-fn title_of(r: &FilingResult) -> String {
-    match &r.report {
-        Some(rep) => fincase_store::search::case_title(&rep.facts),
-        None => r.name.clone(),
+            .and_then(|x| serde_json::to_string(x).ok());
+        let draft_kind = self.draft.as_ref().map(|d| {
+            if self.status == FilingStatus::Drafted && d.kind != DocumentKind::None {
+                match d.kind {
+                    DocumentKind::Judgment => "judgment",
+                    DocumentKind::PaymentOrder => "payment_order",
+                    DocumentKind::None => "notice",
+                }
+            } else {
+                "notice"
+            }
+            .to_owned()
+        });
+        let serde_name = |v: serde_json::Value| v.as_str().map(str::to_owned);
+        let facts = self.report.as_ref().map(|rep| &rep.facts);
+        // The versions the audit log records with the result (model, rules, template).
+        let versions = match &self.draft {
+            Some(d) => serde_json::json!({
+                "model": d.model_version,
+                "rules": d.rules_version,
+                "template": d.template_version,
+            }),
+            None => serde_json::json!({
+                "model": self.report.as_ref().map(|_| draft::EXTRACTOR_VERSION),
+                "rules": self.outcome.as_ref().map(|o| o.rules_version.clone()),
+            }),
+        };
+        FilingOutput {
+            status: self.status,
+            reason: self.reason.clone(),
+            facts_json,
+            outcome_json,
+            draft_kind,
+            draft_html: self.draft.as_ref().map(|d| d.html.clone()),
+            draft_text: self.draft.as_ref().map(|d| d.text.clone()),
+            court_name: facts.and_then(|f| f.court.clone()),
+            case_type: facts
+                .and_then(|f| f.case_type)
+                .and_then(|c| serde_json::to_value(c).ok())
+                .and_then(serde_name),
+            finding_codes: self
+                .report
+                .iter()
+                .flat_map(|rep| rep.flags.iter())
+                .filter_map(|c| serde_json::to_value(c).ok().and_then(serde_name))
+                .collect(),
+            versions_json: Some(versions.to_string()),
+        }
     }
 }
 
@@ -505,16 +556,14 @@ fn now_rfc3339() -> String {
     )
 }
 
-/// One filing after the parallel part of a chunk: only what the sequential part stores,
-/// indexes and counts. The page text (with a box per character), the report and the draft are
-/// dropped on the rayon thread as soon as the filing's files are written, so a chunk holds
-/// the few tens of KB per filing that the store and the index take, not whole results.
+/// One filing after the parallel part of a chunk: only what the sequential part stores and
+/// counts. The page text (with a box per character), the report and the draft are dropped on
+/// the rayon thread as soon as the filing's files are written, so a chunk holds the few tens
+/// of KB per filing that the store takes, not whole results.
 struct Processed {
-    status: FilingStatus,
     flags: Vec<FindingCode>,
-    /// `None` when the file could not be read (nothing to index).
-    indexed: Option<IndexedCase>,
-    record: FilingRecord,
+    case_type: Option<String>,
+    filing: BatchFiling,
 }
 
 impl Processed {
@@ -524,30 +573,17 @@ impl Processed {
         sha256: String,
         batch_id: &BatchId,
     ) -> Processed {
-        let (facts_json, outcome_json) = result_json(&r);
-        let indexed = r.text.as_ref().map(|text| IndexedCase {
-            filing_id: r.id.clone(),
-            org: None,
-            court: None,
-            name: r.name.clone(),
-            title: title_of(&r),
-            status: r.status,
-            body: text.joined(),
-        });
+        let output = r.output();
         Processed {
-            status: r.status,
             flags: r.report.map(|rep| rep.flags).unwrap_or_default(),
-            indexed,
-            record: FilingRecord {
+            case_type: output.case_type.clone(),
+            filing: BatchFiling {
                 id: r.id,
                 batch_id: batch_id.clone(),
                 name: r.name,
                 sha256,
-                status: r.status,
-                reason: r.reason,
-                facts_json,
-                outcome_json,
                 draft_path,
+                output,
             },
         }
     }
@@ -559,6 +595,7 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     use rayon::prelude::*;
     let wall = Instant::now();
     let mut skipped = Vec::new();
+    let mut gold_files = 0;
     let mut sources = Vec::new();
     // Names and sizes only: the bytes are read a chunk at a time below.
     let ingest::SourceList {
@@ -568,6 +605,7 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
     for entry in entries {
         match entry {
             Err(e) if e.is_skipped() => skipped.push(e.name),
+            Err(e) if e.is_gold_answers() => gold_files += 1,
             other => sources.push(other),
         }
     }
@@ -578,8 +616,15 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
         .map_err(PipelineError::Runtime)?;
     let store = runtime.block_on(Store::open_sqlite(&opts.index_dir.join("cases.db")))?;
     let originals = OriginalStore::new(&opts.index_dir.join("originals"));
-    let index = CaseIndex::open(&opts.index_dir.join("tantivy"))?;
-    let mut writer = index.writer()?;
+    // The index is written as the service writes it: by the follower of the database, so a
+    // filing's search entry is the same whichever path recorded it, and `fincase serve` on
+    // this index resumes where the batch left it. While a service holds the index, its own
+    // follower indexes what this batch records.
+    let mut follower = match Follower::open(store.clone(), &search::index_dir(&opts.index_dir)) {
+        Ok(f) => Some(f),
+        Err(e) if e.is_locked() => None,
+        Err(e) => return Err(e.into()),
+    };
 
     let started_at = now_rfc3339();
     let batch_id = BatchId::new(format!(
@@ -600,8 +645,10 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
         total: 0,
         by_status: BTreeMap::new(),
         by_flag: BTreeMap::new(),
+        by_case_type: BTreeMap::new(),
         not_drafted: Vec::new(),
         skipped,
+        gold_files,
         timings_ms: BTreeMap::new(),
         drafts_dir: opts.out_dir.join("filings").display().to_string(),
     };
@@ -690,25 +737,29 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
         let mut records = Vec::with_capacity(done.len());
         for item in done {
             let p = item?;
+            let status = p.filing.output.status;
             summary.total += 1;
-            *summary.by_status.entry(p.status).or_default() += 1;
+            *summary.by_status.entry(status).or_default() += 1;
             for f in &p.flags {
                 *summary.by_flag.entry(*f).or_default() += 1;
             }
-            if p.status != FilingStatus::Drafted {
+            *summary
+                .by_case_type
+                .entry(p.case_type.unwrap_or_else(|| "unknown".to_owned()))
+                .or_default() += 1;
+            if status != FilingStatus::Drafted {
                 summary.not_drafted.push(SummaryEntry {
-                    name: p.record.name.clone(),
-                    status: p.status,
-                    reason: p.record.reason.clone().unwrap_or_default(),
+                    name: p.filing.name.clone(),
+                    status,
+                    reason: p.filing.output.reason.clone().unwrap_or_default(),
                 });
             }
-            if let Some(case) = &p.indexed {
-                writer.upsert(case)?;
-            }
-            records.push(p.record);
+            records.push(p.filing);
         }
         runtime.block_on(store.save_filings(&records))?;
-        writer.commit()?;
+        if let Some(f) = follower.as_mut() {
+            runtime.block_on(f.catch_up())?;
+        }
         store_index += t.elapsed();
     }
     bar.finish_and_clear();

@@ -3,7 +3,7 @@
 
 use super::audit::{Actor, Pending, audited_tx};
 use super::{Store, StoreError, db_query, now_ms, tx_query};
-use fincase_core::domain::CourtId;
+use fincase_core::domain::{BatchId, CourtId};
 use sqlx::Row;
 
 /// A court filings are assigned to.
@@ -79,6 +79,26 @@ impl Store {
             }
             Ok(Some(court.clone()))
         })
+    }
+
+    /// The courts a batch's filings address (names as recorded, normalised), each with how
+    /// many of the batch's filings address it, most first (then by name).
+    pub async fn courts_addressed_by(
+        &self,
+        batch: &BatchId,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(db_query!(
+            &self.db,
+            "SELECT court_name, COUNT(*) AS n FROM filings
+             WHERE batch_id = ? AND court_name IS NOT NULL
+             GROUP BY court_name ORDER BY n DESC, court_name",
+            [batch.as_str()],
+            fetch_all,
+            |rows| rows
+                .iter()
+                .map(|r| (r.get::<String, _>("court_name"), r.get::<i64, _>("n")))
+                .collect::<Vec<_>>()
+        )?)
     }
 
     /// Every court, by name.

@@ -31,6 +31,7 @@ mod decisions;
 mod intake;
 mod originals;
 mod queue;
+mod record;
 mod review;
 pub mod search;
 mod tokens;
@@ -42,8 +43,8 @@ pub use courts::{Court, normalize_court_name};
 pub use decisions::{Decided, ReviewAction};
 pub use intake::{Admitted, NewBatch, NewFiling};
 pub use originals::OriginalStore;
-pub use queue::FilingOutput;
 pub use queue::{JobKind, JobRecord, JobState, QueueCounts};
+pub use record::{BatchFiling, FilingOutput};
 pub use review::{DraftVersion, Edited, EditedResult, QueueFilter, QueueRow, SessionRecord};
 pub use tokens::{Role, TokenRecord};
 pub use views::{
@@ -808,60 +809,6 @@ impl Store {
                 })),
                 versions: None,
             });
-            Ok(())
-        })
-    }
-
-    /// Inserts or replaces filings, all in one transaction, each with its audit entry
-    /// (`filing.recorded` by the system: status, reason, digests of facts and outcome, and the
-    /// outcome's rules version).
-    pub async fn save_filings(&self, records: &[FilingRecord]) -> Result<(), StoreError> {
-        audited_tx!(&self.db, now_ms(), |tx, pg, chain| {
-            for r in records {
-                tx_query!(
-                    pg,
-                    tx,
-                    "INSERT INTO filings (id, batch_id, name, sha256, status, reason, facts_json,
-                                          outcome_json, draft_path)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                     ON CONFLICT(id) DO UPDATE SET batch_id = excluded.batch_id,
-                        name = excluded.name, sha256 = excluded.sha256, status = excluded.status,
-                        reason = excluded.reason, facts_json = excluded.facts_json,
-                        outcome_json = excluded.outcome_json, draft_path = excluded.draft_path",
-                    [
-                        r.id.as_str(),
-                        r.batch_id.as_str(),
-                        &r.name,
-                        &r.sha256,
-                        r.status.as_str(),
-                        &r.reason,
-                        &r.facts_json,
-                        &r.outcome_json,
-                        &r.draft_path
-                    ],
-                    execute
-                )?;
-                let rules = r
-                    .outcome_json
-                    .as_deref()
-                    .and_then(|o| serde_json::from_str::<serde_json::Value>(o).ok())
-                    .and_then(|o| o.get("rules_version").cloned());
-                chain.push(Pending {
-                    actor: &Actor::system(),
-                    action: "filing.recorded",
-                    subject: r.id.as_str(),
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "batch_id": r.batch_id,
-                        "status": r.status,
-                        "reason": r.reason,
-                        "facts_sha256": audit::digest(r.facts_json.as_deref()),
-                        "outcome_sha256": audit::digest(r.outcome_json.as_deref()),
-                        "draft_path": r.draft_path,
-                    })),
-                    versions: rules.map(|v| serde_json::json!({ "rules": v })),
-                });
-            }
             Ok(())
         })
     }

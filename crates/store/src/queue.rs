@@ -10,38 +10,11 @@
 //!
 //! Every time is passed in (`now_ms`), so tests move the clock without sleeping.
 
-use super::audit::{Actor, Pending, audited_tx, digest};
-use super::{Store, StoreError, db_query, normalize_court_name, tx_query};
-use fincase_core::domain::{BatchId, FilingId, FilingStatus, JobId};
+use super::audit::{Actor, Pending, audited_tx};
+use super::record::{FilingOutput, write_output};
+use super::{Store, StoreError, db_query, tx_query};
+use fincase_core::domain::{BatchId, FilingId, JobId};
 use sqlx::Row;
-
-/// What a worker computed for one filing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilingOutput {
-    /// Final status.
-    pub status: FilingStatus,
-    /// Why there is no draft.
-    pub reason: Option<String>,
-    /// Facts, flags, findings and provenance (JSON).
-    pub facts_json: Option<String>,
-    /// Suggested outcome (JSON).
-    pub outcome_json: Option<String>,
-    /// Which document was drafted.
-    pub draft_kind: Option<String>,
-    /// Draft (or notice) HTML.
-    pub draft_html: Option<String>,
-    /// Draft (or notice) plain text.
-    pub draft_text: Option<String>,
-    /// The court the filing addresses (此致 …人民法院), as extracted; matched to a configured
-    /// court when the result is recorded.
-    pub court_name: Option<String>,
-    /// The case type (serde name), for aggregates.
-    pub case_type: Option<String>,
-    /// The finding codes (serde names), for aggregates.
-    pub finding_codes: Vec<String>,
-    /// Model, rules and template versions (JSON object), recorded and audited.
-    pub versions_json: Option<String>,
-}
 
 /// Every kind of work the queue carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -415,10 +388,9 @@ impl Store {
 
     /// Records a filing's result and marks its job done, in one transaction, only while
     /// `owner` still holds the lease. False (nothing recorded) when the lease was lost: another
-    /// worker has the job and will record it. The filing is assigned to the configured court
-    /// its facts address (`courts.name` equal to the normalised 此致 name), or to none. The
-    /// same transaction appends `filing.<status>` (actor `worker:<owner>`) with digests of the
-    /// facts, outcome and draft and the model, rules and template versions.
+    /// worker has the job and will record it. The result is written as every pipeline result
+    /// is (`record::write_output!`: the court it addresses, case type, finding codes, draft,
+    /// versions), audited `filing.<status>` with actor `worker:<owner>`.
     pub async fn complete_job(
         &self,
         job_id: &JobId,
@@ -428,8 +400,6 @@ impl Store {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let actor = Actor::worker(owner);
-        let court_name = out.court_name.as_deref().map(normalize_court_name);
-        let finding_codes = out.finding_codes.join(" ");
         audited_tx!(&self.db, now_ms, |tx, pg, chain| {
             let n = tx_query!(
                 pg,
@@ -444,67 +414,15 @@ impl Store {
             if n != 1 {
                 return Ok(false);
             }
-            let court_id: Option<String> = match &court_name {
-                Some(name) => tx_query!(
-                    pg,
-                    tx,
-                    "SELECT id FROM courts WHERE name = ?",
-                    [name],
-                    fetch_optional
-                )?
-                .map(|r| r.get("id")),
-                None => None,
-            };
-            let before = tx_query!(
-                pg,
-                tx,
-                "SELECT status FROM filings WHERE id = ?",
-                [filing_id.as_str()],
-                fetch_optional
-            )?
-            .map(|r| r.get::<String, _>("status"));
-            tx_query!(
-                pg,
-                tx,
-                "UPDATE filings SET status = ?, reason = ?, facts_json = ?, outcome_json = ?,
-                     draft_kind = ?, draft_html = ?, draft_text = ?,
-                     processed_count = processed_count + 1, updated_ms = ?,
-                     court_name = ?, court_id = ?, case_type = ?, finding_codes = ?,
-                     versions_json = ?
-                 WHERE id = ?",
-                [
-                    out.status.as_str(),
-                    &out.reason,
-                    &out.facts_json,
-                    &out.outcome_json,
-                    &out.draft_kind,
-                    &out.draft_html,
-                    &out.draft_text,
-                    now_ms,
-                    &court_name,
-                    &court_id,
-                    &out.case_type,
-                    &finding_codes,
-                    &out.versions_json,
-                    filing_id.as_str()
-                ],
-                execute
-            )?;
+            let written = write_output!(pg, tx, filing_id, out, now_ms)?;
+            let mut after = written.audit_after(out);
+            after["job_id"] = serde_json::json!(job_id);
             chain.push(Pending {
                 actor: &actor,
                 action: &format!("filing.{}", out.status.as_str()),
                 subject: filing_id.as_str(),
-                before: Some(serde_json::json!({ "status": before })),
-                after: Some(serde_json::json!({
-                    "status": out.status,
-                    "reason": out.reason,
-                    "job_id": job_id,
-                    "court_id": court_id,
-                    "draft_kind": out.draft_kind,
-                    "facts_sha256": digest(out.facts_json.as_deref()),
-                    "outcome_sha256": digest(out.outcome_json.as_deref()),
-                    "draft_sha256": digest(out.draft_html.as_deref()),
-                })),
+                before: Some(serde_json::json!({ "status": written.before })),
+                after: Some(after),
                 versions: out
                     .versions_json
                     .as_deref()

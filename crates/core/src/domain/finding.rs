@@ -64,6 +64,28 @@ impl FindingCode {
             FindingCode::FieldConflict => "field_conflict",
         }
     }
+
+    /// The code of a schema name (`None` for a name this build does not know).
+    pub fn parse(s: &str) -> Option<FindingCode> {
+        FindingCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// What a judge or a bank reads on a screen.
+    pub fn zh(self) -> &'static str {
+        match self {
+            FindingCode::NeedsOcr => "扫描页待识别",
+            FindingCode::AmountWordsMismatch => "大小写金额不一致",
+            FindingCode::ClaimsTotalMismatch => "诉请合计不符",
+            FindingCode::InterestOverCap => "利率超过上限",
+            FindingCode::LimitationExpired => "诉讼时效届满",
+            FindingCode::GuaranteePeriodExpired => "保证期间届满",
+            FindingCode::CreditCardGuarantor => "信用卡案件列保证人",
+            FindingCode::MissingField => "要素缺失",
+            FindingCode::MissingEvidence => "证据缺失",
+            FindingCode::JurisdictionDoubt => "管辖存疑",
+            FindingCode::FieldConflict => "要素读取不一致",
+        }
+    }
 }
 
 /// How much a finding matters, and who must act on it (rules issue: `reject`, `review`, `info`).

@@ -37,6 +37,9 @@ pub struct FilingSource {
 pub enum SourceErrorKind {
     /// Not a PDF (by name): skipped, reported for the summary only.
     NotPdf,
+    /// The gold answers of a generated filing (`<id>.gold.json` beside `<id>.pdf`, as
+    /// `fincase fixtures` writes them): not a filing, counted apart from the skipped files.
+    GoldAnswers,
     /// An absolute path or a `..` component inside an archive.
     UnsafePath,
     /// An archive inside the archive/folder: not unpacked.
@@ -78,6 +81,7 @@ impl SourceError {
     pub fn code(&self) -> &'static str {
         match self.kind {
             SourceErrorKind::NotPdf => "NOT_A_PDF",
+            SourceErrorKind::GoldAnswers => "GOLD_ANSWERS",
             SourceErrorKind::UnsafePath => "ENTRY_UNSAFE_PATH",
             SourceErrorKind::NestedArchive => "ENTRY_NESTED_ARCHIVE",
             SourceErrorKind::Encrypted => "ENTRY_ENCRYPTED",
@@ -91,6 +95,11 @@ impl SourceError {
     /// True for entries that were skipped on purpose (not PDFs), not failed.
     pub fn is_skipped(&self) -> bool {
         self.kind == SourceErrorKind::NotPdf
+    }
+
+    /// True for a generated filing's gold answers (not a filing, not a problem either).
+    pub fn is_gold_answers(&self) -> bool {
+        self.kind == SourceErrorKind::GoldAnswers
     }
 }
 
@@ -122,6 +131,12 @@ fn classify(name: &str) -> Result<(), SourceError> {
             ));
         }
         Ok(())
+    } else if name.to_ascii_lowercase().ends_with(".gold.json") {
+        Err(SourceError::new(
+            name,
+            SourceErrorKind::GoldAnswers,
+            "gold answers of a generated filing, not a filing",
+        ))
     } else if is_archive_name(name) {
         Err(SourceError::new(
             name,

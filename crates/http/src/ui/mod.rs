@@ -328,6 +328,16 @@ struct SlimFacts {
     defendants: Vec<fincase_core::domain::Defendant>,
 }
 
+/// A stored finding code as a judge reads it (a general label for one this build does not
+/// know; nothing for an empty one).
+fn finding_zh(code: &str) -> &'static str {
+    match fincase_core::domain::FindingCode::parse(code) {
+        Some(c) => c.zh(),
+        None if code.is_empty() => "",
+        None => "其他审查发现",
+    }
+}
+
 /// One queue line.
 #[derive(Debug, Clone, Serialize)]
 struct QueueItem {
@@ -348,7 +358,10 @@ struct QueueItem {
     status_zh: &'static str,
     review: Option<ReviewState>,
     review_zh: &'static str,
+    /// Finding codes (the filter's values).
     findings: Vec<String>,
+    /// The same findings as a judge reads them.
+    findings_zh: Vec<&'static str>,
     deadline: Option<view::Deadline>,
     pending: bool,
 }
@@ -412,6 +425,14 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
             .split(' ')
             .filter(|c| !c.is_empty())
             .map(str::to_owned)
+            .collect(),
+        findings_zh: r
+            .finding_codes
+            .as_deref()
+            .unwrap_or("")
+            .split(' ')
+            .map(finding_zh)
+            .filter(|c| !c.is_empty())
             .collect(),
         deadline: match (received, &outcome) {
             (Some(d), Some(o)) if r.review_state.is_none() => {
@@ -485,7 +506,12 @@ async fn queue_page(
         .collect();
     // Filter choices come from the court's whole queue, not the filtered one.
     let whole = load_queue(&state, &j, &QueueQuery::default()).await?;
-    let mut banks: Vec<String> = whole.iter().map(|i| i.org.clone()).collect();
+    // Filings recorded by the command line belong to no bank: no choice for them.
+    let mut banks: Vec<String> = whole
+        .iter()
+        .filter(|i| !i.org.is_empty())
+        .map(|i| i.org.clone())
+        .collect();
     banks.sort();
     banks.dedup();
     let mut batches: Vec<(String, BatchId)> = whole
@@ -497,6 +523,10 @@ async fn queue_page(
     let mut findings: Vec<String> = whole.iter().flat_map(|i| i.findings.clone()).collect();
     findings.sort();
     findings.dedup();
+    let findings: Vec<Value> = findings
+        .iter()
+        .map(|c| json!({ "code": c, "zh": finding_zh(c) }))
+        .collect();
     let shown: Vec<&QueueItem> = all
         .iter()
         .filter(|i| status == "all" || status_key(i) == status)
@@ -958,6 +988,7 @@ fn finding_rows(stored: Option<&StoredReport>) -> Vec<Value> {
                         "severity": view::severity_zh(x.severity),
                         "level": serde_json::to_value(x.severity).ok(),
                         "field": x.field,
+                        "field_zh": x.field.as_deref().and_then(fincase_core::domain::FactField::key_label),
                         "message": x.message,
                     })
                 })

@@ -10,9 +10,9 @@
 //! (PDF parsing, extraction, rules, drafting) runs in `spawn_blocking`, never on a tokio worker
 //! thread. Must not: know about HTTP, or write the tantivy index (one process owns it).
 
-use crate::{FilingResult, FilingStatus, process_filing};
+use crate::{FilingStatus, process_filing};
 use fincase_core::domain::{FilingId, JobId};
-use fincase_core::rules::{DocumentKind, RulesConfig};
+use fincase_core::rules::RulesConfig;
 pub use fincase_store::JobKind;
 use fincase_store::{FilingOutput, JobRecord, Store, StoreError, now_ms};
 use std::sync::Arc;
@@ -286,59 +286,7 @@ impl Worker {
         let result = tokio::task::spawn_blocking(move || process_filing(&name, &bytes, &rules))
             .await
             .map_err(|e| JobError::Aborted(e.to_string()))?;
-        Ok(output_of(&result))
-    }
-}
-
-/// What the database records of a pipeline result.
-pub fn output_of(r: &FilingResult) -> FilingOutput {
-    let draft_kind = r.draft.as_ref().map(|d| {
-        if r.status == FilingStatus::Drafted && d.kind != DocumentKind::None {
-            match d.kind {
-                DocumentKind::Judgment => "judgment",
-                DocumentKind::PaymentOrder => "payment_order",
-                DocumentKind::None => "notice",
-            }
-        } else {
-            "notice"
-        }
-        .to_owned()
-    });
-    let (facts_json, outcome_json) = crate::result_json(r);
-    let serde_name = |v: serde_json::Value| v.as_str().map(str::to_owned);
-    let facts = r.report.as_ref().map(|rep| &rep.facts);
-    // The versions the audit log records with the result (model, rules, template).
-    let versions = match &r.draft {
-        Some(d) => serde_json::json!({
-            "model": d.model_version,
-            "rules": d.rules_version,
-            "template": d.template_version,
-        }),
-        None => serde_json::json!({
-            "model": r.report.as_ref().map(|_| fincase_core::draft::EXTRACTOR_VERSION),
-            "rules": r.outcome.as_ref().map(|o| o.rules_version.clone()),
-        }),
-    };
-    FilingOutput {
-        status: r.status,
-        reason: r.reason.clone(),
-        facts_json,
-        outcome_json,
-        draft_kind,
-        draft_html: r.draft.as_ref().map(|d| d.html.clone()),
-        draft_text: r.draft.as_ref().map(|d| d.text.clone()),
-        court_name: facts.and_then(|f| f.court.clone()),
-        case_type: facts
-            .and_then(|f| f.case_type)
-            .and_then(|c| serde_json::to_value(c).ok())
-            .and_then(serde_name),
-        finding_codes: r
-            .report
-            .iter()
-            .flat_map(|rep| rep.flags.iter())
-            .filter_map(|c| serde_json::to_value(c).ok().and_then(serde_name))
-            .collect(),
-        versions_json: Some(versions.to_string()),
+        Ok(result.output())
     }
 }
 

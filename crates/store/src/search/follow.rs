@@ -45,6 +45,14 @@ pub enum FollowError {
     Task(String),
 }
 
+impl FollowError {
+    /// True when another follower (a running `fincase serve`) holds the index: it indexes
+    /// what the database records, so a second writer is not needed.
+    pub fn is_locked(&self) -> bool {
+        matches!(self, FollowError::Search(e) if e.is_locked())
+    }
+}
+
 /// What a follower's commit records: `follow seq=N`.
 const PAYLOAD_PREFIX: &str = "follow seq=";
 

@@ -53,6 +53,27 @@ pub enum SearchError {
     Io(#[from] std::io::Error),
 }
 
+/// The search index's folder inside an index home (`<home>/tantivy`): one index, written by
+/// whoever follows the case database ([`follow::Follower`]: `fincase serve`, or a command-line
+/// batch while no service holds it) and read by the service and `fincase search` alike.
+pub fn index_dir(home: &std::path::Path) -> std::path::PathBuf {
+    home.join("tantivy")
+}
+
+impl SearchError {
+    /// True when another process (a running `fincase serve`) holds the index's writer lock.
+    pub fn is_locked(&self) -> bool {
+        matches!(
+            self,
+            SearchError::Index(tantivy::TantivyError::LockFailure(..))
+                | SearchError::Open {
+                    source: tantivy::TantivyError::LockFailure(..),
+                    ..
+                }
+        )
+    }
+}
+
 /// What the index holds for one filing.
 #[derive(Debug, Clone)]
 pub struct IndexedCase {
