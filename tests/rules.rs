@@ -63,35 +63,11 @@ fn fee(claim: &str) -> Yuan {
     .payable
 }
 
-/// A bank loan of 100,000 at 6 %, 罚息 9 %, in default since 2024-01-01, interest to 2024-07-02
-/// (183 days), filed 2024-08-01 at a 浙江 court.
+/// The rules' worked example (`rules::example::bank_loan`): a bank loan of 100,000 at 6 %, 罚息
+/// 9 %, in default since 2024-01-01, interest to 2024-07-02 (183 days), filed 2024-08-01 at a
+/// 浙江 court.
 fn bank_case() -> CaseFacts {
-    let mut f = CaseFacts {
-        id: "rules-bank".into(),
-        case_type: Some(CaseType::FinancialLoan),
-        court: Some("杭州市西湖区人民法院".into()),
-        plaintiff: Some(Plaintiff {
-            name: "某某银行股份有限公司杭州分行".into(),
-            kind: PlaintiffKind::Bank,
-        }),
-        defendants: vec![Defendant {
-            name: "张三".into(),
-            role: DefendantRole::Borrower,
-        }],
-        contract_number: Some("HT-2023-001".into()),
-        contract_date: Some(d("2023-01-01")),
-        loan_amount: Some(y("100000")),
-        annual_interest_rate: Some(r("0.06")),
-        penalty_rate: Some(r("0.09")),
-        maturity_date: Some(d("2024-01-01")),
-        default_date: Some(d("2024-01-01")),
-        filing_date: Some(d("2024-08-01")),
-        ..CaseFacts::default()
-    };
-    f.claims.principal = Some(y("100000"));
-    f.claims.interest = Some(y("4575"));
-    f.claims.interest_cutoff_date = Some(d("2024-07-02"));
-    f
+    fincase::rules::example::bank_loan()
 }
 
 fn with_guarantor(mut f: CaseFacts) -> CaseFacts {

@@ -558,6 +558,22 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
+/// The error of opening the database at `what` (a path, or a URL without its password).
+fn open_failed(what: String) -> impl Fn(sqlx::Error) -> StoreError {
+    move |source| StoreError::Open {
+        path: what.clone(),
+        source,
+    }
+}
+
+/// A PostgreSQL pool of at most `max` connections.
+async fn pg_pool(opts: PgConnectOptions, max: u32) -> Result<sqlx::PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max)
+        .connect_with(opts)
+        .await
+}
+
 /// The case database: batches, filings, the job queue, API tokens and originals.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -579,10 +595,7 @@ impl Store {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let open_err = |source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        };
+        let open_err = open_failed(path.display().to_string());
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -594,40 +607,32 @@ impl Store {
             .max_connections(4)
             .connect_with(opts)
             .await
-            .map_err(open_err)?;
+            .map_err(&open_err)?;
         let originals_dir = path.parent().map_or_else(
             || Path::new("originals").to_owned(),
             |p| p.join("originals"),
         );
-        let store = Store {
-            db: Db::Sqlite(pool),
-            originals: Some(OriginalStore::new(&originals_dir)),
-        };
-        store.migrate().await.map_err(open_err)?;
-        Ok(store)
+        Store::migrated(
+            Db::Sqlite(pool),
+            Some(OriginalStore::new(&originals_dir)),
+            open_err,
+        )
+        .await
     }
 
     /// A private in-memory SQLite database (tests); originals are kept in it too.
     pub async fn in_memory() -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: ":memory:".into(),
-            source,
-        };
+        let open_err = open_failed(":memory:".into());
         let opts = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(open_err)?
+            .map_err(&open_err)?
             .foreign_keys(true);
         // One connection: each in-memory connection would be a different database.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts)
             .await
-            .map_err(open_err)?;
-        let store = Store {
-            db: Db::Sqlite(pool),
-            originals: None,
-        };
-        store.migrate().await.map_err(open_err)?;
-        Ok(store)
+            .map_err(&open_err)?;
+        Store::migrated(Db::Sqlite(pool), None, open_err).await
     }
 
     /// Opens the PostgreSQL database at `url` (`postgres://user@host:port/db`) and applies
@@ -638,34 +643,31 @@ impl Store {
         schema: Option<&str>,
         max_connections: u32,
     ) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: redact_url(url),
-            source,
-        };
-        let mut opts = PgConnectOptions::from_str(url).map_err(open_err)?;
+        let open_err = open_failed(redact_url(url));
+        let mut opts = PgConnectOptions::from_str(url).map_err(&open_err)?;
         if let Some(schema) = schema {
-            check_schema_name(schema).map_err(open_err)?;
-            let setup = PgPoolOptions::new()
-                .max_connections(1)
-                .connect_with(opts.clone())
-                .await
-                .map_err(open_err)?;
+            check_schema_name(schema).map_err(&open_err)?;
+            let setup = pg_pool(opts.clone(), 1).await.map_err(&open_err)?;
             sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
                 .execute(&setup)
                 .await
-                .map_err(open_err)?;
+                .map_err(&open_err)?;
             setup.close().await;
             opts = opts.options([("search_path", schema)]);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .connect_with(opts)
+        let pool = pg_pool(opts, max_connections.max(1))
             .await
-            .map_err(open_err)?;
-        let store = Store {
-            db: Db::Postgres(pool),
-            originals: None,
-        };
+            .map_err(&open_err)?;
+        Store::migrated(Db::Postgres(pool), None, open_err).await
+    }
+
+    /// A store on `db` with its pending migrations applied (an error as `open_err` makes it).
+    async fn migrated(
+        db: Db,
+        originals: Option<OriginalStore>,
+        open_err: impl Fn(sqlx::Error) -> StoreError,
+    ) -> Result<Store, StoreError> {
+        let store = Store { db, originals };
         store.migrate().await.map_err(open_err)?;
         Ok(store)
     }
@@ -683,17 +685,10 @@ impl Store {
 
     /// Drops a PostgreSQL schema and everything in it (the end of a test run).
     pub async fn drop_postgres_schema(url: &str, schema: &str) -> Result<(), StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: redact_url(url),
-            source,
-        };
-        check_schema_name(schema).map_err(open_err)?;
-        let opts = PgConnectOptions::from_str(url).map_err(open_err)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(opts)
-            .await
-            .map_err(open_err)?;
+        let open_err = open_failed(redact_url(url));
+        check_schema_name(schema).map_err(&open_err)?;
+        let opts = PgConnectOptions::from_str(url).map_err(&open_err)?;
+        let pool = pg_pool(opts, 1).await.map_err(&open_err)?;
         sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
             .execute(&pool)
             .await?;

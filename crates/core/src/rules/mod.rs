@@ -28,6 +28,7 @@
 //! - Calendar arithmetic is chrono month arithmetic (2-29 + 1 year = 2-28).
 
 pub mod config;
+pub mod example;
 pub mod fee;
 pub mod interest;
 pub mod outcome;

@@ -21,34 +21,9 @@ fn r(s: &str) -> Rate {
     Rate::from_str(s).unwrap()
 }
 
-/// A bank loan of 100,000 in default since 2024-01-01, interest to 2024-07-02 (183 days).
+/// The rules' worked example ([`super::example::bank_loan`]).
 fn bank_case() -> CaseFacts {
-    let mut f = CaseFacts {
-        id: "case-1".into(),
-        case_type: Some(CaseType::FinancialLoan),
-        court: Some("杭州市西湖区人民法院".into()),
-        plaintiff: Some(Plaintiff {
-            name: "某某银行股份有限公司".into(),
-            kind: PlaintiffKind::Bank,
-        }),
-        defendants: vec![Defendant {
-            name: "张三".into(),
-            role: DefendantRole::Borrower,
-        }],
-        contract_number: Some("HT-2023-001".into()),
-        contract_date: Some(d("2023-01-01")),
-        loan_amount: Some(y("100000")),
-        annual_interest_rate: Some(r("0.06")),
-        penalty_rate: Some(r("0.09")),
-        maturity_date: Some(d("2024-01-01")),
-        default_date: Some(d("2024-01-01")),
-        filing_date: Some(d("2024-08-01")),
-        ..CaseFacts::default()
-    };
-    f.claims.principal = Some(y("100000"));
-    f.claims.interest = Some(y("4575")); // 100,000 × 9% × 183/360
-    f.claims.interest_cutoff_date = Some(d("2024-07-02"));
-    f
+    super::example::bank_loan()
 }
 
 fn run(facts: &CaseFacts) -> (Vec<Finding>, Outcome) {
