@@ -377,6 +377,9 @@ pub fn joint_names(clause: &str) -> Vec<String> {
     for seg in segments.iter().skip(last_pay.map_or(0, |p| p + 1)) {
         let mut s = seg.trim();
         for p in [
+            "请求依法判令",
+            "请依法判令",
+            "依法判令",
             "请求判令",
             "判令",
             "判决",

@@ -122,6 +122,10 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
     let req = request_part(claims);
     let mut out = ClaimedItems::default();
     let mut hits = Vec::new();
+    // Joint-liability clauses that also ask for a payment (`判令二被告连带承担偿还贷款本金
+    // 20000元及利息的责任`): read for their amounts only when no other clause claims any, since
+    // a guarantor's clause usually repeats amounts claimed from the borrower already.
+    let mut joint_payments = Vec::new();
     for c in clauses(&req) {
         if c.contains("连带") && c.contains("责任") {
             for n in joint_names(&c) {
@@ -129,6 +133,7 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
                     out.joint_liability_defendants.push(n);
                 }
             }
+            joint_payments.extend(joint_payment_parts(&c));
             continue;
         }
         if c.contains("优先受偿") || c.contains("抵押权") || c.contains("质押权") {
@@ -161,11 +166,55 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
         }
         hits.extend(h);
     }
+    if hits.is_empty() {
+        for c in &joint_payments {
+            hits.extend(classify(c));
+        }
+    }
     out.principal = sum_of(&hits, MoneyKind::Principal);
     out.interest_sum = sum_of(&hits, MoneyKind::Interest);
     out.attorney_fee = sum_of(&hits, MoneyKind::AttorneyFee);
     out.other_fees = sum_of(&hits, MoneyKind::OtherFee);
     out
+}
+
+/// The parts of a joint-liability clause that ask for a payment: a comma-separated part that
+/// pays without `连带` (`判决被告甲清偿原告借款本金3万元及利息，被告乙对…2万元承担连带清偿
+/// 责任` → the first part), or what follows `连带` when a payment verb follows it (`判令二被告
+/// 连带承担偿还贷款本金20000元` → `承担偿还贷款本金20000元`). An amount before `连带` is the
+/// scope of a guarantee (`对借款本金2万元承担连带清偿责任`), not a claim.
+fn joint_payment_parts(clause: &str) -> Vec<String> {
+    comma_parts(clause)
+        .into_iter()
+        .filter_map(|part| match part.find("连带") {
+            None => is_payment(part).then(|| part.to_owned()),
+            Some(at) => {
+                let after = &part[at..];
+                is_payment(after).then(|| after.to_owned())
+            }
+        })
+        .collect()
+}
+
+/// `s` split at its commas, except a comma between two digits (`2，000，000元`: a thousands
+/// separator).
+fn comma_parts(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    let mut prev: Option<char> = None;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let thousands =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+        if (c == '，' || c == ',') && !thousands {
+            parts.push(&s[from..i]);
+            from = i + c.len_utf8();
+        }
+        prev = Some(c);
+    }
+    parts.push(&s[from..]);
+    parts
 }
 
 /// The lender kind from the plaintiff's name: banks, credit cooperatives, consumer-finance and
@@ -516,4 +565,71 @@ pub fn replay(j: &Judgment, id: &str, cfg: &RulesConfig) -> (CaseFacts, ClaimedI
     let findings = precheck(&facts, cfg);
     let outcome = suggest(&facts, &findings, cfg);
     (facts, claimed, outcome)
+}
+
+#[cfg(test)]
+mod claim_forms {
+    use super::*;
+    use crate::domain::Yuan;
+    use std::str::FromStr;
+
+    fn y(s: &str) -> Option<Yuan> {
+        Some(Yuan::from_str(s).unwrap())
+    }
+
+    /// The one request of a narrative is a joint-liability clause that also asks for payment:
+    /// its amounts are the claims, and the defendants are not named `请依法判令二被告`.
+    #[test]
+    fn a_joint_clause_that_asks_for_payment_is_read_when_it_is_the_only_request() {
+        let c = read_claims(
+            "原告丁某诉称，被告戊某向信用社借款未还，被告己某为其担保。请依法判令二被告连带承担偿还贷款本金20000元及利息的责任。",
+        );
+        assert_eq!(c.principal, y("20000"));
+        assert!(c.joint_liability_defendants.is_empty(), "{c:?}");
+        // Thousands written with full-width commas stay one amount.
+        let c = read_claims(
+            "请求判令：1、甲公司向乙公司偿还借款本金2，000，000元，丙某承担连带清偿责任；2、本案诉讼费由甲公司、丙某共同承担。",
+        );
+        assert_eq!(c.principal, y("2000000"));
+        // A payment part beside the guarantor's scope: the scope is not claimed.
+        let c = read_claims(
+            "请求法院依法判决被告甲某清偿原告借款本金3万元及利息，被告乙某对被告甲某借款本金2万元承担连带清偿责任；本案诉讼费由被告承担。",
+        );
+        assert_eq!(c.principal, y("30000"));
+        // Only a guarantor's scope, the principal itself unnamed: nothing claimed is read.
+        let c = read_claims(
+            "请求：1、判决被告归还原告借款本金及利息；2、被告丙某、被告丁某各自承担归还借款本金计200，000元的连带清偿责任；3、诉讼费被告承担。",
+        );
+        assert_eq!(c.principal, None);
+        // With a payment clause of its own, the guarantor's clause adds nothing.
+        let c = read_claims(
+            "诉讼请求：一、判令被告戊某偿还借款本金20000元；二、判令被告己某对上述借款本金20000元承担连带清偿责任。",
+        );
+        assert_eq!(c.principal, y("20000"));
+        assert_eq!(c.joint_liability_defendants, vec!["己某".to_owned()]);
+    }
+
+    /// Sentences that ran together (`…合计经审理，本院认定…`): the requests stay in the claims
+    /// section instead of going to the facts with the sentence that holds the facts phrase.
+    #[test]
+    fn requests_run_into_the_facts_phrase_stay_claims() {
+        let text = "原告甲公司起诉称：乙支行向丙公司发放贷款15000000元，丙公司未还。为维护自身合法权益，原告起诉要求：1.判令丙公司归还贷款本金15000000元，利息2219300元（利息暂计算至2014年4月21日），合计经审理，本院认定的事实与原告诉称的一致。本院认为，借款合同合法有效。判决如下：一、丙公司归还贷款本金15000000元。";
+        let j = super::super::split::split(text);
+        let claims = j
+            .section(super::super::split::Section::Claims)
+            .unwrap_or("");
+        let c = read_claims(claims);
+        assert_eq!(c.principal, y("15000000"), "{claims}");
+        assert_eq!(c.interest_sum, y("2219300"));
+        let facts = j.section(super::super::split::Section::Facts).unwrap_or("");
+        assert!(facts.starts_with("本院认定"), "{facts}");
+        // An excerpt that opens with the request (`…请求判决：一、…`) has a claims section.
+        let text = "综上所述，为了依法维护原告的合法权益，请求判决：一、被告偿还借款本金人民币1，560，000.00元给原告；二、本案诉讼费用由被告承担。经审理查明：被告向信用社借款1，560，000.00元未还。本院认为，应予支持。判决如下：一、被告偿还原告借款本金1560000元。";
+        let j = super::super::split::split(text);
+        let c = read_claims(
+            j.section(super::super::split::Section::Claims)
+                .unwrap_or(""),
+        );
+        assert_eq!(c.principal, y("1560000"));
+    }
 }

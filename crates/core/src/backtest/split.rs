@@ -118,6 +118,9 @@ const CLAIMS: &[&str] = &[
     "诉称",
     "起诉称",
     "请求判令",
+    "请依法判令",
+    "请求判决",
+    "请求依法判决",
     "上诉请求",
     "上诉称",
     "起诉要求",
@@ -205,6 +208,24 @@ fn sentence_start(text: &str, pos: usize, floor: usize) -> usize {
         .unwrap_or(floor)
 }
 
+/// Where the facts start, for a facts phrase at byte `marker`: its sentence's start, unless that
+/// sentence still holds the plaintiff's requests (a text whose sentences ran together:
+/// `…起诉要求：1.判令…本金…元，利息…元，合计经审理，本院认定…`); then the clause of the phrase,
+/// so the requests stay with the claims.
+fn facts_start(text: &str, marker: usize) -> usize {
+    let start = sentence_start(text, marker, 0);
+    let head = text.get(start..marker).unwrap_or("");
+    if !["请求", "要求", "判令", "诉请"]
+        .iter()
+        .any(|w| head.contains(w))
+    {
+        return start;
+    }
+    head.rfind(['，', ',']).map_or(start, |p| {
+        start + p + head[p..].chars().next().map_or(1, char::len_utf8)
+    })
+}
+
 /// Splits a judgment into sections. Never fails: a text with no known phrase is one header.
 pub fn split(text: &str) -> Judgment {
     let len = text.len();
@@ -215,7 +236,7 @@ pub fn split(text: &str) -> Judgment {
     let facts_marker = first_of(text, FACTS, 0, decided);
     let reasoning = first_of(text, &["本院认为"], facts_marker.unwrap_or(0), decided)
         .map(|p| sentence_start(text, p, facts_marker.unwrap_or(0)));
-    let facts = facts_marker.map(|p| sentence_start(text, p, 0));
+    let facts = facts_marker.map(|p| facts_start(text, p));
     let before_facts = [facts, reasoning, orders]
         .into_iter()
         .flatten()
