@@ -972,4 +972,7 @@ fn newcomer_demo_then_serve_then_review_in_chromium() {
         facts.contains("当事人") && facts.contains("原告"),
         "{facts}"
     );
+    if let Some(dir) = std::env::var_os("FINCASE_UI_SCREENSHOTS") {
+        wd.screenshot(&std::path::Path::new(&dir).join("ui-demo-case.png"));
+    }
 }
