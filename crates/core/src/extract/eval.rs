@@ -291,6 +291,14 @@ fn more_written_forms_read_as_the_plain_complaint() {
             base.replace(term, "借款期限为2021年3月15日至2023年3月15日"),
         ),
         (
+            "term in months from a start",
+            base.replace(term, "借款期限24个月，自2021年3月15日起"),
+        ),
+        (
+            "start, then the term in words",
+            base.replace(term, "自2021年3月15日起借款期限为二年"),
+        ),
+        (
             "guarantor in header",
             base.replace("被告二：李娜", "被告二（保证人）：李娜")
                 .replace("被告李娜提供连带责任保证。", ""),

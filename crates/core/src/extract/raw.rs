@@ -1564,6 +1564,15 @@ fn read_contract_facts(flat: &Flat, sources: &[(Range<usize>, f32)], raw: &mut R
         {
             raw.fields.insert("maturity_date", field(flat, b, *conf));
         }
+        // No end date written, only a term from a start (`借款期限12个月，自2021年3月15日起`):
+        // the phrase, for resolve to compute the last day of the term.
+        if !raw.fields.contains_key("maturity_date")
+            && !raw.fields.contains_key("maturity_term")
+            && let Some(b) = term_from_start(flat, range.clone())
+        {
+            raw.fields
+                .insert("maturity_term", field(flat, b, *conf * 0.9));
+        }
         // The default date: a date the text says the default runs from (`自…起未按约还款`,
         // `从…开始拖欠本息`, `…起，被告开始逾期`).
         // The subject between the date and the cue is skipped, however long its name
@@ -1732,6 +1741,55 @@ fn date_before(
         }
     }
     None
+}
+
+static_regex! {
+    /// A loan term in months or years: `借款期限12个月`, `期限为十二个月`, `贷款期限：1年`.
+    fn term_re = r"(?:借款|贷款)?期限(?:为|是|：|:)?\s*(?:[0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:个月|年)";
+}
+
+/// A term with its start and no end date written: `借款期限12个月，自2021年3月15日起` or
+/// `自2021年3月15日起，借款期限12个月`. The span covers the term and the start date, in the same
+/// sentence; `None` when either is missing.
+fn term_from_start(flat: &Flat, range: Range<usize>) -> Option<Range<usize>> {
+    let text = flat.text.get(range.clone())?;
+    let term = term_re().find(text)?;
+    let (t0, t1) = (range.start + term.start(), range.start + term.end());
+    let same_sentence = |a: usize, b: usize| {
+        flat.text
+            .get(a.min(b)..a.max(b))
+            .is_some_and(|g| g.chars().count() <= 40 && !g.contains(['。', '；', '\n']))
+    };
+    let opens = |d: &Found<DateMatch>| {
+        let before: String = flat
+            .text
+            .get(..d.bytes.start)
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take(2)
+            .collect();
+        let after: String = flat
+            .text
+            .get(d.bytes.end..)
+            .unwrap_or("")
+            .chars()
+            .take(3)
+            .collect();
+        (before.contains('自') || before.contains('从'))
+            && ["起", "开始", "计"].iter().any(|w| after.starts_with(w))
+    };
+    dates_in(flat, range)
+        .into_iter()
+        .filter(|d| opens(d))
+        .find(|d| {
+            if d.bytes.start >= t1 {
+                same_sentence(t1, d.bytes.start)
+            } else {
+                same_sentence(d.bytes.end, t0)
+            }
+        })
+        .map(|d| t0.min(d.bytes.start)..t1.max(d.bytes.end))
 }
 
 /// The end date of a term `自…起至…止` / `期限…至…`.

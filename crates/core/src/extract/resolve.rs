@@ -45,6 +45,36 @@ fn role_of(text: &str, card: bool) -> Option<DefendantRole> {
     })
 }
 
+/// The last day of a term written with its start (`借款期限12个月，自2021年3月15日起`): the start
+/// plus the term, on the corresponding day of the last month, or that month's last day when it
+/// has none (民法典第二百零二条 \[P\]).
+fn term_end(s: &str) -> Option<chrono::NaiveDate> {
+    let start = super::date::find_dates(s).first()?.date;
+    let at = s.find("期限")?;
+    let rest = s[at..].trim_start_matches("期限");
+    let rest = rest.trim_start_matches(['为', '是', '：', ':', ' ']);
+    let number: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十两".contains(*c))
+        .collect();
+    let n = match number.parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => u32::try_from(super::amount::parse_cn_int(&number)?).ok()?,
+    };
+    let unit = rest[number.len()..].trim_start();
+    let months = if unit.starts_with("个月") {
+        n
+    } else if unit.starts_with('年') {
+        n.checked_mul(12)?
+    } else {
+        return None;
+    };
+    if months == 0 || months > 600 {
+        return None;
+    }
+    start.checked_add_months(chrono::Months::new(months))
+}
+
 fn months_of(s: &str) -> Option<u32> {
     // No agreed period: six months from the due date (民法典第六百九十二条第二款).
     if ["未约定", "没有约定", "未作约定", "无约定"]
@@ -268,6 +298,13 @@ pub(crate) fn resolve(
     };
     date_field("contract_date", &mut facts.contract_date, &mut prov);
     date_field("maturity_date", &mut facts.maturity_date, &mut prov);
+    if facts.maturity_date.is_none()
+        && let Some(f) = raw.fields.get("maturity_term")
+        && let Some(d) = term_end(&f.value)
+    {
+        facts.maturity_date = Some(d);
+        prov.insert("maturity_date".to_owned(), span(f));
+    }
     date_field("default_date", &mut facts.default_date, &mut prov);
     date_field("filing_date", &mut facts.filing_date, &mut prov);
     date_field("last_demand_date", &mut facts.last_demand_date, &mut prov);
@@ -640,6 +677,24 @@ mod tests {
             Some(36)
         );
         assert_eq!(months_of("保证期间为6个月"), Some(6));
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(
+            term_end("借款期限12个月，自2021年3月15日起"),
+            d(2022, 3, 15)
+        );
+        assert_eq!(
+            term_end("自2021年1月31日起，借款期限一个月"),
+            d(2021, 2, 28)
+        );
+        assert_eq!(
+            term_end("贷款期限：2年，从2020年5月6日开始计算"),
+            d(2022, 5, 6)
+        );
+        assert_eq!(
+            term_end("借款期限十二个月，自二〇二一年三月十五日起"),
+            d(2022, 3, 15)
+        );
+        assert_eq!(term_end("借款期限12天，自2021年3月15日起"), None);
         assert_eq!(months_of("保证期间为主债务履行期届满之日起两年"), Some(24));
         assert_eq!(months_of("保证期间半年"), Some(6));
         assert_eq!(months_of("保证期间"), None);
