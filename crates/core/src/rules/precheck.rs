@@ -221,16 +221,33 @@ pub fn guarantor_demanded_in_time(facts: &CaseFacts, cfg: &RulesConfig) -> bool 
 }
 
 /// `guarantee_period_expired` (Review: the guarantor claims fail, not the case): a guarantor
-/// defendant exists, filing_date > maturity_date + guarantee period (default 6 months,
-/// 民法典第六百九十二条 \[P\]; the period is not interrupted), and no demand on the guarantor
-/// within the period is shown (`guarantor_demand_date`, 第六百九十三条第二款 \[P\]); without one
-/// the filing is the first demand.
+/// defendant exists, filing_date > maturity_date + the guarantee period the filing states (the
+/// agreed months, or six when it says none was agreed, 民法典第六百九十二条 \[P\]; the period is
+/// not interrupted), and no demand on the guarantor within the period is shown
+/// (`guarantor_demand_date`, 第六百九十三条第二款 \[P\]); without one the filing is the first
+/// demand. A filing that states no period gets, where six months would have run out, a
+/// `missing_field` finding that says what to check, never the flag: the contract may agree a
+/// longer period.
 pub fn guarantee_period_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<Finding> {
     facts.guarantors().next()?;
     let filed = facts.filing_date?;
     let end = guarantee_period_end(facts, cfg)?;
     if guarantor_demanded_in_time(facts, cfg) {
         return None;
+    }
+    // A period the filing does not state is not known to be the statutory one: the contract
+    // may agree a longer one. No flag on an assumption; the judge is told what to check.
+    if facts.guarantee_period_months.is_none() {
+        return (filed > end).then(|| {
+            Finding::new(
+                FindingCode::MissingField,
+                Severity::Info,
+                Some(FactField::GuaranteePeriodMonths.path()),
+                format!(
+                    "起诉材料未载明保证期间；如保证合同未约定，按法定六个月计算，保证期间已于{end}届满（民法典第六百九十二条），请核对保证合同"
+                ),
+            )
+        });
     }
     (filed > end).then(|| {
         let agreed = if facts.guarantee_period_months.is_some_and(|m| m > 0) { "约定" } else { "未约定，按法定" };
@@ -485,11 +502,24 @@ mod tests {
             name: "王五".into(),
             role: DefendantRole::Guarantor,
         });
-        // Maturity 2023-01-10 + 6 months = 2023-07-10.
+        // The filing says no period was agreed (read as six months): maturity 2023-01-10 + 6
+        // months = 2023-07-10.
+        f.guarantee_period_months = Some(6);
         f.filing_date = Some(d("2023-07-10"));
         assert!(codes(&f).is_empty());
         f.filing_date = Some(d("2023-07-11"));
         assert_eq!(codes(&f), vec![FindingCode::GuaranteePeriodExpired]);
+        // The filing states no period at all: no flag on the statutory assumption, a note
+        // (information, not a defect) saying what to check.
+        f.guarantee_period_months = None;
+        let found = precheck(&f, &RulesConfig::default());
+        assert_eq!(codes(&f), vec![FindingCode::MissingField]);
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(
+            found[0].message.contains("2023-07-10"),
+            "{}",
+            found[0].message
+        );
         // Agreed three years.
         f.guarantee_period_months = Some(36);
         assert!(codes(&f).is_empty());

@@ -662,10 +662,15 @@ fn guarantor_decisions(
             (
                 false,
                 format!(
-                    "保证期间至{}届满，原告未在保证期间内向保证人主张权利，保证人不再承担保证责任（民法典第六百九十三条第二款 [P]）",
+                    "保证期间至{}届满{}，原告未在保证期间内向保证人主张权利，保证人不再承担保证责任（民法典第六百九十三条第二款 [P]）",
                     guarantee_period_end(facts, cx.cfg)
                         .map(|d| d.to_string())
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    if facts.guarantee_period_months.is_none() {
+                        "（起诉材料未载明保证期间，按法定六个月计算，请核对保证合同）"
+                    } else {
+                        ""
+                    }
                 ),
             )
         } else if let Some(demand) = facts

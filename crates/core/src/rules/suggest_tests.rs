@@ -332,7 +332,9 @@ fn guarantee_period_expired_releases_the_guarantor_only() {
         name: "李四".into(),
         role: DefendantRole::Guarantor,
     });
-    // Maturity 2024-01-01 + 6 months = 2024-07-01; filed 2024-08-01.
+    // No period agreed (read as six months): maturity 2024-01-01 + 6 months = 2024-07-01;
+    // filed 2024-08-01.
+    f.guarantee_period_months = Some(6);
     let (findings, o) = run(&f);
     assert!(
         findings
