@@ -339,6 +339,7 @@ fn private_lending_interest_split_at_2020_08_20() {
 fn limitation_interrupted_vs_expired() {
     let cfg = RulesConfig::default();
     let mut f = bank_case();
+    f.contract_date = Some(d("2019-01-10"));
     f.maturity_date = Some(d("2020-01-10"));
     f.default_date = Some(d("2020-01-10"));
     check(

@@ -69,12 +69,57 @@ pub fn precheck(facts: &CaseFacts, cfg: &RulesConfig) -> Vec<Finding> {
     let mut out = missing_fields(facts);
     out.extend(claims_total_mismatch(facts));
     out.extend(interest_over_cap(facts, cfg));
-    out.extend(limitation_expired(facts, cfg));
-    out.extend(guarantee_period_expired(facts, cfg));
+    // Limitation and the guarantee period are reckoned from the dates: on dates that contradict
+    // each other (a misread date), say so instead of flagging either.
+    match dates_in_doubt(facts) {
+        Some(why) => out.push(Finding::new(
+            FindingCode::MissingField,
+            Severity::Info,
+            None,
+            format!("{why}，日期可能识别有误，请核对；诉讼时效与保证期间暂不判断"),
+        )),
+        None => {
+            out.extend(limitation_expired(facts, cfg));
+            out.extend(guarantee_period_expired(facts, cfg));
+        }
+    }
     out.extend(credit_card_guarantor(facts));
     out.extend(missing_evidence(facts));
     out.extend(jurisdiction_doubt(facts));
     out
+}
+
+/// Dates of the filing that cannot all be right: a loan due, defaulted or sued on before the
+/// contract was signed, or sued on before the default. `None` when every pair of read dates is
+/// in order; otherwise the first contradiction, in words.
+pub fn dates_in_doubt(facts: &CaseFacts) -> Option<String> {
+    let pairs = [
+        (
+            facts.contract_date,
+            facts.maturity_date,
+            "合同签订日",
+            "借款到期日",
+        ),
+        (
+            facts.contract_date,
+            facts.default_date,
+            "合同签订日",
+            "逾期日",
+        ),
+        (
+            facts.contract_date,
+            facts.filing_date,
+            "合同签订日",
+            "起诉日期",
+        ),
+        (facts.default_date, facts.filing_date, "逾期日", "起诉日期"),
+    ];
+    pairs
+        .into_iter()
+        .find_map(|(early, late, a, b)| match (early, late) {
+            (Some(x), Some(y)) if y < x => Some(format!("{b}{y}早于{a}{x}")),
+            _ => None,
+        })
 }
 
 /// `missing_field` (Warning), one per absent fact the rules need: `claims.principal` and
@@ -461,6 +506,9 @@ mod tests {
             kind: PlaintiffKind::Person,
         });
         p.contract_date = Some(d("2025-06-01"));
+        p.maturity_date = Some(d("2025-12-01"));
+        p.default_date = Some(d("2025-12-02"));
+        p.filing_date = Some(d("2026-03-01"));
         p.annual_interest_rate = Some(Rate::from_str("0.13").unwrap());
         p.penalty_rate = None;
         assert_eq!(codes(&p), vec![FindingCode::InterestOverCap]);
@@ -487,6 +535,7 @@ mod tests {
         assert!(codes(&f).is_empty());
         // Leap-day start clamps to 2-28.
         let mut g = base();
+        g.contract_date = Some(d("2019-02-28"));
         g.maturity_date = Some(d("2020-02-29"));
         g.default_date = None;
         g.filing_date = Some(d("2023-02-28"));
@@ -527,6 +576,31 @@ mod tests {
         let mut g = base();
         g.filing_date = Some(d("2023-07-11"));
         assert!(codes(&g).is_empty());
+    }
+
+    /// Dates out of order (a misread date): no limitation or guarantee flag reckoned from them,
+    /// an information finding that names the contradiction instead.
+    #[test]
+    fn contradictory_dates_are_reported_not_reckoned() {
+        let mut f = base();
+        f.defendants.push(Defendant {
+            name: "王五".into(),
+            role: DefendantRole::Guarantor,
+        });
+        f.guarantee_period_months = Some(6);
+        f.filing_date = Some(d("2023-07-11"));
+        assert_eq!(codes(&f), vec![FindingCode::GuaranteePeriodExpired]);
+        // A maturity read from the wrong place, before the contract.
+        let signed = f.contract_date.unwrap();
+        f.maturity_date = signed.pred_opt();
+        let found = precheck(&f, &RulesConfig::default());
+        assert_eq!(codes(&f), vec![FindingCode::MissingField]);
+        assert!(
+            found[0].message.contains("借款到期日"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(dates_in_doubt(&base()), None);
     }
 
     #[test]

@@ -90,10 +90,20 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         cx.review = true;
         cx.reasons.push("未能读取诉请本金，无法计算".to_owned());
     }
-    let limitation = facts.limitation_raised != Some(false)
+    // Dates that contradict each other: nothing is reckoned from them; the judge checks them.
+    let dates_doubtful = super::precheck::dates_in_doubt(facts);
+    if let Some(why) = &dates_doubtful {
+        cx.review = true;
+        cx.reasons.push(format!(
+            "{why}，日期可能识别有误，需核对后再判断诉讼时效与保证期间"
+        ));
+    }
+    let limitation = dates_doubtful.is_none()
+        && facts.limitation_raised != Some(false)
         && (has(FindingCode::LimitationExpired) || limitation_expired(facts, cfg).is_some());
-    let guarantee_expired =
-        has(FindingCode::GuaranteePeriodExpired) || guarantee_period_expired(facts, cfg).is_some();
+    let guarantee_expired = dates_doubtful.is_none()
+        && (has(FindingCode::GuaranteePeriodExpired)
+            || guarantee_period_expired(facts, cfg).is_some());
 
     let awards = if limitation {
         rejected_awards(&mut cx)
