@@ -549,7 +549,8 @@ fn extract_files(
                     .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
                 let extraction = extract::extract(&id, &doc);
                 let precheck = rules::precheck(&extraction.facts, &cfg);
-                let report = ExtractReport::new(extraction, precheck);
+                let report = ExtractReport::new(extraction, precheck)
+                    .with_dossier(extract::catalogue::catalogue(&doc));
                 writeln!(out, "{}", serde_json::to_string(&report)?)?;
             }
             Err(e) => {

@@ -614,6 +614,17 @@ fn a_command_line_batch_reads_as_the_services_own_filings() {
         };
         let (a, b) = (show(cli.to_string()).await, show(served).await);
         assert_eq!(a["status"], "drafted");
+        // The dossier (智能编目) is stored with the facts: the complaint first, then the other
+        // documents, their page ranges following each other from page 1 without a gap (how well
+        // the types are told apart is measured in tests/extract_generalise.rs).
+        let dossier = a["dossier"].as_array().unwrap();
+        assert_eq!(dossier[0]["kind"], "complaint", "{dossier:?}");
+        let mut next = 1;
+        for e in dossier {
+            assert_eq!(e["first_page"], next, "{dossier:?}");
+            next = e["last_page"].as_u64().unwrap() + 1;
+        }
+        assert!(next > 2, "more than one page catalogued: {dossier:?}");
         assert_eq!(as_shown(&a), as_shown(&b));
         assert_eq!(a["draft"]["kind"], b["draft"]["kind"]);
         let text = |v: &Value| {

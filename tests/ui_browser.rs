@@ -975,4 +975,7 @@ fn newcomer_demo_then_serve_then_review_in_chromium() {
     if let Some(dir) = std::env::var_os("FINCASE_UI_SCREENSHOTS") {
         wd.screenshot(&std::path::Path::new(&dir).join("ui-demo-case.png"));
     }
+    // The dossier's table of contents, in Chinese, the complaint first.
+    let dossier = wd.text("#dossier");
+    assert!(dossier.starts_with("起诉状"), "{dossier}");
 }

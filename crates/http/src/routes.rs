@@ -383,6 +383,9 @@ struct FilingAnswer {
     findings: serde_json::Value,
     /// Where each field came from.
     provenance: serde_json::Value,
+    /// The dossier (智能编目): each document of the filing with its type, page range, title and
+    /// confidence; empty for a filing recorded before the catalogue ran.
+    dossier: serde_json::Value,
     /// Suggested outcome with its trail.
     outcome: serde_json::Value,
     /// The draft (or notice), when there is one.
@@ -432,6 +435,10 @@ async fn get_filing(
             .unwrap_or(serde_json::Value::Null)
     };
     let (flags, findings, provenance) = (take("flags"), take("findings"), take("provenance"));
+    let dossier = match take("dossier") {
+        serde_json::Value::Null => serde_json::Value::Array(Vec::new()),
+        d => d,
+    };
     if grant == Grant::Masked {
         // The analyst: masked facts and findings; no names of files, no provenance (quoted
         // text), no outcome, no drafts.
@@ -482,6 +489,7 @@ async fn get_filing(
         flags,
         findings,
         provenance,
+        dossier,
         outcome,
         draft,
     })

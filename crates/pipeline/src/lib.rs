@@ -26,6 +26,7 @@ use fincase_core::domain::{
     BatchId, CaseFacts, DocumentText, FilingId, Finding, FindingCode, Provenance, Severity,
 };
 use fincase_core::draft::{self, Draft};
+use fincase_core::extract::catalogue::CatalogueEntry;
 use fincase_core::extract::{self, Extraction};
 use fincase_core::ingest::{self, FilingSource};
 use fincase_core::rules::{self, Disposition, DocumentKind, Outcome, RulesConfig};
@@ -92,6 +93,10 @@ pub struct ExtractReport {
     pub provenance: Provenance,
     /// Findings with reasons.
     pub findings: Vec<Finding>,
+    /// The dossier (智能编目): the filing's documents with their page ranges and types, when
+    /// the pages were catalogued ([`ExtractReport::with_dossier`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dossier: Vec<CatalogueEntry>,
 }
 
 impl ExtractReport {
@@ -111,7 +116,14 @@ impl ExtractReport {
             flags,
             provenance: extraction.provenance,
             findings,
+            dossier: Vec::new(),
         }
+    }
+
+    /// The report with the filing's dossier (`extract::catalogue::catalogue` of its pages).
+    pub fn with_dossier(mut self, dossier: Vec<CatalogueEntry>) -> ExtractReport {
+        self.dossier = dossier;
+        self
     }
 }
 
@@ -218,7 +230,8 @@ fn process_filing_inner(
 
     let t = Instant::now();
     let precheck = rules::precheck(&extraction.facts, cfg);
-    let report = ExtractReport::new(extraction, precheck);
+    let report =
+        ExtractReport::new(extraction, precheck).with_dossier(extract::catalogue::catalogue(&doc));
     let mut outcome = rules::suggest(&report.facts, &report.findings, cfg);
     times.rules = t.elapsed();
     // Model hints after the rules: they add dispute points the rules cannot see, never override.

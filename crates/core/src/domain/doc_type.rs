@@ -73,6 +73,24 @@ impl DocType {
         }
     }
 
+    /// The type as a judge's dossier names it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DocType::Complaint => "起诉状",
+            DocType::LoanContract => "借款合同",
+            DocType::GuaranteeContract => "保证合同",
+            DocType::MortgageContract => "抵押合同",
+            DocType::LoanReceipt => "借据",
+            DocType::Statement => "还款明细 / 流水",
+            DocType::Collection => "催收记录",
+            DocType::Assignment => "债权转让材料",
+            DocType::Identity => "身份证明",
+            DocType::PowerOfAttorney => "授权委托书",
+            DocType::EvidenceList => "证据目录",
+            DocType::Other => "其他材料",
+        }
+    }
+
     /// The coarse type the field reader splits a filing by: the complaint, any contract or
     /// receipt (`LoanContract`), a ledger, a collection notice, or anything else.
     pub fn coarse(self) -> DocType {

@@ -835,6 +835,7 @@ async fn case_view(
             "span": span.as_ref().map(|s| json!({ "page": s.page, "start": s.start, "end": s.end, "confidence": format!("{:.2}", s.confidence) })),
             "page_no": page_no,
             "pages": (1..=page_count).collect::<Vec<_>>(),
+            "dossier": dossier_rows(stored.as_ref(), page_no),
             "page_text": page_text,
             "facts": rows,
             "findings": findings,
@@ -974,6 +975,28 @@ fn fact_group(path: &str) -> ((u8, u8), &'static str) {
             "合同与借款",
         ),
     }
+}
+
+/// The dossier's table of contents: each document's type in Chinese, its pages, its title and
+/// whether the catalogue was unsure (confidence below 0.6); the one holding `page_no` marked.
+fn dossier_rows(stored: Option<&StoredReport>, page_no: u32) -> Vec<Value> {
+    stored
+        .map(|s| {
+            s.dossier
+                .iter()
+                .map(|e| {
+                    json!({
+                        "zh": e.kind.zh(),
+                        "first": e.first_page,
+                        "last": e.last_page,
+                        "title": e.title,
+                        "unsure": e.confidence < 0.6,
+                        "current": (e.first_page..=e.last_page).contains(&page_no),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The findings raised about the filing, with their Chinese severity.

@@ -41,6 +41,8 @@ pub(super) struct StoredReport {
     pub provenance: Provenance,
     #[serde(default)]
     pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub dossier: Vec<fincase_core::extract::catalogue::CatalogueEntry>,
 }
 
 /// The result of an edit.
@@ -91,7 +93,8 @@ pub(super) fn recompute(
             findings: extraction_findings,
         },
         precheck,
-    );
+    )
+    .with_dossier(stored.dossier);
     let mut outcome = fincase_core::rules::suggest(&report.facts, &report.findings, cfg);
     if let Some(old) = old_outcome {
         for p in old.dispute_points {
