@@ -85,6 +85,21 @@ fn batch_matches_gold_and_isolates_bad_files() {
         let gold: Gold = read_json(&input.join(format!("{id}.gold.json")));
         let got: FactsFile = read_json(&out.join("filings").join(&id).join("facts.json"));
         board.add(&got.facts, &got.flags, &gold.facts, &gold.expected_flags);
+        // A flag reckoned from facts quotes their sources (the words on the page).
+        let raw: serde_json::Value = read_json(&out.join("filings").join(&id).join("facts.json"));
+        for f in raw["findings"].as_array().into_iter().flatten() {
+            if [
+                "claims_total_mismatch",
+                "interest_over_cap",
+                "limitation_expired",
+                "guarantee_period_expired",
+            ]
+            .contains(&f["code"].as_str().unwrap_or(""))
+            {
+                let quotes = f["quotes"].as_array().map_or(0, Vec::len);
+                assert!(quotes > 0, "{id}: {f}");
+            }
+        }
         let drafted = out.join("filings").join(&id).join("draft.html").exists();
         if gold.expected_flags.is_empty() {
             assert!(drafted, "{id}: a clean filing must be drafted");

@@ -978,4 +978,24 @@ fn newcomer_demo_then_serve_then_review_in_chromium() {
     // The dossier's table of contents, in Chinese, the complaint first.
     let dossier = wd.text("#dossier");
     assert!(dossier.starts_with("起诉状"), "{dossier}");
+
+    // A filing with a finding: the finding quotes the words it rests on, with their page.
+    wd.go(&format!("{base}/ui?status=all"));
+    wd.wait_for("#queue");
+    let flagged = wd.run(wd.client.find_all(Locator::XPath(
+        "//tr[td[@class='codes']/span]//a[@class='open']",
+    )));
+    if let Some(link) = flagged.first() {
+        let href = wd.run(link.attr("href")).unwrap_or_default();
+        wd.go(&format!("{base}{href}"));
+        wd.wait_for("ul.findings");
+        if let Some(dir) = std::env::var_os("FINCASE_UI_SCREENSHOTS") {
+            wd.element_screenshot(
+                "ul.findings",
+                &std::path::Path::new(&dir).join("ui-demo-findings.png"),
+            );
+        }
+        let findings = wd.text("ul.findings");
+        assert!(findings.contains("页）：“"), "{findings}");
+    }
 }

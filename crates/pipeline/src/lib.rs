@@ -100,10 +100,16 @@ pub struct ExtractReport {
 }
 
 impl ExtractReport {
-    /// Builds the report from an extraction and the pre-check findings.
+    /// Builds the report from an extraction and the pre-check findings; every finding quotes the
+    /// sources of the facts it rests on (`Finding::quoting`).
     pub fn new(extraction: Extraction, precheck: Vec<Finding>) -> ExtractReport {
         let mut findings = extraction.findings;
         findings.extend(precheck);
+        // Each finding quotes the sources of the facts it rests on.
+        let findings: Vec<Finding> = findings
+            .into_iter()
+            .map(|f| f.quoting(&extraction.provenance))
+            .collect();
         let mut flags: Vec<FindingCode> = findings
             .iter()
             .map(|f| f.code)

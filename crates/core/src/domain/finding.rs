@@ -88,6 +88,59 @@ impl FindingCode {
     }
 }
 
+impl FindingCode {
+    /// The facts a finding of this code is reckoned from, whose sources it quotes
+    /// ([`Finding::quotes`]); the finding's own field is quoted too.
+    pub fn rests_on(self) -> &'static [super::FactField] {
+        use super::FactField as F;
+        match self {
+            FindingCode::ClaimsTotalMismatch => &[
+                F::ClaimsStatedTotal,
+                F::ClaimsPrincipal,
+                F::ClaimsInterest,
+                F::ClaimsAttorneyFee,
+                F::ClaimsOtherFees,
+            ],
+            FindingCode::InterestOverCap => &[F::ContractDate],
+            FindingCode::LimitationExpired => &[
+                F::MaturityDate,
+                F::DefaultDate,
+                F::LastDemandDate,
+                F::FilingDate,
+            ],
+            FindingCode::GuaranteePeriodExpired => &[
+                F::MaturityDate,
+                F::GuaranteePeriodMonths,
+                F::GuarantorDemandDate,
+                F::FilingDate,
+            ],
+            FindingCode::JurisdictionDoubt => &[
+                F::Court,
+                F::PlaintiffDomicile,
+                F::DefendantDomiciles,
+                F::JurisdictionClause,
+            ],
+            FindingCode::NeedsOcr
+            | FindingCode::AmountWordsMismatch
+            | FindingCode::CreditCardGuarantor
+            | FindingCode::MissingField
+            | FindingCode::MissingEvidence
+            | FindingCode::FieldConflict => &[],
+        }
+    }
+}
+
+/// A source a finding rests on, as the judge reads it: which fact, on which page, the words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The fact's provenance key (`claims.stated_total`, `defendant_domiciles[0]`).
+    pub field: String,
+    /// 1-based page.
+    pub page: u32,
+    /// The source text.
+    pub text: String,
+}
+
 /// How much a finding matters, and who must act on it (rules issue: `reject`, `review`, `info`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,6 +166,11 @@ pub struct Finding {
     pub field: Option<String>,
     /// Human-readable reason, in Chinese, with the figures and the rule cited.
     pub message: String,
+    /// The sources of the facts it rests on ([`FindingCode::rests_on`]), quoted once the
+    /// extraction's provenance is known ([`Finding::quoting`]); empty for a finding about the
+    /// filing as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
 }
 
 impl Finding {
@@ -128,6 +186,99 @@ impl Finding {
             severity,
             field: field.map(str::to_owned),
             message: message.into(),
+            quotes: Vec::new(),
         }
+    }
+
+    /// The finding with the sources of its field and of the facts its code rests on, from
+    /// `provenance` (a list field's items: its first three keys).
+    pub fn quoting(mut self, provenance: &super::Provenance) -> Finding {
+        let mut paths: Vec<&str> = self.field.as_deref().into_iter().collect();
+        paths.extend(self.code.rests_on().iter().map(|f| f.path()));
+        let mut quotes = Vec::new();
+        for path in paths {
+            let keys: Vec<&String> = match provenance.get_key_value(path) {
+                Some((k, _)) => vec![k],
+                None => provenance
+                    .keys()
+                    .filter(|k| k.starts_with(path) && k[path.len()..].starts_with('['))
+                    .take(3)
+                    .collect(),
+            };
+            for k in keys {
+                if let Some(span) = provenance.get(k)
+                    && !quotes.iter().any(|q: &Quote| &q.field == k)
+                {
+                    quotes.push(Quote {
+                        field: k.clone(),
+                        page: span.page,
+                        text: span.text.clone(),
+                    });
+                }
+            }
+        }
+        self.quotes = quotes;
+        self
+    }
+
+    /// The finding without its quotes (to compare it with one reckoned again from the facts).
+    pub fn unquoted(mut self) -> Finding {
+        self.quotes.clear();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Provenance, SourceSpan};
+
+    fn span(page: u32, text: &str) -> SourceSpan {
+        SourceSpan {
+            page,
+            start: 0,
+            end: 1,
+            text: text.into(),
+            confidence: 0.9,
+        }
+    }
+
+    /// A finding quotes its own field and the facts its code rests on, list items by key, each
+    /// once; a finding about the filing as a whole quotes nothing.
+    #[test]
+    fn a_finding_quotes_the_sources_it_rests_on() {
+        let mut p = Provenance::new();
+        p.insert("claims.stated_total".into(), span(1, "合计106,530.00元"));
+        p.insert("claims.principal".into(), span(1, "本金100,000.00元"));
+        p.insert("court".into(), span(2, "青川市东湖区人民法院"));
+        p.insert("defendant_domiciles[0]".into(), span(1, "住青川市"));
+        let f = Finding::new(
+            FindingCode::ClaimsTotalMismatch,
+            Severity::Review,
+            Some("claims.stated_total"),
+            "合计不符",
+        )
+        .quoting(&p);
+        let fields: Vec<&str> = f.quotes.iter().map(|q| q.field.as_str()).collect();
+        assert_eq!(fields, vec!["claims.stated_total", "claims.principal"]);
+        let j = Finding::new(
+            FindingCode::JurisdictionDoubt,
+            Severity::Review,
+            None,
+            "管辖",
+        )
+        .quoting(&p);
+        let fields: Vec<&str> = j.quotes.iter().map(|q| q.field.as_str()).collect();
+        assert_eq!(fields, vec!["court", "defendant_domiciles[0]"]);
+        assert_eq!(j.quotes[0].page, 2);
+        let o = Finding::new(FindingCode::NeedsOcr, Severity::Reject, None, "扫描").quoting(&p);
+        assert!(o.quotes.is_empty());
+        assert_eq!(
+            f.clone().unquoted(),
+            Finding {
+                quotes: Vec::new(),
+                ..f
+            }
+        );
     }
 }

@@ -26,7 +26,7 @@ pub use facts::{
 pub use field::{FactField, FieldInputError, ValueKind, parse_money, parse_rate_percent};
 /// The page text types are the PDF reader's (`fincase-pdf`), named here as the domain's words.
 pub use fincase_pdf::{DocumentText, LineBox, PageBox, PageText};
-pub use finding::{Finding, FindingCode, Severity};
+pub use finding::{Finding, FindingCode, Quote, Severity};
 pub use ids::{BatchId, CourtId, FilingId, FilingStatus, JobId, ReviewState};
 pub use money::{Rate, Yuan};
 

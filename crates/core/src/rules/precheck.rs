@@ -295,13 +295,12 @@ pub fn guarantee_period_expired(facts: &CaseFacts, cfg: &RulesConfig) -> Option<
         });
     }
     (filed > end).then(|| {
-        let agreed = if facts.guarantee_period_months.is_some_and(|m| m > 0) { "约定" } else { "未约定，按法定" };
         Finding::new(
             FindingCode::GuaranteePeriodExpired,
             Severity::Review,
             Some(FactField::GuaranteePeriodMonths.path()),
             format!(
-                "保证期间{agreed}{}个月，自主债务履行期届满日{}起算至{end}止；起诉日期{filed}已超过保证期间，保证人不再承担保证责任（民法典第六百九十二条、第六百九十三条）",
+                "保证期间为{}个月（约定期间，或未约定时的法定期间），自主债务履行期届满日{}起算至{end}止；起诉日期{filed}已超过保证期间，保证人不再承担保证责任（民法典第六百九十二条、第六百九十三条）",
                 guarantee_period_months(facts, cfg),
                 facts.maturity_date.map(|d| d.to_string()).unwrap_or_default()
             ),

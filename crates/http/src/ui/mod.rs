@@ -1013,6 +1013,12 @@ fn finding_rows(stored: Option<&StoredReport>) -> Vec<Value> {
                         "field": x.field,
                         "field_zh": x.field.as_deref().and_then(fincase_core::domain::FactField::key_label),
                         "message": x.message,
+                        "quotes": x.quotes.iter().map(|q| json!({
+                            "label": fincase_core::domain::FactField::key_label(&q.field).unwrap_or_default(),
+                            "field": q.field,
+                            "page": q.page,
+                            "text": q.text,
+                        })).collect::<Vec<_>>(),
                     })
                 })
                 .collect()

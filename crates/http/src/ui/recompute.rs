@@ -75,7 +75,9 @@ pub(super) fn recompute(
         .ok_or_else(|| FieldInputError::NotEditable(path.to_owned()))?;
     let before = field.display(&stored.facts);
     // The extraction's findings: the stored ones less the pre-check's on the stored facts.
-    let mut extraction_findings = stored.findings;
+    // Compared without quotes: the new report quotes every finding again.
+    let mut extraction_findings: Vec<Finding> =
+        stored.findings.into_iter().map(Finding::unquoted).collect();
     for f in fincase_core::rules::precheck(&stored.facts, cfg) {
         if let Some(i) = extraction_findings.iter().position(|x| *x == f) {
             extraction_findings.remove(i);
