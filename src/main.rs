@@ -547,10 +547,8 @@ fn extract_files(
                 let id = file
                     .file_stem()
                     .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-                let extraction = extract::extract(&id, &doc);
-                let precheck = rules::precheck(&extraction.facts, &cfg);
-                let report = ExtractReport::new(extraction, precheck)
-                    .with_dossier(extract::catalogue::catalogue(&doc));
+                let extraction = extract::extract_with(&id, &doc, &cfg.lpr);
+                let report = ExtractReport::checked(extraction, &doc, &cfg);
                 writeln!(out, "{}", serde_json::to_string(&report)?)?;
             }
             Err(e) => {
@@ -641,18 +639,14 @@ fn demo(out: &mut impl Write, index: &Path) -> Result<ExitCode> {
             format!(" --index {}", index.display())
         };
         writeln!(out)?;
-        match l.created.len() {
-            0 => {}
-            n @ 1..=5 => writeln!(
+        if !l.created.is_empty() {
+            let n = l.created.len();
+            let more = if n > 5 { "…" } else { "" };
+            writeln!(
                 out,
-                "Courts created for the batch ({n}): {}",
-                l.created.join("、")
-            )?,
-            n => writeln!(
-                out,
-                "Courts created for the batch ({n}): {}…",
-                l.created[..5].join("、")
-            )?,
+                "Courts created for the batch ({n}): {}{more}",
+                l.created[..n.min(5)].join("、")
+            )?;
         }
         writeln!(
             out,

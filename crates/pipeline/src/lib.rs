@@ -131,6 +131,13 @@ impl ExtractReport {
         self.dossier = dossier;
         self
     }
+
+    /// The report of an extraction from `doc`: its findings, the pre-check's under `cfg`, and
+    /// the dossier of `doc`'s pages; what `process` stores and `fincase extract` prints.
+    pub fn checked(extraction: Extraction, doc: &DocumentText, cfg: &RulesConfig) -> ExtractReport {
+        let precheck = rules::precheck(&extraction.facts, cfg);
+        ExtractReport::new(extraction, precheck).with_dossier(extract::catalogue::catalogue(doc))
+    }
 }
 
 /// Everything the pipeline produced for one filing.
@@ -235,9 +242,7 @@ fn process_filing_inner(
     times.extract = t.elapsed();
 
     let t = Instant::now();
-    let precheck = rules::precheck(&extraction.facts, cfg);
-    let report =
-        ExtractReport::new(extraction, precheck).with_dossier(extract::catalogue::catalogue(&doc));
+    let report = ExtractReport::checked(extraction, &doc, cfg);
     let mut outcome = rules::suggest(&report.facts, &report.findings, cfg);
     times.rules = t.elapsed();
     // Model hints after the rules: they add dispute points the rules cannot see, never override.
@@ -527,7 +532,6 @@ impl FilingResult {
             }
             .to_owned()
         });
-        let serde_name = |v: serde_json::Value| v.as_str().map(str::to_owned);
         let facts = self.report.as_ref().map(|rep| &rep.facts);
         // The versions the audit log records with the result (model, rules, template).
         let versions = match &self.draft {
@@ -552,13 +556,12 @@ impl FilingResult {
             court_name: facts.and_then(|f| f.court.clone()),
             case_type: facts
                 .and_then(|f| f.case_type)
-                .and_then(|c| serde_json::to_value(c).ok())
-                .and_then(serde_name),
+                .map(|c| c.as_str().to_owned()),
             finding_codes: self
                 .report
                 .iter()
                 .flat_map(|rep| rep.flags.iter())
-                .filter_map(|c| serde_json::to_value(c).ok().and_then(serde_name))
+                .map(|c| c.as_str().to_owned())
                 .collect(),
             versions_json: Some(versions.to_string()),
         }
@@ -581,7 +584,6 @@ fn now_rfc3339() -> String {
 /// of KB per filing that the store takes, not whole results.
 struct Processed {
     flags: Vec<FindingCode>,
-    case_type: Option<String>,
     filing: BatchFiling,
 }
 
@@ -595,7 +597,6 @@ impl Processed {
         let output = r.output();
         Processed {
             flags: r.report.map(|rep| rep.flags).unwrap_or_default(),
-            case_type: output.case_type.clone(),
             filing: BatchFiling {
                 id: r.id,
                 batch_id: batch_id.clone(),
@@ -762,9 +763,10 @@ pub fn process_batch(input: &Path, opts: &ProcessOptions) -> Result<BatchSummary
             for f in &p.flags {
                 *summary.by_flag.entry(*f).or_default() += 1;
             }
+            let case_type = p.filing.output.case_type.as_deref().unwrap_or("unknown");
             *summary
                 .by_case_type
-                .entry(p.case_type.unwrap_or_else(|| "unknown".to_owned()))
+                .entry(case_type.to_owned())
                 .or_default() += 1;
             if status != FilingStatus::Drafted {
                 summary.not_drafted.push(SummaryEntry {

@@ -423,10 +423,7 @@ impl Store {
                 subject: filing_id.as_str(),
                 before: Some(serde_json::json!({ "status": written.before })),
                 after: Some(after),
-                versions: out
-                    .versions_json
-                    .as_deref()
-                    .and_then(|v| serde_json::from_str(v).ok()),
+                versions: out.versions(),
             });
             Ok(true)
         })

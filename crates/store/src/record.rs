@@ -41,6 +41,7 @@ pub struct FilingOutput {
     /// Model, rules and template versions (JSON object), recorded and audited.
     pub versions_json: Option<String>,
 }
+
 impl FilingOutput {
     /// A result with `status` and nothing read: no reason, facts, outcome, draft or court.
     pub fn nothing_read(status: FilingStatus) -> FilingOutput {
@@ -57,6 +58,13 @@ impl FilingOutput {
             finding_codes: Vec::new(),
             versions_json: None,
         }
+    }
+
+    /// The model, rules and template versions as the audit log records them.
+    pub(crate) fn versions(&self) -> Option<serde_json::Value> {
+        self.versions_json
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok())
     }
 }
 
@@ -200,11 +208,7 @@ impl Store {
                     subject: f.id.as_str(),
                     before: None,
                     after: Some(after),
-                    versions: f
-                        .output
-                        .versions_json
-                        .as_deref()
-                        .and_then(|v| serde_json::from_str(v).ok()),
+                    versions: f.output.versions(),
                 });
             }
             Ok(())

@@ -52,27 +52,32 @@ fn term_end(s: &str) -> Option<chrono::NaiveDate> {
     let start = super::date::find_dates(s).first()?.date;
     let at = s.find("期限")?;
     let rest = s[at..].trim_start_matches("期限");
-    let rest = rest.trim_start_matches(['为', '是', '：', ':', ' ']);
-    let number: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十两".contains(*c))
-        .collect();
-    let n = match number.parse::<u32>() {
-        Ok(n) => n,
-        Err(_) => u32::try_from(super::amount::parse_cn_int(&number)?).ok()?,
-    };
-    let unit = rest[number.len()..].trim_start();
-    let months = if unit.starts_with("个月") {
-        n
-    } else if unit.starts_with('年') {
-        n.checked_mul(12)?
-    } else {
-        return None;
-    };
+    let months = months_at(rest.trim_start_matches(['为', '是', '：', ':', ' ']))?;
     if months == 0 || months > 600 {
         return None;
     }
     start.checked_add_months(chrono::Months::new(months))
+}
+
+/// A duration written at the start of `t`: a count in digits or Chinese numerals (`24`, `十二`,
+/// `两`) and its unit, `个月` or `年`, in months.
+fn months_at(t: &str) -> Option<u32> {
+    let count: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十两".contains(*c))
+        .collect();
+    let n = match count.parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => u32::try_from(super::amount::parse_cn_int(&count)?).ok()?,
+    };
+    let unit = t[count.len()..].trim_start();
+    if unit.starts_with("个月") {
+        Some(n)
+    } else if unit.starts_with('年') {
+        n.checked_mul(12)
+    } else {
+        None
+    }
 }
 
 fn months_of(s: &str) -> Option<u32> {
@@ -84,37 +89,17 @@ fn months_of(s: &str) -> Option<u32> {
         return Some(6);
     }
     let t = s.trim_start_matches("保证期间");
-    let digits: String = t
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let (n, unit_from) = if !digits.is_empty() {
-        let n: u32 = digits.parse().ok()?;
-        (n, t.find(&digits).map(|i| i + digits.len())?)
-    } else {
-        let start = t.find(|c: char| "一二三四五六七八九十两半".contains(c))?;
-        let cn: String = t[start..]
-            .chars()
-            .take_while(|c| "一二三四五六七八九十两半".contains(*c))
-            .collect();
-        let n = if cn == "半" {
-            0
-        } else {
-            u32::try_from(super::amount::parse_cn_int(&cn)?).ok()?
-        };
-        if cn == "半" {
-            return t.contains("半年").then_some(6);
+    // Digits first, wherever they stand (a `一` may open a word: `一般保证`), else the first
+    // Chinese numeral; 半年 is six months.
+    match t.find(|c: char| c.is_ascii_digit()) {
+        Some(at) => months_at(&t[at..]),
+        None => {
+            let start = t.find(|c: char| "一二三四五六七八九十两半".contains(c))?;
+            if t[start..].starts_with('半') {
+                return t.contains("半年").then_some(6);
+            }
+            months_at(&t[start..])
         }
-        (n, start + cn.len())
-    };
-    let unit = t.get(unit_from..)?.trim_start();
-    if unit.starts_with("个月") {
-        Some(n)
-    } else if unit.starts_with('年') {
-        n.checked_mul(12)
-    } else {
-        None
     }
 }
 

@@ -101,6 +101,8 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
     let limitation = dates_doubtful.is_none()
         && facts.limitation_raised != Some(false)
         && (has(FindingCode::LimitationExpired) || limitation_expired(facts, cfg).is_some());
+    // A period the filing does not state gives a note, not the flag, but the suggestion still
+    // reckons with the statutory six months (and says so in the guarantor's reason).
     let guarantee_expired = dates_doubtful.is_none()
         && (has(FindingCode::GuaranteePeriodExpired)
             || guarantee_period_expired(facts, cfg).is_some());

@@ -329,13 +329,9 @@ struct SlimFacts {
 }
 
 /// A stored finding code as a judge reads it (a general label for one this build does not
-/// know; nothing for an empty one).
+/// know).
 fn finding_zh(code: &str) -> &'static str {
-    match fincase_core::domain::FindingCode::parse(code) {
-        Some(c) => c.zh(),
-        None if code.is_empty() => "",
-        None => "其他审查发现",
-    }
+    fincase_core::domain::FindingCode::parse(code).map_or("其他审查发现", |c| c.zh())
 }
 
 /// One queue line.
@@ -376,6 +372,14 @@ fn status_key(item: &QueueItem) -> &'static str {
 }
 
 fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
+    let findings: Vec<String> = r
+        .finding_codes
+        .as_deref()
+        .unwrap_or("")
+        .split(' ')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
     let facts: SlimFacts = r
         .facts_json
         .as_deref()
@@ -418,22 +422,8 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
         status_zh: r.status.zh(),
         review: r.review_state,
         review_zh: view::review_zh(r.review_state),
-        findings: r
-            .finding_codes
-            .as_deref()
-            .unwrap_or("")
-            .split(' ')
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        findings_zh: r
-            .finding_codes
-            .as_deref()
-            .unwrap_or("")
-            .split(' ')
-            .map(finding_zh)
-            .filter(|c| !c.is_empty())
-            .collect(),
+        findings_zh: findings.iter().map(|c| finding_zh(c)).collect(),
+        findings,
         deadline: match (received, &outcome) {
             (Some(d), Some(o)) if r.review_state.is_none() => {
                 Some(view::deadline(d, o.procedure, today))
