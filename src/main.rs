@@ -39,6 +39,10 @@ enum Command {
         /// With --json: also each line's box and each character's box on the page.
         #[arg(long, requires = "json")]
         positions: bool,
+        /// Read scanned pages by OCR (tesseract) instead of leaving them empty; with --json
+        /// each OCR'd page says so (engine, dpi, confidence).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Extract facts from filings: one JSON object per file (JSON Lines), with flags and provenance.
     Extract {
@@ -108,6 +112,17 @@ enum Command {
         /// batch uses 3) instead of each its own (standard generator only).
         #[arg(long)]
         courts: Option<usize>,
+        /// Write every page as a scanned image at this resolution (dpi; 150, 200, 300 …)
+        /// instead of text, with `<id>.pages.txt` holding the text to score OCR against
+        /// (standard generator only).
+        #[arg(long)]
+        scan_dpi: Option<u32>,
+        /// Largest tilt of a scanned page, degrees.
+        #[arg(long, default_value_t = 1.0, requires = "scan_dpi")]
+        scan_skew: f32,
+        /// Speckle noise of a scanned page: share of pixels flipped (0 clean, 0.01 dirty).
+        #[arg(long, default_value_t = 0.002, requires = "scan_dpi")]
+        scan_noise: f32,
     },
     /// Run the HTTP service (bulk intake, status, tokens) with in-process queue workers.
     Serve {
@@ -396,7 +411,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file,
             json,
             positions,
-        } => pdf_text(&mut out, &file, json, positions),
+            ocr,
+        } => pdf_text(&mut out, &file, json, positions, ocr),
         Command::Extract { files, rules } => extract_files(&mut out, &files, rules.as_deref()),
         Command::Process {
             input,
@@ -430,7 +446,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out: dir,
             family,
             courts,
-        } => write_fixtures(&mut out, &dir, seed, count, family.as_deref(), courts),
+            scan_dpi,
+            scan_skew,
+            scan_noise,
+        } => {
+            let scan = scan_dpi.map(|dpi| fixtures::ScanStyle {
+                dpi,
+                skew: scan_skew,
+                noise: scan_noise,
+            });
+            write_fixtures(&mut out, &dir, seed, count, family.as_deref(), courts, scan)
+        }
         Command::Serve {
             addr,
             index,
@@ -504,7 +530,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `fincase pdf-text`: exit 2 with a one-line reason when the file cannot be read.
-fn pdf_text(out: &mut impl Write, file: &Path, json: bool, positions: bool) -> Result<ExitCode> {
+fn pdf_text(
+    out: &mut impl Write,
+    file: &Path,
+    json: bool,
+    positions: bool,
+    ocr: bool,
+) -> Result<ExitCode> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -512,7 +544,12 @@ fn pdf_text(out: &mut impl Write, file: &Path, json: bool, positions: bool) -> R
             return Ok(ExitCode::from(2));
         }
     };
-    match ingest::read_pdf(&bytes) {
+    let read = if ocr {
+        ingest::ocr::read_pdf(&bytes)
+    } else {
+        ingest::read_pdf(&bytes)
+    };
+    match read {
         Ok(doc) if json => {
             let doc = if positions {
                 doc
@@ -542,7 +579,7 @@ fn extract_files(
     let mut failed = false;
     for file in files {
         let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-        match ingest::read_pdf(&bytes) {
+        match ingest::ocr::read_pdf(&bytes) {
             Ok(doc) => {
                 let id = file
                     .file_stem()
@@ -671,10 +708,17 @@ fn write_fixtures(
     count: usize,
     family: Option<&str>,
     courts: Option<usize>,
+    scan: Option<fixtures::ScanStyle>,
 ) -> Result<ExitCode> {
+    if let Some(s) = &scan
+        && !(50..=1200).contains(&s.dpi)
+    {
+        bail!("--scan-dpi must be between 50 and 1200");
+    }
     let written = match family {
-        None => fixtures::write_batch_in(dir, seed, count, courts)?,
+        None => fixtures::write_batch_with(dir, seed, count, courts, scan.as_ref())?,
         Some(_) if courts.is_some() => bail!("--courts applies to the standard generator only"),
+        Some(_) if scan.is_some() => bail!("--scan-dpi applies to the standard generator only"),
         Some(name) => {
             let Some(fam) = fixtures::styles::Family::parse(name) else {
                 bail!(
@@ -1055,7 +1099,7 @@ fn eval_extract(
         }
         golds.push((path, g));
     }
-    let items: Vec<EvalItem> = match pred_file {
+    let items: Vec<(EvalItem, Option<OcrRead>)> = match pred_file {
         Some(file) => {
             let mut preds = read_predictions(file)?;
             let items: Vec<EvalItem> = golds
@@ -1076,11 +1120,22 @@ fn eval_extract(
             .into_par_iter()
             .map(|(path, g)| {
                 let pdf = gold_dir.join(format!("{}.pdf", gold_stem(path)));
+                // A scanned batch's true page texts, to score OCR against.
+                let truth = std::fs::read_to_string(
+                    gold_dir.join(format!("{}.pages.txt", gold_stem(path))),
+                )
+                .ok();
+                let mut ocr = None;
                 let pred = match std::fs::read(&pdf) {
                     Err(e) => Err(format!("cannot read {}: {e}", pdf.display())),
-                    Ok(bytes) => match ingest::read_pdf(&bytes) {
+                    Ok(bytes) => match ingest::ocr::read_pdf(&bytes) {
                         Err(e) => Err(format!("[{}] {e}", e.code())),
                         Ok(doc) => {
+                            if let Some(t) = &truth {
+                                let read = doc.pages.iter().filter(|p| p.ocr.is_some()).count();
+                                let unread = doc.pages.iter().filter(|p| p.needs_ocr).count();
+                                ocr = Some((doc.joined(), t.clone(), read, unread));
+                            }
                             let extraction = extract::tagger::combine::extract_in_mode(
                                 &g.facts.id,
                                 &doc,
@@ -1097,16 +1152,32 @@ fn eval_extract(
                         }
                     },
                 };
-                EvalItem {
-                    gold: g.facts,
-                    gold_flags: g.expected_flags,
-                    pred,
-                }
+                (
+                    EvalItem {
+                        gold: g.facts,
+                        gold_flags: g.expected_flags,
+                        pred,
+                    },
+                    ocr,
+                )
             })
             .collect(),
     };
-    Ok(evaluate_extraction(&items, max_misses))
+    let (items, ocr): (Vec<EvalItem>, Vec<_>) = items.into_iter().unzip();
+    let mut report = evaluate_extraction(&items, max_misses);
+    let mut score = fincase::eval::OcrScore::default();
+    for (read, truth, pages_read, pages_unread) in ocr.into_iter().flatten() {
+        score.add(&read, &truth, pages_read, pages_unread);
+    }
+    if score.filings > 0 {
+        report.ocr = Some(score);
+    }
+    Ok(report)
 }
+
+/// A scanned filing as OCR read it, to score: (text read, true text, pages read by OCR,
+/// scanned pages left unread).
+type OcrRead = (String, String, usize, usize);
 
 /// `<id>` of `<id>.gold.json`.
 fn gold_stem(path: &Path) -> String {

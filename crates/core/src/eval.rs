@@ -317,6 +317,58 @@ pub struct ExtractionEval {
     pub flags: Vec<FlagScore>,
     /// Case type (`financial_loan`, …, or `unknown` when the gold has none) → scores.
     pub by_case_type: BTreeMap<String, CaseTypeScore>,
+    /// How well OCR read a scanned batch (gold folders with `<id>.pages.txt`; filled by the
+    /// caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrScore>,
+}
+
+/// OCR text scored against the text the scanned pages show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OcrScore {
+    /// Filings scored.
+    pub filings: usize,
+    /// Pages read by OCR.
+    pub pages_read: usize,
+    /// Scanned pages OCR could not read (still needing OCR).
+    pub pages_unread: usize,
+    /// Characters of the true text (whitespace left out).
+    pub chars: usize,
+    /// Edits (insertions, deletions, substitutions) between the OCR text and the true text.
+    pub errors: usize,
+    /// `1 - errors / chars`.
+    pub char_accuracy: f64,
+}
+
+impl OcrScore {
+    /// Adds one filing: its text as read and the true text.
+    pub fn add(&mut self, read: &str, truth: &str, pages_read: usize, pages_unread: usize) {
+        let (errors, chars) = char_errors(read, truth);
+        self.filings += 1;
+        self.pages_read += pages_read;
+        self.pages_unread += pages_unread;
+        self.errors += errors;
+        self.chars += chars;
+        self.char_accuracy = 1.0 - self.errors as f64 / self.chars.max(1) as f64;
+    }
+}
+
+/// Levenshtein distance between the non-whitespace characters of `read` and of `truth`, and
+/// the number of the latter: (errors, chars).
+pub fn char_errors(read: &str, truth: &str) -> (usize, usize) {
+    let a: Vec<char> = read.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: Vec<char> = truth.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[b.len()], b.len())
 }
 
 /// Scores `items`, keeping at most `max_misses` example disagreements per field. A missing
@@ -429,6 +481,7 @@ pub fn evaluate_extraction(items: &[EvalItem], max_misses: usize) -> ExtractionE
         },
         flags,
         by_case_type,
+        ocr: None,
     }
 }
 
@@ -467,6 +520,16 @@ impl ExtractionEval {
             "\nflags exactly right: {}%\n",
             pct(Some(self.flags_exact))
         ));
+        if let Some(o) = &self.ocr {
+            s.push_str(&format!(
+                "OCR: {} pages read, {} unread; character accuracy {}% ({} errors in {} characters)\n",
+                o.pages_read,
+                o.pages_unread,
+                pct(Some(o.char_accuracy)),
+                o.errors,
+                o.chars
+            ));
+        }
         if !self.flags.is_empty() {
             s.push_str(&format!(
                 "{:<28} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7}\n",

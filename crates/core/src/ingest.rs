@@ -4,9 +4,13 @@
 //! archive safety limits). Reading a PDF's text page by page ([`read_pdf`]) is the
 //! `fincase-pdf` crate, re-exported here so the pipeline names one stage.
 //!
+//! Scanned pages are read by OCR ([`ocr`]: the `tesseract` command, optional at run time);
+//! [`ocr::read_pdf`] is [`read_pdf`] followed by OCR of the pages that need it.
+//!
 //! Invariant: one bad archive entry costs that entry, never the batch; nothing here panics on
 //! input bytes.
 
+pub mod ocr;
 mod source;
 
 pub use fincase_pdf::*;

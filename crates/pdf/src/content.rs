@@ -176,6 +176,9 @@ fn text_direction(m: &Matrix) -> u8 {
     }
 }
 
+/// Most image XObjects remembered per page for OCR.
+pub(crate) const MAX_PLACED_IMAGES: usize = 64;
+
 /// What the interpreter collected on one page.
 #[derive(Debug, Default)]
 pub(crate) struct PageGlyphs {
@@ -185,6 +188,9 @@ pub(crate) struct PageGlyphs {
     pub(crate) glyphs: Vec<Glyph>,
     /// Images drawn (XObject or inline).
     pub(crate) images: usize,
+    /// The image XObjects drawn (at most [`MAX_PLACED_IMAGES`]): their object and the matrix
+    /// that maps their unit square onto the page, for OCR of a scanned page.
+    pub(crate) placed_images: Vec<(ObjectId, Matrix)>,
     /// Glyphs drawn invisibly (render mode 3 or 7).
     pub(crate) invisible_glyphs: usize,
     /// Glyphs drawn that had no Unicode mapping and were dropped.
@@ -820,6 +826,11 @@ impl<'a> Interpreter<'a> {
         match font::get_name(doc, &stream.dict, b"Subtype") {
             Some(b"Image") => {
                 self.out.images += 1;
+                if let Some(id) = id
+                    && self.out.placed_images.len() < MAX_PLACED_IMAGES
+                {
+                    self.out.placed_images.push((id, gs.ctm));
+                }
                 Ok(())
             }
             Some(b"Form") => self.run_form(stream, id, gs, resources, depth),

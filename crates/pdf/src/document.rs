@@ -21,6 +21,40 @@ pub struct PageText {
     /// `text` to page coordinates for highlighting: see [`PageText::span_boxes`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineBox>,
+    /// Set when `text` was read from the page's image by OCR rather than from a text layer:
+    /// the engine and how sure it was, character by character (left out of the JSON when
+    /// the page has a text layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<PageOcr>,
+    /// The page's image, decoded for OCR, when the page needs OCR and the reader was asked to
+    /// keep it ([`ReadLimits::scan_pixels`](crate::ReadLimits::scan_pixels)); never serialized.
+    #[serde(skip)]
+    pub scan: Option<crate::scan::ScanImage>,
+}
+
+/// How a page's text was read by OCR.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageOcr {
+    /// The engine and language (`tesseract 5.3.0 chi_sim`).
+    pub engine: String,
+    /// The image's resolution on the page, pixels per inch, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpi: Option<u32>,
+    /// Mean confidence of the page's characters, 0–100.
+    pub confidence: u8,
+    /// The engine's confidence in each char of the page text (0–100, one per `char`; the
+    /// line breaks the reader put in count as 100).
+    pub char_confidence: Vec<u8>,
+}
+
+impl PageOcr {
+    /// The lowest confidence (0–100) of chars `start..end` of the page text; None for an empty
+    /// or out-of-range span.
+    pub fn span_confidence(&self, start: u32, end: u32) -> Option<u8> {
+        self.char_confidence
+            .get(start as usize..(end as usize).min(self.char_confidence.len()))
+            .and_then(|s| s.iter().copied().min())
+    }
 }
 
 /// An axis-aligned box on the page: `[x0, y0, x1, y1]` in PDF default user space (points, origin
@@ -126,8 +160,7 @@ impl DocumentText {
                     page: i as u32 + 1,
                     text: t.as_ref().to_owned(),
                     needs_ocr: false,
-                    warnings: Vec::new(),
-                    lines: Vec::new(),
+                    ..PageText::default()
                 })
                 .collect(),
         }

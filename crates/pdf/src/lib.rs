@@ -30,6 +30,7 @@
 //!   `fontfile`, `sfnt`;
 //! - `content` (the content-stream interpreter) uses `font`, `lexer`, `script`;
 //! - `layout` (reading order) uses `content`, `radicals`, `script`;
+//! - `scan` (a scanned page's image decoded for OCR: [`ScanImage`]) uses `font`;
 //! - this file (pages, resources, annotations, limits) uses `content`, `layout`, `font`,
 //!   `encoding`, `document`.
 //!
@@ -55,7 +56,9 @@ use std::time::{Duration, Instant};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 mod document;
-pub use document::{DocumentText, LineBox, PageBox, PageText};
+pub mod scan;
+pub use document::{DocumentText, LineBox, PageBox, PageOcr, PageText};
+pub use scan::{ScanFormat, ScanImage};
 
 /// Why a filing (or a batch input) could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +142,9 @@ pub struct ReadLimits {
     pub page_operators: usize,
     /// Glyphs shown on one page.
     pub page_glyphs: usize,
+    /// Largest image (width × height pixels) kept for OCR on a page that needs it
+    /// ([`PageText::scan`]); 0, the default, keeps none.
+    pub scan_pixels: u64,
 }
 
 impl Default for ReadLimits {
@@ -149,6 +155,7 @@ impl Default for ReadLimits {
             document_bytes: 1 << 30,
             page_operators: 2_000_000,
             page_glyphs: 1_000_000,
+            scan_pixels: 0,
         }
     }
 }
@@ -229,7 +236,7 @@ pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, 
             ..content::Limits::default()
         };
         let mut text = match catch_unwind(AssertUnwindSafe(|| {
-            read_page(&doc, bytes, page, page_limits)
+            read_page(&doc, bytes, page, page_limits, limits.scan_pixels)
         })) {
             Ok(Ok((mut t, used))) => {
                 bytes_left = bytes_left.saturating_sub(used);
@@ -384,7 +391,9 @@ fn read_page(
     file: &[u8],
     page: &PageRef<'_>,
     limits: content::Limits,
+    scan_pixels: u64,
 ) -> Result<(PageText, usize), String> {
+    let scan_bytes = limits.max_bytes;
     let mut interp = content::Interpreter::new(doc, limits);
     let mut data: Vec<u8> = Vec::new();
     let mut warnings = Vec::new();
@@ -478,17 +487,53 @@ fn read_page(
         warnings
             .push("text only in annotations (signature stamp, fields) over a scanned page".into());
     }
+    let needs_ocr = junk_text || mojibake || unmapped_text || scan;
+    let scan_image = if needs_ocr && scan_pixels > 0 {
+        match page_scan(doc, &glyphs.placed_images, scan_pixels, scan_bytes) {
+            Ok(img) => img,
+            Err(why) => {
+                warnings.push(format!("page image cannot be read for OCR: {why}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let mut out = PageText {
         page: 0,
-        needs_ocr: junk_text || mojibake || unmapped_text || scan,
+        needs_ocr,
         text: laid.text,
         warnings,
-        lines: Vec::new(),
+        scan: scan_image,
+        ..PageText::default()
     };
     for (start, boxes) in laid.lines {
         out.add_line(start, boxes);
     }
     Ok((out, used))
+}
+
+/// The image of a scanned page for OCR: the largest image XObject drawn on it (by area on the
+/// page), decoded by [`scan::decode`]. None when the page draws no image XObject.
+fn page_scan(
+    doc: &Document,
+    placed: &[(ObjectId, content::Matrix)],
+    max_pixels: u64,
+    max_bytes: usize,
+) -> Result<Option<ScanImage>, String> {
+    let area = |m: &content::Matrix| (m[0] * m[3] - m[1] * m[2]).abs();
+    let Some((id, ctm)) = placed
+        .iter()
+        .filter(|(_, m)| area(m).is_finite())
+        .max_by(|a, b| area(&a.1).total_cmp(&area(&b.1)))
+    else {
+        return Ok(None);
+    };
+    let stream = doc
+        .get_object(*id)
+        .and_then(Object::as_stream)
+        .map_err(|e| e.to_string())?;
+    scan::decode(doc, stream, *ctm, max_pixels, max_bytes).map(Some)
 }
 
 /// Most bytes searched for a stream's end when it is recovered from the raw file.

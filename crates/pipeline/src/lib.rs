@@ -113,7 +113,8 @@ impl ExtractReport {
         let mut flags: Vec<FindingCode> = findings
             .iter()
             .map(|f| f.code)
-            .filter(|c| *c != FindingCode::MissingField)
+            // Notes on the reading, not flags of the case.
+            .filter(|c| !matches!(c, FindingCode::MissingField | FindingCode::OcrRead))
             .collect();
         flags.sort();
         flags.dedup();
@@ -227,7 +228,7 @@ fn process_filing_inner(
     let mut times = StageTimes::default();
     let mut result = FilingResult::failed(name, id.clone(), None);
     let t = Instant::now();
-    let doc = match ingest::read_pdf(bytes) {
+    let doc = match ingest::ocr::read_pdf(bytes) {
         Ok(doc) => doc,
         Err(e) => {
             result.reason = Some(format!("[{}] {e}", e.code()));
@@ -266,34 +267,38 @@ fn process_filing_inner(
         .filter(|f| f.severity == Severity::Reject)
         .map(|f| f.message.as_str())
         .collect();
-    let (status, reason) =
-        if all_pages_scanned || (doc.any_needs_ocr() && report.facts.claims.principal.is_none()) {
-            (
+    let (status, reason) = if all_pages_scanned
+        || (doc.any_needs_ocr() && report.facts.claims.principal.is_none())
+    {
+        (
                 FilingStatus::NeedsOcr,
-                Some("起诉材料为扫描件，无文字层，需 OCR 后再处理".to_owned()),
+                Some(match ingest::ocr::engine() {
+                    Err(why) => format!("起诉材料为扫描件，无文字层；{why}"),
+                    Ok(_) => "起诉材料为扫描件，OCR 未能读出可用文字（见各页说明），需人工录入或提交清晰的扫描件".to_owned(),
+                }),
             )
-        } else if doc.any_needs_ocr() {
-            // The complaint was read, but a scanned page (an attachment) has not been: a judge
-            // must not rely on the filing until it is read. The notice lists the page(s).
-            let mut why: Vec<String> = report
-                .findings
-                .iter()
-                .filter(|f| f.code == FindingCode::NeedsOcr)
-                .map(|f| f.message.clone())
-                .collect();
-            why.push("其余页面的事实已读取，OCR 后即可生成文书".to_owned());
-            (FilingStatus::NeedsOcr, Some(why.join("；")))
-        } else {
-            match outcome.disposition {
-                Disposition::Rejected => (FilingStatus::Rejected, Some(outcome.reasons.join("；"))),
-                Disposition::NeedsReview => {
-                    let mut why: Vec<String> = outcome.reasons.clone();
-                    why.extend(blocking.iter().map(|s| s.to_string()));
-                    (FilingStatus::NeedsReview, Some(why.join("；")))
-                }
-                Disposition::Full | Disposition::Partial => (FilingStatus::Drafted, None),
+    } else if doc.any_needs_ocr() {
+        // The complaint was read, but a scanned page (an attachment) has not been: a judge
+        // must not rely on the filing until it is read. The notice lists the page(s).
+        let mut why: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == FindingCode::NeedsOcr)
+            .map(|f| f.message.clone())
+            .collect();
+        why.push("其余页面的事实已读取，OCR 后即可生成文书".to_owned());
+        (FilingStatus::NeedsOcr, Some(why.join("；")))
+    } else {
+        match outcome.disposition {
+            Disposition::Rejected => (FilingStatus::Rejected, Some(outcome.reasons.join("；"))),
+            Disposition::NeedsReview => {
+                let mut why: Vec<String> = outcome.reasons.clone();
+                why.extend(blocking.iter().map(|s| s.to_string()));
+                (FilingStatus::NeedsReview, Some(why.join("；")))
             }
-        };
+            Disposition::Full | Disposition::Partial => (FilingStatus::Drafted, None),
+        }
+    };
 
     // Every readable filing gets a document: the draft judgment or payment order when the
     // outcome allows one, otherwise a notice to the judge listing the reasons.

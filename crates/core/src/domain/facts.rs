@@ -371,8 +371,12 @@ pub struct SourceSpan {
     pub end: u32,
     /// The source text of the span.
     pub text: String,
-    /// Confidence in 0..=1.
+    /// Confidence in 0..=1 (for a value read by OCR, at most the engine's confidence in the
+    /// span's characters).
     pub confidence: f32,
+    /// True when the span's page was read by OCR (a scanned page), not from a text layer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
 }
 
 /// Per-field provenance: field path (`claims.principal`, `defendants[1].name`) → span.

@@ -30,11 +30,15 @@ pub enum FindingCode {
     /// Two extractors (the rules and the tagging model) read different values for one field;
     /// the value kept has a lowered confidence and the judge must check the text.
     FieldConflict,
+    /// Pages were read by OCR: an information note when every field a draft needs was read
+    /// with high confidence, for review when one was not (the judge checks it against the
+    /// image). Like `missing_field`, a note on the reading, not a flag of the case.
+    OcrRead,
 }
 
 impl FindingCode {
     /// Every code, in a fixed order.
-    pub const ALL: [FindingCode; 11] = [
+    pub const ALL: [FindingCode; 12] = [
         FindingCode::NeedsOcr,
         FindingCode::AmountWordsMismatch,
         FindingCode::ClaimsTotalMismatch,
@@ -46,6 +50,7 @@ impl FindingCode {
         FindingCode::MissingEvidence,
         FindingCode::JurisdictionDoubt,
         FindingCode::FieldConflict,
+        FindingCode::OcrRead,
     ];
 
     /// The schema name (`needs_ocr`, …).
@@ -62,6 +67,7 @@ impl FindingCode {
             FindingCode::MissingEvidence => "missing_evidence",
             FindingCode::JurisdictionDoubt => "jurisdiction_doubt",
             FindingCode::FieldConflict => "field_conflict",
+            FindingCode::OcrRead => "ocr_read",
         }
     }
 
@@ -84,6 +90,7 @@ impl FindingCode {
             FindingCode::MissingEvidence => "证据缺失",
             FindingCode::JurisdictionDoubt => "管辖存疑",
             FindingCode::FieldConflict => "要素读取不一致",
+            FindingCode::OcrRead => "扫描页经OCR识别",
         }
     }
 }
@@ -125,7 +132,8 @@ impl FindingCode {
             | FindingCode::CreditCardGuarantor
             | FindingCode::MissingField
             | FindingCode::MissingEvidence
-            | FindingCode::FieldConflict => &[],
+            | FindingCode::FieldConflict
+            | FindingCode::OcrRead => &[],
         }
     }
 }
@@ -240,6 +248,7 @@ mod tests {
             end: 1,
             text: text.into(),
             confidence: 0.9,
+            ocr: false,
         }
     }
 

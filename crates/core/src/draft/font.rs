@@ -26,6 +26,8 @@ static EMBEDDED: &[u8] = include_bytes!(concat!(
 pub struct PdfFont {
     pub(super) krilla: krilla::text::Font,
     pub(super) info: Arc<FontInfo>,
+    bytes: Arc<Vec<u8>>,
+    index: u32,
 }
 
 impl std::fmt::Debug for PdfFont {
@@ -51,13 +53,18 @@ impl PdfFont {
         let info = FontInfo::parse(&bytes, index).ok_or_else(|| DraftError::Pdf {
             message: "cannot read the font's cmap/hmtx tables".into(),
         })?;
+        let bytes = Arc::new(bytes);
         let krilla =
-            krilla::text::Font::new(bytes.into(), index).ok_or_else(|| DraftError::Pdf {
-                message: "krilla rejected the font".into(),
+            krilla::text::Font::new(bytes.as_ref().clone().into(), index).ok_or_else(|| {
+                DraftError::Pdf {
+                    message: "krilla rejected the font".into(),
+                }
             })?;
         Ok(PdfFont {
             krilla,
             info: Arc::new(info),
+            bytes,
+            index,
         })
     }
 
@@ -69,6 +76,22 @@ impl PdfFont {
     /// krilla's handle on the same font, for drawing glyphs.
     pub fn krilla(&self) -> &krilla::text::Font {
         &self.krilla
+    }
+
+    /// Draws the outline of glyph `gid` at `px` pixels per em into `pen` (y upwards, origin at
+    /// the glyph's origin on the baseline): what rasterising text needs, as the fixture
+    /// generator's scanned pages do. False when the glyph has no outline or cannot be drawn.
+    pub fn outline(&self, gid: u16, px: f32, pen: &mut impl skrifa::outline::OutlinePen) -> bool {
+        let Ok(font) = FontRef::from_index(&self.bytes, self.index) else {
+            return false;
+        };
+        let outlines = font.outline_glyphs();
+        let Some(glyph) = outlines.get(GlyphId::new(u32::from(gid))) else {
+            return false;
+        };
+        let settings =
+            skrifa::outline::DrawSettings::unhinted(Size::new(px), LocationRef::default());
+        glyph.draw(settings, pen).is_ok()
     }
 
     /// The characters of `text` this font cannot draw (sorted, no duplicates). Whitespace is

@@ -18,6 +18,7 @@ pub mod amount;
 pub mod assignment;
 pub mod catalogue;
 pub mod date;
+pub mod ocr;
 pub mod pii;
 pub mod rate;
 pub mod raw;
@@ -55,5 +56,7 @@ pub fn extract(id: &str, doc: &DocumentText) -> Extraction {
 /// court's table: `RulesConfig::lpr`, its `[[lpr]]` override rows merged). Never fails.
 pub fn extract_with(id: &str, doc: &DocumentText, lpr: &LprTable) -> Extraction {
     let raw = raw::read(doc);
-    resolve::resolve(id, doc, raw, lpr)
+    let mut ex = resolve::resolve(id, doc, raw, lpr);
+    ocr::mark(&mut ex, doc);
+    ex
 }

@@ -22,6 +22,7 @@ fn span(f: &RawField) -> SourceSpan {
         end: f.end,
         text: f.value.clone(),
         confidence: f.confidence,
+        ocr: false,
     }
 }
 

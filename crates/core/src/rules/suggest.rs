@@ -90,6 +90,14 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         cx.review = true;
         cx.reasons.push("未能读取诉请本金，无法计算".to_owned());
     }
+    // Scanned pages read by OCR with a needed field uncertain: the judge checks the image.
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.code == FindingCode::OcrRead && f.severity >= Severity::Review)
+    {
+        cx.review = true;
+        cx.reasons.push(f.message.clone());
+    }
     // Dates that contradict each other: nothing is reckoned from them; the judge checks them.
     let dates_doubtful = super::precheck::dates_in_doubt(facts);
     if let Some(why) = &dates_doubtful {

@@ -718,19 +718,25 @@ async fn case_view(
         .or_else(|| provenance.keys().next().cloned());
     let span = field.as_ref().and_then(|p| provenance.get(p)).cloned();
 
-    // The filing's pages, read again from the original (the store keeps the facts, not the text).
+    // The filing's pages, read again from the original (the store keeps the facts, not the
+    // text); a scanned page shown is read by OCR again, as the pipeline read it (the engine is
+    // deterministic, so the spans of its facts point into the same text).
     let sha = f.record.sha256.clone();
+    let shown = q.page.or(span.as_ref().map(|s| s.page)).unwrap_or(1);
     let bytes = state
         .store
         .original(&sha)
         .await
         .map_err(|e| store_failed(&e))?;
     let pages = match bytes {
-        Some(b) => tokio::task::spawn_blocking(move || fincase_core::ingest::read_pdf(&b).ok())
-            .await
-            .ok()
-            .flatten()
-            .map(|d| d.pages),
+        Some(b) => tokio::task::spawn_blocking(move || {
+            use fincase_core::ingest::ocr;
+            ocr::read_pdf_using(&b, ocr::engine().map_err(Clone::clone), Some(shown)).ok()
+        })
+        .await
+        .ok()
+        .flatten()
+        .map(|d| d.pages),
         None => None,
     };
     let page_count = pages.as_ref().map_or(0, Vec::len) as u32;
@@ -887,6 +893,7 @@ fn fact_rows(
             "editable": editable,
             "confidence": src.map(|s| format!("{:.2}", s.confidence)),
             "low": src.is_some_and(|s| s.confidence < LOW_CONFIDENCE),
+            "ocr": src.is_some_and(|s| s.ocr),
             "page": src.map(|s| s.page),
             "source": src.map(|s| s.text.clone()),
             "selected": *p == facts_sel,

@@ -269,6 +269,7 @@ fn source(flat: &Flat, map: &[usize], a: usize, b: usize, conf: f32) -> Option<S
         end,
         text,
         confidence: conf,
+        ocr: false,
     })
 }
 
@@ -289,7 +290,7 @@ pub fn extract_in_mode(
     let (flat, map) = flat_of(doc);
     let spans = t.tag(&flat.text);
     let mf = model_facts(&spans);
-    match mode {
+    let mut ex = match mode {
         Mode::Rules => rules,
         Mode::Model => {
             let mut facts = mf.facts.clone();
@@ -308,7 +309,9 @@ pub fn extract_in_mode(
             }
         }
         Mode::Combined => combine(rules, &mf, &flat, &map),
-    }
+    };
+    crate::extract::ocr::mark(&mut ex, doc);
+    ex
 }
 
 /// The least mean tag probability of a span for a value only the model found to be used.
