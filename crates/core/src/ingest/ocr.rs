@@ -436,6 +436,21 @@ pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
             text,
         });
     }
+    // Reading order: lines top to bottom (by their middle), as a one-column filing reads.
+    // The engine's block order can put a block found later (the court line under 此致, a
+    // stamp) first; words keep their order inside a line.
+    let mut lines: Vec<((u32, u32, u32), f64)> = Vec::new();
+    for w in &words {
+        let mid = w.top + w.height / 2.0;
+        match lines.iter_mut().find(|(k, _)| *k == w.line) {
+            Some((_, m)) => *m = m.min(mid),
+            None => lines.push((w.line, mid)),
+        }
+    }
+    lines.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let rank = |k: &(u32, u32, u32)| lines.iter().position(|(l, _)| l == k).unwrap_or(0);
+    // A stable sort keeps each line's words in the engine's order.
+    words.sort_by_key(|w| rank(&w.line));
     let mut page = OcrPage {
         text: String::new(),
         lines: Vec::new(),
@@ -546,6 +561,16 @@ mod tests {
         // 借 spans pixels 100..120 × 100..120 of a 1000 px image on 500 pt: 50..60 pt, y up.
         assert_eq!(page.lines[0].1[0], [50.0, 440.0, 60.0, 450.0]);
         assert_eq!(page.chars(), 14);
+    }
+
+    #[test]
+    fn lines_are_read_top_to_bottom_whatever_the_block_order() {
+        let tsv = "header\n\
+            5\t1\t2\t1\t1\t1\t100\t900\t80\t20\t95\t此致法院\n\
+            5\t1\t1\t1\t1\t1\t100\t100\t80\t20\t95\t民事起诉状\n\
+            5\t1\t1\t1\t2\t1\t100\t140\t40\t20\t95\t原告\n\
+            5\t1\t1\t1\t2\t2\t150\t140\t40\t20\t95\t张三\n";
+        assert_eq!(parse_tsv(tsv, &image()).text, "民事起诉状\n原告张三\n此致法院");
     }
 
     #[test]
