@@ -385,15 +385,57 @@ fn chinese_punctuation(prev: Option<char>, c: char, next: Option<char>) -> char 
     }
 }
 
-/// [`chinese_punctuation`] over one line.
-fn normalise_line(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    (0..chars.len())
-        .map(|i| {
+/// One line's characters with their boxes and confidences, normalised: `%` read together with
+/// a following `o` or `O` (not part of a Latin word) is the per-mille sign `‰` that the
+/// engine splits in two (one char, the two boxes' union, the lower confidence); then
+/// [`chinese_punctuation`] char for char.
+fn normalise_line(
+    cells: Vec<(char, fincase_pdf::PageBox, u8)>,
+) -> Vec<(char, fincase_pdf::PageBox, u8)> {
+    let mut merged: Vec<(char, fincase_pdf::PageBox, u8)> = Vec::with_capacity(cells.len());
+    let mut k = 0;
+    while k < cells.len() {
+        let (c, b, conf) = cells[k];
+        let next = cells.get(k + 1).map(|x| x.0);
+        let after = cells.get(k + 2).map(|x| x.0);
+        if c == '%'
+            && matches!(next, Some('o' | 'O'))
+            && !after.is_some_and(|a| a.is_ascii_alphanumeric())
+        {
+            let (_, b2, conf2) = cells[k + 1];
+            let union = [
+                b[0].min(b2[0]),
+                b[1].min(b2[1]),
+                b[2].max(b2[2]),
+                b[3].max(b2[3]),
+            ];
+            merged.push(('‰', union, conf.min(conf2)));
+            k += 2;
+            continue;
+        }
+        merged.push((c, b, conf));
+        k += 1;
+    }
+    let chars: Vec<char> = merged.iter().map(|x| x.0).collect();
+    merged
+        .into_iter()
+        .enumerate()
+        .map(|(i, (c, b, conf))| {
             let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
-            chinese_punctuation(prev, chars[i], chars.get(i + 1).copied())
+            (
+                chinese_punctuation(prev, c, chars.get(i + 1).copied()),
+                b,
+                conf,
+            )
         })
         .collect()
+}
+
+/// [`normalise_line`] of a bare string (boxes and confidences left out).
+#[cfg(test)]
+fn normalise_text(line: &str) -> String {
+    let cells = line.chars().map(|c| (c, [0.0; 4], 100)).collect();
+    normalise_line(cells).into_iter().map(|x| x.0).collect()
 }
 
 /// True for characters between which a Latin text puts a space (`Bank of China`, `No. 12`).
@@ -468,8 +510,8 @@ pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
             page.char_confidence.push(100);
         }
         let start = page.char_confidence.len() as u32;
-        let line_from = page.text.len();
-        let mut boxes = Vec::new();
+        // The line as (char, box, confidence), normalised before it joins the page.
+        let mut cells: Vec<(char, fincase_pdf::PageBox, u8)> = Vec::new();
         let mut prev: Option<&Word> = None;
         // A gap wider than two of the line's characters separates table cells (or a label
         // from its value across the page): a tab, as the text reader writes between cells.
@@ -494,29 +536,24 @@ pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
                     None
                 };
                 if let Some(sep) = sep {
-                    page.text.push(sep);
-                    page.char_confidence.push(p.conf.min(w.conf));
-                    boxes.push(img.pixel_box(
-                        gap_left,
-                        w.top,
-                        w.left.max(gap_left),
-                        w.top + w.height,
-                    ));
+                    let b = img.pixel_box(gap_left, w.top, w.left.max(gap_left), w.top + w.height);
+                    cells.push((sep, b, p.conf.min(w.conf)));
                 }
             }
             let n = w.text.chars().count().max(1) as f64;
             for (k, c) in w.text.chars().enumerate() {
                 let x0 = w.left + w.width * k as f64 / n;
                 let x1 = w.left + w.width * (k + 1) as f64 / n;
-                page.text.push(c);
-                page.char_confidence.push(w.conf);
-                boxes.push(img.pixel_box(x0, w.top, x1, w.top + w.height));
+                cells.push((c, img.pixel_box(x0, w.top, x1, w.top + w.height), w.conf));
             }
             prev = Some(w);
         }
-        let line = normalise_line(&page.text[line_from..]);
-        page.text.truncate(line_from);
-        page.text.push_str(&line);
+        let mut boxes = Vec::with_capacity(cells.len());
+        for (c, b, conf) in normalise_line(cells) {
+            page.text.push(c);
+            page.char_confidence.push(conf);
+            boxes.push(b);
+        }
         page.lines.push((start, boxes));
         i = j;
     }
@@ -570,7 +607,10 @@ mod tests {
             5\t1\t1\t1\t1\t1\t100\t100\t80\t20\t95\t民事起诉状\n\
             5\t1\t1\t1\t2\t1\t100\t140\t40\t20\t95\t原告\n\
             5\t1\t1\t1\t2\t2\t150\t140\t40\t20\t95\t张三\n";
-        assert_eq!(parse_tsv(tsv, &image()).text, "民事起诉状\n原告张三\n此致法院");
+        assert_eq!(
+            parse_tsv(tsv, &image()).text,
+            "民事起诉状\n原告张三\n此致法院"
+        );
     }
 
     #[test]
@@ -588,9 +628,14 @@ mod tests {
     #[test]
     fn ascii_marks_become_chinese_punctuation_but_numbers_keep_theirs() {
         assert_eq!(
-            normalise_line("原告:张三(借款人);本金250,000.00元,(1)判令"),
+            normalise_text("原告:张三(借款人);本金250,000.00元,(1)判令"),
             "原告：张三（借款人）；本金250,000.00元，(1)判令"
         );
+        assert_eq!(
+            normalise_text("月利率5%o,年利率10%。"),
+            "月利率5‰，年利率10%。"
+        );
+        assert_eq!(normalise_text("100%Off"), "100%Off");
     }
 
     #[test]
