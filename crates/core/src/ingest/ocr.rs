@@ -416,6 +416,31 @@ fn normalise_line(
         merged.push((c, b, conf));
         k += 1;
     }
+    // Inside a number written in Chinese numerals (二〇二三年), a Latin letter or `@` is a
+    // misread piece of a neighbouring 〇: such numbers hold no letters.
+    let numeral = |c: char| "〇零一二三四五六七八九十".contains(c);
+    let junk = |c: char| c.is_ascii_alphabetic() || c == '@';
+    let mut keep = vec![true; merged.len()];
+    for k in 0..merged.len() {
+        if !junk(merged[k].0) {
+            continue;
+        }
+        let before = merged[..k].iter().rev().find(|x| !junk(x.0));
+        let after = merged[k + 1..].iter().find(|x| !junk(x.0));
+        let run_len = merged[k..].iter().take_while(|x| junk(x.0)).count()
+            + merged[..k].iter().rev().take_while(|x| junk(x.0)).count();
+        if run_len <= 2
+            && before.is_some_and(|x| numeral(x.0))
+            && after.is_some_and(|x| numeral(x.0))
+        {
+            keep[k] = false;
+        }
+    }
+    let merged: Vec<_> = merged
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, k)| k.then_some(m))
+        .collect();
     let chars: Vec<char> = merged.iter().map(|x| x.0).collect();
     merged
         .into_iter()
@@ -438,6 +463,47 @@ fn normalise_text(line: &str) -> String {
     normalise_line(cells).into_iter().map(|x| x.0).collect()
 }
 
+/// True when word `k` of a line is a piece of a neighbouring glyph that the engine read as a
+/// separate symbol (`二O〇二三年`: a narrow, doubtful `O` against the `〇`): one character that
+/// is neither Chinese nor a digit, less than half a character wide, read with confidence below
+/// 60, and touching a Chinese character beside it.
+fn is_fragment(line: &[Word], k: usize, em: f64) -> bool {
+    let w = &line[k];
+    let mut chars = w.text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    if is_han(c) || c.is_ascii_digit() || w.conf >= 60 || w.width >= 0.5 * em {
+        return false;
+    }
+    let touches = |o: &Word, gap: f64| gap < 0.2 * em && o.text.chars().next().is_some_and(is_han);
+    let before = k
+        .checked_sub(1)
+        .and_then(|i| line.get(i))
+        .is_some_and(|p| touches(p, w.left - (p.left + p.width)));
+    let after = line
+        .get(k + 1)
+        .is_some_and(|n| touches(n, n.left - (w.left + w.width)));
+    before || after
+}
+
+/// One word of Tesseract's TSV: its line (block, paragraph, line), box in pixels, confidence
+/// and text.
+struct Word {
+    line: (u32, u32, u32),
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    conf: u8,
+    text: String,
+}
+
+/// A Chinese character (CJK ideographs, extension A, compatibility ideographs, 〇).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '〇')
+}
+
 /// True for characters between which a Latin text puts a space (`Bank of China`, `No. 12`).
 fn spaced(c: char) -> bool {
     c.is_ascii_alphabetic()
@@ -448,15 +514,6 @@ fn spaced(c: char) -> bool {
 /// a space unless both sides are Latin letters (Chinese has no spaces; tesseract reports each
 /// character or run as a word).
 pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
-    struct Word {
-        line: (u32, u32, u32),
-        left: f64,
-        top: f64,
-        width: f64,
-        height: f64,
-        conf: u8,
-        text: String,
-    }
     let mut words = Vec::new();
     for row in tsv.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
@@ -522,7 +579,11 @@ pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
             .copied()
             .unwrap_or(0.0)
             .max(1.0);
-        for w in &words[i..j] {
+        let line_words = &words[i..j];
+        for (k, w) in line_words.iter().enumerate() {
+            if is_fragment(line_words, k, em) {
+                continue;
+            }
             if let Some(p) = prev {
                 let gap_left = p.left + p.width;
                 let gap = w.left - gap_left;
@@ -614,6 +675,31 @@ mod tests {
     }
 
     #[test]
+    fn a_doubtful_sliver_against_a_chinese_character_is_dropped() {
+        // 二 O 〇 二 三 年: the O is 12 px wide, read at 46 %, and touches the 〇.
+        let row = |n: u32, left: u32, w: u32, conf: u32, t: &str| {
+            format!("5\t1\t1\t1\t1\t{n}\t{left}\t100\t{w}\t45\t{conf}\t{t}\n")
+        };
+        let tsv = format!(
+            "header\n{}{}{}{}{}{}",
+            row(1, 100, 45, 92, "二"),
+            row(2, 155, 12, 46, "O"),
+            row(3, 166, 29, 88, "〇"),
+            row(4, 205, 39, 90, "二"),
+            row(5, 250, 33, 93, "三"),
+            row(6, 290, 45, 95, "年")
+        );
+        assert_eq!(parse_tsv(&tsv, &image()).text, "二〇二三年");
+        // A confident or a wide one stays: it may be a real letter.
+        let tsv = format!(
+            "header\n{}{}",
+            row(1, 100, 45, 92, "借"),
+            row(2, 146, 30, 90, "A")
+        );
+        assert_eq!(parse_tsv(&tsv, &image()).text, "借A");
+    }
+
+    #[test]
     fn a_wide_gap_between_words_is_a_cell_boundary() {
         let tsv = "header\n\
             5\t1\t1\t1\t1\t1\t100\t100\t80\t20\t95\t2020-12-23\n\
@@ -636,6 +722,11 @@ mod tests {
             "月利率5‰，年利率10%。"
         );
         assert_eq!(normalise_text("100%Off"), "100%Off");
+        assert_eq!(
+            normalise_text("二G@〇二五年二QO〇二二年"),
+            "二〇二五年二〇二二年"
+        );
+        assert_eq!(normalise_text("二〇二三年ABC一"), "二〇二三年ABC一");
     }
 
     #[test]
