@@ -381,6 +381,10 @@ fn chinese_punctuation(prev: Option<char>, c: char, next: Option<char>) -> char 
         '!' => '！',
         '(' if !latin(next) => '（',
         ')' if !latin(prev) => '）',
+        // The engine reads a full-width bracket as an angle bracket, which a complaint does
+        // not use (titles are in 《》).
+        '〈' => '（',
+        '〉' => '）',
         _ => c,
     }
 }
@@ -722,6 +726,7 @@ mod tests {
             "月利率5‰，年利率10%。"
         );
         assert_eq!(normalise_text("100%Off"), "100%Off");
+        assert_eq!(normalise_text("〈半112,795.82)"), "（半112,795.82)");
         assert_eq!(
             normalise_text("二G@〇二五年二QO〇二二年"),
             "二〇二五年二〇二二年"
