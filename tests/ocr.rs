@@ -1,7 +1,8 @@
 //! OCR of scanned filings (issue #21), at the boundary the pipeline uses: a generated complaint
 //! rendered as an image-only PDF at 300 dpi (tilted, speckled) is read by
 //! `ingest::ocr::read_pdf` and processed like a text filing; its facts say they came from OCR.
-//! Without the engine the filing keeps needing OCR and says how to enable it.
+//! Without the engine the filing keeps needing OCR and says how to enable it. Through the
+//! service, the judge's API answer and case screen mark the values read by OCR.
 //!
 //! Needs the `tesseract` command with `chi_sim` (`.ci/run` installs it); elsewhere the
 //! engine tests skip and say so, except under `CI=true`, where they fail.
@@ -139,5 +140,83 @@ fn text_filings_do_not_run_ocr_and_drawn_attachments_stay_unread() {
             .all(|p| p.warnings.iter().any(|w| w.contains("OCR"))),
         "{:?}",
         unread.iter().map(|p| &p.warnings).collect::<Vec<_>>()
+    );
+}
+
+mod common;
+
+/// Through the service: a bank uploads a scanned complaint, a worker reads it by OCR, and the
+/// judge's API answer and case screen say which values came from OCR.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_judge_sees_which_values_came_from_ocr() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use fincase::http::{ServiceConfig, issue_token_as};
+    use fincase::jobs::{Step, Worker, WorkerConfig};
+    use fincase::store::{Actor, FilingScope, Role};
+    use std::sync::Arc;
+
+    if engine().is_none() {
+        return;
+    }
+    let f = generate_one_with(SEED, INDEX, None, Some(&ScanStyle::office(300))).expect("fixture");
+    let svc = common::Service::new(ServiceConfig::default()).await;
+    let court_name = f.gold.facts.court.clone().expect("gold court");
+    let court = common::court(&svc.store, &court_name).await;
+    let ops = Actor::system();
+    let judge = issue_token_as(
+        &svc.store,
+        "court-a",
+        Role::Judge,
+        "王法官",
+        Some(&court),
+        &ops,
+    )
+    .await
+    .unwrap();
+    let bank = issue_token_as(&svc.store, "bank-a", Role::Bank, "bank-a", None, &ops)
+        .await
+        .unwrap();
+    let up = common::upload(&svc.router, &bank, &[(format!("{}.pdf", f.id), &f.pdf)]).await;
+    assert_eq!(up.status, StatusCode::ACCEPTED, "{}", up.text());
+    let worker = Worker::new(
+        svc.store.clone(),
+        Arc::new(RulesConfig::default()),
+        WorkerConfig::new("ocr-worker"),
+    );
+    while worker.step().await.unwrap() != Step::Idle {}
+    let filings = svc
+        .store
+        .list_filings(&FilingScope::Court(court), "", 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        filings.len(),
+        1,
+        "the scan was read and matched to its court"
+    );
+    assert_ne!(filings[0].status, FilingStatus::NeedsOcr);
+    let id = filings[0].id.clone();
+    let get = |uri: String| {
+        Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {judge}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let api = common::send(&svc.router, get(format!("/api/v1/filings/{id}"))).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let body = api.text();
+    assert!(body.contains("\"ocr\":true"), "the API marks OCR'd values");
+    assert!(body.contains("ocr_read"), "and carries the OCR note");
+    let page = common::send(&svc.router, get(format!("/ui/filings/{id}"))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("class=\"flag ocr\""),
+        "the case screen marks the facts read by OCR"
+    );
+    assert!(
+        html.contains("文字经OCR识别"),
+        "and says the pages were read by OCR"
     );
 }
