@@ -440,11 +440,21 @@ fn normalise_line(
             keep[k] = false;
         }
     }
-    let merged: Vec<_> = merged
+    let mut merged: Vec<_> = merged
         .into_iter()
         .zip(keep)
         .filter_map(|(m, k)| k.then_some(m))
         .collect();
+    // The yuan sign, read as a look-alike character (半, 羊, 关, 芊) between an opening
+    // bracket or a colon and a figure: `（半112,795.82）` is `（￥112,795.82）`.
+    for k in 1..merged.len().saturating_sub(1) {
+        if "半羊关芊".contains(merged[k].0)
+            && matches!(merged[k - 1].0, '（' | '(' | '〈' | '：' | ':')
+            && merged[k + 1].0.is_ascii_digit()
+        {
+            merged[k].0 = '￥';
+        }
+    }
     let chars: Vec<char> = merged.iter().map(|x| x.0).collect();
     merged
         .into_iter()
@@ -726,7 +736,8 @@ mod tests {
             "月利率5‰，年利率10%。"
         );
         assert_eq!(normalise_text("100%Off"), "100%Off");
-        assert_eq!(normalise_text("〈半112,795.82)"), "（半112,795.82)");
+        assert_eq!(normalise_text("〈半112,795.82)"), "（￥112,795.82)");
+        assert_eq!(normalise_text("一半100人"), "一半100人");
         assert_eq!(
             normalise_text("二G@〇二五年二QO〇二二年"),
             "二〇二五年二〇二二年"
