@@ -30,7 +30,8 @@
 //!   `fontfile`, `sfnt`;
 //! - `content` (the content-stream interpreter) uses `font`, `lexer`, `script`;
 //! - `layout` (reading order) uses `content`, `radicals`, `script`;
-//! - `scan` (a scanned page's image decoded for OCR: [`ScanImage`]) uses `font`;
+//! - `scan` (a scanned page's image decoded for OCR, or the page rendered by hayro when it
+//!   draws no image: [`ScanImage`]) uses `font`;
 //! - this file (pages, resources, annotations, limits) uses `content`, `layout`, `font`,
 //!   `encoding`, `document`.
 //!
@@ -236,7 +237,7 @@ pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, 
             ..content::Limits::default()
         };
         let mut text = match catch_unwind(AssertUnwindSafe(|| {
-            read_page(&doc, bytes, page, page_limits, limits.scan_pixels)
+            read_page(&doc, bytes, page, i, page_limits, limits.scan_pixels)
         })) {
             Ok(Ok((mut t, used))) => {
                 bytes_left = bytes_left.saturating_sub(used);
@@ -390,6 +391,7 @@ fn read_page(
     doc: &Document,
     file: &[u8],
     page: &PageRef<'_>,
+    index: usize,
     limits: content::Limits,
     scan_pixels: u64,
 ) -> Result<(PageText, usize), String> {
@@ -489,11 +491,30 @@ fn read_page(
     }
     let needs_ocr = junk_text || mojibake || unmapped_text || scan;
     let scan_image = if needs_ocr && scan_pixels > 0 {
-        match page_scan(doc, &glyphs.placed_images, scan_pixels, scan_bytes) {
-            Ok(img) => img,
-            Err(why) => {
-                warnings.push(format!("page image cannot be read for OCR: {why}"));
-                None
+        // A scan (an image and no text) is read from its image as it is; a page whose text is
+        // drawn with fonts that cannot be read, or whose image cannot be decoded here (JBIG2),
+        // is rendered whole, text, images and all.
+        let font_trouble = junk_text || mojibake || unmapped_text;
+        let image = if font_trouble {
+            Ok(None)
+        } else {
+            page_scan(doc, &glyphs.placed_images, scan_pixels, scan_bytes)
+        };
+        match image {
+            Ok(Some(img)) => Some(img),
+            other => {
+                if let Err(why) = other {
+                    warnings.push(format!(
+                        "page image cannot be decoded for OCR ({why}): rendering the page"
+                    ));
+                }
+                match scan::render_page(file, index, RENDER_DPI, scan_pixels) {
+                    Ok(img) => Some(img),
+                    Err(why) => {
+                        warnings.push(format!("page cannot be rendered for OCR: {why}"));
+                        None
+                    }
+                }
             }
         }
     } else {
@@ -512,6 +533,9 @@ fn read_page(
     }
     Ok((out, used))
 }
+
+/// Resolution at which a page without an image is rendered for OCR.
+const RENDER_DPI: f32 = 300.0;
 
 /// The image of a scanned page for OCR: the largest image XObject drawn on it (by area on the
 /// page), decoded by [`scan::decode`]. None when the page draws no image XObject.

@@ -1,7 +1,7 @@
 //! The image of a scanned page, decoded far enough for an OCR engine to read it.
 //!
 //! A page that needs OCR ([`PageText::needs_ocr`](crate::PageText::needs_ocr)) usually shows
-//! one image XObject covering the page. [`decode`] turns that XObject into bytes an OCR engine
+//! one image XObject covering the page. `decode` turns that XObject into bytes an OCR engine
 //! reads directly, without re-encoding what is already a standard image file:
 //!
 //! - `DCTDecode` (JPEG) and `JPXDecode` (JPEG 2000): the stream's bytes as they are;
@@ -11,6 +11,9 @@
 //!   the samples converted to 8-bit gray (DeviceGray/RGB/CMYK, ICCBased by component count,
 //!   Indexed, 1/2/4/8/16 bits, `/Decode [1 0]`, image masks) and written as a binary PGM.
 //! - `JBIG2Decode` is refused with a reason: no JBIG2 decoder is built in.
+//!
+//! A page that needs OCR but draws no image (its text is in fonts without a usable Unicode
+//! map) is rendered instead (`render_page`, with hayro) and read from the rendering.
 //!
 //! Every size is bounded (pixels, bytes), and nothing here panics on a file's bytes.
 
@@ -183,6 +186,73 @@ pub(crate) fn decode(
             Ok(image(bytes, ScanFormat::Pgm))
         }
     }
+}
+
+/// Renders page `index` (0-based) of the PDF `bytes` at `dpi` with hayro, for OCR of a page
+/// that needs it but shows no image to read: its text is drawn with fonts that carry no usable
+/// Unicode map, so only the drawing holds it. Gray PGM, white paper; the image maps onto the
+/// page's crop box (a rotated page's boxes are approximate). `max_pixels` bounds the render
+/// (the resolution is lowered to fit). A panic inside the renderer is caught and reported.
+pub(crate) fn render_page(
+    bytes: &[u8],
+    index: usize,
+    dpi: f32,
+    max_pixels: u64,
+) -> Result<ScanImage, String> {
+    let data = bytes.to_vec();
+    let rendered = std::panic::catch_unwind(move || -> Result<ScanImage, String> {
+        use hayro::hayro_interpret::InterpreterSettings;
+        use hayro::vello_cpu::color::palette::css::WHITE;
+        let pdf = hayro::hayro_syntax::Pdf::new(data)
+            .map_err(|e| format!("the renderer cannot load this PDF: {e:?}"))?;
+        let pages = pdf.pages();
+        let page = pages
+            .get(index)
+            .ok_or_else(|| format!("the renderer finds no page {}", index + 1))?;
+        let (w, h) = page.render_dimensions();
+        if !(w > 1.0 && h > 1.0 && w.is_finite() && h.is_finite()) {
+            return Err("page without a usable size".into());
+        }
+        let mut scale = dpi / 72.0;
+        let fit = (max_pixels as f32 / (w * h)).sqrt();
+        if fit < scale {
+            scale = fit;
+        }
+        // vello_cpu draws at most 65,535 pixels a side.
+        scale = scale.min(65_000.0 / w.max(h));
+        let settings = hayro::PixmapSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: WHITE,
+        };
+        let cache = hayro::RenderCache::new();
+        let pixmap = hayro::render(
+            page,
+            &cache,
+            &InterpreterSettings::default(),
+            &hayro::RenderSettings::default(),
+            &settings,
+        );
+        let (pw, ph) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+        let mut out = format!("P5\n{pw} {ph}\n255\n").into_bytes();
+        out.extend(pixmap.data().iter().map(|p| luma(p.r, p.g, p.b)));
+        let crop = page.crop_box();
+        Ok(ScanImage {
+            width: pw,
+            height: ph,
+            bytes: out,
+            format: ScanFormat::Pgm,
+            to_page: [
+                crop.x1 - crop.x0,
+                0.0,
+                0.0,
+                crop.y1 - crop.y0,
+                crop.x0,
+                crop.y0,
+            ],
+        })
+    });
+    rendered.unwrap_or_else(|_| Err("the page renderer failed on this page".into()))
 }
 
 /// The stream's filter names, in the order they apply.

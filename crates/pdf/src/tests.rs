@@ -1060,9 +1060,22 @@ fn glyphs_without_any_unicode_mapping_need_ocr() {
         b"BT /F2 12 Tf 72 700 Td <0011002200330044> Tj /F1 12 Tf (ok) Tj ET",
         fonts(&[("F1", f), ("F2", font)]),
     );
-    let p = check_page(&b.finish());
+    let pdf = b.finish();
+    let p = check_page(&pdf);
     assert!(p.needs_ocr, "{:?}", p.warnings);
     assert!(p.warnings.iter().any(|w| w.contains("no Unicode mapping")));
+    assert!(p.scan.is_none(), "no image kept unless asked");
+    // Asked to keep page images for OCR: there is none, so the page is rendered.
+    let limits = ReadLimits {
+        scan_pixels: 4_000_000,
+        ..ReadLimits::default()
+    };
+    let doc = read_pdf_with(&pdf, &limits).expect("reads");
+    let scan = doc.pages[0]
+        .scan
+        .as_ref()
+        .expect("the page rendered for OCR");
+    assert!(u64::from(scan.width) * u64::from(scan.height) <= 4_000_000);
     // One stray unmapped glyph among readable text is not a reason to OCR the page.
     let mut b = Builder::new();
     let f = b.helvetica();
@@ -1526,4 +1539,31 @@ fn gbk_read_as_latin1_is_not_text() {
     // pdf.js `french_diacritics.pdf`: accented letters listed one by one.
     let diacritics = "à À â Â ä Ä ç Ç é É è È ê Ê ë Ë î Î ï Ï ô Ô ù Ù û Û ü Ü";
     assert!(!super::gbk_as_latin1(diacritics));
+}
+
+#[test]
+fn a_page_needing_ocr_without_an_image_is_rendered_for_it() {
+    // A page whose text is only in its drawing (no usable text layer, no image) is rendered
+    // (hayro) so that OCR can read the drawing.
+    let mut b = Builder::new();
+    let f = b.helvetica();
+    b.page(b"BT /F1 48 Tf 72 700 Td (HELLO) Tj ET", fonts(&[("F1", f)]));
+    let pdf = b.finish();
+    let img = crate::scan::render_page(&pdf, 0, 72.0, 10_000_000).expect("rendered");
+    assert_eq!(img.format, crate::ScanFormat::Pgm);
+    assert_eq!((img.width, img.height), (595, 842));
+    let header = b"P5\n595 842\n255\n".len();
+    let pixels = &img.bytes[header..];
+    assert_eq!(pixels.len(), 595 * 842);
+    let ink = pixels.iter().filter(|&&p| p < 128).count();
+    assert!(ink > 500, "the word is drawn: {ink} dark pixels");
+    assert!(pixels[0] > 250, "white paper");
+    // The image covers the page: its top-left pixel is the page's top-left corner.
+    assert_eq!(img.pixel_box(0.0, 0.0, 1.0, 1.0), [0.0, 841.0, 1.0, 842.0]);
+    // Bounded: a pixel budget lowers the resolution.
+    let small = crate::scan::render_page(&pdf, 0, 300.0, 100_000).expect("rendered");
+    assert!(u64::from(small.width) * u64::from(small.height) <= 100_000);
+    // A page that is not there is an error, not a panic.
+    assert!(crate::scan::render_page(&pdf, 5, 72.0, 10_000_000).is_err());
+    assert!(crate::scan::render_page(b"not a pdf", 0, 72.0, 10_000_000).is_err());
 }

@@ -38,7 +38,7 @@ pub const MAX_SCAN_PIXELS: u64 = 4961 * 7016;
 /// (a photo, a seal, an ID card, a blank page).
 pub const MIN_PAGE_CHARS: usize = 20;
 /// See [`MIN_PAGE_CHARS`].
-pub const MIN_PAGE_CONFIDENCE: u8 = 50;
+pub const MIN_PAGE_CONFIDENCE: u8 = 70;
 
 /// Tesseract's model of the Han (Simplified) script, used with `chi_sim` when installed.
 pub const HANS: &str = "HanS";
@@ -372,8 +372,11 @@ fn run_bounded(mut cmd: Command, input: &[u8], limit: Duration) -> Result<Vec<u8
 fn chinese_punctuation(prev: Option<char>, c: char, next: Option<char>) -> char {
     let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
     let latin = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+    let chinese = prev.is_some_and(is_han) || next.is_some_and(is_han);
     match c {
         ',' | ':' if digit(prev) && digit(next) => c,
+        // Latin text keeps its own punctuation (`Ltd., limited`).
+        ',' | ':' | ';' | '?' | '!' if !chinese => c,
         ',' => '，',
         ':' => '：',
         ';' => '；',
@@ -518,9 +521,13 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '〇')
 }
 
-/// True for characters between which a Latin text puts a space (`Bank of China`, `No. 12`).
-fn spaced(c: char) -> bool {
-    c.is_ascii_alphabetic()
+/// True when a Latin text puts a space between two words ending in `a` and starting with `b`:
+/// letters or digits on both sides, a letter on one (`Bank of China`, `late 2017`, `No 12`);
+/// never between two numbers (a figure the engine split stays one).
+fn spaced(a: char, b: char) -> bool {
+    a.is_ascii_alphanumeric()
+        && b.is_ascii_alphanumeric()
+        && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
 }
 
 /// Tesseract's TSV (`level page block par line word left top width height conf text`) → text,
@@ -603,8 +610,8 @@ pub(crate) fn parse_tsv(tsv: &str, img: &ScanImage) -> OcrPage {
                 let gap = w.left - gap_left;
                 let sep = if gap > 2.0 * em {
                     Some('\t')
-                } else if p.text.chars().last().is_some_and(spaced)
-                    && w.text.chars().next().is_some_and(spaced)
+                } else if let (Some(a), Some(b)) = (p.text.chars().last(), w.text.chars().next())
+                    && spaced(a, b)
                 {
                     Some(' ')
                 } else {
@@ -736,6 +743,7 @@ mod tests {
             "月利率5‰，年利率10%。"
         );
         assert_eq!(normalise_text("100%Off"), "100%Off");
+        assert_eq!(normalise_text("Ltd.,limited:yes"), "Ltd.,limited:yes");
         assert_eq!(normalise_text("〈半112,795.82)"), "（￥112,795.82)");
         assert_eq!(normalise_text("一半100人"), "一半100人");
         assert_eq!(
