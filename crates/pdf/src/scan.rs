@@ -181,9 +181,7 @@ pub(crate) fn decode(
                 Err(e) => return Err(format!("image data cannot be decoded: {e}")),
             };
             let gray = to_gray(doc, stream, width, height, &samples)?;
-            let mut bytes = format!("P5\n{width} {height}\n255\n").into_bytes();
-            bytes.extend_from_slice(&gray);
-            Ok(image(bytes, ScanFormat::Pgm))
+            Ok(image(pgm(width, height, gray), ScanFormat::Pgm))
         }
     }
 }
@@ -213,13 +211,10 @@ pub(crate) fn render_page(
         if !(w > 1.0 && h > 1.0 && w.is_finite() && h.is_finite()) {
             return Err("page without a usable size".into());
         }
-        let mut scale = dpi / 72.0;
-        let fit = (max_pixels as f32 / (w * h)).sqrt();
-        if fit < scale {
-            scale = fit;
-        }
-        // vello_cpu draws at most 65,535 pixels a side.
-        scale = scale.min(65_000.0 / w.max(h));
+        // Within the pixel budget, and vello_cpu draws at most 65,535 pixels a side.
+        let scale = (dpi / 72.0)
+            .min((max_pixels as f32 / (w * h)).sqrt())
+            .min(65_000.0 / w.max(h));
         let settings = hayro::PixmapSettings {
             x_scale: scale,
             y_scale: scale,
@@ -234,8 +229,7 @@ pub(crate) fn render_page(
             &settings,
         );
         let (pw, ph) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
-        let mut out = format!("P5\n{pw} {ph}\n255\n").into_bytes();
-        out.extend(pixmap.data().iter().map(|p| luma(p.r, p.g, p.b)));
+        let out = pgm(pw, ph, pixmap.data().iter().map(|p| luma(p.r, p.g, p.b)));
         let crop = page.crop_box();
         Ok(ScanImage {
             width: pw,
@@ -431,6 +425,13 @@ fn to_gray(
         }
     }
     Ok(out)
+}
+
+/// A binary 8-bit grayscale PGM (`P5`) of `width` × `height` samples.
+fn pgm(width: u32, height: u32, gray: impl IntoIterator<Item = u8>) -> Vec<u8> {
+    let mut bytes = format!("P5\n{width} {height}\n255\n").into_bytes();
+    bytes.extend(gray);
+    bytes
 }
 
 fn luma(r: u8, g: u8, b: u8) -> u8 {
