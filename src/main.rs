@@ -1,6 +1,7 @@
 //! The `fincase` command line: the stable contract documented in README.md.
 //!
-//! Only this file uses `anyhow`; every library module has its own typed errors.
+//! Only the binary (this file and `similar_cmd.rs`) uses `anyhow`; every library module has its
+//! own typed errors.
 //!
 //! `run` hands each command to one function. The research data files the model commands read
 //! are outside the repository: they are named with `--data` (or found under the folder
@@ -15,6 +16,8 @@ use fincase::{extract, fixtures, ingest, rules};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod similar_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -173,6 +176,29 @@ enum Command {
         #[arg(long)]
         json_logs: bool,
     },
+    /// The archive of decided cases for similar-case retrieval: `fincase archive import FILE`.
+    Archive {
+        #[command(subcommand)]
+        what: ArchiveCommand,
+    },
+    /// The decided cases of the archive most like a complaint (a PDF or text file) or a filing
+    /// (its id), with what each court decided and a one-line count (类案推送).
+    Similar {
+        /// A complaint PDF, a text file, or a filing id in the case index.
+        what: String,
+        /// Case index home (its `cases.db`, `archive/` and `tantivy/`).
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Database URL (`postgres://…`); overrides the SQLite file under --index.
+        #[arg(long)]
+        database: Option<String>,
+        /// Number of cases.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// One JSON object (summary and cases) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The audit log: `fincase audit verify` walks its hash chain.
     Audit {
         #[command(subcommand)]
@@ -198,6 +224,7 @@ const SHARED_DATA_ENV: &str = "FINCASE_SHARED_DATA";
 // The research data files the model commands read, under the folder `FINCASE_SHARED_DATA` names.
 const ELEMENTS_FILE: &str = "cail2019-element-loan/data_small_selected.json";
 const LAWBENCH_FILE: &str = "lawbench-2-2/2-2.json";
+const SCM_FILE: &str = "cail2019-scm/stage1_train.jsonl";
 const CAIL2021_FILE: &str = "cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json";
 const CJRC_DEV_FILE: &str = "cjrc-cail2019-rc/dev_ground_truth.json";
 const CJRC_TEST_FILE: &str = "cjrc-cail2019-rc/test_ground_truth.json";
@@ -228,6 +255,24 @@ fn shared_data_if_present(given: Option<PathBuf>, rel: &str) -> Option<PathBuf> 
 
 #[derive(Subcommand)]
 enum TrainCommand {
+    /// The similar-case re-ranker (legal elements over BM25) on CAIL2019-SCM-style triplets;
+    /// writes `<models>/similar/reranker.json`.
+    Similar {
+        /// JSON Lines of `{"A","B","C"}` with optional `"label"` (default:
+        /// `$FINCASE_SHARED_DATA/cail2019-scm/stage1_train.jsonl`, with --swap-half).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Swap B and C on every odd line and label every line (stage-1 files have no labels:
+        /// B is the more similar on every line). On by default for the default file.
+        #[arg(long)]
+        swap_half: bool,
+        /// Models folder to write into.
+        #[arg(long, default_value = "models")]
+        out: PathBuf,
+        /// Train with dense similarity too (needs scripts/install-e5.sh).
+        #[arg(long)]
+        dense: bool,
+    },
     /// The extraction tagger (char-level BIO, candle) on generated filings of the training
     /// template families; scored on the held-out families.
     Tagger {
@@ -304,6 +349,26 @@ enum TrainCommand {
 }
 
 #[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Import decided judgments: JSON Lines as `fincase backtest` reads them (CAIL sentence
+    /// arrays or `{"id","text"}`), each split, order-parsed, stored and indexed. Importing a
+    /// judgment again (same id, or same text without an id) replaces it.
+    Import {
+        /// The judgments file.
+        file: PathBuf,
+        /// Case index home.
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Database URL (`postgres://…`); overrides the SQLite file under --index.
+        #[arg(long)]
+        database: Option<String>,
+        /// Court rules settings (TOML) for reading the claims.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the audit log's hash chain: OK with the count and head hash, or the first broken
     /// entry and why (edited, deleted, reordered); exit code 1 when broken.
@@ -326,6 +391,34 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// Similar-case matching: for each triplet `{"A","B","C"}` (optional `"label": "B"|"C"`),
+    /// which of B and C is more similar to A. Prints one JSON line per triplet `{"line",
+    /// "choice", "score_b", "score_c"}` and, when labels are present, a last line with the
+    /// accuracy.
+    Scm {
+        /// JSON Lines of triplets (default:
+        /// `$FINCASE_SHARED_DATA/cail2019-scm/stage1_train.jsonl`, with --swap-half).
+        file: Option<PathBuf>,
+        /// Swap B and C on every odd line and label every line (for stage-1 files, where B is
+        /// the more similar on every line by construction).
+        #[arg(long)]
+        swap_half: bool,
+        /// reranker (the committed legal-element re-ranker over BM25), bm25, dense, hybrid
+        /// (BM25 + dense, reciprocal rank fusion; dense needs scripts/install-e5.sh) or
+        /// elements (untrained count of agreeing legal elements).
+        #[arg(long, default_value = "reranker")]
+        method: String,
+        /// Instead of the lines, print every method's accuracy (the re-ranker
+        /// cross-validated, grouped by A); needs labels.
+        #[arg(long)]
+        report: bool,
+        /// Do not use the pretrained encoder even when it is installed.
+        #[arg(long)]
+        no_dense: bool,
+        /// Models folder (default: as the pipeline finds it).
+        #[arg(long)]
+        models: Option<PathBuf>,
+    },
     /// The tagger on real judgments: how often its amount/date spans contain the gold answers
     /// of CJRC questions whose answer is an amount or a date (the data is read, never copied).
     Cjrc {
@@ -524,6 +617,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Archive {
+            what:
+                ArchiveCommand::Import {
+                    file,
+                    index,
+                    database,
+                    rules,
+                },
+        } => {
+            let rules = load_rules(rules.as_deref())?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(similar_cmd::archive_import(
+                &mut out,
+                &file,
+                &index,
+                database.as_deref(),
+                &rules,
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Similar {
+            what,
+            index,
+            database,
+            limit,
+            json,
+        } => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(similar_cmd::similar(
+                &mut out,
+                &what,
+                &index,
+                database.as_deref(),
+                limit,
+                json,
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { what } => eval(&mut out, what),
         Command::Train { what } => train(&mut out, what),
     }
@@ -626,6 +757,7 @@ fn search(
             writeln!(out, "{}", serde_json::to_string(h)?)?;
         }
     } else {
+        let colour = colour_wanted();
         writeln!(
             out,
             "{} hit(s) for {query:?} in {} filings",
@@ -641,10 +773,38 @@ fn search(
                 h.title,
                 h.name
             )?;
-            writeln!(out, "        {}", h.snippet_html.replace('\n', " "))?;
+            writeln!(
+                out,
+                "        {}",
+                terminal_snippet(&h.snippet_html, colour).replace('\n', " ")
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// True when standard output is a terminal and `NO_COLOR` is unset (https://no-color.org).
+fn colour_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A highlighted snippet (`<b>` around hits, HTML-escaped text) for a terminal: hits in bold
+/// red when `colour`, else plain text; entities decoded either way.
+fn terminal_snippet(html: &str, colour: bool) -> String {
+    let (on, off) = if colour {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    html.replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// `fincase demo`: the committed demo batch through the whole pipeline, then ready for a judge:
@@ -740,6 +900,90 @@ fn write_fixtures(
 /// `fincase eval …`.
 fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
     match what {
+        EvalCommand::Scm {
+            file,
+            swap_half,
+            method,
+            report,
+            no_dense,
+            models,
+        } => {
+            use fincase::similar::scm::{self, Method};
+            let default_file = file.is_none();
+            let file = shared_data(file, SCM_FILE, "FILE")?;
+            let models = models.unwrap_or_else(fincase::ml::Models::default_dir);
+            let method = match method.as_str() {
+                "reranker" => Method::Reranker,
+                "bm25" => Method::Bm25,
+                "dense" => Method::Dense,
+                "hybrid" => Method::Hybrid,
+                "elements" => Method::Elements,
+                other => {
+                    bail!("unknown method {other:?}: reranker, bm25, dense, hybrid or elements")
+                }
+            };
+            let (pool, sims) = scm_pool(&file, swap_half || default_file, &models, no_dense)?;
+            let committed = fincase::similar::Reranker::load_from(&models)?;
+            if report {
+                let rows =
+                    fincase::pipeline::similar::compare_methods(&pool, &sims, committed.as_ref())?;
+                if rows.is_empty() {
+                    bail!(
+                        "{} has no labels: give --swap-half for a stage-1 file",
+                        file.display()
+                    );
+                }
+                writeln!(
+                    out,
+                    "{} triplets, {} distinct texts ({})",
+                    pool.triplets.len(),
+                    pool.texts.len(),
+                    file.display()
+                )?;
+                for r in rows {
+                    writeln!(
+                        out,
+                        "{:5.1} %  {:>3}/{:<3}  {}  [{}]",
+                        100.0 * r.accuracy,
+                        r.right,
+                        r.labelled,
+                        r.method,
+                        r.note
+                    )?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let scored = match method {
+                Method::Reranker => {
+                    let r = committed.with_context(|| {
+                        format!(
+                            "no re-ranker under {} (run `fincase train similar`)",
+                            models.display()
+                        )
+                    })?;
+                    if r.dense && sims.dense.is_none() {
+                        bail!(
+                            "the committed re-ranker needs the pretrained encoder (scripts/install-e5.sh)"
+                        );
+                    }
+                    scm::score_reranker(&pool, &sims, &r)
+                }
+                Method::Dense if sims.dense.is_none() => {
+                    bail!("dense similarity needs the pretrained encoder (scripts/install-e5.sh)")
+                }
+                m => scm::score_plain(&pool, &sims, m),
+            };
+            for s in &scored {
+                writeln!(out, "{}", serde_json::to_string(s)?)?;
+            }
+            if let Some((right, n)) = scm::accuracy(&pool, &scored) {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"accuracy": right as f64 / n as f64, "right": right, "labelled": n})
+                )?;
+            }
+        }
         EvalCommand::Extract {
             gold,
             pred,
@@ -816,9 +1060,78 @@ fn eval(out: &mut impl Write, what: EvalCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads a triplet file into a pool and computes its text similarities (BM25 always; dense
+/// when the encoder is installed under `models` and `no_dense` is false).
+fn scm_pool(
+    file: &Path,
+    swap_half: bool,
+    models: &Path,
+    no_dense: bool,
+) -> Result<(
+    fincase::similar::scm::Pool,
+    fincase::similar::scm::Similarities,
+)> {
+    use fincase::similar::scm;
+    let content =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut triplets = scm::read_triplets(&content).with_context(|| file.display().to_string())?;
+    if swap_half {
+        scm::swap_half(&mut triplets);
+    }
+    let pool = scm::Pool::new(&triplets);
+    let e5 = if no_dense {
+        None
+    } else {
+        fincase::ml::e5::E5::installed_near(&models.join("similar"))?
+    };
+    let sims = fincase::pipeline::similar::pool_similarities(&pool, e5.as_ref())?;
+    Ok((pool, sims))
+}
+
 /// `fincase train …`.
 fn train(out: &mut impl Write, what: TrainCommand) -> Result<ExitCode> {
     match what {
+        TrainCommand::Similar {
+            data,
+            swap_half,
+            out: dir,
+            dense,
+        } => {
+            let default_file = data.is_none();
+            let file = shared_data(data, SCM_FILE, "--data")?;
+            let (pool, sims) = scm_pool(&file, swap_half || default_file, &dir, !dense)?;
+            if dense && sims.dense.is_none() {
+                bail!("--dense needs the pretrained encoder (scripts/install-e5.sh)");
+            }
+            let cfg = fincase::similar::scm::RerankConfig {
+                dense,
+                ..Default::default()
+            };
+            let source = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let (r, score) =
+                fincase::pipeline::similar::train_reranker(&pool, &sims, &cfg, &source)?;
+            r.save_to(&dir)?;
+            writeln!(out, "{}", r.trained_on)?;
+            writeln!(
+                out,
+                "cross-validated accuracy {:.1} % ({}/{})",
+                100.0 * score.accuracy,
+                score.right,
+                score.labelled
+            )?;
+            for (name, w) in r.strongest(12) {
+                writeln!(out, "  {w:+.3}  {name}")?;
+            }
+            writeln!(
+                out,
+                "wrote {}",
+                dir.join(fincase::similar::rank::RERANKER_FILE).display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         TrainCommand::Tagger { out: dir, recipe } => train_tagger(out, &dir, recipe.as_deref()),
         TrainCommand::Elements {
             data,
@@ -1477,8 +1790,20 @@ async fn serve(
     // The search index's one writer follows the database (workers never index).
     let (search, follower) =
         fincase::http::spawn_follower(&store, index, std::time::Duration::from_secs(1), &rx)?;
+    let archive = fincase::search::archive::ArchiveIndex::open(
+        &fincase::search::archive::archive_dir(index),
+    )?;
+    let reranker = match fincase::similar::Reranker::load_from(&fincase::ml::Models::default_dir())
+    {
+        Ok(r) => r.map(std::sync::Arc::new),
+        Err(e) => {
+            tracing::warn!(error = %e, "similar cases ranked by BM25 only");
+            None
+        }
+    };
     let state = fincase::http::AppState::new(store.clone(), index, cfg)
         .with_search(search)
+        .with_archive(std::sync::Arc::new(archive), reranker)
         .with_rules(std::sync::Arc::clone(&rules));
     let workers = fincase::http::spawn_workers_counted(
         &store,

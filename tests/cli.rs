@@ -114,6 +114,16 @@ fn process_then_search() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).lines().count() >= 1);
+    assert!(
+        stdout(&o).contains("<b>"),
+        "--json keeps the highlight tags"
+    );
+    // Piped (not a terminal): the highlight is plain text, no tags and no colour codes.
+    let o = fincase(&["search", "人民法院", "--index", "idx"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    assert!(text.contains("人民法院"), "{text}");
+    assert!(!text.contains("<b>") && !text.contains('\x1b'), "{text}");
     let o = fincase(&["search", "x", "--index", "missing"], tmp.path());
     assert!(!o.status.success());
 }

@@ -36,7 +36,8 @@ const CALLERS: [&str; 8] = [
 /// `{batch}` and `{filing}` are bank A's batch and filing, assigned to judge A's court.
 /// Route-specific notes: the decision is sent without a reason (an authorised judge gets 400
 /// `REASON_REQUIRED`: authorisation passed, validation did not); search has no index in this
-/// router (an authorised caller gets 503 `SEARCH_UNAVAILABLE`).
+/// router (an authorised caller gets 503 `SEARCH_UNAVAILABLE`), nor an archive (similar cases:
+/// 503 `SIMILAR_UNAVAILABLE`); `/ui/archive/{id}` asks for a case the archive does not hold.
 const EXPECTED: &[(&str, &str, [u16; 8])] = &[
     ("GET", "/healthz", [200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET", "/readyz", [200, 200, 200, 200, 200, 200, 200, 200]),
@@ -86,6 +87,11 @@ const EXPECTED: &[(&str, &str, [u16; 8])] = &[
         "GET",
         "/api/v1/filings/{id}/draft",
         [200, 404, 200, 404, 403, 200, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/filings/{id}/similar",
+        [503, 404, 503, 404, 503, 503, 401, 401],
     ),
     (
         "POST",
@@ -161,6 +167,11 @@ const EXPECTED: &[(&str, &str, [u16; 8])] = &[
         "POST",
         "/ui/filings/{id}/decision",
         [403, 403, 400, 404, 403, 403, 303, 401],
+    ),
+    (
+        "GET",
+        "/ui/archive/{id}",
+        [403, 403, 404, 404, 403, 403, 303, 401],
     ),
     (
         "GET",

@@ -15,6 +15,8 @@
 //!   loaded once from `models/`; their labels are hints merged after the rules.
 //! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
 //! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
+//! - [`similar`]: similar cases (类案): legal elements of a case, the pairwise re-ranker, rank
+//!   fusion and the CAIL2019-SCM triplet evaluation; the text indexes live in `fincase-store`.
 
 /// Defines `fn $name() -> &'static Regex`, compiling the pattern once on first use. The pattern
 /// is written in the source, never taken from input, so the `expect` cannot fire on a filing
@@ -37,3 +39,4 @@ pub mod extract;
 pub mod ingest;
 pub mod ml;
 pub mod rules;
+pub mod similar;

@@ -15,6 +15,7 @@ mod intake;
 mod metrics;
 mod openapi;
 mod routes;
+mod similar;
 mod ui;
 
 pub use config::{ConfigError, Limits, ServiceConfig, WorkersConfig};
@@ -53,6 +54,11 @@ pub struct AppState {
     /// The court rules the review screens recompute an edited filing with (the workers'
     /// rules: give both the same, [`AppState::with_rules`]).
     pub rules: Arc<RulesConfig>,
+    /// The archive of decided cases for similar-case retrieval ([`AppState::with_archive`]);
+    /// `None`: similar cases answer 503.
+    pub archive: Option<Arc<fincase_store::search::archive::ArchiveIndex>>,
+    /// The similar-case re-ranker (`models/similar`); `None`: BM25 order.
+    pub reranker: Option<Arc<fincase_core::similar::Reranker>>,
 }
 
 impl AppState {
@@ -65,12 +71,26 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search: None,
             rules: Arc::new(RulesConfig::default()),
+            archive: None,
+            reranker: None,
         }
     }
 
     /// The same state, recomputing edited filings with `rules`.
     pub fn with_rules(mut self, rules: Arc<RulesConfig>) -> AppState {
         self.rules = rules;
+        self
+    }
+
+    /// The same state, answering similar-case requests from `archive`, re-ranked by
+    /// `reranker`.
+    pub fn with_archive(
+        mut self,
+        archive: Arc<fincase_store::search::archive::ArchiveIndex>,
+        reranker: Option<Arc<fincase_core::similar::Reranker>>,
+    ) -> AppState {
+        self.archive = Some(archive);
+        self.reranker = reranker;
         self
     }
 

@@ -25,6 +25,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/batches/{id}", get(get_batch))
         .route("/api/v1/filings/{id}", get(get_filing))
         .route("/api/v1/filings/{id}/draft", get(get_draft))
+        .route("/api/v1/filings/{id}/similar", get(get_similar))
         .route("/api/v1/tokens", post(post_token))
         .route("/api/v1/filings", get(list_filings))
         .route("/api/v1/filings/{id}/decision", post(post_decision))
@@ -653,6 +654,42 @@ async fn search(
     .map_err(|e| failed(e.to_string()))?
     .map_err(|e| failed(e.to_string()))?;
     Ok(Json(serde_json::json!({ "hits": hits })))
+}
+
+#[derive(Debug, Deserialize)]
+struct SimilarQuery {
+    limit: Option<usize>,
+}
+
+/// Most similar cases per request.
+const SIMILAR_LIMIT_MAX: usize = 50;
+
+/// `GET /api/v1/filings/{id}/similar?limit=…`: the decided cases of the archive most like
+/// this filing (BM25 candidates re-ranked by legal elements), each with its decision, and a
+/// count of what they decided. Whoever may read the filing may ask.
+async fn get_similar(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<FilingId>,
+    query: QueryResult<SimilarQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let f = state.store.filing_view(&id).await?;
+    authorize(&caller, Act::ReadFiling(f.as_ref()))?;
+    f.ok_or_else(|| ApiError::not_found("filing"))?;
+    let q = read_query(query)?;
+    let limit = q.limit.unwrap_or(10);
+    if !(1..=SIMILAR_LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "BAD_QUERY",
+            format!("limit must be 1 to {SIMILAR_LIMIT_MAX}"),
+        ));
+    }
+    let (summary, cases) = super::similar::similar_cases(&state, &id, limit).await?;
+    Ok(Json(serde_json::json!({
+        "filing_id": id,
+        "summary": summary,
+        "cases": cases,
+    })))
 }
 
 /// A query string as axum hands it over: parsed, or why not.

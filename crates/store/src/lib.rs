@@ -25,6 +25,7 @@
 //! PostgreSQL (`pg_sql`); the only dialect differences (the claim's `FOR UPDATE SKIP LOCKED`,
 //! `BLOB`/`BYTEA`, the migration lock) are spelled out where they occur.
 
+mod archive;
 mod audit;
 mod courts;
 mod decisions;
@@ -198,6 +199,9 @@ pub enum StoreError {
         /// Value found.
         value: String,
     },
+    /// A stored JSON record could not be read or written (names the record and why).
+    #[error("case database holds a malformed record: {0}")]
+    Corrupt(String),
 }
 
 /// A status stored as text: one of a closed list, so a stored text may be unknown. (Ids are
@@ -499,6 +503,21 @@ const MIGRATIONS: &[(i64, &str)] = &[
             versions_json TEXT,
             note TEXT,
             PRIMARY KEY (filing_id, version)
+        );",
+    ),
+    (
+        7,
+        // The archive of decided cases for similar-case retrieval (`archive.rs`): the facts
+        // the court had, their legal elements and the decision, as JSON read by
+        // `fincase_core::similar::archive`. Searched through its own tantivy index.
+        "CREATE TABLE archive_cases (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            title TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            elements_json TEXT NOT NULL,
+            decision_json TEXT NOT NULL,
+            added_ms BIGINT NOT NULL
         );",
     ),
 ];

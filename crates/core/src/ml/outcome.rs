@@ -222,7 +222,17 @@ impl Default for OutcomeTrainConfig {
 /// Fits a logistic regression with candle: full-batch AdamW on the mean binary cross-entropy
 /// plus `l2·|w|²`. Deterministic.
 pub fn fit(xs: &[Vec<f32>], ys: &[f32], cfg: &OutcomeTrainConfig) -> Result<Logistic, MlError> {
-    let d = FEATURES.len();
+    fit_width(xs, ys, FEATURES.len(), cfg)
+}
+
+/// [`fit`] over feature vectors of width `d` (shorter vectors are padded with 0): the one
+/// logistic-regression trainer, shared with the similar-case re-ranker.
+pub fn fit_width(
+    xs: &[Vec<f32>],
+    ys: &[f32],
+    d: usize,
+    cfg: &OutcomeTrainConfig,
+) -> Result<Logistic, MlError> {
     let n = xs.len();
     if n == 0 {
         return Err(MlError::Data("no training examples".to_owned()));

@@ -59,6 +59,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/ui/groups", get(groups_page))
         .route("/ui/groups/approve", post(approve_group))
         .route("/ui/filings/{id}", get(case_page))
+        .route("/ui/archive/{id}", get(archive_case_page))
         .route("/ui/filings/{id}/facts", post(edit_fact))
         .route("/ui/filings/{id}/decision", post(decide))
         .route("/ui/filings/{id}/draft.html", get(draft_html))
@@ -86,6 +87,10 @@ fn env() -> &'static minijinja::Environment<'static> {
             ("queue.html", include_str!("templates/queue.html")),
             ("case.html", include_str!("templates/case.html")),
             ("groups.html", include_str!("templates/groups.html")),
+            (
+                "archive_case.html",
+                include_str!("templates/archive_case.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, src) {
                 tracing::error!(template = name, error = %e, "review template does not compile");
@@ -804,6 +809,7 @@ async fn case_view(
         _ => None,
     };
     let return_reason = return_reasons(stored.as_ref());
+    let similar = similar_view(state, id).await;
     Ok(render(
         status,
         "case.html",
@@ -845,6 +851,92 @@ async fn case_view(
             "return_reason": return_reason.join("；"),
             "notice": notice.map(|(k, m)| json!({ "kind": k, "text": m })),
             "versions_json": f.versions_json,
+            "similar": similar,
+        }),
+    ))
+}
+
+/// Similar decided cases shown on the case screen.
+const SIMILAR_ON_SCREEN: usize = 5;
+
+/// The 类案推送 card: the summary line and the top cases, or why there are none. Never fails
+/// the case screen (an archive failure is a line on the card).
+async fn similar_view(state: &AppState, id: &FilingId) -> Value {
+    if state.archive.as_ref().is_none_or(|a| a.is_empty()) {
+        return json!({ "note": "本院案例库尚未导入已决案例（fincase archive import）。" });
+    }
+    match crate::similar::similar_cases(state, id, SIMILAR_ON_SCREEN).await {
+        Ok((summary, cases)) => json!({
+            "summary": summary.zh,
+            "cases": cases.iter().map(|c| {
+                let d = &c.case.decision;
+                json!({
+                    "id": c.case.id,
+                    "title": c.case.title,
+                    "class": d.class_zh(),
+                    "claimed": d.claimed_principal.map(|y| y.grouped()),
+                    "awarded": d.awarded_principal.map(|y| y.grouped()),
+                    "rate": d.awarded_rate.map(|r| r.percent().normalize().to_string()),
+                    "shared": c.shared_zh.join("、"),
+                })
+            }).collect::<Vec<_>>(),
+        }),
+        Err(e) => {
+            tracing::warn!(filing = %id, error = e.code, "similar cases unavailable");
+            json!({ "note": "类案暂不可用。" })
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ArchiveFrom {
+    from: Option<String>,
+}
+
+/// `GET /ui/archive/{id}`: one archived decided case as a judge reads it: heading, decision,
+/// operative items, reasoning, legal elements and the facts.
+async fn archive_case_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    from: Result<Query<ArchiveFrom>, QueryRejection>,
+) -> Page {
+    let j = judge(&state, &headers).await?;
+    // The filing the judge came from, for the way back (only an id-shaped value is kept).
+    let from = from.ok().and_then(|Query(f)| f.from).filter(|f| {
+        !f.is_empty() && f.len() <= 64 && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    let cases = state
+        .store
+        .archive_get(std::slice::from_ref(&id))
+        .await
+        .map_err(|e| store_failed(&e))?;
+    let c = cases
+        .into_iter()
+        .next()
+        .ok_or_else(|| page_error(StatusCode::NOT_FOUND, "案例库中没有这个案例。"))?;
+    let d = &c.decision;
+    Ok(render(
+        StatusCode::OK,
+        "archive_case.html",
+        json!({
+            "title": format!("类案 {}", c.title),
+            "judge": who(&j),
+            "from": from,
+            "case": {
+                "id": c.id,
+                "title": c.title,
+                "source": c.source,
+                "class": d.class_zh(),
+                "claimed": d.claimed_principal.map(|y| y.grouped()),
+                "awarded": d.awarded_principal.map(|y| y.grouped()),
+                "rate": d.awarded_rate.map(|r| r.percent().normalize().to_string()),
+                "joint": d.joint_liability,
+                "orders": d.orders,
+                "reasoning": d.reasoning,
+                "elements": c.elements.present().iter().map(|e| e.zh()).collect::<Vec<_>>(),
+                "facts": c.facts,
+            },
         }),
     ))
 }

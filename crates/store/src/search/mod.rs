@@ -9,6 +9,7 @@
 //! only when [`CaseIndex::writer`] is called, so any number of readers may search while the
 //! single `process` run (or, in the service, the single [`follow::Follower`]) writes.
 
+pub mod archive;
 pub mod follow;
 pub mod tokenizer;
 
@@ -187,7 +188,7 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-fn register_tokenizers(index: &Index) {
+pub(crate) fn register_tokenizers(index: &Index) {
     index
         .tokenizers()
         .register(tokenizer::BIGRAM, tokenizer::BigramTokenizer);
@@ -295,6 +296,24 @@ impl CaseIndex {
     /// boosted. Returns the top `limit` hits with a highlighted snippet.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
         self.search_in(query, limit, SearchScope::All)
+    }
+
+    /// The stored full text of a filing, when indexed.
+    pub fn body(&self, filing: &FilingId) -> Result<Option<String>, SearchError> {
+        let f = self.fields;
+        let searcher = self.searcher()?;
+        let q = TermQuery::new(
+            Term::from_field_text(f.filing_id, filing.as_str()),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.into_iter().next() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(addr)?;
+        Ok(d.get_first(f.body)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned))
     }
 
     /// [`CaseIndex::search`] over the filings `scope` allows.
@@ -466,6 +485,9 @@ mod tests {
         check_search(&index, "JK-2023-001", &["b"]);
         check_search(&index, "连带清偿责任", &["a"]);
         check_search(&index, "不存在的名字", &[]);
+        let body = index.body(&FilingId::new("b")).unwrap().unwrap();
+        assert!(body.contains("信用卡透支"), "{body}");
+        assert_eq!(index.body(&FilingId::new("zz")).unwrap(), None);
         let hit = &index.search("王芳", 1).unwrap()[0];
         assert!(hit.snippet_html.contains("<b>"), "{}", hit.snippet_html);
 
