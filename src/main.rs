@@ -1793,6 +1793,10 @@ async fn serve(
     let archive = fincase::search::archive::ArchiveIndex::open(
         &fincase::search::archive::archive_dir(index),
     )?;
+    let rebuilt = fincase::pipeline::similar::reconcile_archive(&store, &archive).await?;
+    if rebuilt > 0 {
+        tracing::info!(cases = rebuilt, "case archive re-indexed from the database");
+    }
     let reranker = match fincase::similar::Reranker::load_from(&fincase::ml::Models::default_dir())
     {
         Ok(r) => r.map(std::sync::Arc::new),

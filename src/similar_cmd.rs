@@ -60,6 +60,8 @@ pub async fn archive_import(
         store.archive_put(chunk).await?;
         archive.add_all(chunk.iter().map(|c| (c.id.as_str(), c.facts.as_str())))?;
     }
+    // One segment: a query then visits one segment instead of one per chunk.
+    archive.merge_all()?;
     let total = store.archive_count().await?;
     store.close().await;
     let read = cases.iter().filter(|c| c.decision.class.is_some()).count();

@@ -4,13 +4,14 @@
 //! and, when `../shared/data` is present, the committed re-ranker against its card on the real
 //! CAIL2019-SCM triplets.
 
-use fincase::similar::archive::ArchivedCase;
 use fincase::similar::scm;
 use fincase::similar::{CaseElements, Element};
 use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
+
+use common::judgments::{SHAPES, Shape, facts_of, judgment};
 
 fn fincase(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fincase"))
@@ -26,124 +27,6 @@ fn fincase(args: &[&str], cwd: &Path) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// The legal elements a generated judgment varies.
-#[derive(Clone, Copy)]
-struct Shape {
-    company_borrower: bool,
-    guarantor: bool,
-    monthly_rate: &'static str,
-    amount: u32,
-    absent: bool,
-    granted_rate: &'static str,
-}
-
-const SHAPES: [Shape; 6] = [
-    Shape {
-        company_borrower: true,
-        guarantor: true,
-        monthly_rate: "2",
-        amount: 300_000,
-        absent: true,
-        granted_rate: "24",
-    },
-    Shape {
-        company_borrower: true,
-        guarantor: true,
-        monthly_rate: "2",
-        amount: 280_000,
-        absent: false,
-        granted_rate: "24",
-    },
-    Shape {
-        company_borrower: false,
-        guarantor: false,
-        monthly_rate: "3",
-        amount: 20_000,
-        absent: true,
-        granted_rate: "24",
-    },
-    Shape {
-        company_borrower: false,
-        guarantor: false,
-        monthly_rate: "1",
-        amount: 15_000,
-        absent: false,
-        granted_rate: "12",
-    },
-    Shape {
-        company_borrower: false,
-        guarantor: true,
-        monthly_rate: "1.5",
-        amount: 60_000,
-        absent: true,
-        granted_rate: "18",
-    },
-    Shape {
-        company_borrower: false,
-        guarantor: false,
-        monthly_rate: "2",
-        amount: 8_000,
-        absent: false,
-        granted_rate: "24",
-    },
-];
-
-const NAMES: [&str; 6] = ["张甲", "李乙", "王丙", "赵丁", "钱戊", "孙己"];
-
-/// A fictitious first-instance private-lending judgment of shape `s`.
-fn judgment(n: usize, s: Shape) -> String {
-    let plaintiff = NAMES[n % NAMES.len()];
-    let borrower = if s.company_borrower {
-        format!(
-            "某某{}贸易有限公司",
-            ["甲", "乙", "丙", "丁", "戊", "己"][n % 6]
-        )
-    } else {
-        NAMES[(n + 1) % NAMES.len()].to_owned()
-    };
-    let guarantor = NAMES[(n + 2) % NAMES.len()];
-    let mut parties = format!("原告：{plaintiff}，男，住某某市。被告：{borrower}，住所地某某市。");
-    if s.guarantor {
-        parties += &format!("被告：{guarantor}，男，住某某市。");
-    }
-    let amount = s.amount;
-    let mut claims = format!(
-        "原告{plaintiff}向本院提出诉讼请求：1．判令被告{borrower}偿还借款本金{amount}元及利息（按月利率{}%计算至实际清偿之日止）；",
-        s.monthly_rate
-    );
-    if s.guarantor {
-        claims += &format!("2．判令被告{guarantor}对上述债务承担连带清偿责任；");
-    }
-    claims += "3．本案诉讼费由被告负担。事实和理由：被告因经营需要向原告借款，出具借条一张。";
-    let defence = if s.absent {
-        format!("被告{borrower}经本院传票传唤未到庭参加诉讼，亦未提交答辩意见。")
-    } else {
-        format!("被告{borrower}辩称：借款属实，但利息约定过高，请求依法调整。")
-    };
-    let mut facts = format!(
-        "经审理查明：2019年3月1日，被告{borrower}向原告借款{amount}元，约定月利率{}%，原告通过银行转账交付借款。",
-        s.monthly_rate
-    );
-    if s.guarantor {
-        facts += &format!("被告{guarantor}在借条上签字，承诺承担连带保证责任。");
-    }
-    let mut orders = format!(
-        "判决如下：一、被告{borrower}于本判决生效之日起十日内偿还原告{plaintiff}借款本金{amount}元及利息（以{amount}元为基数，按年利率{}%自2019年3月1日起计算至实际清偿之日止）；",
-        s.granted_rate
-    );
-    if s.guarantor {
-        orders += &format!("二、被告{guarantor}对上述债务承担连带清偿责任；");
-    }
-    format!(
-        "某某市某某区人民法院民事判决书（2020）某0101民初{n}号\n{parties}\n{claims}\n{defence}\n{facts}\n本院认为，合法的借贷关系受法律保护，被告应当偿还借款。\n{orders}\n案件受理费100元，由被告负担。\n如不服本判决，可在判决书送达之日起十五日内上诉。\n审判员 某某"
-    )
-}
-
-/// Everything before 本院认为: what a complaint or a case's facts would give.
-fn facts_of(judgment: &str) -> String {
-    judgment.split("本院认为").next().unwrap().to_owned()
 }
 
 fn judgments_file(dir: &Path) -> std::path::PathBuf {
@@ -370,17 +253,7 @@ fn archive_import_then_similar_finds_the_case_of_the_same_shape() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_archive_round_trips_on_every_backend() {
     common::on_every_backend(async |db| {
-        let cases: Vec<ArchivedCase> = SHAPES
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let doc = fincase::backtest::Document {
-                    id: format!("case-{i}"),
-                    text: judgment(i, *s),
-                };
-                ArchivedCase::from_judgment(&doc, "test", &fincase::rules::RulesConfig::default())
-            })
-            .collect();
+        let cases = common::judgments::archived();
         assert_eq!(db.store.archive_put(&cases).await.unwrap(), 6);
         assert_eq!(db.store.archive_put(&cases[..2]).await.unwrap(), 2);
         assert_eq!(db.store.archive_count().await.unwrap(), 6);
@@ -430,4 +303,195 @@ fn reranker_reproduces_its_card_on_cail2019_scm() {
     let bm25 = scm::score_plain(&pool, &sims, scm::Method::Bm25);
     let (b, _) = scm::accuracy(&pool, &bm25).unwrap();
     assert!(b < right, "BM25 {b} vs re-ranker {right}");
+}
+
+fn request(
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> axum::http::Request<axum::body::Body> {
+    let b = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"));
+    match body {
+        Some(v) => b
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(v.to_string()))
+            .unwrap(),
+        None => b.body(axum::body::Body::empty()).unwrap(),
+    }
+}
+
+/// Through the API: a bank's filing, processed by a worker, gets the archive's similar cases
+/// with their decisions; once its judge approves the draft it joins the archive itself and is
+/// never its own similar case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_pushes_similar_cases_and_an_approved_filing_joins_the_archive() {
+    use fincase::http::{AppState, ServiceConfig, issue_token, issue_token_as, router};
+    use fincase::search::archive::{ArchiveIndex, archive_dir};
+    use fincase::store::{Actor, Role, Store};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let store = Store::open_sqlite(&index.join("cases.db")).await.unwrap();
+    let archive = Arc::new(ArchiveIndex::open(&archive_dir(&index)).unwrap());
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let reranker = fincase::similar::Reranker::load_from(&models)
+        .unwrap()
+        .map(Arc::new);
+    let state = AppState::new(store.clone(), &index, ServiceConfig::default())
+        .with_archive(Arc::clone(&archive), reranker);
+    let app = router(state);
+
+    let cases = common::judgments::archived();
+    store.archive_put(&cases).await.unwrap();
+    archive
+        .add_all(cases.iter().map(|c| (c.id.as_str(), c.facts.as_str())))
+        .unwrap();
+
+    // A generated (fictitious) filing whose court exists, so a judge of that court decides it.
+    let filing = (0..40)
+        .map(|i| fincase::fixtures::generate_one(2207, i).unwrap())
+        .find(|g| g.gold.expected_flags.is_empty())
+        .unwrap();
+    let court_name = filing.gold.facts.court.clone().unwrap();
+    let court = store
+        .create_court(&court_name, &Actor::system())
+        .await
+        .unwrap()
+        .unwrap();
+    let judge = issue_token_as(
+        &store,
+        "court",
+        Role::Judge,
+        "王法官",
+        Some(&court.id),
+        &Actor::system(),
+    )
+    .await
+    .unwrap();
+    let bank = issue_token(&store, "bank-a", Role::Bank, "bank-a")
+        .await
+        .unwrap();
+    let up = common::upload(&app, &bank, &[("a.pdf", filing.pdf.as_slice())]).await;
+    assert_eq!(up.status, axum::http::StatusCode::ACCEPTED, "{}", up.text());
+    let id = up.json()["filed"][0]["filing_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let worker = fincase::jobs::Worker::new(
+        store.clone(),
+        Arc::new(fincase::rules::RulesConfig::default()),
+        fincase::jobs::WorkerConfig::new("w"),
+    );
+    while worker.step().await.unwrap() != fincase::jobs::Step::Idle {}
+
+    let got = common::send(
+        &app,
+        request(
+            "GET",
+            &format!("/api/v1/filings/{id}/similar?limit=3"),
+            &judge,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(got.status, axum::http::StatusCode::OK, "{}", got.text());
+    let v = got.json();
+    assert_eq!(v["cases"].as_array().unwrap().len(), 3);
+    assert_eq!(v["summary"]["cases"], 3);
+    assert!(
+        v["summary"]["zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 件类案中"),
+        "{v}"
+    );
+    for c in v["cases"].as_array().unwrap() {
+        assert!(c["case"]["decision"]["class"].is_string(), "{c}");
+    }
+    let bad = common::send(
+        &app,
+        request(
+            "GET",
+            &format!("/api/v1/filings/{id}/similar?limit=0"),
+            &judge,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, axum::http::StatusCode::BAD_REQUEST);
+    // The bank that filed it may ask too; another bank learns nothing.
+    let other = issue_token(&store, "bank-b", Role::Bank, "bank-b")
+        .await
+        .unwrap();
+    let own = common::send(
+        &app,
+        request("GET", &format!("/api/v1/filings/{id}/similar"), &bank, None),
+    )
+    .await;
+    assert_eq!(own.status, axum::http::StatusCode::OK);
+    let theirs = common::send(
+        &app,
+        request(
+            "GET",
+            &format!("/api/v1/filings/{id}/similar"),
+            &other,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(theirs.status, axum::http::StatusCode::NOT_FOUND);
+
+    // Approval archives the filing (its approved draft read as a judgment).
+    let ok = common::send(
+        &app,
+        request(
+            "POST",
+            &format!("/api/v1/filings/{id}/decision"),
+            &judge,
+            Some(serde_json::json!({"action": "approve"})),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, axum::http::StatusCode::OK, "{}", ok.text());
+    assert_eq!(store.archive_count().await.unwrap(), 7);
+    let mine = format!("fincase-{id}");
+    let archived = store
+        .archive_get(std::slice::from_ref(&mine))
+        .await
+        .unwrap();
+    assert_eq!(archived.len(), 1);
+    assert_eq!(archived[0].source, "fincase");
+    assert!(
+        archived[0].decision.awarded_principal.is_some(),
+        "{:?}",
+        archived[0].decision
+    );
+    assert_eq!(archive.len(), 7);
+    let again = common::send(
+        &app,
+        request(
+            "GET",
+            &format!("/api/v1/filings/{id}/similar?limit=10"),
+            &judge,
+            None,
+        ),
+    )
+    .await;
+    let ids: Vec<String> = again.json()["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 6);
+    assert!(
+        !ids.contains(&mine),
+        "a filing is not its own similar case: {ids:?}"
+    );
+    store.close().await;
 }

@@ -44,8 +44,26 @@ struct World {
 mod common;
 
 async fn world(n: usize) -> World {
-    let svc = common::Service::new(ServiceConfig::default()).await;
+    let mut svc = common::Service::new(ServiceConfig::default()).await;
     let store = svc.store.clone();
+    // The court's archive of decided cases (fictitious judgments), for the 类案推送 card.
+    let archive = Arc::new(
+        fincase::search::archive::ArchiveIndex::open(&fincase::search::archive::archive_dir(
+            &svc.index,
+        ))
+        .unwrap(),
+    );
+    let decided = common::judgments::archived();
+    store.archive_put(&decided).await.unwrap();
+    archive
+        .add_all(decided.iter().map(|c| (c.id.as_str(), c.facts.as_str())))
+        .unwrap();
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let reranker = fincase::similar::Reranker::load_from(&models)
+        .unwrap()
+        .map(Arc::new);
+    svc.state = svc.state.clone().with_archive(archive, reranker);
+    svc.router = fincase::http::router(svc.state.clone());
     // Alike cases: one scenario (court, plaintiff, loan) written by the standard generator and
     // by each template family (other wording and layout, the same facts), as a bank files
     // similar cases in bulk.
@@ -795,6 +813,25 @@ fn review_in_headless_chromium() {
         wd.exists("mark#hl"),
         "the principal is highlighted in the page text"
     );
+    // 类案推送: what the archive's most similar decided cases got, each one openable, and back.
+    let summary = wd.text("#similar-summary");
+    assert!(
+        summary.contains("件类案中") && summary.contains("全部支持"),
+        "{summary}"
+    );
+    if let Some(dir) = &shots {
+        wd.element_screenshot("#similar", &dir.join("ui-similar.png"));
+    }
+    wd.click("#similar .similar-cases li a");
+    wd.wait_for("#archive-class");
+    assert!(
+        !wd.text("#archive-case").contains("decision"),
+        "plain Chinese only"
+    );
+    assert!(wd.text("#archive-case").contains("判决主文"));
+    wd.click("#back");
+    wd.wait_for("#outcome-total");
+    assert!(wd.url().ends_with(&id), "{}", wd.url());
     let total_before = wd.text("#outcome-total");
     // The outcome model's view reads as plain Chinese: how sure, or that the judge decides.
     let assessment = wd.text("#assessment");

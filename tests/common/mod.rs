@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod judgments;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use fincase::http::{AppState, ServiceConfig, router};

@@ -807,6 +807,9 @@ async fn post_decision(
         .store
         .decide(&id, &court_id, req.action, reason, &caller.actor())
         .await?;
+    if matches!(decided, Decided::Recorded) && req.action == ReviewAction::Approve {
+        super::similar::archive_approved(&state, &id).await;
+    }
     match decided {
         Decided::Recorded => Ok(Json(serde_json::json!({
             "filing_id": id,

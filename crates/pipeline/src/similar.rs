@@ -285,20 +285,22 @@ pub async fn find_similar(
     let hits = index.more_like(text, CANDIDATES.max(limit), except)?;
     let best = hits.first().map_or(1.0, |h| h.score.max(f32::MIN_POSITIVE));
     let ids: Vec<String> = hits.iter().map(|h| h.case_id.clone()).collect();
-    let cases = store.archive_get(&ids).await?;
     let query = CaseElements::read(text);
     let bm25: std::collections::HashMap<&str, f32> = hits
         .iter()
         .map(|h| (h.case_id.as_str(), h.score / best))
         .collect();
-    let mut out: Vec<SimilarCase> = cases
+    // Re-rank the candidates by their elements, then read the whole records of the best.
+    let mut ranked: Vec<(String, CaseElements, f32, f32)> = store
+        .archive_elements(&ids)
+        .await?
         .into_iter()
-        .map(|case| {
-            let b = bm25.get(case.id.as_str()).copied().unwrap_or(0.0);
+        .map(|(id, elements)| {
+            let b = bm25.get(id.as_str()).copied().unwrap_or(0.0);
             let score = match reranker {
                 Some(r) => r.score(&pair_features(
                     &query,
-                    &case.elements,
+                    &elements,
                     TextScores {
                         bm25: b,
                         dense: None,
@@ -306,20 +308,51 @@ pub async fn find_similar(
                 )),
                 None => b,
             };
+            (id, elements, score, b)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    let top: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
+    let mut cases: std::collections::HashMap<String, ArchivedCase> = store
+        .archive_get(&top)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let mut out: Vec<SimilarCase> = ranked
+        .into_iter()
+        .filter_map(|(id, elements, score, b)| {
+            let case = cases.remove(&id)?;
             let shared_zh = query
-                .shared(&case.elements)
+                .shared(&elements)
                 .into_iter()
                 .map(|e| e.zh().to_owned())
                 .collect();
-            SimilarCase {
+            Some(SimilarCase {
                 case,
                 score,
                 bm25: b,
                 shared_zh,
-            }
+            })
         })
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.case.id.cmp(&b.case.id)));
     out.truncate(limit);
     Ok(out)
+}
+
+/// Brings the archive's index in line with the database when their counts differ (an approval
+/// stored while the index could not be written, an index folder removed): every archived case
+/// is indexed again (re-indexing replaces). Returns how many were indexed.
+pub async fn reconcile_archive(
+    store: &fincase_store::Store,
+    index: &ArchiveIndex,
+) -> Result<usize, SimilarError> {
+    let stored = store.archive_count().await?;
+    if u64::try_from(stored).unwrap_or(0) == index.len() {
+        return Ok(0);
+    }
+    let all = store.archive_facts().await?;
+    Ok(index.add_all(all.iter().map(|(id, facts)| (id.as_str(), facts.as_str())))?)
 }

@@ -3,6 +3,7 @@
 //! the system of record; the archive's tantivy index (`search::archive`) is derived from them.
 
 use super::{Store, StoreError, db_query, in_tx, now_ms, tx_query};
+use fincase_core::similar::CaseElements;
 use fincase_core::similar::archive::ArchivedCase;
 use sqlx::Row;
 
@@ -42,28 +43,78 @@ impl Store {
         })
     }
 
-    /// The archived cases with these ids, in the order asked (unknown ids are skipped).
-    pub async fn archive_get(&self, ids: &[String]) -> Result<Vec<ArchivedCase>, StoreError> {
+    /// `cols` of the archived cases with these ids (one query; at most 1,000 ids), as text,
+    /// keyed by id.
+    async fn archive_rows(
+        &self,
+        ids: &[String],
+        cols: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(1_000) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "SELECT id, {} FROM archive_cases WHERE id IN ({marks})",
+                cols.join(", ")
+            );
+            let read = |get: &dyn Fn(&str) -> String| -> (String, Vec<String>) {
+                (get("id"), cols.iter().map(|c| get(c)).collect())
+            };
+            // One arm per backend (the row types differ), written once.
+            macro_rules! fetch {
+                ($pool:expr, $sql:expr) => {{
+                    let mut q = sqlx::query($sql);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    for r in q.fetch_all($pool).await? {
+                        let (id, v) = read(&|c| r.get::<String, _>(c));
+                        out.insert(id, v);
+                    }
+                }};
+            }
+            match &self.db {
+                super::Db::Sqlite(p) => fetch!(p, &sql),
+                super::Db::Postgres(p) => {
+                    let sql = super::pg_sql(&sql);
+                    fetch!(p, &sql)
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The legal elements of the archived cases with these ids, in the order asked (unknown
+    /// ids are skipped): what re-ranking candidates needs, without their texts.
+    pub async fn archive_elements(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, CaseElements)>, StoreError> {
+        let mut rows = self.archive_rows(ids, &["elements_json"]).await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let row = db_query!(
-                &self.db,
-                "SELECT id, source, title, facts, elements_json, decision_json
-                 FROM archive_cases WHERE id = ?",
-                [id.as_str()],
-                fetch_optional,
-                |r| r.map(|r| {
-                    [
-                        r.get::<String, _>("id"),
-                        r.get("source"),
-                        r.get("title"),
-                        r.get("facts"),
-                        r.get("elements_json"),
-                        r.get("decision_json"),
-                    ]
-                })
-            )?;
-            let Some([id, source, title, facts, elements, decision]) = row else {
+            let Some(mut v) = rows.remove(id) else {
+                continue;
+            };
+            let e = serde_json::from_str(&v.swap_remove(0))
+                .map_err(|e| StoreError::Corrupt(format!("archive case {id}, elements: {e}")))?;
+            out.push((id.clone(), e));
+        }
+        Ok(out)
+    }
+
+    /// The archived cases with these ids, in the order asked (unknown ids are skipped).
+    pub async fn archive_get(&self, ids: &[String]) -> Result<Vec<ArchivedCase>, StoreError> {
+        let mut rows = self
+            .archive_rows(
+                ids,
+                &["source", "title", "facts", "elements_json", "decision_json"],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(v) = rows.remove(id) else { continue };
+            let Ok([source, title, facts, elements, decision]) = <[String; 5]>::try_from(v) else {
                 continue;
             };
             let corrupt = |col: &str, e: serde_json::Error| {
@@ -72,7 +123,7 @@ impl Store {
             let elements = serde_json::from_str(&elements).map_err(|e| corrupt("elements", e))?;
             let decision = serde_json::from_str(&decision).map_err(|e| corrupt("decision", e))?;
             out.push(ArchivedCase {
-                id,
+                id: id.clone(),
                 source,
                 title,
                 facts,

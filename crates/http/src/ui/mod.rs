@@ -1377,6 +1377,7 @@ async fn decide_one(
                     .record_approved_version(id, &actor)
                     .await
                     .map_err(|e| store_failed(&e))?;
+                crate::similar::archive_approved(state, id).await;
             }
             Ok(())
         }

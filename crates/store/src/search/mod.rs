@@ -150,6 +150,26 @@ struct Fields {
     body_words: Field,
 }
 
+/// Opens the tantivy index of `schema` in `dir`, creating it (and the directory) when absent.
+pub(crate) fn open_dir(dir: &Path, schema: Schema) -> Result<Index, SearchError> {
+    std::fs::create_dir_all(dir)?;
+    let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Open {
+        path: dir.display().to_string(),
+        source: e.into(),
+    })?;
+    Index::open_or_create(mmap, schema).map_err(|source| SearchError::Open {
+        path: dir.display().to_string(),
+        source: match source {
+            // An index written by an older version: it is derived data, rebuilt from the
+            // case database (or by processing the batch again) once the folder is removed.
+            tantivy::TantivyError::SchemaError(m) => tantivy::TantivyError::SchemaError(format!(
+                "{m} It was written by an older fincase: remove the folder to rebuild it"
+            )),
+            other => other,
+        },
+    })
+}
+
 /// The on-disk (or in-memory) case index.
 pub struct CaseIndex {
     index: Index,
@@ -203,26 +223,8 @@ pub(crate) fn register_tokenizers(index: &Index) {
 impl CaseIndex {
     /// Opens the index in `dir`, creating it (and the directory) when absent.
     pub fn open(dir: &Path) -> Result<CaseIndex, SearchError> {
-        std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
-        let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Open {
-            path: dir.display().to_string(),
-            source: e.into(),
-        })?;
-        let index = Index::open_or_create(mmap, schema).map_err(|source| SearchError::Open {
-            path: dir.display().to_string(),
-            source: match source {
-                // An index written by an older version: it is derived data, rebuilt from the
-                // case database (or by processing the batch again) once the folder is removed.
-                tantivy::TantivyError::SchemaError(m) => {
-                    tantivy::TantivyError::SchemaError(format!(
-                        "{m} It was written by an older fincase: remove the folder to rebuild it"
-                    ))
-                }
-                other => other,
-            },
-        })?;
-        Self::with_index(index, fields)
+        Self::with_index(open_dir(dir, schema)?, fields)
     }
 
     /// An index held in memory (tests, benches).
