@@ -150,16 +150,19 @@ fn eval_scm_prints_one_line_per_triplet_and_the_accuracy() {
 fn archive_import_then_similar_finds_the_case_of_the_same_shape() {
     let tmp = tempfile::tempdir().unwrap();
     let file = judgments_file(tmp.path());
-    let o = fincase(
-        &[
-            "archive",
-            "import",
-            file.to_str().unwrap(),
-            "--index",
-            "idx",
-        ],
-        tmp.path(),
-    );
+    let import = || {
+        fincase(
+            &[
+                "archive",
+                "import",
+                file.to_str().unwrap(),
+                "--index",
+                "idx",
+            ],
+            tmp.path(),
+        )
+    };
+    let o = import();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = stdout(&o);
     assert!(text.contains("imported 6 judgment(s)"), "{text}");
@@ -168,16 +171,7 @@ fn archive_import_then_similar_finds_the_case_of_the_same_shape() {
         "{text}"
     );
     // Importing again replaces, never doubles.
-    let o = fincase(
-        &[
-            "archive",
-            "import",
-            file.to_str().unwrap(),
-            "--index",
-            "idx",
-        ],
-        tmp.path(),
-    );
+    let o = import();
     assert!(
         stdout(&o).contains("the archive holds 6 case(s)"),
         "{}",

@@ -829,6 +829,9 @@ fn review_in_headless_chromium() {
         "plain Chinese only"
     );
     assert!(wd.text("#archive-case").contains("判决主文"));
+    if let Some(dir) = &shots {
+        wd.element_screenshot("#archive-case", &dir.join("ui-archive-case.png"));
+    }
     wd.click("#back");
     wd.wait_for("#outcome-total");
     assert!(wd.url().ends_with(&id), "{}", wd.url());

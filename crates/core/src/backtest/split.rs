@@ -108,6 +108,20 @@ impl Judgment {
             .filter_map(|s| self.text.get(s.start..s.end))
             .collect()
     }
+
+    /// The same sections one per line, or the whole text when none was found (a complaint, a
+    /// fragment): what similar-case retrieval compares.
+    pub fn before_decision_lines(&self) -> String {
+        if self.sections.is_empty() {
+            return self.text.clone();
+        }
+        self.sections
+            .iter()
+            .filter(|s| s.kind.before_decision())
+            .filter_map(|s| self.text.get(s.start..s.end))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 const CLAIMS: &[&str] = &[

@@ -99,16 +99,7 @@ impl ArchivedCase {
     /// Reads a judgment (or any decided case's text) into an archive record.
     pub fn from_judgment(doc: &Document, source: &str, cfg: &RulesConfig) -> ArchivedCase {
         let j = split(&doc.text);
-        let facts: String = if j.sections.is_empty() {
-            doc.text.clone()
-        } else {
-            j.sections
-                .iter()
-                .filter(|s| s.kind.before_decision())
-                .filter_map(|s| doc.text.get(s.start..s.end))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let facts = j.before_decision_lines();
         let bt = backtest(doc, 0, cfg, None);
         let actual = &bt.record.actual.decided;
         let orders_text = j.section(Section::Orders).unwrap_or("");

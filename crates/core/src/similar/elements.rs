@@ -195,7 +195,8 @@ impl Element {
 
     /// Index in [`Element::ALL`].
     pub fn index(self) -> usize {
-        Element::ALL.iter().position(|e| *e == self).unwrap_or(0)
+        // `ALL` lists the variants in declaration order (checked by a test).
+        self as usize
     }
 }
 
@@ -242,16 +243,7 @@ impl CaseElements {
     pub fn read(text: &str) -> CaseElements {
         let j = split(text);
         // Only what the court had before deciding: never the reasoning or the orders.
-        let before: String = if j.sections.is_empty() {
-            text.to_owned()
-        } else {
-            j.sections
-                .iter()
-                .filter(|s| s.kind.before_decision())
-                .filter_map(|s| text.get(s.start..s.end))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let before = j.before_decision_lines();
         let t = before.as_str();
         let header = j
             .section(Section::Header)

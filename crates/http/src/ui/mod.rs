@@ -926,7 +926,8 @@ async fn archive_case_page(
             "case": {
                 "id": c.id,
                 "title": c.title,
-                "source": c.source,
+                // An approved filing of this court, or the file it was imported from.
+                "source": if c.source == "fincase" { "本院审结案件".to_owned() } else { c.source.clone() },
                 "class": d.class_zh(),
                 "claimed": d.claimed_principal.map(|y| y.grouped()),
                 "awarded": d.awarded_principal.map(|y| y.grouped()),
