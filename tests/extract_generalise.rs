@@ -48,7 +48,7 @@ fn labels_align_with_spans_char_by_char() {
 fn tiny_tagger_overfits_one_filing() {
     let f = compose_family(9001, 0, Family::Prose);
     let (chars, y) = char_labels(&f);
-    let vocab = CharVocab::build([f.text.as_str()], 1);
+    let vocab = CharVocab::build([f.text.as_str()], 1).unwrap_or_else(|e| panic!("{e}"));
     let cfg = TaggerConfig {
         name: "tagger".into(),
         version: 2,

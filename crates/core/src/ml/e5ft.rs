@@ -150,7 +150,7 @@ impl FineTuned {
         let ids: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| self.encoder.input_ids_max(t, self.config.max_tokens))
-            .collect();
+            .collect::<Result<_, _>>()?;
         super::e5::by_length(&ids, |batch| {
             let pooled = self.encoder.mean_pooled(batch)?;
             let logits = pooled.matmul(&self.head_w)?.broadcast_add(&self.head_b)?;
@@ -185,14 +185,16 @@ pub fn export(data: &Path, e5: &E5, out: &Path) -> Result<ExportSummary, MlError
     let (mut labels, mut folds, mut doc_of) = (Vec::new(), Vec::new(), Vec::new());
     for (di, d) in docs.iter().enumerate() {
         for (s, ls) in d.sentences.iter().zip(&d.labels) {
-            seqs.push(e5.input_ids_max(s, MAX_TOKENS));
+            seqs.push(e5.input_ids_max(s, MAX_TOKENS)?);
             labels.extend(gold_row(ls).into_iter().map(u8::from));
             folds.push(d.fold() as u8);
             doc_of.push(di as u32);
         }
     }
     let n_lab = seqs.len();
-    seqs.extend(distill.iter().map(|s| e5.input_ids_max(s, MAX_TOKENS)));
+    for s in &distill {
+        seqs.push(e5.input_ids_max(s, MAX_TOKENS)?);
+    }
     for s in &seqs {
         for &id in s {
             let next = remap.len() as u32;

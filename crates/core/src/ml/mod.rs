@@ -5,6 +5,8 @@
 //! research-set readers and fixed splits ([`data`]), the scores ([`metrics`]), the two tasks'
 //! train/eval recipes ([`elements`], [`focus`]) and the start-up loading of the committed models
 //! under `models/` ([`Models`]) with their use on a filing ([`annotate`], [`merge_dispute_points`]).
+//! Models that read token ids (the pretrained encoder [`e5`], the extraction tagger) tokenize
+//! through the Hugging Face `tokenizers` crate from a `tokenizer.json` ([`tokenizer`]).
 //!
 //! Invariants: nothing is downloaded; a missing or broken `models/` folder makes the models
 //! *unavailable* (said in the filing's output), never a failed filing; inference is
@@ -20,6 +22,7 @@ pub mod focus;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
+pub mod tokenizer;
 
 use features::{Bag, Vocab};
 use model::BagModel;

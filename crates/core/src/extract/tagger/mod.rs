@@ -47,6 +47,9 @@ pub enum TaggerError {
     /// candle reported an error.
     #[error("tensor error: {0}")]
     Candle(#[from] candle_core::Error),
+    /// The tokenizer could not turn a text into ids.
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
 }
 
 /// One labelled span of a text.
@@ -131,10 +134,12 @@ impl Tagger {
         &self.vocab
     }
 
-    /// Labels the chars of `text` and returns its spans. A tensor error (which would be a bug)
-    /// yields no spans, never a panic.
+    /// Labels the chars of `text` and returns its spans. A tokenizer or tensor error (which
+    /// would be a bug) yields no spans, never a panic.
     pub fn tag(&self, text: &str) -> Vec<TaggedSpan> {
-        let ids = self.vocab.encode(text);
+        let Ok(ids) = self.vocab.encode(text) else {
+            return Vec::new();
+        };
         let Ok(pred) = self.net.predict(&ids, &self.device) else {
             return Vec::new();
         };

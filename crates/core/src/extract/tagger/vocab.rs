@@ -1,28 +1,35 @@
-//! The tagger's vocabulary: one id per character, written as a Hugging Face `tokenizer.json`
-//! (a `WordLevel` model over single characters, split by a one-character regex), so other tools
-//! can read it.
-//!
-//! Why not the `tokenizers` crate: a character vocabulary needs a map and two lines of code,
-//! while `tokenizers` (even with default features off) brings its own regex engine, rayon
-//! wrappers, unicode normalisation tables and a dozen more crates into the build for nothing we
-//! use. The file format is the same, so a later switch costs nothing.
+//! The tagger's vocabulary: one id per character, kept as a Hugging Face `tokenizer.json` (a
+//! `WordLevel` model over single characters, the fold below as normalisers, split by a
+//! one-character regex) and applied through the `tokenizers` crate
+//! ([`crate::ml::tokenizer::char_level`]), so any tool that reads the file gets the same ids.
 
-use serde::{Deserialize, Serialize};
+use crate::ml::tokenizer::{HfTokenizer, char_level};
 use std::collections::BTreeMap;
 
 /// Id of padding.
 pub const PAD: u32 = 0;
 /// Id of a character not in the vocabulary.
 pub const UNK: u32 = 1;
+const PAD_TOKEN: &str = "[PAD]";
+const UNK_TOKEN: &str = "[UNK]";
 
 /// A character vocabulary.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CharVocab {
     ids: BTreeMap<char, u32>,
+    tokenizer: HfTokenizer,
+}
+
+impl PartialEq for CharVocab {
+    fn eq(&self, other: &CharVocab) -> bool {
+        self.ids == other.ids
+    }
 }
 
 /// Folds a character the way the tagger sees it: full-width ASCII to half-width, every
-/// whitespace to a space (tabs and line breaks are kept: they mark table cells and lines).
+/// whitespace to a space (tabs and line breaks are kept: they mark table cells and lines). The
+/// `tokenizer.json` normalisers do the same; this is for counting characters when a vocabulary
+/// is built.
 pub fn fold(c: char) -> char {
     match c {
         '\n' | '\t' => c,
@@ -33,8 +40,12 @@ pub fn fold(c: char) -> char {
 }
 
 impl CharVocab {
-    /// A vocabulary of the characters seen at least `min_count` times in `texts`.
-    pub fn build<'a>(texts: impl IntoIterator<Item = &'a str>, min_count: usize) -> CharVocab {
+    /// A vocabulary of the characters seen at least `min_count` times in `texts` (ids in
+    /// character order from 2; 0 and 1 are padding and unknown).
+    pub fn build<'a>(
+        texts: impl IntoIterator<Item = &'a str>,
+        min_count: usize,
+    ) -> Result<CharVocab, String> {
         let mut counts: BTreeMap<char, usize> = BTreeMap::new();
         for t in texts {
             for c in t.chars() {
@@ -49,7 +60,18 @@ impl CharVocab {
                 next += 1;
             }
         }
-        CharVocab { ids }
+        CharVocab::from_ids(ids)
+    }
+
+    fn from_ids(ids: BTreeMap<char, u32>) -> Result<CharVocab, String> {
+        let mut vocab: BTreeMap<String, u32> = BTreeMap::new();
+        vocab.insert(PAD_TOKEN.into(), PAD);
+        vocab.insert(UNK_TOKEN.into(), UNK);
+        for (c, id) in &ids {
+            vocab.insert(c.to_string(), *id);
+        }
+        let tokenizer = char_level(&vocab, UNK_TOKEN)?;
+        Ok(CharVocab { ids, tokenizer })
     }
 
     /// Rows of the embedding (ids are `0..size`).
@@ -57,51 +79,45 @@ impl CharVocab {
         self.ids.len() + 2
     }
 
-    /// The ids of `text`, one per char.
-    pub fn encode(&self, text: &str) -> Vec<u32> {
-        text.chars()
-            .map(|c| self.ids.get(&fold(c)).copied().unwrap_or(UNK))
-            .collect()
+    /// The ids of `text`, exactly one per char (an error otherwise, which would be a bug of the
+    /// `tokenizer.json`).
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, String> {
+        let ids = self.tokenizer.encode(text, false)?;
+        let chars = text.chars().count();
+        if ids.len() != chars {
+            return Err(format!(
+                "the tokenizer gave {} ids for {chars} characters",
+                ids.len()
+            ));
+        }
+        Ok(ids)
     }
 
     /// The `tokenizer.json` text.
-    pub fn to_tokenizer_json(&self) -> Result<String, serde_json::Error> {
-        let mut vocab: BTreeMap<String, u32> = BTreeMap::new();
-        vocab.insert("[PAD]".into(), PAD);
-        vocab.insert("[UNK]".into(), UNK);
-        for (c, id) in &self.ids {
-            vocab.insert(c.to_string(), *id);
-        }
-        let t = TokenizerJson {
-            version: "1.0".into(),
-            added_tokens: vec![
-                AddedToken::special(PAD, "[PAD]"),
-                AddedToken::special(UNK, "[UNK]"),
-            ],
-            normalizer: None,
-            pre_tokenizer: serde_json::json!({
-                "type": "Split",
-                "pattern": {"Regex": "(?s)."},
-                "behavior": "Isolated",
-                "invert": false
-            }),
-            model: WordLevel {
-                kind: "WordLevel".into(),
-                vocab,
-                unk_token: "[UNK]".into(),
-            },
-        };
-        serde_json::to_string(&t)
+    pub fn to_tokenizer_json(&self) -> Result<String, String> {
+        self.tokenizer.to_json()
     }
 
-    /// Reads a `tokenizer.json` written by [`CharVocab::to_tokenizer_json`].
+    /// Reads a character-level `tokenizer.json` (a vocabulary of single characters with `[PAD]`
+    /// 0 and `[UNK]` 1), which then tokenizes as the file says.
     pub fn from_tokenizer_json(text: &str) -> Result<CharVocab, String> {
-        let t: TokenizerJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if t.model.kind != "WordLevel" {
-            return Err(format!("model type {} is not WordLevel", t.model.kind));
+        let t = HfTokenizer::from_json(text)?;
+        let vocab = t.vocab();
+        if vocab.len()
+            != vocab
+                .values()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        {
+            return Err("two tokens share an id".into());
+        }
+        if vocab.get(PAD_TOKEN) != Some(&PAD) || vocab.get(UNK_TOKEN) != Some(&UNK) {
+            return Err(format!(
+                "{PAD_TOKEN} must be id {PAD} and {UNK_TOKEN} id {UNK}"
+            ));
         }
         let mut ids = BTreeMap::new();
-        for (tok, id) in t.model.vocab {
+        for (tok, id) in vocab {
             let mut cs = tok.chars();
             if let (Some(c), None) = (cs.next(), cs.next())
                 && id > UNK
@@ -109,50 +125,8 @@ impl CharVocab {
                 ids.insert(c, id);
             }
         }
-        Ok(CharVocab { ids })
+        Ok(CharVocab { ids, tokenizer: t })
     }
-}
-
-#[derive(Serialize, Deserialize)]
-struct TokenizerJson {
-    version: String,
-    added_tokens: Vec<AddedToken>,
-    normalizer: Option<serde_json::Value>,
-    pre_tokenizer: serde_json::Value,
-    model: WordLevel,
-}
-
-#[derive(Serialize, Deserialize)]
-struct AddedToken {
-    id: u32,
-    content: String,
-    single_word: bool,
-    lstrip: bool,
-    rstrip: bool,
-    normalized: bool,
-    special: bool,
-}
-
-impl AddedToken {
-    fn special(id: u32, content: &str) -> AddedToken {
-        AddedToken {
-            id,
-            content: content.into(),
-            single_word: false,
-            lstrip: false,
-            rstrip: false,
-            normalized: false,
-            special: true,
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct WordLevel {
-    #[serde(rename = "type")]
-    kind: String,
-    vocab: BTreeMap<String, u32>,
-    unk_token: String,
 }
 
 #[cfg(test)]
@@ -161,12 +135,15 @@ mod tests {
 
     #[test]
     fn tokenizer_json_round_trips_and_folds_width() {
-        let v = CharVocab::build(["借款10万元，\t利息", "借款"], 1);
+        let v =
+            CharVocab::build(["借款10万元，\t利息", "借款"], 1).unwrap_or_else(|e| panic!("{e}"));
         let back = CharVocab::from_tokenizer_json(&v.to_tokenizer_json().unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, v);
-        assert_eq!(v.encode("１０"), v.encode("10"));
-        assert_eq!(v.encode("鑫")[0], UNK);
-        assert!(v.encode("借款").iter().all(|i| *i > UNK));
+        let enc = |s: &str| v.encode(s).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(enc("１０"), enc("10"));
+        assert_eq!(enc("鑫"), vec![UNK]);
+        assert!(enc("借款").iter().all(|i| *i > UNK));
+        assert_eq!(back.encode("借款１０"), v.encode("借款10"));
     }
 }
