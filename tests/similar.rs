@@ -244,6 +244,68 @@ fn archive_import_then_similar_finds_the_case_of_the_same_shape() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("archive import"));
 }
 
+/// Cases of the query's case type come first: a bank's loan case whose text is nearly the
+/// query's own stays behind the private-lending cases for a private complaint, and leads for a
+/// bank's complaint.
+#[test]
+fn similar_cases_of_the_same_case_type_come_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bank = |text: String| text.replace("张甲", "某某农村商业银行股份有限公司");
+    let mut lines: Vec<String> = SHAPES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            serde_json::json!({"id": format!("case-{i}"), "text": judgment(i, *s)}).to_string()
+        })
+        .collect();
+    // NAMES[6 % 6] is 张甲: the plaintiff of judgment 6 becomes a bank.
+    lines.push(
+        serde_json::json!({"id": "bank-case", "text": bank(judgment(6, SHAPES[0]))}).to_string(),
+    );
+    std::fs::write(tmp.path().join("j.jsonl"), lines.join("\n")).unwrap();
+    let o = fincase(
+        &["archive", "import", "j.jsonl", "--index", "idx"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let top = |query: &str| -> Vec<String> {
+        std::fs::write(tmp.path().join("q.txt"), query).unwrap();
+        let o = fincase(
+            &[
+                "similar", "q.txt", "--index", "idx", "--limit", "7", "--json",
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["case"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let private = top(&facts_of(&judgment(12, SHAPES[0])));
+    assert_eq!(private.len(), 7);
+    assert_eq!(
+        private.last().map(String::as_str),
+        Some("bank-case"),
+        "{private:?}"
+    );
+    let by_bank = top(&facts_of(&bank(judgment(
+        6,
+        Shape {
+            amount: 310_000,
+            ..SHAPES[0]
+        },
+    ))));
+    assert_eq!(
+        by_bank.first().map(String::as_str),
+        Some("bank-case"),
+        "{by_bank:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_archive_round_trips_on_every_backend() {
     common::on_every_backend(async |db| {

@@ -273,7 +273,8 @@ pub fn summarize(cases: &[SimilarCase]) -> SimilarSummary {
 
 /// The decided cases most similar to `text` (a complaint or a case's facts): BM25
 /// candidates from the archive index, re-ranked by their legal elements with `reranker`
-/// (BM25 order when there is none). `except` leaves out the query's own archive entry.
+/// (BM25 order when there is none), cases of the query's case type (民间借贷, 金融借款,
+/// 信用卡) before the others. `except` leaves out the query's own archive entry.
 pub async fn find_similar(
     store: &fincase_store::Store,
     index: &ArchiveIndex,
@@ -311,7 +312,14 @@ pub async fn find_similar(
             (id, elements, score, b)
         })
         .collect();
-    ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let kind = query.case_type();
+    let same_kind = |e: &CaseElements| e.case_type() == kind;
+    ranked.sort_by(|a, b| {
+        same_kind(&b.1)
+            .cmp(&same_kind(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.0.cmp(&b.0))
+    });
     ranked.truncate(limit);
     let top: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
     let mut cases: std::collections::HashMap<String, ArchivedCase> = store
@@ -337,7 +345,12 @@ pub async fn find_similar(
             })
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.case.id.cmp(&b.case.id)));
+    out.sort_by(|a, b| {
+        same_kind(&b.case.elements)
+            .cmp(&same_kind(&a.case.elements))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.case.id.cmp(&b.case.id))
+    });
     out.truncate(limit);
     Ok(out)
 }

@@ -10,7 +10,7 @@
 
 use crate::backtest::money::{MoneyKind, classify, clauses};
 use crate::backtest::split::{Section, split};
-use crate::domain::Yuan;
+use crate::domain::{CaseType, Yuan};
 use crate::extract::amount::find_amounts;
 use crate::extract::rate::parse_rate;
 use rust_decimal::Decimal;
@@ -100,11 +100,17 @@ pub enum Element {
     UsuryAlleged,
     /// Limitation is raised (诉讼时效).
     Limitation,
+    /// The lender is a bank or another licensed lender (信用社, 小额贷款, 消费金融, 汽车金融,
+    /// 信托), or an asset-management company that bought such a loan; or the cause is stated
+    /// as 金融借款合同纠纷.
+    FinancialLender,
+    /// A credit card (信用卡, 贷记卡, 透支).
+    CreditCard,
 }
 
 impl Element {
     /// Every element, in a fixed order (the order of the re-ranker's features).
-    pub const ALL: [Element; 40] = [
+    pub const ALL: [Element; 42] = [
         Element::OrganisationParty,
         Element::OrganisationBorrower,
         Element::OneDefendant,
@@ -145,6 +151,8 @@ impl Element {
         Element::CriminalLink,
         Element::UsuryAlleged,
         Element::Limitation,
+        Element::FinancialLender,
+        Element::CreditCard,
     ];
 
     /// The element as a judge names it.
@@ -190,6 +198,8 @@ impl Element {
             Element::CriminalLink => "涉及刑事或报警",
             Element::UsuryAlleged => "主张高利或预扣利息",
             Element::Limitation => "涉及诉讼时效",
+            Element::FinancialLender => "出借人为金融机构",
+            Element::CreditCard => "信用卡欠款",
         }
     }
 
@@ -408,9 +418,42 @@ impl CaseElements {
             any(&["高利", "砍头息", "预扣", "预先扣除"]),
         );
         e.set(Element::Limitation, any(&["诉讼时效"]));
+        e.set(
+            Element::FinancialLender,
+            any(&["金融借款合同纠纷"])
+                || plaintiff_names(header)
+                    .iter()
+                    .any(|n| LICENSED_LENDERS.iter().any(|w| n.contains(w))),
+        );
+        e.set(Element::CreditCard, any(&["信用卡", "贷记卡", "透支"]));
         e
     }
+
+    /// The case type (案由) the elements point to: credit card, financial loan or private
+    /// lending.
+    pub fn case_type(&self) -> CaseType {
+        if self.has(Element::CreditCard) {
+            CaseType::CreditCard
+        } else if self.has(Element::FinancialLender) {
+            CaseType::FinancialLoan
+        } else {
+            CaseType::PrivateLending
+        }
+    }
 }
+
+/// Words in a plaintiff's name that make it a licensed lender (or the buyer of its loans).
+const LICENSED_LENDERS: [&str; 9] = [
+    "银行",
+    "信用社",
+    "信用合作",
+    "小额贷款",
+    "消费金融",
+    "汽车金融",
+    "信托",
+    "资产管理",
+    "金融租赁",
+];
 
 /// The text before the first claims marker, when the splitter found no sections.
 fn head_before_claims(t: &str) -> &str {
@@ -441,10 +484,36 @@ static_regex! {
     fn defendant_re = r"被告(?:人)?[（(]?[^：:，,。；\s（(]{0,4}[)）]?[：:]?\s*([^\s，,。；：:（(、]{2,40})";
 }
 
+static_regex! {
+    fn plaintiff_re = r"原告(?:人)?[（(]?[^：:，,。；\s（(]{0,4}[)）]?[：:]?\s*([^\s，,。；：:（(、]{2,40})";
+}
+
 /// The distinct names that follow 被告 in the party block.
 fn defendant_names(header: &str) -> Vec<String> {
+    party_names(defendant_re(), header)
+}
+
+/// The distinct names that follow 原告 in the party block (a name ends before 与 / 诉 and the
+/// other side: 原告某银行与被告某某…).
+fn plaintiff_names(header: &str) -> Vec<String> {
+    party_names(plaintiff_re(), header)
+        .into_iter()
+        .map(|n| {
+            let cut = ["与被告", "诉被告", "与", "诉"]
+                .iter()
+                .filter_map(|m| n.find(m))
+                .min()
+                .unwrap_or(n.len());
+            n[..cut].to_owned()
+        })
+        .filter(|n| n.chars().count() >= 2)
+        .collect()
+}
+
+/// The distinct names a party pattern captures.
+fn party_names(re: &regex::Regex, header: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for c in defendant_re().captures_iter(header) {
+    for c in re.captures_iter(header) {
         let Some(m) = c.get(1) else { continue };
         let name = m.as_str();
         // 被告某某的委托代理人, 被告共同委托… are not new defendants.
@@ -560,6 +629,31 @@ mod tests {
             assert!(!e.has(el), "{el:?} wrongly present");
         }
         assert_eq!(e.principal, Some(Yuan::from_fen(5_000_000)));
+        assert_eq!(e.case_type(), CaseType::PrivateLending);
+    }
+
+    #[test]
+    fn reads_the_case_type_from_the_plaintiff_or_the_stated_cause() {
+        let bank = "原告：某某农村商业银行股份有限公司，住所地某市。被告：甲某，男。\n\
+            原告向本院提出诉讼请求：判令被告偿还借款本金100000元。";
+        assert_eq!(
+            CaseElements::read(bank).case_type(),
+            CaseType::FinancialLoan
+        );
+        let card = "原告某某银行股份有限公司信用卡中心与被告乙某信用卡纠纷一案。\n\
+            原告向本院提出诉讼请求：判令被告偿还透支本金20000元。";
+        assert_eq!(CaseElements::read(card).case_type(), CaseType::CreditCard);
+        // A bank named as a defendant, or in the text, does not make the lender one.
+        let person = "原告：丙某，女。被告：丁某，男。\n\
+            原告向本院提出诉讼请求：判令被告偿还借款30000元。事实和理由：原告通过某某银行转账。";
+        let e = CaseElements::read(person);
+        assert_eq!(e.case_type(), CaseType::PrivateLending);
+        assert!(e.has(Element::BankTransfer));
+        let stated = "原告戊某与被告己某金融借款合同纠纷一案。原告诉称：被告借款未还。";
+        assert_eq!(
+            CaseElements::read(stated).case_type(),
+            CaseType::FinancialLoan
+        );
     }
 
     #[test]
