@@ -29,14 +29,19 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn judgments_file(dir: &Path) -> std::path::PathBuf {
-    let mut lines: Vec<String> = SHAPES
+/// The judgments of [`SHAPES`] as import lines `{"id": "case-N", "text"}`.
+fn shape_lines() -> Vec<String> {
+    SHAPES
         .iter()
         .enumerate()
         .map(|(i, s)| {
             serde_json::json!({"id": format!("case-{i}"), "text": judgment(i, *s)}).to_string()
         })
-        .collect();
+        .collect()
+}
+
+fn judgments_file(dir: &Path) -> std::path::PathBuf {
+    let mut lines = shape_lines();
     lines.insert(3, "not json".to_owned());
     let path = dir.join("judgments.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
@@ -251,13 +256,7 @@ fn archive_import_then_similar_finds_the_case_of_the_same_shape() {
 fn similar_cases_of_the_same_case_type_come_first() {
     let tmp = tempfile::tempdir().unwrap();
     let bank = |text: String| text.replace("张甲", "某某农村商业银行股份有限公司");
-    let mut lines: Vec<String> = SHAPES
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            serde_json::json!({"id": format!("case-{i}"), "text": judgment(i, *s)}).to_string()
-        })
-        .collect();
+    let mut lines = shape_lines();
     // NAMES[6 % 6] is 张甲: the plaintiff of judgment 6 becomes a bank.
     lines.push(
         serde_json::json!({"id": "bank-case", "text": bank(judgment(6, SHAPES[0]))}).to_string(),
