@@ -20,7 +20,9 @@
 //! - `fincase-fixtures` ([`fixtures`]): generated filings with gold answers, for the tests, the
 //!   benches and the `fixtures` and `train tagger` commands; the core never depends on it.
 
-pub use fincase_core::{backtest, domain, draft, eval, extract, ingest, ml, rules, similar};
+pub use fincase_core::{
+    backtest, domain, draft, eval, extract, ingest, ml, rules, similar, tokenizer,
+};
 pub use fincase_fixtures as fixtures;
 pub use fincase_http as http;
 pub use fincase_pdf as pdf;

@@ -263,7 +263,8 @@ fn e5_tokenizer_agrees_token_for_token_with_the_hand_written_one() {
     // The file the first load leaves beside the encoder is the same tokenizer.
     let written = path.with_file_name("tokenizer.json");
     let back =
-        ml::tokenizer::HfTokenizer::from_json(&std::fs::read_to_string(&written).unwrap()).unwrap();
+        fincase::tokenizer::HfTokenizer::from_json(&std::fs::read_to_string(&written).unwrap())
+            .unwrap();
     let sample = agreement_sample();
     let (mut same, mut tokens, mut tokens_same) = (0, 0, 0);
     for a in &sample {

@@ -819,6 +819,12 @@ fn review_in_headless_chromium() {
         summary.contains("件类案中") && summary.contains("全部支持"),
         "{summary}"
     );
+    // Each case names its cause of action in Chinese (the archive holds private-lending cases).
+    assert!(
+        wd.text("#similar .similar-cases").contains("民间借贷纠纷"),
+        "{}",
+        wd.text("#similar .similar-cases")
+    );
     if let Some(dir) = &shots {
         wd.element_screenshot("#similar", &dir.join("ui-similar.png"));
     }

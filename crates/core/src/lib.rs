@@ -17,6 +17,8 @@
 //! - [`backtest`]: replays real judgments through the rules and compares with what was ordered.
 //! - [`similar`]: similar cases (类案): legal elements of a case, the pairwise re-ranker, rank
 //!   fusion and the CAIL2019-SCM triplet evaluation; the text indexes live in `fincase-store`.
+//! - [`tokenizer`]: text → model ids through a Hugging Face `tokenizer.json` and the
+//!   `tokenizers` crate (the tagger's and the e5 encoder's); the lowest layer beside `domain`.
 
 /// Defines `fn $name() -> &'static Regex`, compiling the pattern once on first use. The pattern
 /// is written in the source, never taken from input, so the `expect` cannot fire on a filing
@@ -40,3 +42,4 @@ pub mod ingest;
 pub mod ml;
 pub mod rules;
 pub mod similar;
+pub mod tokenizer;

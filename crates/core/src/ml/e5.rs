@@ -6,7 +6,7 @@
 //!
 //! Owns the file's parser, its SentencePiece-unigram tokenizer (the file's pieces, scores and
 //! normalisation map written as a Hugging Face `tokenizer.json` and run by the `tokenizers` crate,
-//! [`super::tokenizer`]) and the BERT-style encoder written with candle
+//! [`crate::tokenizer`]) and the BERT-style encoder written with candle
 //! tensor ops: word + position + type embeddings → LayerNorm → 12 × (self-attention → add &
 //! LayerNorm → GELU feed-forward → add & LayerNorm) → mean over the tokens → L2 norm. Weights
 //! are stored as Q4_0 blocks (32 weights: an f16 scale and 16 bytes of nibbles, weight =
@@ -21,7 +21,7 @@
 //! fi|fo.w|b`, `l{i}.aln.w|b`, `l{i}.oln.w|b`).
 
 use super::MlError;
-use super::tokenizer::{HfTokenizer, SpecialPieces, sentencepiece_unigram};
+use crate::tokenizer::{HfTokenizer, SpecialPieces, sentencepiece_unigram};
 use candle_core::{D, DType, Device, Tensor};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ pub struct Shape {
 
 /// The encoder's tokenizer: the file's XLM-R SentencePiece vocabulary (pieces, scores, per-character
 /// normalisation map) as a Hugging Face `tokenizer.json`, run by the `tokenizers` crate
-/// ([`super::tokenizer::sentencepiece_unigram`]).
+/// ([`crate::tokenizer::sentencepiece_unigram`]).
 pub struct Tokenizer {
     hf: HfTokenizer,
     json: String,

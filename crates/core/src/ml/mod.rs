@@ -6,7 +6,7 @@
 //! train/eval recipes ([`elements`], [`focus`]) and the start-up loading of the committed models
 //! under `models/` ([`Models`]) with their use on a filing ([`annotate`], [`merge_dispute_points`]).
 //! Models that read token ids (the pretrained encoder [`e5`], the extraction tagger) tokenize
-//! through the Hugging Face `tokenizers` crate from a `tokenizer.json` ([`tokenizer`]).
+//! through the Hugging Face `tokenizers` crate from a `tokenizer.json` ([`crate::tokenizer`]).
 //!
 //! Invariants: nothing is downloaded; a missing or broken `models/` folder makes the models
 //! *unavailable* (said in the filing's output), never a failed filing; inference is
@@ -22,7 +22,6 @@ pub mod focus;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
-pub mod tokenizer;
 
 use features::{Bag, Vocab};
 use model::BagModel;

@@ -873,6 +873,7 @@ async fn similar_view(state: &AppState, id: &FilingId) -> Value {
                 json!({
                     "id": c.case.id,
                     "title": c.case.title,
+                    "cause": c.case.elements.case_type().cause_of_action(),
                     "class": d.class_zh(),
                     "claimed": d.claimed_principal.map(|y| y.grouped()),
                     "awarded": d.awarded_principal.map(|y| y.grouped()),

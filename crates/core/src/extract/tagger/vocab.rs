@@ -1,9 +1,9 @@
 //! The tagger's vocabulary: one id per character, kept as a Hugging Face `tokenizer.json` (a
 //! `WordLevel` model over single characters, the fold below as normalisers, split by a
 //! one-character regex) and applied through the `tokenizers` crate
-//! ([`crate::ml::tokenizer::char_level`]), so any tool that reads the file gets the same ids.
+//! ([`crate::tokenizer::char_level`]), so any tool that reads the file gets the same ids.
 
-use crate::ml::tokenizer::{HfTokenizer, char_level};
+use crate::tokenizer::{HfTokenizer, char_level};
 use std::collections::BTreeMap;
 
 /// Id of padding.
