@@ -162,11 +162,9 @@ fn eval_focus_reproduces_the_model_card() {
 /// sentences. Skips when the file is not installed.
 #[test]
 fn e5_encoder_agrees_with_the_reference_reader() {
-    let Some(path) = ml::e5::E5::path_in(&models_dir()) else {
-        eprintln!("skipped: models/e5 is not installed (scripts/install-e5.sh)");
+    let Some((_, e5)) = installed_e5() else {
         return;
     };
-    let e5 = ml::e5::E5::load(&path).unwrap();
     let texts = [
         "被告王某某自愿为上述借款提供连带责任保证",
         "保证人对该笔借款承担连带清偿责任",
@@ -206,6 +204,16 @@ fn e5_encoder_agrees_with_the_reference_reader() {
 
 /// With the encoder installed, `loan-elements-e5` reproduces its card and names both files
 /// in the annotations. Skips without the encoder or the research data.
+/// The installed e5 encoder and its path, or `None` (saying the test skips) when it is not.
+fn installed_e5() -> Option<(PathBuf, ml::e5::E5)> {
+    let Some(path) = ml::e5::E5::path_in(&models_dir()) else {
+        eprintln!("skipped: models/e5 is not installed (scripts/install-e5.sh)");
+        return None;
+    };
+    let e5 = ml::e5::E5::load(&path).unwrap();
+    Some((path, e5))
+}
+
 /// One line of `tests/snapshots/tokenizer-agreement.jsonl`: a text (fictitious filings from the
 /// fixture generator, and hand-written edge cases) with the ids the hand-written tokenizers gave
 /// before the `tokenizers` crate replaced them; `e5` (with `why`) where the crate's ids differ.
@@ -255,11 +263,9 @@ fn tagger_tokenizer_agrees_token_for_token_with_the_hand_written_one() {
 /// what SentencePiece does), and the written file reads back to the same tokenizer.
 #[test]
 fn e5_tokenizer_agrees_token_for_token_with_the_hand_written_one() {
-    let Some(path) = ml::e5::E5::path_in(&models_dir()) else {
-        eprintln!("skipped: models/e5 is not installed (scripts/install-e5.sh)");
+    let Some((path, e5)) = installed_e5() else {
         return;
     };
-    let e5 = ml::e5::E5::load(&path).unwrap();
     // The file the first load leaves beside the encoder is the same tokenizer.
     let written = path.with_file_name("tokenizer.json");
     let back =

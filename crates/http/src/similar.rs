@@ -117,16 +117,14 @@ pub(crate) async fn archive_approved(state: &AppState, id: &FilingId) {
         return;
     }
     let indexed = tokio::task::spawn_blocking(move || {
-        archive.add_all([(case.id.as_str(), case.facts.as_str())])
+        archive
+            .add_all([(case.id.as_str(), case.facts.as_str())])
+            .map_err(|e| e.to_string())
     })
-    .await;
-    match indexed {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => {
-            tracing::warn!(filing = %id, error = %e, "approved filing stored in the archive but not indexed")
-        }
-        Err(e) => {
-            tracing::warn!(filing = %id, error = %e, "approved filing stored in the archive but not indexed")
-        }
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    if let Err(e) = indexed {
+        tracing::warn!(filing = %id, error = %e, "approved filing stored in the archive but not indexed");
     }
 }

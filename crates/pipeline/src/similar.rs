@@ -328,7 +328,8 @@ pub async fn find_similar(
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
-    let mut out: Vec<SimilarCase> = ranked
+    // `ranked` is in its final order and length; reading the rows keeps it.
+    let out: Vec<SimilarCase> = ranked
         .into_iter()
         .filter_map(|(id, elements, score, b)| {
             let case = cases.remove(&id)?;
@@ -345,13 +346,6 @@ pub async fn find_similar(
             })
         })
         .collect();
-    out.sort_by(|a, b| {
-        same_kind(&b.case.elements)
-            .cmp(&same_kind(&a.case.elements))
-            .then(b.score.total_cmp(&a.score))
-            .then(a.case.id.cmp(&b.case.id))
-    });
-    out.truncate(limit);
     Ok(out)
 }
 

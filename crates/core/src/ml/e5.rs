@@ -58,7 +58,6 @@ pub struct Shape {
 /// ([`crate::tokenizer::sentencepiece_unigram`]).
 pub struct Tokenizer {
     hf: HfTokenizer,
-    json: String,
     /// `<s>`.
     pub bos: u32,
     /// `</s>`.
@@ -80,9 +79,9 @@ impl Tokenizer {
         self.hf.encode(text, true).map_err(MlError::Data)
     }
 
-    /// The `tokenizer.json` text (Hugging Face layout, about 9 MB).
-    pub fn json(&self) -> &str {
-        &self.json
+    /// The `tokenizer.json` text (Hugging Face layout, about 9 MB), written when asked.
+    pub fn json(&self) -> Result<String, MlError> {
+        self.hf.to_json().map_err(MlError::Data)
     }
 }
 
@@ -265,10 +264,11 @@ impl E5 {
         };
         let e5 = Self::from_bytes(bytes, id)?;
         let json = path.with_file_name("tokenizer.json");
-        if !json.exists() {
+        if !json.exists()
+            && let Ok(text) = e5.tokenizer.json()
+        {
             let tmp = path.with_file_name(format!("tokenizer.json.{}.tmp", std::process::id()));
-            let written = std::fs::write(&tmp, e5.tokenizer.json())
-                .and_then(|()| std::fs::rename(&tmp, &json));
+            let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &json));
             if written.is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
@@ -355,14 +355,7 @@ impl E5 {
         let special = SpecialPieces { bos, eos, pad, unk };
         let hf = sentencepiece_unigram(&pieces, special, &norm)
             .map_err(|e| bad(format!("tokenizer: {e}")))?;
-        let json = hf.to_json().map_err(|e| bad(format!("tokenizer: {e}")))?;
-        let tokenizer = Tokenizer {
-            hf,
-            json,
-            bos,
-            eos,
-            unk,
-        };
+        let tokenizer = Tokenizer { hf, bos, eos, unk };
 
         // Tensor directory: name → (offset, bytes).
         let ndir = c.usize()?;

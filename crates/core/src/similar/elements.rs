@@ -499,7 +499,7 @@ fn plaintiff_names(header: &str) -> Vec<String> {
     party_names(plaintiff_re(), header)
         .into_iter()
         .map(|n| {
-            let cut = ["与被告", "诉被告", "与", "诉"]
+            let cut = ["与", "诉"]
                 .iter()
                 .filter_map(|m| n.find(m))
                 .min()
