@@ -361,7 +361,15 @@ fn cail2019_loan_set_backtests_every_document() {
         .iter()
         .filter(|r| r.notes.iter().any(|n| n.contains("out of fold")))
         .count();
-    assert!(out_of_fold >= 130, "{out_of_fold} scored out of fold");
+    // The kinds of case the model saw too few of are decided by the rules, not scored.
+    let by_rules = records
+        .iter()
+        .filter(|r| r.notes.iter().any(|n| n.contains("the rules decide")))
+        .count();
+    assert!(
+        out_of_fold + by_rules >= 130 && out_of_fold >= 115,
+        "{out_of_fold} scored out of fold, {by_rules} by the rules"
+    );
     let hand = fincase::backtest::HandSummary::score(&records, &labels, |l| in_claims.contains(&l));
     let text = hand.to_markdown();
     let c = hand.claimed_principal_in_claims;
@@ -370,4 +378,49 @@ fn cail2019_loan_set_backtests_every_document() {
     assert!(p.agree * 100 >= p.of * 85, "{text}");
     let a = hand.abstained;
     assert!(a.agree * 100 <= a.of * 25, "{text}");
+}
+
+/// The CAIL2021 dispute-focus set, read as claims + defence only, against its hand check
+/// (`docs/eval/cail2021-focus-hand.jsonl`): a rate cut the rules decide from the claims is
+/// right most of the time (measured 10 of 13 for `interest_capped`, 8 of 9 for `penalty_cut`),
+/// and with the committed model the outcome class is at least the "always partial" floor of
+/// this contested set. Skips when the shared data is absent.
+#[test]
+fn cail2021_focus_set_holds_its_rate_cuts() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = format!(
+        "{root}/../shared/data/cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json"
+    );
+    let Ok(content) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {path} absent");
+        return;
+    };
+    let cfg = RulesConfig::default();
+    let model = fincase::ml::outcome::OutcomeModel::load(std::path::Path::new(&format!(
+        "{root}/models/outcome"
+    )))
+    .expect("the committed outcome model loads");
+    let labels = fincase::backtest::read_labels(
+        &std::fs::read_to_string(format!("{root}/docs/eval/cail2021-focus-hand.jsonl"))
+            .expect("hand labels"),
+    )
+    .expect("hand labels parse");
+    let docs = read_documents(&content);
+    assert_eq!(docs.len(), 111);
+    let records: Vec<_> = docs
+        .into_iter()
+        .map(|(line, doc)| {
+            backtest(&doc.expect("every item reads"), line, &cfg, Some(&model)).record
+        })
+        .collect();
+    let hand = fincase::backtest::HandSummary::score(&records, &labels, |_| true);
+    let text = hand.to_markdown();
+    for (code, min_right, max_suggested) in [("interest_capped", 9, 16), ("penalty_cut", 7, 11)] {
+        let (right, suggested, _) = hand.reasons[code];
+        assert!(
+            right >= min_right && suggested <= max_suggested,
+            "{code}: {right}/{suggested}\n{text}"
+        );
+    }
+    assert!(hand.outcome.agree >= hand.outcome_floor.agree, "{text}");
 }

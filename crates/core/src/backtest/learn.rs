@@ -24,6 +24,7 @@ pub fn examples(docs: &[Document], cfg: &RulesConfig) -> Vec<Example> {
                 text: r.j.before_decision(),
                 x,
                 y: f32::from(u8::from(actual != OutcomeClass::Full)),
+                kind: crate::ml::outcome::case_kind(&r.facts),
             })
         })
         .collect()

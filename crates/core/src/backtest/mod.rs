@@ -98,6 +98,9 @@ pub fn document_from_value(v: serde_json::Value, line: usize) -> Result<Document
 /// array whose elements are judgments (a CAIL file saved as a single array of documents).
 /// Each entry carries its 1-based line (or element) number.
 pub fn read_documents(content: &str) -> Vec<(usize, Result<Document, InputError>)> {
+    if let Some(docs) = focus_documents(content) {
+        return docs;
+    }
     let trimmed = content.trim_start();
     if trimmed.starts_with('[')
         && content.lines().filter(|l| !l.trim().is_empty()).count() > 1
@@ -125,6 +128,44 @@ pub fn read_documents(content: &str) -> Vec<(usize, Result<Document, InputError>
             (line, doc)
         })
         .collect()
+}
+
+/// One item of the CAIL2021 dispute-focus file: the claims and the defence of a judgment
+/// (its reasoning, `裁判分析过程段`, is never read).
+#[derive(Deserialize)]
+struct FocusItem {
+    #[serde(rename = "文书ID", default)]
+    id: Option<String>,
+    #[serde(rename = "诉称段", default)]
+    claims: String,
+    #[serde(rename = "辩称段", default)]
+    defence: String,
+}
+
+#[derive(Deserialize)]
+struct FocusFile {
+    dataset: Vec<FocusItem>,
+}
+
+/// The CAIL2021 dispute-focus file (`{"dataset": [{"诉称段", "辩称段", …}]}`) as judgments
+/// made of their claims and defence only, numbered from 1 in file order; `None` for any
+/// other input.
+fn focus_documents(content: &str) -> Option<Vec<(usize, Result<Document, InputError>)>> {
+    if !content.contains("\"dataset\"") {
+        return None;
+    }
+    let f: FocusFile = serde_json::from_str(content).ok()?;
+    Some(
+        f.dataset
+            .into_iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let text = format!("{}{}", it.claims, it.defence);
+                let id = it.id.unwrap_or_else(|| format!("line-{}", i + 1));
+                (i + 1, Ok(Document { id, text }))
+            })
+            .collect(),
+    )
 }
 
 /// The result of backtesting one judgment.
@@ -184,6 +225,10 @@ pub(crate) fn replayed(doc: &Document, cfg: &RulesConfig) -> Replayed {
     }
 }
 
+fn m_knows(model: Option<&OutcomeModel>, facts: &crate::domain::CaseFacts) -> bool {
+    model.is_some_and(|m| m.knows(ml::outcome::case_kind(facts)))
+}
+
 /// Backtests one judgment: split, parse the orders, replay from claims + facts, compare. With
 /// an outcome model, the outcome class comes with a confidence and may abstain.
 pub fn backtest(
@@ -229,7 +274,11 @@ pub fn backtest(
     });
     let (confidence, abstained, class_if_answered) = match &assessed {
         Some((a, out_of_fold)) => {
-            if *out_of_fold {
+            if !m_knows(model, &facts) {
+                notes.push(
+                    "outcome model: not trained on this kind of case; the rules decide".to_owned(),
+                );
+            } else if *out_of_fold {
                 notes.push(
                     "outcome model: out of fold (this judgment was held out of the model that scored it)"
                         .to_owned(),
@@ -273,5 +322,24 @@ pub fn backtest(
         has_orders,
         has_claims,
         has_claims_section,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CAIL2021 dispute-focus file is read as claims + defence, numbered in file order;
+    /// the court's reasoning is never part of the text.
+    #[test]
+    fn the_focus_file_gives_claims_and_defence_only() {
+        let file = r#"{"dataset": [{"文书ID": "X1", "诉称段": "原告甲诉称：请求判令被告偿还借款1万元。", "辩称段": "被告乙辩称：已还。", "裁判分析过程段": "本院认为，应予支持。"}, {"诉称段": "原告丙诉称：请求判令被告偿还借款2万元。", "辩称段": ""}]}"#;
+        let docs = read_documents(file);
+        assert_eq!(docs.len(), 2);
+        let (line, doc) = &docs[0];
+        let doc = doc.as_ref().unwrap();
+        assert_eq!((*line, doc.id.as_str()), (1, "X1"));
+        assert!(doc.text.contains("已还") && !doc.text.contains("本院认为"));
+        assert_eq!(docs[1].1.as_ref().unwrap().id, "line-2");
     }
 }

@@ -39,6 +39,12 @@ pub struct ClaimedItems {
     pub priority: bool,
     /// True when interest is asked to run until payment (a formula, not only a sum).
     pub continuing_interest: bool,
+    /// The highest yearly rate the requests name for interest, 逾期利息, 违约金 or 资金占用费
+    /// (`按月利率2%计算`, `月息1分5`, `按日0.15%计算的违约金`): what the court tests against
+    /// the ceiling, whatever the contract said.
+    pub rate: Option<Rate>,
+    /// 违约金, 罚息 or 滞纳金 asked besides interest (see `Claims::charges_besides_interest`).
+    pub charges_besides_interest: bool,
 }
 
 /// Where a request list starts: the phrases that introduce the items asked for.
@@ -164,6 +170,9 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
         {
             out.continuing_interest = true;
         }
+        if let Some(r) = claimed_rate(&c) {
+            out.rate = Some(out.rate.map_or(r, |o: Rate| o.max(r)));
+        }
         hits.extend(h);
     }
     if hits.is_empty() {
@@ -171,11 +180,42 @@ pub fn read_claims(claims: &str) -> ClaimedItems {
             hits.extend(classify(c));
         }
     }
+    out.charges_besides_interest = ["违约金", "罚息", "滞纳金"].iter().any(|w| req.contains(w))
+        && (req.contains("利息") || req.contains("利率"));
     out.principal = sum_of(&hits, MoneyKind::Principal);
     out.interest_sum = sum_of(&hits, MoneyKind::Interest);
     out.attorney_fee = sum_of(&hits, MoneyKind::AttorneyFee);
     out.other_fees = sum_of(&hits, MoneyKind::OtherFee);
     out
+}
+
+/// Words that make a request clause's rate a rate charged for the money (interest, 罚息,
+/// 违约金, 资金占用费), not a fee's percentage.
+const RATE_CHARGES: &[&str] = &[
+    "利息",
+    "利率",
+    "月息",
+    "年息",
+    "日息",
+    "违约金",
+    "罚息",
+    "资金占用",
+];
+
+/// The highest yearly rate a request clause names for what it charges (see
+/// [`ClaimedItems::rate`]), read part by part between commas and brackets. A rate tied to a
+/// benchmark without a figure (`按中国人民银行同期贷款利率的四倍`) is not read.
+fn claimed_rate(clause: &str) -> Option<Rate> {
+    if !RATE_CHARGES.iter().any(|w| clause.contains(w)) {
+        return None;
+    }
+    clause
+        .split(['，', ',', '（', '）', '(', ')', '；', '：'])
+        // An uplift (`上浮50%`, `加收50%`) or a multiple of a benchmark is not a rate.
+        .filter(|p| !is_uplift(p) && !p.contains("诉讼费") && !p.contains("受理费"))
+        .filter_map(|p| parse_rate(p, None))
+        .filter(|r| r.fraction() > rust_decimal::Decimal::ZERO)
+        .max()
 }
 
 /// The parts of a joint-liability clause that ask for a payment: a comma-separated part that
@@ -449,7 +489,27 @@ fn rate_in(s: &str, penalty: bool) -> Option<Rate> {
     if penalty && let Some(p) = t.find("罚息").or_else(|| t.find("逾期")) {
         t = &t[..p];
     }
-    parse_rate(t, None)
+    t.split(['，', ',', '；', '（', '）'])
+        .filter(|p| !is_uplift(p))
+        .find_map(|p| parse_rate(p, None))
+}
+
+/// A part that states an uplift (`上浮50%`, `加收50%`, `加50%`) or a multiple (`1.5倍`), not
+/// a rate.
+fn is_uplift(part: &str) -> bool {
+    [
+        "倍",
+        "上浮",
+        "加收",
+        "上调",
+        "基础上",
+        "浮动",
+        "加50",
+        "加30",
+        "加百分之",
+    ]
+    .iter()
+    .any(|w| part.contains(w))
 }
 
 /// The case type from the plaintiff kind and the words of the text.
@@ -525,7 +585,9 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         defendants,
         contract_date: fr.contract_date.or(fr_all.contract_date),
         loan_amount: fr.loan_amount.or(fr_all.loan_amount),
-        annual_interest_rate: fr.rate.or(fr_all.rate),
+        // The rate the requests name is what the court tests against the ceiling: a plaintiff
+        // who already claims less than the contract rate asks for nothing above it.
+        annual_interest_rate: claimed.rate.or(fr.rate).or(fr_all.rate),
         maturity_date: fr.maturity.or(fr_all.maturity),
         claims: Claims {
             // A claims section whose principal cannot be read (a claim cut from an excerpt,
@@ -545,9 +607,16 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
             other_fees: claimed.other_fees,
             joint_liability: !claimed.joint_liability_defendants.is_empty(),
             stated_total: None,
+            charges_besides_interest: claimed.charges_besides_interest,
         },
         filing_date: fr_all.filing,
-        penalty_rate: fr.penalty_rate.or(fr_all.penalty_rate),
+        // A rate the requests name replaces the contract's penalty rate as well: it is what
+        // is asked for the overdue period.
+        penalty_rate: if claimed.rate.is_some() {
+            None
+        } else {
+            fr.penalty_rate.or(fr_all.penalty_rate)
+        },
         guarantee_period_months: fr.guarantee_months.or(fr_all.guarantee_months),
         last_demand_date: last_demand,
         guarantor_demand_date: last_demand,
@@ -631,5 +700,45 @@ mod claim_forms {
                 .unwrap_or(""),
         );
         assert_eq!(c.principal, y("1560000"));
+    }
+
+    /// The rate a request names is read per part: `月息1分5`, `按月利率3％`, `日0.15％`;
+    /// never an uplift (`上浮50%`) or a multiple of a benchmark; the highest one counts.
+    /// 违约金 beside interest is noted.
+    #[test]
+    fn the_claimed_rate_is_read_from_the_requests() {
+        let rate = |s: &str| read_claims(s).rate.map(|r| r.to_string());
+        assert_eq!(
+            rate(
+                "请求判令被告归还借款10万元，并支付利息（以10万元为基数，按月息1分5计算，至本金还清之日止）。"
+            ),
+            Some(Rate::yearly(rust_decimal::Decimal::new(18, 2)).to_string())
+        );
+        assert_eq!(
+            rate(
+                "请求判令：1、被告偿还借款本金2465万元；2、按月利率3％支付自2014年5月22日起至本金还清之日止的利息。"
+            ),
+            Some(Rate::yearly(rust_decimal::Decimal::new(36, 2)).to_string())
+        );
+        assert_eq!(
+            rate("诉讼请求：被告支付借款利息及违约金至实际还清之日止（按日0.15％计算）。"),
+            Some(Rate::yearly(rust_decimal::Decimal::new(54, 2)).to_string())
+        );
+        assert_eq!(
+            rate("诉讼请求：被告偿还借款本金30万元及按中国人民银行同期贷款利率的四倍计算的利息。"),
+            None
+        );
+        assert_eq!(
+            rate("诉讼请求：被告偿还贷款本金100万元及罚息（在合同利率基础上上浮50%计算）。"),
+            None
+        );
+        let c = read_claims(
+            "诉讼请求：被告偿还借款20万元及利息（按年利率24％计算），并支付违约金2万元。",
+        );
+        assert!(c.charges_besides_interest);
+        assert!(
+            !read_claims("诉讼请求：被告偿还借款20万元及利息（按年利率24％计算）。")
+                .charges_besides_interest
+        );
     }
 }

@@ -191,6 +191,10 @@ pub struct Claims {
     pub joint_liability: bool,
     /// The total the filing itself states (合计), if any.
     pub stated_total: Option<Yuan>,
+    /// 违约金, 罚息 or 逾期利息 asked besides the interest itself: what the all-in ceiling
+    /// caps together with the interest (法释〔2020〕17号 第二十九条 \[P\]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub charges_besides_interest: bool,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -69,7 +69,7 @@ fn value_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?:万分之(?P<wf>{NUM}))|(?:千分之(?P<qf>{NUM}))|(?:百分之(?P<bf>{NUM}))|(?:(?P<n>[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<u>%|‰|‱))|(?:[月年]息(?P<fen>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)分)|(?:[月年]息(?P<li>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)厘)"
+            r"(?:万分之(?P<wf>{NUM}))|(?:千分之(?P<qf>{NUM}))|(?:百分之(?P<bf>{NUM}))|(?:(?P<n>[0-9]+(?:\.[0-9]+)?)[ \t]*(?P<u>%|‰|‱))|(?:(?P<fen_w>[月年]息|月利率|年利率|每月|按月)(?P<fen>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)分(?P<fen_tail>[0-9一二三四五六七八九])?)|(?:[月年]息(?P<li>[0-9一二三四五六七八九]|[0-9]\.[0-9]+)厘)"
         ))
         .expect("static regex")
     })
@@ -122,9 +122,16 @@ fn first_rate(t: &str) -> Option<(Decimal, std::ops::Range<usize>)> {
     } else if let Some(m) = caps.name("bf") {
         (number(m.as_str())? / Decimal::ONE_HUNDRED, Period::Year)
     } else if let Some(m) = caps.name("fen") {
-        // 月息2分 = 2 % a month (private-lending usage); 年息1分 = 10 % a year.
-        let n = number(m.as_str())?;
-        if whole.as_str().starts_with('年') {
+        // 月息2分 = 2 % a month (private-lending usage, also 每月2分 / 月利率2分);
+        // 月息1分5 = 1.5 % a month; 年息1分 = 10 % a year.
+        let mut n = number(m.as_str())?;
+        if let Some(t) = caps.name("fen_tail") {
+            n += number(t.as_str())? / Decimal::TEN;
+        }
+        if caps
+            .name("fen_w")
+            .is_some_and(|w| w.as_str().starts_with('年'))
+        {
             (n / Decimal::TEN, Period::Year)
         } else {
             (n / Decimal::ONE_HUNDRED, Period::Month)
@@ -328,6 +335,10 @@ mod tests {
             ("月利率0.5%", "0.06"),
             ("月息2分", "0.24"),
             ("月息1分", "0.12"),
+            ("按月息1分5计算", "0.18"),
+            ("按每月2分的利率计算", "0.24"),
+            ("月利率2分", "0.24"),
+            ("年利率1分", "0.1"),
             ("月息8厘", "0.096"),
             ("年息8厘", "0.08"),
             ("按月利率千分之五计息", "0.06"),

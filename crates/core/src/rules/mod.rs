@@ -48,7 +48,8 @@ pub use fee::{
 pub use outcome::{
     Adjustment, AdjustmentReason, Assessment, Award, AwardItem, CaseEnding, CollateralPriority,
     ContinuingInterest, CourtFee, Disposition, DisputePoint, DocumentKind, FeeBearer, FeeKind,
-    FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure, RefusedInterest, TrailStep,
+    FeeShare, GuarantorDecision, InterestCap, Outcome, Procedure, RateCut, RefusedInterest,
+    TrailStep,
 };
 pub use precheck::precheck;
 pub use suggest::suggest;

@@ -330,6 +330,27 @@ pub struct Outcome {
     /// loan: nothing after the assignment date), with the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest_refused_after: Option<RefusedInterest>,
+    /// The rate the claims ask for is above the ceiling (or at it with 违约金 / 罚息 besides):
+    /// decided from the claims alone, also when the amounts cannot be reckoned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_cut: Option<RateCut>,
+}
+
+/// A claimed rate the ceiling cuts, claim item by claim item: the interest item (its rate
+/// above the ceiling) or the other charges (interest already at the ceiling, 违约金 or 罚息
+/// asked besides it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateCut {
+    /// The highest yearly rate the claims ask for.
+    pub claimed: Rate,
+    /// The ceiling.
+    pub cap: Rate,
+    /// True when the cut falls on 违约金 / 罚息 asked besides interest at the ceiling.
+    pub on_other_charges: bool,
+    /// The rule, with its tag.
+    pub rule: String,
+    /// What was decided, in Chinese.
+    pub detail: String,
 }
 
 /// Interest the claims ask for after a date that the law does not let run.
@@ -531,6 +552,14 @@ impl Outcome {
                 &r.rule,
                 format!("受让日{}之后的利息不予支持", r.after),
             );
+        }
+        if let Some(c) = self.rate_cut.as_ref().filter(|_| !limitation) {
+            let adjustment = if c.on_other_charges {
+                Adjustment::PenaltyCut
+            } else {
+                Adjustment::InterestCapped
+            };
+            push(adjustment, &c.rule, c.detail.clone());
         }
         for g in self.guarantors.iter().filter(|g| !g.liable && !limitation) {
             let rule = g

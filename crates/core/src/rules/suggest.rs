@@ -21,7 +21,7 @@ use super::interest::{
 use super::outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
     DisputePoint, DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome,
-    Procedure, RefusedInterest, TrailStep,
+    Procedure, RateCut, RefusedInterest, TrailStep,
 };
 use super::precheck::{
     guarantee_period_end, guarantee_period_expired, guarantor_demanded_in_time, limitation_end,
@@ -135,7 +135,9 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
     let refused = (!limitation)
         .then(|| npl_refused_interest(&mut cx))
         .flatten();
+    let rate_cut = (!limitation).then(|| claimed_rate_cut(&mut cx)).flatten();
     let cut = refused.is_some()
+        || rate_cut.is_some()
         || awards.iter().any(Award::is_cut)
         || guarantors
             .iter()
@@ -202,7 +204,71 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         collateral_priority: priority,
         assessment: None,
         interest_refused_after: refused,
+        rate_cut,
     }
+}
+
+/// The all-in ceiling of private lending: interest, 违约金 and other charges together.
+const RULE_ALL_IN: &str =
+    "民间借贷规定（法释〔2020〕17号）第二十九条 [P]；法发〔2017〕22号 第2条（金融借款） [M]";
+
+/// Claim by claim, from the claims alone: a rate asked above the ceiling is cut to it (the
+/// interest item); a rate asked at the ceiling with 违约金 / 罚息 besides it cuts those
+/// charges, since the ceiling holds for all of them together. Needs no dates, so it decides
+/// also when the amounts cannot be reckoned.
+fn claimed_rate_cut(cx: &mut Ctx<'_>) -> Option<RateCut> {
+    let facts = cx.facts;
+    let c = &facts.claims;
+    // A stated sum the rules reckon is cut by the reckoning itself when it is above the
+    // ceiling (and stands when it is not); the rate decides for a formula that runs on, for
+    // charges besides interest, and for a sum whose period cannot be reckoned.
+    let reckoned = c.principal.is_some()
+        && facts.default_date.or(facts.maturity_date).is_some()
+        && c.interest_cutoff_date.or(facts.filing_date).is_some();
+    let asks_interest =
+        c.interest_until_paid || c.charges_besides_interest || (c.interest.is_some() && !reckoned);
+    if !asks_interest {
+        return None;
+    }
+    let claimed = match (facts.annual_interest_rate, facts.penalty_rate) {
+        (Some(a), Some(p)) => a.max(p),
+        (a, p) => a.or(p)?,
+    };
+    let (cap, rule) = match transition_later_cap(facts, cx.cfg) {
+        Some((later, _)) => (later, super::interest::RULE_CAP_TRANSITION.to_owned()),
+        None => {
+            let cap = cx.cap.as_ref()?;
+            (cap.rate, cap.rule.clone())
+        }
+    };
+    let cut = if claimed > cap {
+        RateCut {
+            claimed,
+            cap,
+            on_other_charges: false,
+            detail: format!(
+                "诉请按年利率{}计息，超过上限{}，超出部分不予支持",
+                pct(claimed),
+                pct(cap)
+            ),
+            rule,
+        }
+    } else if claimed == cap && c.charges_besides_interest {
+        RateCut {
+            claimed,
+            cap,
+            on_other_charges: true,
+            detail: format!(
+                "利息已按上限年利率{}主张，另主张的违约金、罚息等合计超过上限，超出部分不予支持",
+                pct(cap)
+            ),
+            rule: RULE_ALL_IN.to_owned(),
+        }
+    } else {
+        return None;
+    };
+    cx.reasons.push(cut.detail.clone());
+    Some(cut)
 }
 
 /// Interest the claims ask to run past an NPL assignee's assignment date (a cut-off date, or
@@ -255,6 +321,7 @@ fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> O
         collateral_priority: None,
         assessment: None,
         interest_refused_after: None,
+        rate_cut: None,
     }
 }
 

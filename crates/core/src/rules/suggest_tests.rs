@@ -411,6 +411,62 @@ fn private_lending_cap_at_formation() {
     assert_eq!(o.cap.as_ref().unwrap().rate, r("0.12"));
 }
 
+/// Claim by claim, from the claims alone: interest asked to run on at a rate above the
+/// ceiling is cut to it (no dates needed); asked at the ceiling with 违约金 besides, the
+/// 违约金 is what the all-in ceiling cuts; at a rate below it, nothing is cut.
+#[test]
+fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
+    let mut f = bank_case();
+    f.case_type = Some(CaseType::PrivateLending);
+    f.plaintiff = Some(Plaintiff {
+        name: "王五".into(),
+        kind: PlaintiffKind::Person,
+    });
+    f.contract_date = Some(d("2018-06-01"));
+    f.penalty_rate = None;
+    f.maturity_date = None;
+    f.default_date = None;
+    f.filing_date = None;
+    f.claims.interest = None;
+    f.claims.interest_cutoff_date = None;
+    f.claims.interest_until_paid = true;
+    f.annual_interest_rate = Some(r("0.36")); // 月利率3%
+    let (_, o) = run(&f);
+    let cut = o.rate_cut.as_ref().expect("a rate above 24 % is cut");
+    assert_eq!((cut.claimed, cut.cap), (r("0.36"), r("0.24")));
+    assert!(!cut.on_other_charges);
+    let adj: Vec<crate::rules::Adjustment> = o.adjustments().iter().map(|a| a.adjustment).collect();
+    assert!(
+        adj.contains(&crate::rules::Adjustment::InterestCapped),
+        "{adj:?}"
+    );
+    assert!(
+        o.reasons.iter().any(|r| r.contains("超过上限24%")),
+        "{:?}",
+        o.reasons
+    );
+
+    f.annual_interest_rate = Some(r("0.24")); // 月息2分
+    f.claims.charges_besides_interest = true;
+    let (_, o) = run(&f);
+    let cut = o
+        .rate_cut
+        .as_ref()
+        .expect("违约金 beside interest at the ceiling");
+    assert!(cut.on_other_charges);
+    assert!(cut.rule.contains("第二十九条"));
+    assert!(
+        o.adjustments()
+            .iter()
+            .any(|a| a.adjustment == crate::rules::Adjustment::PenaltyCut)
+    );
+
+    f.annual_interest_rate = Some(r("0.18")); // 月息1分5
+    let (_, o) = run(&f);
+    assert!(o.rate_cut.is_none());
+    assert!(o.adjustments().is_empty(), "{:?}", o.adjustments());
+}
+
 #[test]
 fn day_count_365_override() {
     let cfg = RulesConfig::from_toml("day_count = 365").unwrap();
