@@ -381,8 +381,8 @@ fn cail2019_loan_set_backtests_every_document() {
 }
 
 /// The CAIL2021 dispute-focus set, read as claims + defence only, against its hand check
-/// (`docs/eval/cail2021-focus-hand.jsonl`): a rate cut the rules decide from the claims is
-/// right most of the time (measured 10 of 13 for `interest_capped`, 8 of 9 for `penalty_cut`),
+/// (`docs/eval/cail2021-focus-hand.jsonl`): a cut the rules decide from the pleadings is
+/// right most of the time (measured 13 of 16 for `interest_capped`, 8 of 9 for `penalty_cut`),
 /// and with the committed model the outcome class is at least the "always partial" floor of
 /// this contested set. Skips when the shared data is absent.
 #[test]
@@ -415,7 +415,7 @@ fn cail2021_focus_set_holds_its_rate_cuts() {
         .collect();
     let hand = fincase::backtest::HandSummary::score(&records, &labels, |_| true);
     let text = hand.to_markdown();
-    for (code, min_right, max_suggested) in [("interest_capped", 9, 16), ("penalty_cut", 7, 11)] {
+    for (code, min_right, max_suggested) in [("interest_capped", 12, 19), ("penalty_cut", 7, 11)] {
         let (right, suggested, _) = hand.reasons[code];
         assert!(
             right >= min_right && suggested <= max_suggested,

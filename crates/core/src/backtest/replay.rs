@@ -539,6 +539,45 @@ fn limitation_raised(j: &Judgment) -> Option<bool> {
     Some(d.contains("时效"))
 }
 
+/// Words of a defence that denies any interest agreement.
+const NO_INTEREST: &[&str] = &[
+    "没有约定利息",
+    "未约定利息",
+    "并未约定利息",
+    "从未约定利息",
+    "没有约定过利息",
+    "未约定过利息",
+    "无息借款",
+    "无息借",
+    "不计利息",
+    "没有利息约定",
+];
+
+/// Words of a plaintiff's statement that name an interest agreement.
+const AGREED_INTEREST: &[&str] = &[
+    "约定利息",
+    "约定月利",
+    "约定年利",
+    "约定利率",
+    "约定月息",
+    "约定年息",
+    "约定借款利率",
+    "利息为",
+    "月息",
+    "年息",
+    "承诺按",
+];
+
+/// Whether the defence denies an interest agreement (`双方没有约定利息`, `无息借款`) that the
+/// plaintiff's statement does not name either; `false` without a defence section.
+fn interest_agreement_denied(j: &Judgment) -> bool {
+    let Some(d) = j.section(Section::Defence) else {
+        return false;
+    };
+    let claims = j.section(Section::Claims).unwrap_or("");
+    NO_INTEREST.iter().any(|w| d.contains(w)) && !AGREED_INTEREST.iter().any(|w| claims.contains(w))
+}
+
 /// Builds the facts of a judgment from its header, claims, defence and facts only.
 pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
     let claims_text = j.section(Section::Claims).unwrap_or("");
@@ -622,6 +661,7 @@ pub fn facts_of(j: &Judgment, id: &str) -> (CaseFacts, ClaimedItems) {
         guarantor_demand_date: last_demand,
         collateral,
         limitation_raised: limitation_raised(j),
+        interest_agreement_denied: interest_agreement_denied(j),
         npl_assignment_date: assignment,
         ..CaseFacts::default()
     };
@@ -740,5 +780,21 @@ mod claim_forms {
             !read_claims("诉讼请求：被告偿还借款20万元及利息（按年利率24％计算）。")
                 .charges_besides_interest
         );
+    }
+
+    /// A defence that denies an interest agreement counts only when the plaintiff's own
+    /// statement names none.
+    #[test]
+    fn a_denied_interest_agreement_needs_a_silent_statement() {
+        let denied = |text: &str| interest_agreement_denied(&super::super::split::split(text));
+        assert!(denied(
+            "原告甲诉称：被告向原告借款5万元未还，请求判令被告偿还借款5万元及利息。被告乙辩称：双方没有约定利息，借款已部分归还。"
+        ));
+        assert!(!denied(
+            "原告甲诉称：被告向原告借款5万元，约定月息2分，请求判令被告偿还借款5万元及利息。被告乙辩称：双方没有约定利息。"
+        ));
+        assert!(!denied(
+            "原告甲诉称：被告向原告借款5万元未还，请求判令被告偿还借款5万元及利息。被告乙未到庭参加诉讼。"
+        ));
     }
 }

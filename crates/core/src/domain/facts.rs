@@ -342,6 +342,11 @@ pub struct CaseFacts {
     /// 诉讼时效规定第二条 \[P\]), so with `Some(false)` the rules never reject for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limitation_raised: Option<bool>,
+    /// The defence denies that any interest was agreed (`双方没有约定利息`, `无息借款`) and the
+    /// plaintiff's own statement names no agreement: the lender bears the burden of proving
+    /// one (民间借贷规定 第二十四条 \[P\]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interest_agreement_denied: bool,
     /// The date the non-performing claim was assigned to the plaintiff (受让日), when the
     /// plaintiff is such an assignee: interest after it is not supported for an assignee that
     /// is not a 金融资产管理公司 (法发〔2009〕19号 第九条、第十二条 \[S\]).

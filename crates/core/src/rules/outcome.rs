@@ -334,6 +334,10 @@ pub struct Outcome {
     /// decided from the claims alone, also when the amounts cannot be reckoned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_cut: Option<RateCut>,
+    /// Other claim items the rules cut from the pleadings alone (claims and defence), each with
+    /// its rule: e.g. interest whose agreement the defence denies and the plaintiff does not state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pleading_cuts: Vec<AdjustmentReason>,
 }
 
 /// A claimed rate the ceiling cuts, claim item by claim item: the interest item (its rate
@@ -560,6 +564,9 @@ impl Outcome {
                 Adjustment::InterestCapped
             };
             push(adjustment, &c.rule, c.detail.clone());
+        }
+        for c in self.pleading_cuts.iter().filter(|_| !limitation) {
+            push(c.adjustment, &c.rule, c.detail.clone());
         }
         for g in self.guarantors.iter().filter(|g| !g.liable && !limitation) {
             let rule = g

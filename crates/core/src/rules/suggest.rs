@@ -16,8 +16,10 @@ use super::config::RulesConfig;
 use super::fee::{court_fee_with, preservation_fee_with};
 use super::interest::{
     RULE_LEDGER, add_years, cap_for, ceiling_amount, day_count_for, day_count_rule, days_between,
-    ledger_interest, ledger_periods, pct, simple_interest, transition_later_cap,
+    is_private_lending, ledger_interest, ledger_periods, pct, simple_interest,
+    transition_later_cap,
 };
+use super::outcome::{Adjustment, AdjustmentReason};
 use super::outcome::{
     Award, AwardItem, CaseEnding, CollateralPriority, ContinuingInterest, CourtFee, Disposition,
     DisputePoint, DocumentKind, FeeBearer, FeeShare, GuarantorDecision, InterestCap, Outcome,
@@ -41,6 +43,7 @@ const RULE_COMPOUND: &str = "民法典第六百七十六条 [P]；银发〔2003�
 const RULE_MORTGAGE: &str = "民法典第三百九十四条、第四百一十条 [P]";
 const RULE_MAX_MORTGAGE: &str = "民法典第四百二十条 [P]";
 const RULE_GUARANTOR_LIMITATION: &str = "民法典第六百九十四条第二款 [P]";
+const RULE_NO_INTEREST: &str = "民间借贷规定（法释〔2020〕17号）第二十四条、第二十八条第二款 [P]";
 const RULE_NPL_STOP: &str = "法发〔2009〕19号 第九条、第十二条 [S]；适用范围（地方资产管理公司、非国有银行债权）由法官确认 [M]";
 
 /// Working state while the outcome is built.
@@ -136,8 +139,14 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         .then(|| npl_refused_interest(&mut cx))
         .flatten();
     let rate_cut = (!limitation).then(|| claimed_rate_cut(&mut cx)).flatten();
+    let pleading_cuts = if limitation {
+        Vec::new()
+    } else {
+        unproven_interest(&mut cx).into_iter().collect()
+    };
     let cut = refused.is_some()
         || rate_cut.is_some()
+        || !pleading_cuts.is_empty()
         || awards.iter().any(Award::is_cut)
         || guarantors
             .iter()
@@ -205,7 +214,29 @@ pub fn suggest(facts: &CaseFacts, findings: &[Finding], cfg: &RulesConfig) -> Ou
         assessment: None,
         interest_refused_after: refused,
         rate_cut,
+        pleading_cuts,
     }
+}
+
+/// Interest of a private loan whose agreement the defence denies and the plaintiff's own
+/// statement does not name: the lender bears the burden of proving the agreement; without it
+/// period interest is refused (and between natural persons an unclear agreement counts as
+/// none), overdue interest runs only from the due date, or from the demand or filing
+/// (民间借贷规定 第二十四条、第二十八条第二款 \[P\]).
+fn unproven_interest(cx: &mut Ctx<'_>) -> Option<AdjustmentReason> {
+    let f = cx.facts;
+    let asks = f.claims.interest.is_some() || f.claims.interest_until_paid;
+    if !(f.interest_agreement_denied && asks && is_private_lending(f)) {
+        return None;
+    }
+    let detail = "被告否认约定利息，原告陈述亦未载明利息约定：原告不能证明利息约定的，借期内利息不予支持，逾期利息自逾期之日（或催告、起诉之日）起计算".to_owned();
+    cx.reasons.push(detail.clone());
+    cx.dispute("是否约定利息", detail.clone());
+    Some(AdjustmentReason {
+        adjustment: Adjustment::InterestCapped,
+        rule: RULE_NO_INTEREST.to_owned(),
+        detail,
+    })
 }
 
 /// The all-in ceiling of private lending: interest, 违约金 and other charges together.
@@ -322,6 +353,7 @@ fn out_of_range_outcome(facts: &CaseFacts, cfg: &RulesConfig, bad: &[&str]) -> O
         assessment: None,
         interest_refused_after: None,
         rate_cut: None,
+        pleading_cuts: Vec::new(),
     }
 }
 

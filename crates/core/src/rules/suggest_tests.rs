@@ -467,6 +467,35 @@ fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
     assert!(o.adjustments().is_empty(), "{:?}", o.adjustments());
 }
 
+/// A private loan whose interest agreement the defence denies (and the plaintiff does not
+/// state): the interest claimed is a likely cut, with 第二十四条 cited and a dispute point;
+/// a bank loan, or no denial, is not touched.
+#[test]
+fn interest_with_a_denied_agreement_is_a_pleading_cut() {
+    let mut f = bank_case();
+    f.case_type = Some(CaseType::PrivateLending);
+    f.plaintiff = Some(Plaintiff {
+        name: "王五".into(),
+        kind: PlaintiffKind::Person,
+    });
+    f.contract_date = Some(d("2018-06-01"));
+    f.penalty_rate = None;
+    f.annual_interest_rate = None;
+    f.claims.interest_until_paid = true;
+    f.interest_agreement_denied = true;
+    let (_, o) = run(&f);
+    let cut = o.pleading_cuts.first().expect("a pleading cut");
+    assert_eq!(cut.adjustment, crate::rules::Adjustment::InterestCapped);
+    assert!(cut.rule.contains("第二十四条"));
+    assert!(o.dispute_points.iter().any(|p| p.title == "是否约定利息"));
+    assert_ne!(o.disposition, Disposition::Full);
+    f.interest_agreement_denied = false;
+    assert!(run(&f).1.pleading_cuts.is_empty());
+    let mut bank = bank_case();
+    bank.interest_agreement_denied = true;
+    assert!(run(&bank).1.pleading_cuts.is_empty());
+}
+
 #[test]
 fn day_count_365_override() {
     let cfg = RulesConfig::from_toml("day_count = 365").unwrap();
