@@ -310,6 +310,33 @@ fn input_reads_cail_arrays_and_id_text_objects() {
     assert!(docs[3].1.is_err());
 }
 
+/// A research set of `../shared/data` (its text), the committed outcome model and the set's
+/// hand labels from `docs/eval/`; `None` (the test skips) when the shared data is absent.
+fn hand_checked_set(
+    data: &str,
+    labels: &str,
+) -> Option<(
+    String,
+    fincase::ml::outcome::OutcomeModel,
+    std::collections::BTreeMap<usize, fincase::backtest::HandLabel>,
+)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = format!("{root}/../shared/data/{data}");
+    let Ok(content) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {path} absent");
+        return None;
+    };
+    let model = fincase::ml::outcome::OutcomeModel::load(std::path::Path::new(&format!(
+        "{root}/models/outcome"
+    )))
+    .expect("the committed outcome model loads");
+    let labels = fincase::backtest::read_labels(
+        &std::fs::read_to_string(format!("{root}/docs/eval/{labels}")).expect("hand labels"),
+    )
+    .expect("hand labels parse");
+    Some((content, model, labels))
+}
+
 /// The CAIL2019 loan set: every line is read, split and backtested without a panic, the
 /// parser finds the orders of most judgments, and against the hand check
 /// (`docs/eval/cail2019-loan-hand.jsonl`) the claims reader and the order parser hold their
@@ -317,22 +344,13 @@ fn input_reads_cail_arrays_and_id_text_objects() {
 /// fold and at most a fifth of them abstain. Skips when the shared data is absent.
 #[test]
 fn cail2019_loan_set_backtests_every_document() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let path = format!("{root}/../shared/data/cail2019-element-loan/data_small_selected.json");
-    let Ok(content) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {path} absent");
+    let Some((content, model, labels)) = hand_checked_set(
+        "cail2019-element-loan/data_small_selected.json",
+        "cail2019-loan-hand.jsonl",
+    ) else {
         return;
     };
     let cfg = RulesConfig::default();
-    let model = fincase::ml::outcome::OutcomeModel::load(std::path::Path::new(&format!(
-        "{root}/models/outcome"
-    )))
-    .expect("the committed outcome model loads");
-    let labels = fincase::backtest::read_labels(
-        &std::fs::read_to_string(format!("{root}/docs/eval/cail2019-loan-hand.jsonl"))
-            .expect("hand labels"),
-    )
-    .expect("hand labels parse");
     let docs = read_documents(&content);
     assert_eq!(docs.len(), 150);
     let mut summary = fincase::backtest::Summary::default();
@@ -387,24 +405,13 @@ fn cail2019_loan_set_backtests_every_document() {
 /// this contested set. Skips when the shared data is absent.
 #[test]
 fn cail2021_focus_set_holds_its_rate_cuts() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let path = format!(
-        "{root}/../shared/data/cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json"
-    );
-    let Ok(content) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {path} absent");
+    let Some((content, model, labels)) = hand_checked_set(
+        "cail2021-dispute-focus/SMP-CAIL2021-focus_recognition-train.json",
+        "cail2021-focus-hand.jsonl",
+    ) else {
         return;
     };
     let cfg = RulesConfig::default();
-    let model = fincase::ml::outcome::OutcomeModel::load(std::path::Path::new(&format!(
-        "{root}/models/outcome"
-    )))
-    .expect("the committed outcome model loads");
-    let labels = fincase::backtest::read_labels(
-        &std::fs::read_to_string(format!("{root}/docs/eval/cail2021-focus-hand.jsonl"))
-            .expect("hand labels"),
-    )
-    .expect("hand labels parse");
     let docs = read_documents(&content);
     assert_eq!(docs.len(), 111);
     let records: Vec<_> = docs

@@ -411,11 +411,9 @@ fn private_lending_cap_at_formation() {
     assert_eq!(o.cap.as_ref().unwrap().rate, r("0.12"));
 }
 
-/// Claim by claim, from the claims alone: interest asked to run on at a rate above the
-/// ceiling is cut to it (no dates needed); asked at the ceiling with 违约金 besides, the
-/// 违约金 is what the all-in ceiling cuts; at a rate below it, nothing is cut.
-#[test]
-fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
+/// The worked example as a loan between persons formed in 2018 (the 24 % ceiling), with no
+/// penalty rate.
+fn loan_between_persons_2018() -> CaseFacts {
     let mut f = bank_case();
     f.case_type = Some(CaseType::PrivateLending);
     f.plaintiff = Some(Plaintiff {
@@ -424,6 +422,15 @@ fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
     });
     f.contract_date = Some(d("2018-06-01"));
     f.penalty_rate = None;
+    f
+}
+
+/// Claim by claim, from the claims alone: interest asked to run on at a rate above the
+/// ceiling is cut to it (no dates needed); asked at the ceiling with 违约金 besides, the
+/// 违约金 is what the all-in ceiling cuts; at a rate below it, nothing is cut.
+#[test]
+fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
+    let mut f = loan_between_persons_2018();
     f.maturity_date = None;
     f.default_date = None;
     f.filing_date = None;
@@ -472,14 +479,7 @@ fn a_claimed_rate_above_the_ceiling_is_cut_without_dates() {
 /// a bank loan, or no denial, is not touched.
 #[test]
 fn interest_with_a_denied_agreement_is_a_pleading_cut() {
-    let mut f = bank_case();
-    f.case_type = Some(CaseType::PrivateLending);
-    f.plaintiff = Some(Plaintiff {
-        name: "王五".into(),
-        kind: PlaintiffKind::Person,
-    });
-    f.contract_date = Some(d("2018-06-01"));
-    f.penalty_rate = None;
+    let mut f = loan_between_persons_2018();
     f.annual_interest_rate = None;
     f.claims.interest_until_paid = true;
     f.interest_agreement_denied = true;
