@@ -129,6 +129,11 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
             "为基数",
             "为计算基数",
             "为计息基数",
+            "作为基数",
+            "作为计息基数",
+            "为标准",
+            "作为标准",
+            "为计算标准",
             "为准",
             "为本金",
             "本金为准",
@@ -144,8 +149,22 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
         let kind = if (base_after && (near.contains('以') || !after.starts_with('为')))
             || near.contains("计息本金")
             || near.contains("基数为")
+            || rate_follows_principal(near, after)
         {
             MoneyKind::Base
+        } else if computed_sum(tail(clause, start, 24)) {
+            // `利息暂计至2015年1月20日为24万元`, `月息按2%计算为98853元`: a sum reckoned over a
+            // period is of the item being reckoned (the last one named), else interest.
+            out.iter()
+                .rev()
+                .map(|h| h.kind)
+                .find(|k| {
+                    matches!(
+                        k,
+                        MoneyKind::Interest | MoneyKind::OtherFee | MoneyKind::AttorneyFee
+                    )
+                })
+                .unwrap_or(MoneyKind::Interest)
         } else if ["最高", "限额", "不超过", "以内", "范围"]
             .iter()
             .any(|w| near.contains(w))
@@ -212,6 +231,44 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
         prev_end = end;
     }
     out
+}
+
+/// `以本金X元，按月利率…` / `按借款本金X元，月利率…`: the principal named right before a rate
+/// is the base of that rate, not a second claim.
+fn rate_follows_principal(near: &str, after: &str) -> bool {
+    let named = [
+        "以本金",
+        "按本金",
+        "以借款本金",
+        "按借款本金",
+        "以欠款本金",
+        "以贷款本金",
+    ]
+    .iter()
+    .any(|w| near.ends_with(w));
+    let rest = after.trim_start_matches(['，', ',', '元']);
+    let rest = rest.trim_start_matches(['，', ',']);
+    named
+        && ["按", "月利率", "年利率", "日利率", "月息", "年息", "日息"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+}
+
+/// True when the text before an amount reckons a sum over a period or at a rate:
+/// `暂计至2015年1月20日为`, `计算至起诉之日为`, `按月息2%计算为`, `计为`.
+fn computed_sum(before: &str) -> bool {
+    let b = before.trim_end_matches("人民币");
+    let Some(head) = b.strip_suffix('为') else {
+        return false;
+    };
+    head.ends_with("计算") || head.ends_with('计') || {
+        let from = ["计至", "计算至", "计到", "算至"]
+            .iter()
+            .filter_map(|w| head.rfind(w))
+            .max();
+        // The reckoning and its end date belong to this amount: no sentence break between.
+        from.is_some_and(|f| !head[f..].contains(['，', ',', '；', '。']))
+    }
 }
 
 /// The kind of the amount whose breakdown bracket (`（其中…` / `（包括…` / `（含…`) is still
@@ -413,6 +470,40 @@ mod tests {
         let hits = classify("偿还借款本金1100000元，利息819635.56元，共计1919635.56元");
         assert_eq!(hits[2].kind, MoneyKind::Total);
         assert_eq!(sum_of(&hits, MoneyKind::Interest), Some(y("819635.56")));
+    }
+
+    #[test]
+    fn a_rate_base_and_a_reckoned_sum_are_not_principal() {
+        let kinds = |c: &str| -> Vec<(MoneyKind, String)> {
+            classify(c)
+                .into_iter()
+                .map(|h| (h.kind, h.value.to_string()))
+                .collect()
+        };
+        // The principal named right before a rate is that rate's base.
+        let k = kinds("被告以借款本金2465万元，按月利率3％支付2014年5月22日起的利息1479000元");
+        assert_eq!(k[0].0, MoneyKind::Base, "{k:?}");
+        assert_eq!(k[1].0, MoneyKind::Interest, "{k:?}");
+        let k =
+            kinds("支付利息（自2012年9月21日起按本金1000000元，月利率1％计算至实际付清之日止）");
+        assert_eq!(k[0].0, MoneyKind::Base, "{k:?}");
+        // `以X元为标准` / `作为基数` are bases too.
+        let k = kinds("支付违约金，以1300万元为标准，按照日千分之二的标准计算");
+        assert_eq!(k[0].0, MoneyKind::Base, "{k:?}");
+        let k = kinds("以本金1425万元作为基数，按月息2％计算");
+        assert_eq!(k[0].0, MoneyKind::Base, "{k:?}");
+        // A sum reckoned to a date or at a rate is of the item reckoned, else interest.
+        let k = kinds("从2016年3月4日至2018年1月17日，月息按2％计算为98853元");
+        assert_eq!(k[0].0, MoneyKind::Interest, "{k:?}");
+        let k =
+            kinds("支付借款手续费1200000元（按照每月600000元的标准，暂计至2015年10月为1200000元）");
+        assert!(
+            k.iter().all(|(kind, _)| *kind != MoneyKind::Principal),
+            "{k:?}"
+        );
+        // A principal stated with its date stays principal.
+        let k = kinds("偿还借款本金300万元");
+        assert_eq!(k[0].0, MoneyKind::Principal);
     }
 
     #[test]
