@@ -131,6 +131,7 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
             "为计息基数",
             "作为基数",
             "作为计息基数",
+            "作为计算基数",
             "为标准",
             "作为标准",
             "为计算标准",
@@ -150,6 +151,7 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
             || near.contains("计息本金")
             || near.contains("基数为")
             || rate_follows_principal(near, after)
+            || paid_off_reference(near, after)
         {
             MoneyKind::Base
         } else if computed_sum(tail(clause, start, 24)) {
@@ -168,7 +170,7 @@ pub fn classify(clause: &str) -> Vec<MoneyHit> {
         } else if ["最高", "限额", "不超过", "以内", "范围"]
             .iter()
             .any(|w| near.contains(w))
-            || ["范围内", "限额内", "为限", "的范围", "限额"]
+            || ["范围内", "限额内", "为限", "的范围", "限额", "优先受偿"]
                 .iter()
                 .any(|w| after.starts_with(w))
         {
@@ -254,6 +256,17 @@ fn rate_follows_principal(near: &str, after: &str) -> bool {
             .any(|w| rest.starts_with(w))
 }
 
+/// `计算至1300万元本金偿清之日止`: an amount named as the end of a period (until it is paid off)
+/// refers to a principal already claimed.
+fn paid_off_reference(near: &str, after: &str) -> bool {
+    let after = after.trim_start_matches('元');
+    let after = after.strip_prefix("本金").unwrap_or(after);
+    near.ends_with('至')
+        && ["偿清", "还清", "付清", "清偿", "全部清偿"]
+            .iter()
+            .any(|w| after.starts_with(w))
+}
+
 /// True when the text before an amount reckons a sum over a period or at a rate:
 /// `暂计至2015年1月20日为`, `计算至起诉之日为`, `按月息2%计算为`, `计为`.
 fn computed_sum(before: &str) -> bool {
@@ -261,7 +274,7 @@ fn computed_sum(before: &str) -> bool {
     let Some(head) = b.strip_suffix('为') else {
         return false;
     };
-    head.ends_with("计算") || head.ends_with('计') || {
+    head.ends_with("计算") || head.ends_with('计') || head.ends_with('暂') || {
         let from = ["计至", "计算至", "计到", "算至"]
             .iter()
             .filter_map(|w| head.rfind(w))
@@ -501,6 +514,12 @@ mod tests {
             k.iter().all(|(kind, _)| *kind != MoneyKind::Principal),
             "{k:?}"
         );
+        let k = kinds("自2015年1月5日起计算至1300万元本金偿清之日止");
+        assert_eq!(k[0].0, MoneyKind::Base, "{k:?}");
+        let k = kinds("自2019年1月1日起至实际给付之日止截至起诉时暂为33，333元");
+        assert_eq!(k[0].0, MoneyKind::Interest, "{k:?}");
+        let k = kinds("原告有权拍卖网签房产，就所得价款中的300万元优先受偿");
+        assert_eq!(k[0].0, MoneyKind::Limit, "{k:?}");
         // A principal stated with its date stays principal.
         let k = kinds("偿还借款本金300万元");
         assert_eq!(k[0].0, MoneyKind::Principal);
