@@ -237,9 +237,10 @@ pub fn suggested_side(o: &Outcome, notes: &mut Vec<String>) -> DecidedSide {
     let outcome = match o.disposition {
         Disposition::NeedsReview => {
             notes.push("rules: needs_review".to_owned());
-            // A cut decided claim by claim (an award, a rate above the ceiling) makes the
-            // case partial even when other amounts cannot be reckoned.
-            if o.awards.iter().any(|a| a.is_cut()) || !o.adjustments().is_empty() {
+            // A cut decided claim by claim (an award, a rate above the ceiling: every cut
+            // award is one of the adjustments) makes the case partial even when other
+            // amounts cannot be reckoned.
+            if !o.adjustments().is_empty() {
                 OutcomeClass::Partial
             } else {
                 OutcomeClass::Full

@@ -225,10 +225,6 @@ pub(crate) fn replayed(doc: &Document, cfg: &RulesConfig) -> Replayed {
     }
 }
 
-fn m_knows(model: Option<&OutcomeModel>, facts: &crate::domain::CaseFacts) -> bool {
-    model.is_some_and(|m| m.knows(ml::outcome::case_kind(facts)))
-}
-
 /// Backtests one judgment: split, parse the orders, replay from claims + facts, compare. With
 /// an outcome model, the outcome class comes with a confidence and may abstain.
 pub fn backtest(
@@ -273,16 +269,16 @@ pub fn backtest(
         )
     });
     let (confidence, abstained, class_if_answered) = match &assessed {
-        Some((a, out_of_fold)) => {
-            if !m_knows(model, &facts) {
-                notes.push(
+        Some((a, by)) => {
+            match by {
+                ml::outcome::AnsweredBy::Rules => notes.push(
                     "outcome model: not trained on this kind of case; the rules decide".to_owned(),
-                );
-            } else if *out_of_fold {
-                notes.push(
+                ),
+                ml::outcome::AnsweredBy::FoldModel => notes.push(
                     "outcome model: out of fold (this judgment was held out of the model that scored it)"
                         .to_owned(),
-                );
+                ),
+                ml::outcome::AnsweredBy::Model => {}
             }
             let class = compare::class_of(a.suggested);
             decided.outcome = (!a.abstained).then_some(class);

@@ -72,6 +72,11 @@ pub const FEATURES: [&str; 28] = [
     "claimed_principal",
 ];
 
+/// True when a defendant argued (`辩称`, `答辩称`, `辩解`).
+fn defence_stated(defence: &str) -> bool {
+    defence.contains("辩称") || defence.contains("答辩称") || defence.contains("辩解")
+}
+
 fn any(text: &str, words: &[&str]) -> f32 {
     f32::from(u8::from(words.iter().any(|w| text.contains(w))))
 }
@@ -95,7 +100,7 @@ fn features_with(
     let disp = |d: Disposition| f32::from(u8::from(outcome.disposition == d));
     let kind = facts.plaintiff.as_ref().map(|p| p.kind);
     let d = text.defence;
-    let stated = d.contains("辩称") || d.contains("答辩称") || d.contains("辩解");
+    let stated = defence_stated(d);
     let absent = any(
         d,
         &[
@@ -394,15 +399,15 @@ impl OutcomeModel {
 
 /// The suggestion's class and confidence for a case: the rules' rejection stands (its
 /// confidence is p(cut)); otherwise partial when a cut is more likely than not, else full, with
-/// the probability of that class; abstained below the model's threshold. Also says whether a
-/// fold model that never saw the document answered.
+/// the probability of that class; abstained below the model's threshold. For a kind of case
+/// the model does not know, the rules decide ([`rules_decide`]). Also says who answered.
 pub fn assess(
     model: &OutcomeModel,
     text: &CaseText<'_>,
     facts: &CaseFacts,
     outcome: &Outcome,
     doc_sha256: Option<&str>,
-) -> (Assessment, bool) {
+) -> (Assessment, AnsweredBy) {
     let reasons = outcome.adjustments();
     if !model.knows(case_kind(facts)) {
         let (suggested, confidence) = rules_decide(text, outcome, &reasons);
@@ -414,7 +419,7 @@ pub fn assess(
                 model: format!("{}（本类案件不在训练数据中，按规则）", model.name),
                 reasons,
             },
-            false,
+            AnsweredBy::Rules,
         );
     }
     let x = features_with(text, facts, outcome, &reasons);
@@ -435,8 +440,23 @@ pub fn assess(
             model: model.name.clone(),
             reasons,
         },
-        pred.out_of_fold,
+        if pred.out_of_fold {
+            AnsweredBy::FoldModel
+        } else {
+            AnsweredBy::Model
+        },
     )
+}
+
+/// Who answered an [`assess`]ment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredBy {
+    /// A fold model that never saw this (training) document.
+    FoldModel,
+    /// The model trained on every example.
+    Model,
+    /// The rules: the model was not trained on this kind of case.
+    Rules,
 }
 
 /// Fewer training examples than this of a case type, and the model does not answer for it.
@@ -482,8 +502,7 @@ pub fn rules_decide(
     outcome: &Outcome,
     reasons: &[AdjustmentReason],
 ) -> (Disposition, f32) {
-    let d = text.defence;
-    let contested = d.contains("辩称") || d.contains("答辩称") || d.contains("辩解");
+    let contested = defence_stated(text.defence);
     match outcome.disposition {
         Disposition::Rejected => (Disposition::Rejected, RULES_CUT_CONFIDENCE),
         _ if outcome.disposition == Disposition::Partial || !reasons.is_empty() => {
@@ -690,8 +709,8 @@ mod tests {
             defence: "被告辩称，借款已部分归还。",
             ..CaseText::default()
         };
-        let (a, oof) = assess(&m, &undefended, &facts, &full, None);
-        assert!(!oof);
+        let (a, by) = assess(&m, &undefended, &facts, &full, None);
+        assert_eq!(by, AnsweredBy::Rules);
         assert_eq!(a.suggested, Disposition::Full);
         assert!(!a.abstained, "{}", a.confidence);
         let (a, _) = assess(&m, &contested, &facts, &full, None);

@@ -239,6 +239,24 @@ fn unproven_interest(cx: &mut Ctx<'_>) -> Option<AdjustmentReason> {
     })
 }
 
+/// The period interest is reckoned over: from the default (or maturity) date to the claims'
+/// cut-off (or the filing date).
+fn interest_period(facts: &CaseFacts) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    (
+        facts.default_date.or(facts.maturity_date),
+        facts.claims.interest_cutoff_date.or(facts.filing_date),
+    )
+}
+
+/// The ceiling for interest that runs on, with its rule: for a private loan formed before
+/// 2020-08-20 and filed after it, the later one (第三十一条); else the case's own cap.
+fn running_ceiling(cx: &Ctx<'_>) -> Option<(Rate, String)> {
+    match transition_later_cap(cx.facts, cx.cfg) {
+        Some((later, _)) => Some((later, super::interest::RULE_CAP_TRANSITION.to_owned())),
+        None => cx.cap.as_ref().map(|c| (c.rate, c.rule.clone())),
+    }
+}
+
 /// The all-in ceiling of private lending: interest, 违约金 and other charges together.
 const RULE_ALL_IN: &str =
     "民间借贷规定（法释〔2020〕17号）第二十九条 [P]；法发〔2017〕22号 第2条（金融借款） [M]";
@@ -253,9 +271,8 @@ fn claimed_rate_cut(cx: &mut Ctx<'_>) -> Option<RateCut> {
     // A stated sum the rules reckon is cut by the reckoning itself when it is above the
     // ceiling (and stands when it is not); the rate decides for a formula that runs on, for
     // charges besides interest, and for a sum whose period cannot be reckoned.
-    let reckoned = c.principal.is_some()
-        && facts.default_date.or(facts.maturity_date).is_some()
-        && c.interest_cutoff_date.or(facts.filing_date).is_some();
+    let (start, end) = interest_period(facts);
+    let reckoned = c.principal.is_some() && start.is_some() && end.is_some();
     let asks_interest =
         c.interest_until_paid || c.charges_besides_interest || (c.interest.is_some() && !reckoned);
     if !asks_interest {
@@ -265,13 +282,7 @@ fn claimed_rate_cut(cx: &mut Ctx<'_>) -> Option<RateCut> {
         (Some(a), Some(p)) => a.max(p),
         (a, p) => a.or(p)?,
     };
-    let (cap, rule) = match transition_later_cap(facts, cx.cfg) {
-        Some((later, _)) => (later, super::interest::RULE_CAP_TRANSITION.to_owned()),
-        None => {
-            let cap = cx.cap.as_ref()?;
-            (cap.rate, cap.rule.clone())
-        }
-    };
+    let (cap, rule) = running_ceiling(cx)?;
     let cut = if claimed > cap {
         RateCut {
             claimed,
@@ -467,8 +478,7 @@ fn interest_and_fees(cx: &mut Ctx<'_>, base: Option<Yuan>) -> (Option<Award>, Op
     if claimed_interest.is_none() && claimed_other.is_none() {
         return (None, None);
     }
-    let start = facts.default_date.or(facts.maturity_date);
-    let end = facts.claims.interest_cutoff_date.or(facts.filing_date);
+    let (start, end) = interest_period(facts);
     let npl_stop = npl_interest_stop(facts).filter(|a| end.is_some_and(|e| *a < e));
     let rate = facts.penalty_rate.or(facts.annual_interest_rate);
     let rate_name = if facts.penalty_rate.is_some() {
@@ -1091,9 +1101,7 @@ fn continuing_interest(cx: &Ctx<'_>, awards: &[Award]) -> Option<ContinuingInter
         .awarded;
     let from = facts.claims.interest_cutoff_date?.succ_opt()?;
     let agreed: Rate = facts.penalty_rate.or(facts.annual_interest_rate)?;
-    let cap_rate = transition_later_cap(facts, cx.cfg)
-        .map(|(later, _)| later)
-        .or(cx.cap.as_ref().map(|c| c.rate));
+    let cap_rate = running_ceiling(cx).map(|(rate, _)| rate);
     let (rate, capped) = match cap_rate {
         Some(c) if agreed > c => (c, true),
         _ => (agreed, false),
