@@ -418,6 +418,7 @@ pub fn assess(
                 abstained: confidence < model.abstain_below,
                 model: format!("{}（本类案件不在训练数据中，按规则）", model.name),
                 reasons,
+                by_rules: true,
             },
             AnsweredBy::Rules,
         );
@@ -439,6 +440,7 @@ pub fn assess(
             abstained: confidence < model.abstain_below,
             model: model.name.clone(),
             reasons,
+            by_rules: false,
         },
         if pred.out_of_fold {
             AnsweredBy::FoldModel
@@ -711,6 +713,7 @@ mod tests {
         };
         let (a, by) = assess(&m, &undefended, &facts, &full, None);
         assert_eq!(by, AnsweredBy::Rules);
+        assert!(a.by_rules);
         assert_eq!(a.suggested, Disposition::Full);
         assert!(!a.abstained, "{}", a.confidence);
         let (a, _) = assess(&m, &contested, &facts, &full, None);

@@ -290,6 +290,10 @@ pub struct Assessment {
     pub model: String,
     /// The adjustments the rules make, claim item by claim item, with their rules.
     pub reasons: Vec<AdjustmentReason>,
+    /// True when the model was not trained on this kind of case and the class is the rules'
+    /// own, its confidence their measured agreement (`ml::outcome::rules_decide`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_rules: bool,
 }
 
 /// The suggested outcome of a case, every figure with its trail.

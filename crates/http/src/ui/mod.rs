@@ -648,6 +648,7 @@ fn outcome_view(o: &Outcome) -> Value {
             "agrees": a.suggested == o.disposition,
             "confidence": format!("{:.0}", a.confidence * 100.0),
             "abstained": a.abstained,
+            "by_rules": a.by_rules,
             "reasons": a.reasons.iter().map(|r| json!({
                 "what": r.adjustment.zh(), "rule": r.rule, "detail": r.detail,
             })).collect::<Vec<_>>(),
