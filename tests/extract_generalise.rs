@@ -196,7 +196,11 @@ fn catalogue_accuracy_per_document_type() {
     use fincase::extract::catalogue::catalogue;
     use std::collections::BTreeMap;
     let mut per: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    // The complaint must be found in every development family; the unseen families are
+    // reported (their own pages: running headers above the title, tables across columns).
+    let mut unseen_complaints = (0usize, 0usize);
     for fam in Family::ALL {
+        let unseen = Family::UNSEEN.contains(&fam);
         for i in 0..40 {
             let f = compose_family(4242, i, fam);
             let doc = DocumentText::from_pages(&f.composed.pages);
@@ -205,6 +209,13 @@ fn catalogue_accuracy_per_document_type() {
                 let ok = got.iter().any(|e| {
                     e.kind == g.kind && e.first_page == g.first_page && e.last_page == g.last_page
                 });
+                if unseen {
+                    if g.kind == fincase::domain::DocType::Complaint {
+                        unseen_complaints.0 += usize::from(ok);
+                        unseen_complaints.1 += 1;
+                    }
+                    continue;
+                }
                 let e = per.entry(g.kind.as_str()).or_default();
                 e.0 += usize::from(ok);
                 e.1 += 1;
@@ -218,20 +229,27 @@ fn catalogue_accuracy_per_document_type() {
         n += b;
     }
     println!("catalogue all {ok}/{n} {:5.1}%", pct(ok, n));
+    println!(
+        "catalogue unseen families: complaint {}/{} {:5.1}%",
+        unseen_complaints.0,
+        unseen_complaints.1,
+        pct(unseen_complaints.0, unseen_complaints.1)
+    );
     let c = per.get("complaint").copied().unwrap_or_default();
     assert!(c.1 > 0 && c.0 == c.1, "complaint found {}/{}", c.0, c.1);
 }
 
-/// The rule extractor on every family, from the composed pages (no PDF): per-field exact match
-/// over 40 filings of a seed no rule was written against. Every field must reach 95 % on every
-/// family, case_type 85 % (the measured shares, from the PDFs, are in models/tagger/MODEL_CARD.md).
+/// The rule extractor on every development family, from the composed pages (no PDF):
+/// per-field exact match over 40 filings of a seed no rule was written against. Every field
+/// must reach 95 % on every family, case_type 85 % (the measured shares, from the PDFs, are in
+/// models/tagger/MODEL_CARD.md and BENCHMARKS.md).
 #[test]
 fn rules_read_every_family() {
     use fincase::domain::DocumentText;
     use fincase::eval::{FIELDS, field_value};
     let n = 40;
     let mut failed = Vec::new();
-    for fam in Family::ALL {
+    for fam in Family::DEVELOPMENT {
         let mut ok = [0usize; FIELDS.len()];
         for i in 0..n {
             let f = compose_family(5151, i, fam);
@@ -263,6 +281,57 @@ fn rules_read_every_family() {
     }
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+/// The families kept out of all development (`Family::UNSEEN`, written by other hands): the
+/// rule extractor's per-field exact match over 40 composed filings each, reported, and held at
+/// the level first measured (BENCHMARKS.md, "Unseen families"): a rule change may raise these
+/// numbers only as a side effect of general law, never by being fitted to them, and must not
+/// lower them.
+#[test]
+fn rules_on_the_unseen_families() {
+    use fincase::domain::DocumentText;
+    use fincase::eval::{FIELDS, field_value};
+    let n = 40;
+    let (mut ok_all, mut n_all) = (0usize, 0usize);
+    for fam in Family::UNSEEN {
+        let mut ok = [0usize; FIELDS.len()];
+        for i in 0..n {
+            let f = compose_family(5151, i, fam);
+            let doc = DocumentText::from_pages(&f.composed.pages);
+            let got = fincase::extract::extract("t", &doc).facts;
+            let gold = &f.composed.gold.facts;
+            for (k, field) in FIELDS.iter().enumerate() {
+                ok[k] += usize::from(field_value(&got, field) == field_value(gold, field));
+            }
+        }
+        let fam_ok: usize = ok.iter().sum();
+        println!(
+            "unseen {:<11} all fields {:5.1}%",
+            fam.as_str(),
+            pct(fam_ok, n * FIELDS.len())
+        );
+        for (k, field) in FIELDS.iter().enumerate() {
+            if ok[k] < n {
+                println!(
+                    "unseen {:<11} {field:<28} {:5.1}%",
+                    fam.as_str(),
+                    pct(ok[k], n)
+                );
+            }
+        }
+        ok_all += fam_ok;
+        n_all += n * FIELDS.len();
+    }
+    println!(
+        "unseen all families, all fields {:5.1}%",
+        pct(ok_all, n_all)
+    );
+    assert!(pct(ok_all, n_all) >= UNSEEN_FLOOR, "{ok_all}/{n_all}");
+}
+
+/// The unseen families' field accuracy (all fields, all five families, composed pages of seed
+/// 5151) when first measured, less one point of slack.
+const UNSEEN_FLOOR: f64 = 83.5;
 
 /// A complaint in a hand none of the families write: the court addressed at the top
 /// (`致：`), parties without colons (`原告某银行…，住所地`, `被告张三（借款人），男`), claims

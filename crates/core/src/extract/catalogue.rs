@@ -136,6 +136,16 @@ const TITLE_WORDS: &[TitleWord] = &[
 /// spaces: the first word found by rank, as a coarse type (any contract or receipt is a
 /// `LoanContract`; a list, notice, ID or power of attorney is `Other`).
 pub(crate) fn splitting_title(t: &str) -> Option<DocType> {
+    // A cause of action under a form's title (`（金融借款合同纠纷）`, `保证合同纠纷`) names the
+    // dispute, not a document, though it holds a document's words.
+    if t.trim_end_matches(['）', ')']).ends_with("纠纷") {
+        return None;
+    }
+    // A bare `合同` / `协议` is the tail of a wrapped table cell (`是否签订物的担保（抵押、质押）`
+    // / `合同`), not a document's title, which names its kind.
+    if matches!(t, "合同" | "协议" | "同") {
+        return None;
+    }
     (1..=6).find_map(|rank| {
         TITLE_WORDS
             .iter()
@@ -247,6 +257,29 @@ fn page_scores(page: &str) -> ([f32; 12], bool) {
     (s, titled)
 }
 
+/// A numbered element row of a form (`6.是否向被告进行\t是■ …`).
+fn is_form_row(line: &str) -> bool {
+    let mut it = line.trim_start().chars().skip_while(char::is_ascii_digit);
+    line.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        && matches!(it.next(), Some('.' | '、' | '．'))
+        && line.contains(['\t', ' '])
+}
+
+fn last_line_is_form_row(page: &str) -> bool {
+    page.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(is_form_row)
+}
+
+/// The page's second line is a numbered element (its answer may be blank).
+fn second_line_is_form_row(page: &str) -> bool {
+    page.lines()
+        .filter(|l| !l.trim().is_empty())
+        .nth(1)
+        .is_some_and(|l| is_form_row(&format!("{l} ")))
+}
+
 /// Splits a filing into documents and classifies each.
 ///
 /// A page opens a new document when its title names a type, or when it has no text (a scan,
@@ -255,6 +288,7 @@ fn page_scores(page: &str) -> ([f32; 12], bool) {
 pub fn catalogue(doc: &DocumentText) -> Vec<CatalogueEntry> {
     let mut out: Vec<CatalogueEntry> = Vec::new();
     let mut prev_scan = false;
+    let mut prev_form_row = false;
     for p in &doc.pages {
         if p.text.trim().is_empty() {
             out.push(CatalogueEntry {
@@ -267,7 +301,13 @@ pub fn catalogue(doc: &DocumentText) -> Vec<CatalogueEntry> {
             prev_scan = true;
             continue;
         }
-        let (scores, titled) = page_scores(&p.text);
+        let (scores, mut titled) = page_scores(&p.text);
+        // A form's table that runs over a page break: the cut element name's rest (`催收`)
+        // tops the next page, between two numbered table rows. It titles nothing.
+        if titled && prev_form_row && second_line_is_form_row(&p.text) {
+            titled = false;
+        }
+        prev_form_row = last_line_is_form_row(&p.text);
         if !titled
             && !prev_scan
             && let Some(last) = out.last_mut()
@@ -337,5 +377,37 @@ mod tests {
             ]
         );
         assert!(c.iter().all(|e| (0.0..=1.0).contains(&e.confidence)));
+    }
+
+    #[test]
+    fn a_form_row_cut_by_the_page_break_titles_nothing() {
+        let d = doc(&[
+            "民事起诉状\n（信用卡纠纷）\n诉讼请求和依据\n6.是否向被告进行\t是■ 催收方式：电话",
+            "催收\n7.其他需要说明的\n内容（可另附页）\n此致\n某市某区人民法院",
+            "催收记录\n2022年8月31日，电话催收。",
+        ]);
+        let got: Vec<(DocType, u32, u32)> = catalogue(&d)
+            .iter()
+            .map(|e| (e.kind, e.first_page, e.last_page))
+            .collect();
+        assert_eq!(
+            got,
+            [(DocType::Complaint, 1, 2), (DocType::Collection, 3, 3)]
+        );
+    }
+
+    #[test]
+    fn a_cause_under_the_title_is_no_document() {
+        // The 2024 element-style forms print the cause under the title.
+        for cause in ["（金融借款合同纠纷）", "（保证合同纠纷）", "保证合同纠纷"]
+        {
+            assert_eq!(splitting_title(cause), None, "{cause}");
+        }
+        assert_eq!(
+            splitting_title("保证合同"),
+            Some(DocType::GuaranteeContract.coarse())
+        );
+        let d = doc(&["民事起诉状\n（金融借款合同纠纷）\n当事人信息\n原告\t名称：某银行"]);
+        assert_eq!(catalogue(&d).len(), 1);
     }
 }

@@ -152,8 +152,21 @@ fn first_rate(t: &str) -> Option<(Decimal, std::ops::Range<usize>)> {
             _ => (n / Decimal::from(10_000), Period::Day),
         }
     };
+    // A period written after the number, as forms write it (`0.5%/月`, `4.35%/年`), beats a
+    // period word before it.
+    let after = t[whole.end()..].trim_start_matches(['/', '／']);
+    let period_after = (whole.end() < t.len() && t[whole.end()..].starts_with(['/', '／']))
+        .then(|| match after.chars().next() {
+            Some('年') => Some(Period::Year),
+            Some('月') => Some(Period::Month),
+            Some('日' | '天') => Some(Period::Day),
+            _ => None,
+        })
+        .flatten();
     let period = if caps.name("fen").is_some() || caps.name("li").is_some() {
         default_period
+    } else if let Some(p) = period_after {
+        p
     } else {
         period_before(before).unwrap_or(default_period)
     };
@@ -243,7 +256,7 @@ fn uplift_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?:上浮|加收|提高|上调|加)[ \t]*(?:(?P<p>[0-9]+(?:\.[0-9]+)?)[ \t]*%|百分之(?P<bf>{NUM}))|(?P<x>[0-9]+(?:\.[0-9]+)?|[一二三两]点[0-9一二三四五六七八九])[ \t]*倍"
+            r"(?:上浮|加收|提高|上调|加)(?:[ \t■√☑]|[（(][ \t]*√[ \t]*[）)])*(?:(?P<p>[0-9]+(?:\.[0-9]+)?)[ \t]*%|百分之(?P<bf>{NUM}))|(?P<x>[0-9]+(?:\.[0-9]+)?|[一二三两]点[0-9一二三四五六七八九])[ \t]*倍"
         ))
         .expect("static regex")
     })
@@ -298,6 +311,29 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn an_uplift_ticked_on_a_form() {
+        // The 2024 element-style forms: `逾期上浮□ ％/年`, ticked one way or another.
+        for s in ["逾期上浮■ 50%", "逾期上浮（√） 50%", "逾期上浮√ 50%"] {
+            assert_eq!(
+                parse_penalty_rate(s, Some(r("0.06")), None),
+                Some(r("0.09")),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_period_after_the_figure_as_forms_write_it() {
+        assert_eq!(
+            parse_rate("利率■ 0.7%/月（合同条款：第5条）", None),
+            Some(r("0.084"))
+        );
+        assert_eq!(parse_rate("利率 4.35%/年", None), Some(r("0.0435")));
+        assert_eq!(parse_rate("0.05%/日", None), Some(r("0.18")));
+        assert_eq!(parse_rate("月利率1.5%", None), Some(r("0.18")));
     }
 
     #[test]

@@ -329,6 +329,17 @@ fn nearest_label(before: &str, table: &[(&str, Label)]) -> Option<(usize, Label)
 
 /// The label for an amount in a claim: the nearest label word; a 合计/共计 right after one
 /// category (`利息、罚息、复利共计5000元`) belongs to that category.
+/// Whether `cell` names claim items of more than one category (`利息、滞纳金、手续费`).
+fn names_several(cell: &str) -> bool {
+    let mut cats: Vec<Label> = Vec::new();
+    for (w, l) in CLAIM_LABELS {
+        if *l != Label::Total && cell.contains(w) && !cats.contains(l) {
+            cats.push(*l);
+        }
+    }
+    cats.len() > 1
+}
+
 fn claim_label(before: &str) -> Option<Label> {
     let (pos, label) = nearest_label(before, CLAIM_LABELS)?;
     if label != Label::Total {
@@ -665,6 +676,34 @@ fn role_of_name(window: &str, names: &[String]) -> Option<(usize, &'static str)>
     Some((skip + p, word))
 }
 
+static_regex! {
+    /// A role written as a label before the names it applies to, as forms write it
+    /// (`借款人：张三`, `保证人：李四、王五`, `抵押人:赵六`).
+    fn role_label_re = r"(共同借款人|借款人|持卡人|保证人|抵押人|出质人)[：:]";
+}
+
+/// The byte range of the role label under which a form lists `name` (`保证人：李四、王五`):
+/// the names after the label, up to the next role label or the end of the clause, split at
+/// `、` `，` `和` `及` and spaces. `借款人：张三` says nothing of 张三's co-borrowers unless the
+/// label names them too.
+fn labelled_role(text: &str, name: &str) -> Option<Range<usize>> {
+    let labels: Vec<(Range<usize>, usize)> = role_label_re()
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.range(), c.get(0)?.end())))
+        .collect();
+    labels.iter().enumerate().find_map(|(k, (word, after))| {
+        let end = labels.get(k + 1).map_or(text.len(), |n| n.0.start);
+        let list = text.get(*after..end)?;
+        let list = &list[..list
+            .find(['；', ';', '。', '\n', '\t'])
+            .unwrap_or(list.len())];
+        let list = &list[..list.find("  ").unwrap_or(list.len())];
+        list.split(['、', '，', ',', '和', '及', ' '])
+            .any(|item| item.trim() == name)
+            .then(|| word.clone())
+    })
+}
+
 /// Reads a filing into raw fields: the complaint's sections and parties, the case type and
 /// court, the claims, then the facts from the complaint and the other documents, in that order
 /// (a field found first is kept, so the order is the precedence).
@@ -858,6 +897,11 @@ fn read_roles_in_facts(
     for d in raw.defendants.iter_mut().filter(|d| d.role.is_none()) {
         let name = d.name.value.clone();
         if name.is_empty() {
+            continue;
+        }
+        if let Some(r) = labelled_role(complaint_text, &name) {
+            let b = complaint_bytes.start + r.start;
+            d.role = Some(field(flat, b..complaint_bytes.start + r.end, 0.7));
             continue;
         }
         let mut from = 0;
@@ -1254,10 +1298,16 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
         let label = match &row_label {
             // The row's first cell names it; a cell like `其他费用` that names no category
             // leaves it to the words inside the cell (`违约金106.60元、保全费153.40元`).
-            Some(cell) => claim_label(cell).or_else(|| {
+            // A cell that names several categories (the card form's `利息、罚息、复利、滞纳金、
+            // 违约金、手续费等`) is a heading: the words before each amount decide.
+            Some(cell) => {
                 let inside = before.rsplit('\t').next().unwrap_or("");
-                claim_label(inside)
-            }),
+                if names_several(cell) {
+                    claim_label(inside).or_else(|| claim_label(cell))
+                } else {
+                    claim_label(cell).or_else(|| claim_label(inside))
+                }
+            }
             // A list of amounts after one label (`利息、罚息、复利分别为1元、2元、3元`): an
             // amount separated from the one before only by a list mark has the same label.
             None if prev_label.is_some()
@@ -2156,6 +2206,23 @@ mod tests {
     }
 
     const HEAD: &str = "民事起诉状\n原告：甲乙银行股份有限公司丙丁支行\n被告：张三，男，住某市某路1号。\n案由：金融借款合同纠纷\n诉讼请求：\n1、判令被告偿还借款本金100,000.00元；\n2、判令被告支付公告费560.00元。\n";
+
+    #[test]
+    fn a_role_written_as_a_label_before_the_names() {
+        let t = "2.签订主体\t贷款人：某银行 借款人：张三  共同借款人：李四\n14.是否签订保证合同\t是■ 保证人：王五、赵六  主要内容：…\n担保人：抵押人：孙七";
+        let role = |n: &str| labelled_role(t, n).map(|r| &t[r]);
+        assert_eq!(role("张三"), Some("借款人"));
+        assert_eq!(role("李四"), Some("共同借款人"));
+        assert_eq!(role("王五"), Some("保证人"));
+        assert_eq!(role("赵六"), Some("保证人"));
+        assert_eq!(role("孙七"), Some("抵押人"));
+        assert_eq!(role("某银行"), None);
+        // A name in a sentence after the label is not listed under it.
+        assert_eq!(
+            labelled_role("借款人：张三于2023年向李四借款", "李四"),
+            None
+        );
+    }
 
     #[test]
     fn a_table_row_set_off_by_spaces_is_no_title() {

@@ -242,9 +242,173 @@ fn line_chars(l: &str) -> Vec<(char, u32)> {
     out
 }
 
-/// A physical line: its page, its char offset in the page, its chars as read with their
-/// offsets in the line ([`line_chars`]), and those chars as a string.
-type PhysLine = (u32, u32, Vec<(char, u32)>, String);
+/// A physical line: its chars as read, each with its origin (1-based page, char offset in
+/// the page's text) ([`line_chars`]), and those chars as a string.
+type PhysLine = (Vec<(char, (u32, u32))>, String);
+
+/// Whether a table row's label cell is cut: a bracket left open or a list going on
+/// (`1.合同签订情况（名称、` / `编号、签订时间、地点等）`).
+fn label_open(label: &str) -> bool {
+    let open = label.matches(['（', '(']).count();
+    let close = label.matches(['）', ')']).count();
+    open > close || label.ends_with(['、', '，', '及', '和'])
+}
+
+/// Joins the lines of a table row whose cells a word processor wrapped inside their columns
+/// (the 2024 element-style complaint forms): the row's first line holds `label\tvalue`, and
+/// the lines after it hold the label's rest (`label-rest\tvalue-rest`, or the label's rest
+/// alone while its bracket is open) or the value's rest (a line of its own, when the value
+/// ran to the right margin). The row becomes one line `label\tvalue`, every char keeping its
+/// origin. Rows that do not wrap, and all other lines, are left as they are.
+/// Whether a table row's first cell reads as an element's name (`3.是否要求提前还`,
+/// `委托诉讼代理人`): words, not a date or an amount.
+fn label_like(label: &str) -> bool {
+    let words = label.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '、');
+    words.chars().count() >= 4 && !words.chars().any(|c| c.is_ascii_digit() || c == '：')
+}
+
+/// Where a table row's label cell ends: at its tab, or, in a numbered element row whose
+/// label filled its cell so that the reader saw a space rather than a column gap
+/// (`3.是否要求提前还 □是 √否`), at that space when what follows is an answer (a checkbox, a
+/// `key：` pair), the label's bracket is still open, or the label is as wide as the labels
+/// seen to fill their column (`label_col`).
+fn row_split(chars: &[(char, (u32, u32))], label_col: f32) -> Option<usize> {
+    if let Some(t) = chars.iter().position(|(c, _)| *c == '\t') {
+        return Some(t);
+    }
+    let line: String = chars.iter().map(|(c, _)| *c).collect();
+    if !starts_numbered(&line) {
+        return None;
+    }
+    let p = chars.iter().take(16).position(|(c, _)| *c == ' ')?;
+    let label: String = chars[..p].iter().map(|(c, _)| *c).collect();
+    let rest: String = chars[p + 1..].iter().map(|(c, _)| *c).take(8).collect();
+    let label_em: f32 = label.chars().map(em).sum();
+    (label_like(&label)
+        && (label_open(&label)
+            || rest.chars().take(3).any(|c| "□■√☑☐".contains(c))
+            || rest.contains('：')
+            || (label_col >= 6.0 && label_em >= label_col - 1.0)))
+        .then_some(p)
+}
+
+fn join_wrapped_rows(phys: Vec<PhysLine>) -> Vec<PhysLine> {
+    let mut out: Vec<PhysLine> = Vec::with_capacity(phys.len());
+    // The widest label piece seen so far: a label this wide filled its column and may go on
+    // on the next line (`3.是否要求提前还` / `款或解除合同`).
+    let mut label_col: f32 = 0.0;
+    // The value column's edge: the widest value cell that two others also reach (within an
+    // em), 20 ems or wider: a value this wide ran to the edge and wrapped. A ledger's longest
+    // line, or two names of about the same length, show no edge.
+    let mut widths: Vec<f32> = phys
+        .iter()
+        .filter_map(|(chars, _)| {
+            let tab = row_split(chars, 0.0)?;
+            Some(chars[tab + 1..].iter().map(|(c, _)| em(*c)).sum::<f32>())
+        })
+        .collect();
+    widths.sort_by(|a, b| b.total_cmp(a));
+    let value_col = widths
+        .windows(3)
+        .find(|w| w[0] - w[2] <= 1.0 && w[2] >= 20.0)
+        .map_or(f32::MAX, |w| w[0]);
+    let mut i = 0;
+    while i < phys.len() {
+        let chars = &phys[i].0;
+        let Some(tab) = row_split(chars, label_col) else {
+            out.push(phys[i].clone());
+            i += 1;
+            continue;
+        };
+        let mut label: Vec<(char, (u32, u32))> = chars[..tab].to_vec();
+        let mut value: Vec<(char, (u32, u32))> = chars[tab..].to_vec();
+        // The cells' boundary is a column gap, whatever the reader saw.
+        if let Some(first) = value.first_mut() {
+            first.0 = '\t';
+        }
+        let text = |v: &[(char, (u32, u32))]| v.iter().map(|(c, _)| *c).collect::<String>();
+        let width = |v: &[(char, (u32, u32))]| v.iter().map(|(c, _)| em(*c)).sum::<f32>();
+        // The value ran to the right margin on the row's first line: its column's width.
+        let first_value_em = width(&value[1..]);
+        let mut value_full = (width(&label) + 1.0 + first_value_em >= WRAP_EM - 1.5
+            || ((12.0..f32::MAX).contains(&value_col) && first_value_em >= value_col - 1.5))
+            && !text(&value).ends_with(['。', '；']);
+        let label_em = width(&label);
+        label_col = label_col.max(label_em);
+        // Only a numbered element's name is taken to wrap without an open bracket: party
+        // labels (`被告（保证人）`) and other first cells do not.
+        let mut label_full = label_em >= 6.0
+            && label_em >= label_col - 1.0
+            && starts_numbered(&text(&label))
+            && label_like(&text(&label));
+        let mut j = i + 1;
+        while let Some((next, nbody)) = phys.get(j) {
+            if nbody.is_empty() || starts_block(nbody) || lone_label(nbody) {
+                break;
+            }
+            // A document's title (the next page's `借款合同（节选）`) goes on no cell.
+            let squeezed: String = nbody.chars().filter(|c| !c.is_whitespace()).collect();
+            let is_title = super::catalogue::splitting_title(&squeezed).is_some();
+            let lab = text(&label);
+            if let Some(t) = next.iter().position(|(c, _)| *c == '\t') {
+                if !(label_open(&lab) || label_full) || starts_numbered(nbody) {
+                    break;
+                }
+                label_full = width(&next[..t]) >= label_col - 1.0;
+                label.extend_from_slice(&next[..t]);
+                value.extend_from_slice(&next[t + 1..]);
+                let piece = width(&next[t + 1..]);
+                value_full = piece >= value_col - 2.0 && !nbody.ends_with(['。', '；']);
+            } else if let Some(p) = label_full
+                .then(|| {
+                    next.iter()
+                        .position(|(c, _)| *c == ' ')
+                        .filter(|p| width(&next[..*p]) <= label_col + 1.0)
+                })
+                .flatten()
+            {
+                // Both cells go on, the gap between them read as a space.
+                label_full = width(&next[..p]) >= label_col - 1.0;
+                label.extend_from_slice(&next[..p]);
+                value.extend_from_slice(&next[p + 1..]);
+                value_full =
+                    width(&next[p + 1..]) >= value_col - 2.0 && !nbody.ends_with(['。', '；']);
+            } else if label_open(&lab)
+                || (label_full
+                    && !(value_full && label_open(&text(&value)))
+                    && width(next) <= label_col + 1.0
+                    && !nbody.contains(['。', '：', ':']))
+            {
+                label_full = width(next) >= label_col - 1.0;
+                label.extend_from_slice(next);
+            } else if value_full && !is_title && party_caps_start(nbody).is_none() {
+                value.extend_from_slice(next);
+                let piece = width(next);
+                value_full = piece >= value_col - 2.0 && !nbody.ends_with(['。', '；']);
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        if j == i + 1 {
+            out.push(phys[i].clone());
+        } else {
+            label.extend(value);
+            let read = text(&label);
+            out.push((label, read));
+        }
+        i = j;
+    }
+    out
+}
+
+/// The party side word a line starts with (`被申请人（借款人） 尹俊`): such a line starts a
+/// party's row, never the rest of a cell.
+fn party_caps_start(line: &str) -> Option<&'static str> {
+    ["被申请人", "申请人", "原告", "被告", "第三人"]
+        .into_iter()
+        .find(|w| line.starts_with(w))
+}
 
 /// A party label standing alone on its line, its value on the next (`原告` / `某某银行`): the
 /// two are read as `原告：某某银行`.
@@ -274,16 +438,20 @@ impl Flat {
         for p in &doc.pages {
             let mut off = 0u32;
             for l in p.text.split('\n') {
-                let chars = line_chars(l);
+                let chars: Vec<(char, (u32, u32))> = line_chars(l)
+                    .into_iter()
+                    .map(|(c, k)| (c, (p.page, off + k)))
+                    .collect();
                 let read: String = chars.iter().map(|(c, _)| *c).collect();
-                phys.push((p.page, off, chars, read));
+                phys.push((chars, read));
                 off += l.chars().count() as u32 + 1;
             }
         }
+        let phys = join_wrapped_rows(phys);
         let mut flat = Flat::default();
         let mut cur_start = 0usize;
         let mut prev_joinable = false;
-        for (i, (page, off, chars, body)) in phys.iter().enumerate() {
+        for (i, (chars, body)) in phys.iter().enumerate() {
             let body = body.as_str();
             if body.is_empty() {
                 if !flat.text.is_empty() && !flat.text.ends_with('\n') {
@@ -295,17 +463,17 @@ impl Flat {
             if !flat.text.is_empty() && !flat.text.ends_with('\n') && !prev_joinable {
                 flat.close_line(&mut cur_start);
             }
-            for (c, k) in chars {
+            for (c, at) in chars {
                 flat.text.push(*c);
-                flat.origin.push((*page, off + k));
+                flat.origin.push(*at);
             }
             let width: f32 = body.chars().map(em).sum();
-            let next = phys.get(i + 1).map_or("", |n| n.3.as_str());
+            let next = phys.get(i + 1).map_or("", |n| n.1.as_str());
             if lone_label(body) && !next.is_empty() && !lone_label(next) && !next.contains('\t') {
                 // `原告` / `某某银行`: one line `原告：某某银行`; the colon points at the label.
                 flat.text.push('：');
-                let last = chars.last().map_or(0, |c| c.1);
-                flat.origin.push((*page, off + last));
+                let last = chars.last().map_or((1, 0), |c| c.1);
+                flat.origin.push(last);
                 prev_joinable = true;
                 continue;
             }
@@ -396,6 +564,36 @@ mod tests {
         assert_eq!(flat.origin_of(pos..pos + 3).0, 2);
         assert_eq!(flat.origin_of(pos..pos + "第二页".len()).1, 0);
     }
+    #[test]
+    fn joins_a_table_row_whose_cells_wrap_inside_their_columns() {
+        // A 2024 element-style form: the label and the value wrap in their own columns.
+        let page = "2.利息（复利、罚\t截至2021.02.07止，欠利息6551.95元、罚息8213.93元、复利\n息）\t3690.32元；是否请求支付至实际清偿之日止：是■ 否□\n3.是否要求提前还\t是□ 否■\n款或解除合同\n7.标的总额\t272860.86元\n约定管辖和诉讼保全\n1.合同签订情况（\t《个人借款合同》，编号：JK-1，签订时间：2018.06.16，签订地点：\n名称、编号、签订\t棠宁市\n时间、地点等）\n2.签订主体\t贷款人：某银行";
+        let flat = Flat::new(&DocumentText::from_pages(&[page]));
+        let lines: Vec<&str> = (0..flat.lines.len()).map(|i| flat.line(i)).collect();
+        assert_eq!(
+            lines,
+            [
+                "2.利息（复利、罚息）\t截至2021.02.07止，欠利息6551.95元、罚息8213.93元、复利3690.32元；是否请求支付至实际清偿之日止：是■ 否□",
+                "3.是否要求提前还款或解除合同\t是□ 否■",
+                "7.标的总额\t272860.86元",
+                "约定管辖和诉讼保全",
+                "1.合同签订情况（名称、编号、签订时间、地点等）\t《个人借款合同》，编号：JK-1，签订时间：2018.06.16，签订地点：棠宁市",
+                "2.签订主体\t贷款人：某银行",
+            ]
+        );
+        // Every char keeps its place on the page.
+        let pos = flat.text.find("3690.32").unwrap();
+        let (page_no, start, end, text) = flat.origin_of(pos..pos + "3690.32".len());
+        assert_eq!((page_no, text.as_str()), (1, "3690.32"));
+        let chars: Vec<char> = page.chars().collect();
+        assert_eq!(
+            chars[start as usize..end as usize]
+                .iter()
+                .collect::<String>(),
+            "3690.32"
+        );
+    }
+
     #[test]
     fn joins_lines_cut_inside_a_date_an_amount_or_a_label() {
         // Producers re-wrap: a short line ends inside a token that the next line completes.
