@@ -146,6 +146,11 @@ pub struct ReadLimits {
     /// Largest image (width × height pixels) kept for OCR on a page that needs it
     /// ([`PageText::scan`]); 0, the default, keeps none.
     pub scan_pixels: u64,
+    /// The documents are Chinese (court filings): a page whose characters are implausible for
+    /// Chinese (letters of other scripts, private-use or control code points, rare
+    /// ideographs: what a font whose map points at glyph numbers gives) needs OCR. Off by
+    /// default: a general reader must not take Russian or Greek for garbage.
+    pub expect_chinese: bool,
 }
 
 impl Default for ReadLimits {
@@ -157,6 +162,7 @@ impl Default for ReadLimits {
             page_operators: 2_000_000,
             page_glyphs: 1_000_000,
             scan_pixels: 0,
+            expect_chinese: false,
         }
     }
 }
@@ -237,7 +243,15 @@ pub fn read_pdf_with(bytes: &[u8], limits: &ReadLimits) -> Result<DocumentText, 
             ..content::Limits::default()
         };
         let mut text = match catch_unwind(AssertUnwindSafe(|| {
-            read_page(&doc, bytes, page, i, page_limits, limits.scan_pixels)
+            read_page(
+                &doc,
+                bytes,
+                page,
+                i,
+                page_limits,
+                limits.scan_pixels,
+                limits.expect_chinese,
+            )
         })) {
             Ok(Ok((mut t, used))) => {
                 bytes_left = bytes_left.saturating_sub(used);
@@ -394,6 +408,7 @@ fn read_page(
     index: usize,
     limits: content::Limits,
     scan_pixels: u64,
+    expect_chinese: bool,
 ) -> Result<(PageText, usize), String> {
     let scan_bytes = limits.max_bytes;
     let mut interp = content::Interpreter::new(doc, limits);
@@ -489,12 +504,25 @@ fn read_page(
         warnings
             .push("text only in annotations (signature stamp, fields) over a scanned page".into());
     }
-    let needs_ocr = junk_text || mojibake || unmapped_text || scan;
+    // Expected Chinese, the page shows other scripts' letters and rare ideographs (a font
+    // whose map points at glyph numbers): wrong characters, not text.
+    let implausible = expect_chinese
+        && !junk_text
+        && !mojibake
+        && implausible_for_chinese(&laid.text)
+            .inspect(|(bad, visible)| {
+                warnings.push(format!(
+                    "{bad} of {visible} characters are implausible in Chinese text (other scripts' \
+                 letters, rare ideographs): text layer unusable"
+                ));
+            })
+            .is_some();
+    let needs_ocr = junk_text || mojibake || unmapped_text || implausible || scan;
     let scan_image = if needs_ocr && scan_pixels > 0 {
         // A scan (an image and no text) is read from its image as it is; a page whose text is
         // drawn with fonts that cannot be read, or whose image cannot be decoded here (JBIG2),
         // is rendered whole, text, images and all.
-        let font_trouble = junk_text || mojibake || unmapped_text;
+        let font_trouble = junk_text || mojibake || unmapped_text || implausible;
         let image = if font_trouble {
             Ok(None)
         } else {
@@ -617,6 +645,93 @@ fn text_quality(text: &str) -> (usize, usize) {
         }
     }
     (visible, junk)
+}
+
+/// Whether a character is one Chinese text holds: ASCII, a common ideograph (GB 2312, the
+/// simplified set, or Big5, the traditional one), CJK, full-width and general punctuation,
+/// and the symbols filings print (×, ¥, №, ①, □, ■, √, ─).
+fn plausible_in_chinese(c: char) -> bool {
+    let u = c as u32;
+    if c.is_ascii() {
+        return !c.is_ascii_control();
+    }
+    match u {
+        // Latin-1 punctuation and signs (no letters), × and ÷.
+        0xA0..=0xBF | 0xD7 | 0xF7 => true,
+        // General punctuation, letterlike symbols, number forms, arrows, maths, enclosed
+        // numerals, box drawing, geometric shapes, misc symbols, dingbats (☑ ✓).
+        0x2000..=0x206F | 0x2100..=0x21FF | 0x2200..=0x22FF | 0x2460..=0x24FF => true,
+        0x2500..=0x27BF => true,
+        // CJK symbols and punctuation, Kangxi-free radicals aside, full-width forms.
+        0x3000..=0x303F | 0xFF00..=0xFFEF | 0xFE30..=0xFE4F => true,
+        // Ideographs: common when GB 2312 (two bytes, both ≥ 0xA1) or Big5 has them.
+        0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            let (gbk, _, bad) = encoding_rs::GBK.encode(s);
+            let gb2312 = !bad && gbk.len() == 2 && gbk[0] >= 0xA1 && gbk[1] >= 0xA1;
+            let (big5, _, bad5) = encoding_rs::BIG5.encode(s);
+            gb2312 || (!bad5 && big5.len() == 2)
+        }
+        _ => false,
+    }
+}
+
+/// A page that should be Chinese but whose visible characters are implausible for it: at
+/// least 30 visible characters and more than one in seven of them outside what Chinese text
+/// holds ([`plausible_in_chinese`]), counting ASCII signs that no figure, date or code
+/// explains (`!"#$&'+;<=>?@[]^{|}~` anywhere; `,:/%()` away from any letter or digit: what
+/// glyph numbers 33–126 read as code points give, `!"#$ %&' ()* +,`) and letters that make no
+/// word (four or more consonants in a row: `jjjkP`). Returns (implausible,
+/// visible). Japanese and Korean pages (kana, hangul) are left alone: they are text, only not
+/// Chinese.
+fn implausible_for_chinese(text: &str) -> Option<(usize, usize)> {
+    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if visible.len() < 30
+        || visible
+            .iter()
+            .any(|c| matches!(*c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF))
+    {
+        return None;
+    }
+    let near_alnum = |i: usize| {
+        let alnum = |j: Option<&char>| j.is_some_and(|c| c.is_ascii_alphanumeric());
+        alnum(i.checked_sub(1).and_then(|j| visible.get(j))) || alnum(visible.get(i + 1))
+    };
+    // Accented Latin letters as European languages write them: a minority among the letters
+    // (a fifth at most), not the glyph numbers 192–591 of a font read as code points.
+    let accented = |c: char| matches!(c as u32, 0xC0..=0x24F) && c.is_alphabetic();
+    let letters = visible
+        .iter()
+        .filter(|c| c.is_ascii_alphabetic() || accented(**c))
+        .count();
+    let latin_ok = visible.iter().filter(|c| accented(**c)).count() * 5 <= letters;
+    let bad = (0..visible.len())
+        .filter(|&i| {
+            let c = visible[i];
+            if latin_ok && accented(c) {
+                false
+            } else if "!\"#$&'+;<=>?@[\\]^`{|}~".contains(c) {
+                true
+            } else if ",:/%()".contains(c) {
+                !near_alnum(i)
+            } else {
+                !plausible_in_chinese(c)
+            }
+        })
+        .count();
+    // Letters that make no word: a run of three or more ASCII letters without a vowel
+    // (`RlRO`, `llkl`, `OjPijjjkP` has one but `jjjkP` none) is what digits and words read as
+    // glyph numbers give; English and codes (`LPR`, `JK`) rarely do.
+    let text: String = visible.iter().collect();
+    let wordless: usize = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .flat_map(|run| run.split(|c: char| "aeiouyAEIOUY".contains(c)))
+        .filter(|piece| piece.len() >= 4)
+        .map(str::len)
+        .sum();
+    let bad = bad + wordless;
+    (bad * 7 > visible.len()).then_some((bad, visible.len()))
 }
 
 /// True when a page's text is Chinese whose GBK bytes were taken one by one as Latin-1 letters

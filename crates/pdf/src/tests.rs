@@ -986,6 +986,85 @@ fn mostly_unmapped_text_needs_ocr() {
 }
 
 #[test]
+fn expected_chinese_in_other_scripts_letters_needs_ocr() {
+    // A ToUnicode that maps codes to glyph numbers' code points (as `mutool convert` writes
+    // it): the text comes out as Latin Extended letters. A general reader keeps it (it could
+    // be a language), a reader told the documents are Chinese sends the page to OCR.
+    let mut b = Builder::new();
+    let tu = b.doc.add_object(Stream::new(
+        dictionary! {},
+        b"1 beginbfrange <41> <5A> <0100> endbfrange".to_vec(),
+    ));
+    let font = b.doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Custom", "ToUnicode" => tu,
+    });
+    b.page(
+        b"BT /F1 12 Tf 72 700 Td (ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ) Tj ET",
+        fonts(&[("F1", font)]),
+    );
+    let bytes = b.finish();
+    assert!(!check_page(&bytes).needs_ocr);
+    let chinese = ReadLimits {
+        expect_chinese: true,
+        ..ReadLimits::default()
+    };
+    let doc = read_pdf_with(&bytes, &chinese).expect("reads");
+    let p = &doc.pages[0];
+    assert!(p.needs_ocr);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("implausible in Chinese"))
+    );
+}
+
+#[test]
+fn what_chinese_text_holds() {
+    use crate::implausible_for_chinese as bad;
+    let filing = "原告：某某农村商业银行股份有限公司，住所地某市人民路1号。被告张三（借款人），男，1980年1月1日出生。诉讼请求：判令被告偿还借款本金100,000.00元（大写：壹拾万元整），利息¥1,234.56元。□是 ■否 √ ① ×";
+    assert_eq!(bad(filing), None);
+    // Traditional characters (Big5) are Chinese too; kana and hangul are text of their own.
+    assert_eq!(
+        bad(
+            "原告某某銀行股份有限公司訴請判令被告償還借款本金及利息，並負擔訴訟費用，證據如附件所列。"
+        ),
+        None
+    );
+    assert_eq!(
+        bad("原告は被告に対して貸金の返還を求める。ひらがなとカタカナの文章です。以上のとおり。"),
+        None
+    );
+    // Glyph numbers read as code points, rare ideographs from CIDs read as Unicode.
+    assert!(bad("ĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğ").is_some());
+    assert!(bad("ФЫВАПРОЛДЖЭЙЦУКЕНГШЩЗХЪЯЧСМИТЬБЮ ФЫВАПРОЛ").is_some());
+    assert!(bad("丮丯丱丵丷丼乀乁乂乄乆乑乕乛乢乣乤乥乧乨乪乫乬乭乮乯乲乴乵乶乷").is_some());
+    // Glyph numbers 33–126 read as ASCII (a krilla subset's ToUnicode rewritten to identity).
+    assert!(
+        bad("!\"#$\n%&' ()* +,\n-. /01' 23* 45 6 45,\n7 89:;'< =>*?*!@A\"B!CB!DEF*GH*").is_some()
+    );
+    // Figures, dates, masked numbers, codes and blanks to fill are Chinese filings' ASCII.
+    assert_eq!(
+        bad(
+            "合同编号：JK-2023-0001，借款1,234.56元，年利率4.35%，身份证420492**********7149，电话138****5678，微信____，(2019)瑞银借字第1767号，2023/5/6，10:30"
+        ),
+        None
+    );
+    // A ledger whose digits came out as letters, and an English page, which is text.
+    assert!(
+        bad("RlROÃlRÃOP\tfg\ti llkl\tOjPijjjkP\nRlROÃl ÃOP\tfg\tilllkQl\tOP\u{8e}\u{9b}½¾")
+            .is_some()
+    );
+    assert_eq!(
+        bad(
+            "The Borrower shall repay the principal of USD 100,000.00 on 5 May 2023; the lender's rights are reserved."
+        ),
+        None
+    );
+    // Too little text to judge.
+    assert_eq!(bad("ĀāĂă"), None);
+}
+
+#[test]
 fn non_embedded_core_fonts_read_glyph_ids_in_the_standard_order() {
     // Word through a PDF printer: Times New Roman not embedded, Identity-H, no ToUnicode, the
     // codes glyph ids. The core fonts' first 258 glyphs are in the standard Macintosh order

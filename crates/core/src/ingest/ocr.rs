@@ -291,6 +291,8 @@ pub fn read_pdf_using(
 ) -> Result<DocumentText, IngestError> {
     let limits = ReadLimits {
         scan_pixels: if engine.is_ok() { MAX_SCAN_PIXELS } else { 0 },
+        // Court filings are Chinese: a page of other scripts' letters is a font read wrong.
+        expect_chinese: true,
         ..ReadLimits::default()
     };
     let mut doc = fincase_pdf::read_pdf_with(bytes, &limits)?;
