@@ -330,8 +330,9 @@ fn rules_on_the_unseen_families() {
 }
 
 /// The unseen families' field accuracy (all fields, all five families, composed pages of seed
-/// 5151) when first measured, less one point of slack.
-const UNSEEN_FLOOR: f64 = 83.5;
+/// 5151), less one point of slack: 84.5 % when first measured, 88.5 % after the general
+/// page-furniture rule (page numbers, running headers and footers; BENCHMARKS.md).
+const UNSEEN_FLOOR: f64 = 87.5;
 
 /// A complaint in a hand none of the families write: the court addressed at the top
 /// (`致：`), parties without colons (`原告某银行…，住所地`, `被告张三（借款人），男`), claims

@@ -272,12 +272,14 @@ fn label_like(label: &str) -> bool {
 /// (`3.是否要求提前还 □是 √否`), at that space when what follows is an answer (a checkbox, a
 /// `key：` pair), the label's bracket is still open, or the label is as wide as the labels
 /// seen to fill their column (`label_col`).
-fn row_split(chars: &[(char, (u32, u32))], label_col: f32) -> Option<usize> {
+fn row_split((chars, line): &PhysLine, label_col: f32) -> Option<usize> {
+    if !line.contains(['\t', ' ']) {
+        return None;
+    }
     if let Some(t) = chars.iter().position(|(c, _)| *c == '\t') {
         return Some(t);
     }
-    let line: String = chars.iter().map(|(c, _)| *c).collect();
-    if !starts_numbered(&line) {
+    if !starts_numbered(line) {
         return None;
     }
     let p = chars.iter().take(16).position(|(c, _)| *c == ' ')?;
@@ -292,7 +294,7 @@ fn row_split(chars: &[(char, (u32, u32))], label_col: f32) -> Option<usize> {
         .then_some(p)
 }
 
-fn join_wrapped_rows(phys: Vec<PhysLine>) -> Vec<PhysLine> {
+fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
     let mut out: Vec<PhysLine> = Vec::with_capacity(phys.len());
     // The widest label piece seen so far: a label this wide filled its column and may go on
     // on the next line (`3.是否要求提前还` / `款或解除合同`).
@@ -302,9 +304,9 @@ fn join_wrapped_rows(phys: Vec<PhysLine>) -> Vec<PhysLine> {
     // line, or two names of about the same length, show no edge.
     let mut widths: Vec<f32> = phys
         .iter()
-        .filter_map(|(chars, _)| {
-            let tab = row_split(chars, 0.0)?;
-            Some(chars[tab + 1..].iter().map(|(c, _)| em(*c)).sum::<f32>())
+        .filter_map(|line| {
+            let tab = row_split(line, 0.0)?;
+            Some(line.0[tab + 1..].iter().map(|(c, _)| em(*c)).sum::<f32>())
         })
         .collect();
     widths.sort_by(|a, b| b.total_cmp(a));
@@ -314,14 +316,13 @@ fn join_wrapped_rows(phys: Vec<PhysLine>) -> Vec<PhysLine> {
         .map_or(f32::MAX, |w| w[0]);
     let mut i = 0;
     while i < phys.len() {
-        let chars = &phys[i].0;
-        let Some(tab) = row_split(chars, label_col) else {
-            out.push(phys[i].clone());
+        let Some(tab) = row_split(&phys[i], label_col) else {
+            out.push(std::mem::take(&mut phys[i]));
             i += 1;
             continue;
         };
-        let mut label: Vec<(char, (u32, u32))> = chars[..tab].to_vec();
-        let mut value: Vec<(char, (u32, u32))> = chars[tab..].to_vec();
+        let mut label: Vec<(char, (u32, u32))> = phys[i].0[..tab].to_vec();
+        let mut value: Vec<(char, (u32, u32))> = phys[i].0[tab..].to_vec();
         // The cells' boundary is a column gap, whatever the reader saw.
         if let Some(first) = value.first_mut() {
             first.0 = '\t';
@@ -391,7 +392,7 @@ fn join_wrapped_rows(phys: Vec<PhysLine>) -> Vec<PhysLine> {
             j += 1;
         }
         if j == i + 1 {
-            out.push(phys[i].clone());
+            out.push(std::mem::take(&mut phys[i]));
         } else {
             label.extend(value);
             let read = text(&label);
@@ -428,26 +429,109 @@ fn starts_numbered(s: &str) -> bool {
         && !after.next().is_some_and(|c| c.is_ascii_digit())
 }
 
+static_regex! {
+    /// A date in figures (`2023-05-06`, `2023.5.6`, `2023/5/6`).
+    fn date_like_re = r"\d{4}[-./]\d{1,2}[-./]\d{1,2}";
+}
+
+static_regex! {
+    /// A page number on a line of its own (`第 2 页 共 3 页`, `第2页，共3页`, `- 2 -`, `－ 2 －`,
+    /// `2/3`, `共3页 第2页`, `Page 2 of 3`), spaces removed.
+    fn page_number_re = r"^(?:第\d+页(?:[，,]?共\d+页)?|共\d+页[，,]?第\d+页|[-－—–]\d+[-－—–]|\d+/\d+|[Pp]age\d+(?:of\d+)?)$";
+}
+
+/// Removes what a word processor prints on every page rather than in the text: page numbers on
+/// lines of their own, and running headers and footers (a line among the first two or last two
+/// of a page that stands there, the same, on at least two pages: a letterhead, a document
+/// number, `内部资料 注意保密`). A sentence cut by the page break then runs on into the next
+/// page's text. Table rows (tabs) and document titles are never taken for furniture.
+fn without_page_furniture(pages: Vec<Vec<PhysLine>>) -> Vec<PhysLine> {
+    // A page number is a short line with a digit; only such lines meet the pattern.
+    let is_number = |b: &str| {
+        b.len() <= 40 && b.bytes().any(|c| c.is_ascii_digit()) && {
+            let t: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+            page_number_re().is_match(&t)
+        }
+    };
+    // Per page: which lines are page numbers, and the indices of the first two and last two
+    // other non-empty lines (the edges, where headers and footers stand).
+    let marks: Vec<(Vec<bool>, Vec<usize>)> = pages
+        .iter()
+        .map(|page| {
+            let numbers: Vec<bool> = page.iter().map(|(_, b)| is_number(b)).collect();
+            let body: Vec<usize> = (0..page.len())
+                .filter(|i| !page[*i].1.is_empty() && !numbers[*i])
+                .collect();
+            let n = body.len();
+            let edges = body
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k < 2 || *k + 2 >= n)
+                .map(|(_, i)| *i)
+                .collect();
+            (numbers, edges)
+        })
+        .collect();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (page, (_, edges)) in pages.iter().zip(&marks) {
+        let mut texts: Vec<String> = edges.iter().map(|i| squeeze(&page[*i].1)).collect();
+        texts.sort();
+        texts.dedup();
+        for t in texts {
+            *seen.entry(t).or_default() += 1;
+        }
+    }
+    // Facts are not furniture: a line with a date or an amount (`签约日期：2023年4月20日` ends
+    // both a contract and its guarantee) is kept.
+    let holds_fact = |t: &str| {
+        t.find('年').is_some_and(|y| t[y..].contains('月'))
+            || t.contains('元')
+            || date_like_re().is_match(t)
+    };
+    let running = |b: &str| {
+        let t = squeeze(b);
+        t.chars().count() >= 4
+            && !b.contains('\t')
+            && seen.get(&t).is_some_and(|n| *n >= 2)
+            && !holds_fact(&t)
+            && !starts_block(b)
+            && super::catalogue::splitting_title(&t).is_none()
+    };
+    let mut out = Vec::new();
+    for (page, (numbers, edges)) in pages.into_iter().zip(marks) {
+        for (i, line) in page.into_iter().enumerate() {
+            if numbers[i] || (edges.contains(&i) && running(&line.1)) {
+                continue;
+            }
+            out.push(line);
+        }
+    }
+    out
+}
+
 impl Flat {
     /// Flattens a document, joining wrapped lines and lines cut inside a token
     /// ([`cuts_token`]).
     pub(crate) fn new(doc: &DocumentText) -> Flat {
         // Physical lines with their origin: (page, offset of the line, chars with their
         // offsets in the line, the line as read).
-        let mut phys: Vec<PhysLine> = Vec::new();
+        let mut pages: Vec<Vec<PhysLine>> = Vec::new();
         for p in &doc.pages {
             let mut off = 0u32;
+            let mut page = Vec::new();
             for l in p.text.split('\n') {
                 let chars: Vec<(char, (u32, u32))> = line_chars(l)
                     .into_iter()
                     .map(|(c, k)| (c, (p.page, off + k)))
                     .collect();
                 let read: String = chars.iter().map(|(c, _)| *c).collect();
-                phys.push((chars, read));
+                page.push((chars, read));
                 off += l.chars().count() as u32 + 1;
             }
+            pages.push(page);
         }
-        let phys = join_wrapped_rows(phys);
+        let phys = join_wrapped_rows(without_page_furniture(pages));
         let mut flat = Flat::default();
         let mut cur_start = 0usize;
         let mut prev_joinable = false;
@@ -564,6 +648,32 @@ mod tests {
         assert_eq!(flat.origin_of(pos..pos + 3).0, 2);
         assert_eq!(flat.origin_of(pos..pos + "第二页".len()).1, 0);
     }
+    #[test]
+    fn page_numbers_and_running_headers_are_not_text() {
+        // A letterhead and a document number on top of every page, a footer with the page
+        // number, a sentence cut by the page break.
+        let p1 = "某某银行股份有限公司法律事务部\n文书编号：法务诉字〔2024〕第12号\n民事起诉状\n原告：某某银行股份有限公司\n事实与理由：被告于2023年5月6日借款，约定按月还本付息，此后被告未按约定偿还借款本金及利\n内部资料 注意保密\n第 1 页 共 2 页";
+        let p2 = "某某银行股份有限公司法律事务部\n文书编号：法务诉字〔2024〕第12号\n息，原告多次催收未果。\n此致\n某市某区人民法院\n内部资料 注意保密\n- 2 -";
+        let p3 = "借款合同（节选）\n签约日期：2023年5月6日";
+        let p4 = "保证合同\n签约日期：2023年5月6日";
+        let flat = Flat::new(&DocumentText::from_pages(&[p1, p2, p3, p4]));
+        let lines: Vec<&str> = (0..flat.lines.len()).map(|i| flat.line(i)).collect();
+        assert_eq!(
+            lines,
+            [
+                "民事起诉状",
+                "原告：某某银行股份有限公司",
+                "事实与理由：被告于2023年5月6日借款，约定按月还本付息，此后被告未按约定偿还借款本金及利息，原告多次催收未果。",
+                "此致",
+                "某市某区人民法院",
+                "借款合同（节选）",
+                "签约日期：2023年5月6日",
+                "保证合同",
+                "签约日期：2023年5月6日",
+            ]
+        );
+    }
+
     #[test]
     fn joins_a_table_row_whose_cells_wrap_inside_their_columns() {
         // A 2024 element-style form: the label and the value wrap in their own columns.
