@@ -720,9 +720,9 @@ fn implausible_for_chinese(text: &str) -> Option<(usize, usize)> {
             }
         })
         .count();
-    // Letters that make no word: a run of three or more ASCII letters without a vowel
-    // (`RlRO`, `llkl`, `OjPijjjkP` has one but `jjjkP` none) is what digits and words read as
-    // glyph numbers give; English and codes (`LPR`, `JK`) rarely do.
+    // Letters that make no word: four or more ASCII consonants in a row (`llkl`, and `jjjkP`
+    // in `OjPijjjkP`) are what digits and words read as glyph numbers give; English and codes
+    // (`LPR`, `JK`) rarely have them.
     let text: String = visible.iter().collect();
     let wordless: usize = text
         .split(|c: char| !c.is_ascii_alphabetic())

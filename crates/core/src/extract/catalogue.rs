@@ -143,7 +143,7 @@ pub(crate) fn splitting_title(t: &str) -> Option<DocType> {
     }
     // A bare `合同` / `协议` is the tail of a wrapped table cell (`是否签订物的担保（抵押、质押）`
     // / `合同`), not a document's title, which names its kind.
-    if matches!(t, "合同" | "协议" | "同") {
+    if matches!(t, "合同" | "协议") {
         return None;
     }
     (1..=6).find_map(|rank| {
@@ -257,19 +257,18 @@ fn page_scores(page: &str) -> ([f32; 12], bool) {
     (s, titled)
 }
 
-/// A numbered element row of a form (`6.是否向被告进行\t是■ …`).
-fn is_form_row(line: &str) -> bool {
-    let mut it = line.trim_start().chars().skip_while(char::is_ascii_digit);
-    line.trim_start().starts_with(|c: char| c.is_ascii_digit())
-        && matches!(it.next(), Some('.' | '、' | '．'))
-        && line.contains(['\t', ' '])
+/// A numbered element of a form (`6.是否向被告进行`), its answer beside it or not.
+fn is_numbered_element(line: &str) -> bool {
+    let l = line.trim_start();
+    l.starts_with(|c: char| c.is_ascii_digit()) && super::text::starts_numbered(l)
 }
 
+/// The page ends with a numbered element row (`6.是否向被告进行\t是■ …`).
 fn last_line_is_form_row(page: &str) -> bool {
     page.lines()
         .rev()
         .find(|l| !l.trim().is_empty())
-        .is_some_and(is_form_row)
+        .is_some_and(|l| is_numbered_element(l) && l.contains(['\t', ' ']))
 }
 
 /// The page's second line is a numbered element (its answer may be blank).
@@ -277,7 +276,7 @@ fn second_line_is_form_row(page: &str) -> bool {
     page.lines()
         .filter(|l| !l.trim().is_empty())
         .nth(1)
-        .is_some_and(|l| is_form_row(&format!("{l} ")))
+        .is_some_and(is_numbered_element)
 }
 
 /// Splits a filing into documents and classifies each.

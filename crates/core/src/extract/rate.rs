@@ -154,15 +154,17 @@ fn first_rate(t: &str) -> Option<(Decimal, std::ops::Range<usize>)> {
     };
     // A period written after the number, as forms write it (`0.5%/月`, `4.35%/年`), beats a
     // period word before it.
-    let after = t[whole.end()..].trim_start_matches(['/', '／']);
-    let period_after = (whole.end() < t.len() && t[whole.end()..].starts_with(['/', '／']))
-        .then(|| match after.chars().next() {
+    let rest = &t[whole.end()..];
+    let period_after = if rest.starts_with(['/', '／']) {
+        match rest.trim_start_matches(['/', '／']).chars().next() {
             Some('年') => Some(Period::Year),
             Some('月') => Some(Period::Month),
             Some('日' | '天') => Some(Period::Day),
             _ => None,
-        })
-        .flatten();
+        }
+    } else {
+        None
+    };
     let period = if caps.name("fen").is_some() || caps.name("li").is_some() {
         default_period
     } else if let Some(p) = period_after {

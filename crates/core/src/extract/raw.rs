@@ -329,15 +329,15 @@ fn nearest_label(before: &str, table: &[(&str, Label)]) -> Option<(usize, Label)
 
 /// The label for an amount in a claim: the nearest label word; a 合计/共计 right after one
 /// category (`利息、罚息、复利共计5000元`) belongs to that category.
-/// Whether `cell` names claim items of more than one category (`利息、滞纳金、手续费`).
-fn names_several(cell: &str) -> bool {
+/// The claim categories (not the total) whose words `text` holds, in [`CLAIM_LABELS`] order.
+fn categories(text: &str) -> Vec<Label> {
     let mut cats: Vec<Label> = Vec::new();
     for (w, l) in CLAIM_LABELS {
-        if *l != Label::Total && cell.contains(w) && !cats.contains(l) {
+        if *l != Label::Total && text.contains(w) && !cats.contains(l) {
             cats.push(*l);
         }
     }
-    cats.len() > 1
+    cats
 }
 
 fn claim_label(before: &str) -> Option<Label> {
@@ -366,13 +366,7 @@ fn claim_label(before: &str) -> Option<Label> {
             depth == 0
         })
         .collect();
-    let mut cats: Vec<Label> = Vec::new();
-    for (w, l) in CLAIM_LABELS {
-        if *l != Label::Total && earlier.contains(w) && !cats.contains(l) {
-            cats.push(*l);
-        }
-    }
-    match cats.as_slice() {
+    match categories(&earlier).as_slice() {
         [one] if *one != Label::Principal => Some(*one),
         _ => Some(Label::Total),
     }
@@ -1302,7 +1296,7 @@ fn read_claims(flat: &Flat, range: Range<usize>, raw: &mut RawExtraction) {
             // 违约金、手续费等`) is a heading: the words before each amount decide.
             Some(cell) => {
                 let inside = before.rsplit('\t').next().unwrap_or("");
-                if names_several(cell) {
+                if categories(cell).len() > 1 {
                     claim_label(inside).or_else(|| claim_label(cell))
                 } else {
                     claim_label(cell).or_else(|| claim_label(inside))

@@ -254,12 +254,6 @@ fn label_open(label: &str) -> bool {
     open > close || label.ends_with(['、', '，', '及', '和'])
 }
 
-/// Joins the lines of a table row whose cells a word processor wrapped inside their columns
-/// (the 2024 element-style complaint forms): the row's first line holds `label\tvalue`, and
-/// the lines after it hold the label's rest (`label-rest\tvalue-rest`, or the label's rest
-/// alone while its bracket is open) or the value's rest (a line of its own, when the value
-/// ran to the right margin). The row becomes one line `label\tvalue`, every char keeping its
-/// origin. Rows that do not wrap, and all other lines, are left as they are.
 /// Whether a table row's first cell reads as an element's name (`3.是否要求提前还`,
 /// `委托诉讼代理人`): words, not a date or an amount.
 fn label_like(label: &str) -> bool {
@@ -294,6 +288,12 @@ fn row_split((chars, line): &PhysLine, label_col: f32) -> Option<usize> {
         .then_some(p)
 }
 
+/// Joins the lines of a table row whose cells a word processor wrapped inside their columns
+/// (the 2024 element-style complaint forms): the row's first line holds `label\tvalue`, and
+/// the lines after it hold the label's rest (`label-rest\tvalue-rest`, or the label's rest
+/// alone while its bracket is open) or the value's rest (a line of its own, when the value
+/// ran to the right margin). The row becomes one line `label\tvalue`, every char keeping its
+/// origin. Rows that do not wrap, and all other lines, are left as they are.
 fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
     let mut out: Vec<PhysLine> = Vec::with_capacity(phys.len());
     // The widest label piece seen so far: a label this wide filled its column and may go on
@@ -331,10 +331,10 @@ fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
         let width = |v: &[(char, (u32, u32))]| v.iter().map(|(c, _)| em(*c)).sum::<f32>();
         // The value ran to the right margin on the row's first line: its column's width.
         let first_value_em = width(&value[1..]);
-        let mut value_full = (width(&label) + 1.0 + first_value_em >= WRAP_EM - 1.5
+        let label_em = width(&label);
+        let mut value_full = (label_em + 1.0 + first_value_em >= WRAP_EM - 1.5
             || ((12.0..f32::MAX).contains(&value_col) && first_value_em >= value_col - 1.5))
             && !text(&value).ends_with(['。', '；']);
-        let label_em = width(&label);
         label_col = label_col.max(label_em);
         // Only a numbered element's name is taken to wrap without an open bracket: party
         // labels (`被告（保证人）`) and other first cells do not.
@@ -347,9 +347,6 @@ fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
             if nbody.is_empty() || starts_block(nbody) || lone_label(nbody) {
                 break;
             }
-            // A document's title (the next page's `借款合同（节选）`) goes on no cell.
-            let squeezed: String = nbody.chars().filter(|c| !c.is_whitespace()).collect();
-            let is_title = super::catalogue::splitting_title(&squeezed).is_some();
             let lab = text(&label);
             if let Some(t) = next.iter().position(|(c, _)| *c == '\t') {
                 if !(label_open(&lab) || label_full) || starts_numbered(nbody) {
@@ -382,7 +379,11 @@ fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
             {
                 label_full = width(next) >= label_col - 1.0;
                 label.extend_from_slice(next);
-            } else if value_full && !is_title && party_caps_start(nbody).is_none() {
+            } else if value_full
+                // A document's title (the next page's `借款合同（节选）`) goes on no cell.
+                && super::catalogue::splitting_title(&squeezed(nbody)).is_none()
+                && !starts_with_party_word(nbody)
+            {
                 value.extend_from_slice(next);
                 let piece = width(next);
                 value_full = piece >= value_col - 2.0 && !nbody.ends_with(['。', '；']);
@@ -403,12 +404,17 @@ fn join_wrapped_rows(mut phys: Vec<PhysLine>) -> Vec<PhysLine> {
     out
 }
 
-/// The party side word a line starts with (`被申请人（借款人） 尹俊`): such a line starts a
-/// party's row, never the rest of a cell.
-fn party_caps_start(line: &str) -> Option<&'static str> {
+/// Whether a line starts with a party side word (`被申请人（借款人） 尹俊`): such a line starts
+/// a party's row, never the rest of a cell.
+fn starts_with_party_word(line: &str) -> bool {
     ["被申请人", "申请人", "原告", "被告", "第三人"]
         .into_iter()
-        .find(|w| line.starts_with(w))
+        .any(|w| line.starts_with(w))
+}
+
+/// `s` without its whitespace (titles and page furniture are compared so).
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A party label standing alone on its line, its value on the next (`原告` / `某某银行`): the
@@ -423,7 +429,7 @@ static_regex! {
 }
 
 /// `1.` / `2、` numbering at the start of a line (not a decimal figure).
-fn starts_numbered(s: &str) -> bool {
+pub(crate) fn starts_numbered(s: &str) -> bool {
     let mut after = s.chars().skip_while(char::is_ascii_digit);
     matches!(after.next(), Some('.' | '、' | '．'))
         && !after.next().is_some_and(|c| c.is_ascii_digit())
@@ -448,10 +454,9 @@ static_regex! {
 fn without_page_furniture(pages: Vec<Vec<PhysLine>>) -> Vec<PhysLine> {
     // A page number is a short line with a digit; only such lines meet the pattern.
     let is_number = |b: &str| {
-        b.len() <= 40 && b.bytes().any(|c| c.is_ascii_digit()) && {
-            let t: String = b.chars().filter(|c| !c.is_whitespace()).collect();
-            page_number_re().is_match(&t)
-        }
+        b.len() <= 40
+            && b.bytes().any(|c| c.is_ascii_digit())
+            && page_number_re().is_match(&squeezed(b))
     };
     // Per page: which lines are page numbers, and the indices of the first two and last two
     // other non-empty lines (the edges, where headers and footers stand).
@@ -472,10 +477,9 @@ fn without_page_furniture(pages: Vec<Vec<PhysLine>>) -> Vec<PhysLine> {
             (numbers, edges)
         })
         .collect();
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (page, (_, edges)) in pages.iter().zip(&marks) {
-        let mut texts: Vec<String> = edges.iter().map(|i| squeeze(&page[*i].1)).collect();
+        let mut texts: Vec<String> = edges.iter().map(|i| squeezed(&page[*i].1)).collect();
         texts.sort();
         texts.dedup();
         for t in texts {
@@ -490,7 +494,7 @@ fn without_page_furniture(pages: Vec<Vec<PhysLine>>) -> Vec<PhysLine> {
             || date_like_re().is_match(t)
     };
     let running = |b: &str| {
-        let t = squeeze(b);
+        let t = squeezed(b);
         t.chars().count() >= 4
             && !b.contains('\t')
             && seen.get(&t).is_some_and(|n| *n >= 2)
@@ -514,8 +518,8 @@ impl Flat {
     /// Flattens a document, joining wrapped lines and lines cut inside a token
     /// ([`cuts_token`]).
     pub(crate) fn new(doc: &DocumentText) -> Flat {
-        // Physical lines with their origin: (page, offset of the line, chars with their
-        // offsets in the line, the line as read).
+        // Each page's physical lines: chars with their origin (page, offset in the page) and
+        // the line as read.
         let mut pages: Vec<Vec<PhysLine>> = Vec::new();
         for p in &doc.pages {
             let mut off = 0u32;
