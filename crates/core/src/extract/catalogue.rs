@@ -259,8 +259,10 @@ fn page_scores(page: &str) -> ([f32; 12], bool) {
 
 /// A numbered element of a form (`6.是否向被告进行`), its answer beside it or not.
 fn is_numbered_element(line: &str) -> bool {
+    // `text` reads titles through this module, so its own numbering test is not imported.
     let l = line.trim_start();
-    l.starts_with(|c: char| c.is_ascii_digit()) && super::text::starts_numbered(l)
+    let mut after = l.chars().skip_while(char::is_ascii_digit);
+    l.starts_with(|c: char| c.is_ascii_digit()) && matches!(after.next(), Some('.' | '、' | '．'))
 }
 
 /// The page ends with a numbered element row (`6.是否向被告进行\t是■ …`).

@@ -429,7 +429,7 @@ static_regex! {
 }
 
 /// `1.` / `2、` numbering at the start of a line (not a decimal figure).
-pub(crate) fn starts_numbered(s: &str) -> bool {
+fn starts_numbered(s: &str) -> bool {
     let mut after = s.chars().skip_while(char::is_ascii_digit);
     matches!(after.next(), Some('.' | '、' | '．'))
         && !after.next().is_some_and(|c| c.is_ascii_digit())
