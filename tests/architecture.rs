@@ -195,7 +195,7 @@ fn the_core_modules_depend_one_way() {
         &["ingest"],
         &["extract"],
         &["rules"],
-        &["draft", "ml", "eval"],
+        &["draft", "ml", "eval", "lifecycle"],
         &["backtest"],
     ];
     let layer = |m: &str| {

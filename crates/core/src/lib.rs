@@ -10,7 +10,11 @@
 //!   is the `fincase-pdf` crate, re-exported here.
 //! - [`extract`]: page text → `CaseFacts` + provenance + findings (normalisers and field rules).
 //! - [`rules`]: `CaseFacts` → pre-check findings, suggested outcome, court fee; pure, no IO.
-//! - [`draft`]: outcome → 民事判决书 / 支付令 draft (minijinja templates, DOCX, PDF).
+//! - [`draft`]: outcome → 民事判决书 / 支付令 draft (minijinja templates, DOCX, PDF); the
+//!   papers after it (`draft::papers`: 终结督促程序裁定, 生效证明书, 调解书, 准予撤诉裁定).
+//! - [`lifecycle`]: what happens after the draft, as a state machine: service, the objection
+//!   and appeal windows, effect, enforcement, mediation, withdrawal; the periods of 民事诉讼法
+//!   第八十五条 over a holiday calendar. Pure: the caller passes today.
 //! - [`ml`]: small candle models trained on real judgments (loan elements, dispute focus),
 //!   loaded once from `models/`; their labels are hints merged after the rules.
 //! - [`eval`]: field-by-field agreement of extracted facts with gold answers.
@@ -39,6 +43,7 @@ pub mod draft;
 pub mod eval;
 pub mod extract;
 pub mod ingest;
+pub mod lifecycle;
 pub mod ml;
 pub mod rules;
 pub mod similar;

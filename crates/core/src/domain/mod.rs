@@ -30,6 +30,12 @@ pub use finding::{Finding, FindingCode, Quote, Severity};
 pub use ids::{BatchId, CourtId, FilingId, FilingStatus, JobId, ReviewState};
 pub use money::{Rate, Yuan};
 
+/// 2024-07-02 → `2024年7月2日`, as court documents and screens write a date in body text.
+pub fn date_zh(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// The SHA-256 of `bytes` as 64 lowercase hex digits: the one spelling of a content hash
 /// (originals, token hashes, the audit chain, template overrides, model identities).
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -188,10 +188,7 @@ pub struct DraftContext {
     model_version: String,
 }
 
-/// 2024-07-02 → `2024年7月2日` (body text).
-pub fn date_zh(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
+pub use crate::domain::date_zh;
 
 /// 2024-07-02 → `二〇二四年七月二日` (signature block).
 pub fn date_zh_numerals(d: NaiveDate) -> String {

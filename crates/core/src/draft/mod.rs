@@ -5,7 +5,8 @@
 //!
 //! **Owns:** the wording and layout of drafts. Templates are data under `src/draft/templates/`
 //! (minijinja, compiled in with `include_str!`, versioned in their file names:
-//! `judgment.v3.html.j2`, `payment_order.v3.html.j2`, `notice.v2.html.j2`, `groups.v1.html.j2`);
+//! `judgment.v3.html.j2`, `payment_order.v3.html.j2`, `notice.v2.html.j2`, `groups.v1.html.j2`,
+//! and `paper.v1.html.j2`, the layout of the papers after a draft: [`papers`]);
 //! their structure follows the domain file §4.2 (judgment), §4.5 (operative items), §4.6
 //! (迟延履行 clause, 2023 CPL 第二百六十四条) and §4.7 (支付令). A court may override any of them
 //! with its own files ([`TemplateSet::load`], a folder of `<kind>.<version>.html.j2`); drafts
@@ -39,6 +40,7 @@ mod context;
 mod docx;
 mod font;
 pub mod groups;
+pub mod papers;
 mod pdf;
 mod templates;
 
@@ -70,7 +72,7 @@ pub const EXTRACTOR_VERSION: &str = concat!(
     " (rules, no model)"
 );
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     (
         JUDGMENT_TEMPLATE,
         include_str!("templates/judgment.v3.html.j2"),
@@ -80,6 +82,10 @@ const TEMPLATES: [(&str, &str); 4] = [
         include_str!("templates/payment_order.v3.html.j2"),
     ),
     (NOTICE_TEMPLATE, include_str!("templates/notice.v2.html.j2")),
+    (
+        papers::PAPER_TEMPLATE,
+        include_str!("templates/paper.v1.html.j2"),
+    ),
     (
         groups::GROUPS_TEMPLATE,
         include_str!("templates/groups.v1.html.j2"),
