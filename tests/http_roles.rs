@@ -98,6 +98,28 @@ const EXPECTED: &[(&str, &str, [u16; 8])] = &[
         "/api/v1/filings/{id}/decision",
         [403, 403, 400, 404, 403, 403, 401, 401],
     ),
+    // The lifecycle (src/http/lifecycle.rs): the authorised judge's empty body answers 400;
+    // the filing has no paper yet (404 for everyone who may read papers).
+    (
+        "GET",
+        "/api/v1/filings/{id}/lifecycle",
+        [200, 404, 200, 404, 403, 200, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/filings/{id}/lifecycle",
+        [403, 403, 400, 404, 403, 403, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/filings/{id}/papers/{seq}",
+        [404, 404, 404, 404, 403, 404, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/lifecycle/bulk",
+        [403, 403, 400, 400, 403, 403, 401, 401],
+    ),
     (
         "GET",
         "/api/v1/search",
@@ -358,7 +380,8 @@ impl World {
     async fn call(&self, caller: &str, method: &str, route: &str) -> (StatusCode, Value) {
         let uri = route
             .replace("/batches/{id}", &format!("/batches/{}", self.batch))
-            .replace("/filings/{id}", &format!("/filings/{}", self.filing));
+            .replace("/filings/{id}", &format!("/filings/{}", self.filing))
+            .replace("{seq}", "1");
         let json = |v: Value| {
             (
                 Body::from(v.to_string()),

@@ -15,6 +15,8 @@
 //! | read a filing | own org, else 404 | own court, else 404 | any, masked | yes |
 //! | read a draft | own org, else 404 | own court, else 404 | 403 | yes |
 //! | decide | 403 | own court, else 404 | 403 | 403 |
+//! | read a filing's lifecycle and papers | own org, else 404 | own court, else 404 | 403 | yes |
+//! | act on a lifecycle (one filing, or in bulk) | 403 | own court, else 404 | 403 | 403 |
 //! | search | own org | own court | 403 | all |
 //! | stats | 403 | 403 | yes | yes |
 //! | tokens, courts, audit log | 403 | 403 | 403 | yes |
@@ -151,6 +153,12 @@ pub(super) enum Act<'a> {
     ReadAudit,
     /// `GET /metrics` by an API token (the scrape token is checked before, in `metrics`).
     ReadMetrics,
+    /// `GET /api/v1/filings/{id}/lifecycle` and its papers.
+    ReadLifecycle(Option<&'a FilingView>),
+    /// `POST /api/v1/filings/{id}/lifecycle`.
+    RecordLifecycle(Option<&'a FilingView>),
+    /// `POST /api/v1/lifecycle/bulk` (each filing is then looked up in the judge's court).
+    BulkLifecycle,
 }
 
 /// What [`authorize`] allows.
@@ -211,8 +219,16 @@ pub(super) fn authorize(caller: &Caller, act: Act<'_>) -> Result<Grant, ApiError
             Role::Analyst => forbidden(),
             _ => own_or_404(f),
         },
-        Act::Decide(f) => match role {
+        Act::Decide(f) | Act::RecordLifecycle(f) => match role {
             Role::Judge => own_or_404(f),
+            _ => forbidden(),
+        },
+        Act::ReadLifecycle(f) => match role {
+            Role::Analyst => forbidden(),
+            _ => own_or_404(f),
+        },
+        Act::BulkLifecycle => match role {
+            Role::Judge => Ok(Grant::Full),
             _ => forbidden(),
         },
         Act::Search => match role {

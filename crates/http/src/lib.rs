@@ -12,6 +12,7 @@ mod auth;
 mod config;
 mod error;
 mod intake;
+mod lifecycle;
 mod metrics;
 mod openapi;
 mod routes;

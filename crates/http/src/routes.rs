@@ -29,6 +29,15 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/tokens", post(post_token))
         .route("/api/v1/filings", get(list_filings))
         .route("/api/v1/filings/{id}/decision", post(post_decision))
+        .route(
+            "/api/v1/filings/{id}/lifecycle",
+            get(super::lifecycle::get_lifecycle).post(super::lifecycle::post_lifecycle),
+        )
+        .route(
+            "/api/v1/filings/{id}/papers/{seq}",
+            get(super::lifecycle::get_paper),
+        )
+        .route("/api/v1/lifecycle/bulk", post(super::lifecycle::post_bulk))
         .route("/api/v1/courts", get(list_courts).post(post_court))
         .route("/api/v1/stats", get(get_stats))
         .route("/api/v1/audit", get(get_audit))

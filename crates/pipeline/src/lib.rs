@@ -18,6 +18,7 @@
 //! - Outputs are deterministic for the same inputs (names sorted; no clock in any draft).
 
 pub mod jobs;
+pub mod lifecycle;
 pub mod similar;
 
 /// Where a filing ended up: the domain's status, re-exported for the pipeline's callers.

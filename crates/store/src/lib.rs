@@ -16,7 +16,8 @@
 //! records (`BatchRecord`, `FilingRecord`). Beside it, one module per kind of record:
 //! `tokens` (API tokens, hashed), `courts`, `intake` (batches submitted through the service),
 //! `queue` (jobs under leases, `JobKind`, what a worker computed), `decisions` (a judge's
-//! decision), `review` (the review queue, sessions, draft versions), `views` (what the service
+//! decision), `review` (the review queue, sessions, draft versions), `lifecycle` (what happens
+//! after the draft: stage, events, papers), `views` (what the service
 //! shows, lists and counts), `originals` (the PDFs as filed), `audit` (the hash chain every
 //! change above writes in its own transaction) and [`search`] (the tantivy index derived from
 //! the database).
@@ -30,6 +31,7 @@ mod audit;
 mod courts;
 mod decisions;
 mod intake;
+mod lifecycle;
 mod originals;
 mod queue;
 mod record;
@@ -43,6 +45,10 @@ use audit::{Pending, audited_tx};
 pub use courts::{Court, normalize_court_name};
 pub use decisions::{Decided, ReviewAction};
 pub use intake::{Admitted, NewBatch, NewFiling};
+pub use lifecycle::{
+    LifecycleEventRow, LifecycleRecord, LifecycleWrite, LifecycleWritten, NewLifecycleEvent,
+    StoredPaper,
+};
 pub use originals::OriginalStore;
 pub use queue::{JobKind, JobRecord, JobState, QueueCounts};
 pub use record::{BatchFiling, FilingOutput};
@@ -518,6 +524,33 @@ const MIGRATIONS: &[(i64, &str)] = &[
             elements_json TEXT NOT NULL,
             decision_json TEXT NOT NULL,
             added_ms BIGINT NOT NULL
+        );",
+    ),
+    (
+        8,
+        // A filing's lifecycle after its draft (`lifecycle.rs`, issue 25): the machine's stage
+        // and state, the number of its events (the version a write must name), and the events
+        // with the paper each produced. Indexed by court and stage for bulk actions and the
+        // deadline pages.
+        "ALTER TABLE filings ADD COLUMN stage TEXT;
+        ALTER TABLE filings ADD COLUMN lifecycle_json TEXT;
+        ALTER TABLE filings ADD COLUMN lifecycle_seq BIGINT NOT NULL DEFAULT 0;
+        CREATE INDEX filings_court_stage ON filings(court_id, stage);
+        CREATE TABLE lifecycle_events (
+            filing_id TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            event TEXT NOT NULL,
+            event_json TEXT NOT NULL,
+            on_date TEXT NOT NULL,
+            stage_before TEXT,
+            stage_after TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at_ms BIGINT NOT NULL,
+            paper_kind TEXT,
+            paper_html TEXT,
+            paper_text TEXT,
+            paper_versions_json TEXT,
+            PRIMARY KEY (filing_id, seq)
         );",
     ),
 ];

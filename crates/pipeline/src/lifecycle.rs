@@ -1,0 +1,378 @@
+//! Lifecycle acts on stored filings (issue 25): read each filing's record, apply the event with
+//! `fincase_core::lifecycle`, draft the paper it calls for (`draft::papers`), and store state,
+//! event, paper and audit entry together (`Store::record_lifecycle`). One filing or ten thousand
+//! (a bulk act: "served electronically on 3 March", "certify every filing whose window has
+//! closed"): each filing is refused or recorded on its own, with its own audit entry.
+//!
+//! A filing's first act starts its machine from its record: the drafting and the judge's
+//! decision, already audited when they happened, become its first events (attributed to
+//! `system`).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use fincase_core::domain::{CaseFacts, FilingId, FilingStatus, ReviewState};
+use fincase_core::draft::papers::{CaseHeading, PaperKind, render_paper};
+use fincase_core::lifecycle::{Calendar, Event, Lifecycle, Refusal, RefusalCode, Stage};
+use fincase_core::rules::{
+    CaseEnding, DocumentKind, Outcome, Procedure, RulesConfig, court_fee_with,
+};
+use fincase_store::{
+    Actor, FilingScope, LifecycleRecord, LifecycleWrite, LifecycleWritten, NewLifecycleEvent,
+    Store, StoreError, StoredPaper,
+};
+use serde::Serialize;
+
+/// The court's calendar date now (China Standard Time, UTC+8: the date a court writes).
+pub fn court_today() -> NaiveDate {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    date_of_ms(Some(ms)).unwrap_or_default()
+}
+
+/// The court's date at instant `t`.
+pub fn court_date(t: DateTime<Utc>) -> NaiveDate {
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(tz) => t.with_timezone(&tz).date_naive(),
+        None => t.date_naive(),
+    }
+}
+
+fn date_of_ms(ms: Option<i64>) -> Option<NaiveDate> {
+    ms.and_then(DateTime::<Utc>::from_timestamp_millis)
+        .map(court_date)
+}
+
+/// What became of an act on one filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum ActResult {
+    /// Recorded.
+    Recorded {
+        /// The stage now.
+        stage: Stage,
+        /// The stage in Chinese.
+        stage_zh: String,
+        /// The paper drafted, if any.
+        paper: Option<PaperKind>,
+        /// The event's number (its paper is fetched by it).
+        seq: i64,
+    },
+    /// Refused: why, in Chinese.
+    Refused {
+        /// Stable code.
+        code: RefusalCode,
+        /// The reason.
+        message: String,
+    },
+    /// No such filing in the caller's scope.
+    NotFound,
+}
+
+/// The machine of a stored filing: its stored state, or (before its first act) the state its
+/// record implies with the events that lead there.
+pub fn current(
+    record: &LifecycleRecord,
+    today: NaiveDate,
+    cal: &Calendar,
+) -> Result<(Lifecycle, Vec<Event>), Refusal> {
+    if let Some(json) = &record.lifecycle_json {
+        let lc = serde_json::from_str(json).map_err(|e| Refusal {
+            code: RefusalCode::Invalid,
+            message: format!("案件流程记录无法读取：{e}"),
+        })?;
+        return Ok((lc, Vec::new()));
+    }
+    let seeds = seed_events(record);
+    let lc = Lifecycle::replay(&seeds, today, cal).map_err(|(_, r)| r)?;
+    Ok((lc, seeds))
+}
+
+/// The events a filing's record implies: drafted (when it has a draft or a notice) and the
+/// judge's decision.
+fn seed_events(record: &LifecycleRecord) -> Vec<Event> {
+    let mut out = Vec::new();
+    let drafted_on = date_of_ms(record.updated_ms);
+    let document = match record.draft_kind.as_deref() {
+        Some("judgment") => Some(DocumentKind::Judgment),
+        Some("payment_order") => Some(DocumentKind::PaymentOrder),
+        Some(_) => Some(DocumentKind::None),
+        None => None,
+    };
+    let outcome: Option<Outcome> = record
+        .outcome_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let facts = facts_of(record);
+    if let (Some(on), Some(document), true) = (
+        drafted_on,
+        document,
+        matches!(
+            record.status,
+            FilingStatus::Drafted | FilingStatus::NeedsReview | FilingStatus::Rejected
+        ),
+    ) {
+        let mut parties: Vec<String> = facts
+            .plaintiff
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(facts.defendants.iter().map(|d| d.name.clone()))
+            .collect();
+        parties.dedup();
+        out.push(Event::Drafted {
+            on,
+            document,
+            procedure: outcome
+                .as_ref()
+                .map_or(Procedure::Ordinary, |o| o.procedure),
+            parties,
+        });
+        let decided = date_of_ms(record.review_ms).unwrap_or(on).max(on);
+        match record.review_state {
+            Some(ReviewState::Approved) => out.push(Event::Approved { on: decided }),
+            Some(ReviewState::Rejected) => out.push(Event::Rejected { on: decided }),
+            Some(ReviewState::ReturnedToBank) => out.push(Event::ReturnedToBank { on: decided }),
+            None => {}
+        }
+    }
+    out
+}
+
+fn facts_of(record: &LifecycleRecord) -> CaseFacts {
+    record
+        .facts_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+/// How the case names itself on a paper, with the fee that paper allocates.
+fn heading(
+    record: &LifecycleRecord,
+    kind: PaperKind,
+    lc: &Lifecycle,
+    rules: &RulesConfig,
+) -> CaseHeading {
+    let facts = facts_of(record);
+    let outcome: Option<Outcome> = record
+        .outcome_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let fee = outcome.as_ref().and_then(|o| {
+        let basis = o.court_fee.basis;
+        let procedure = match (o.procedure, lc.procedure) {
+            (_, Some(p)) if p != Procedure::PaymentOrder => p,
+            (Procedure::PaymentOrder, _) => Procedure::Simplified,
+            (p, _) => p,
+        };
+        let fee = |procedure, ending| {
+            court_fee_with(
+                &rules.fee_schedule,
+                basis,
+                procedure,
+                ending,
+                rules.fee_rounding,
+            )
+        };
+        match kind {
+            PaperKind::TerminationRuling => {
+                Some(fee(Procedure::PaymentOrder, CaseEnding::Judgment))
+            }
+            PaperKind::MediationStatement => Some(fee(procedure, CaseEnding::Mediation)),
+            PaperKind::WithdrawalRuling => Some(fee(procedure, CaseEnding::Withdrawal)),
+            PaperKind::EffectCertificate => None,
+        }
+    });
+    let versions: Option<serde_json::Value> = record
+        .versions_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    CaseHeading {
+        court: facts
+            .court
+            .clone()
+            .or_else(|| record.court_name.clone())
+            .unwrap_or_else(|| "____人民法院".to_owned()),
+        case_number: None,
+        cause: facts
+            .case_type
+            .map_or("借款合同纠纷", |t| t.cause_of_action())
+            .to_owned(),
+        plaintiff: facts
+            .plaintiff
+            .as_ref()
+            .map_or_else(String::new, |p| p.name.clone()),
+        defendants: facts.defendants.iter().map(|d| d.name.clone()).collect(),
+        fee,
+        judge: None,
+        clerk: None,
+        model_version: versions
+            .as_ref()
+            .and_then(|v| v.get("model"))
+            .and_then(|m| m.as_str())
+            .map(str::to_owned),
+    }
+}
+
+/// Plans one act: the write that records `event` on the filing (its seeds first), or the refusal.
+pub fn plan(
+    record: &LifecycleRecord,
+    event: &Event,
+    today: NaiveDate,
+    cal: &Calendar,
+    rules: &RulesConfig,
+) -> Result<(LifecycleWrite, Option<PaperKind>), Refusal> {
+    let (mut lc, seeds) = current(record, today, cal)?;
+    let mut events = Vec::with_capacity(seeds.len() + 1);
+    let mut stage_before = if record.lifecycle_json.is_some() {
+        Some(lc.stage)
+    } else {
+        None
+    };
+    // Re-fold the seeds to record the stage each one left.
+    if !seeds.is_empty() {
+        let mut l = Lifecycle::new();
+        for s in &seeds {
+            let next = l.apply(s, today, cal)?;
+            events.push(new_event(s, Some(l.stage), next.stage, true, None)?);
+            l = next;
+        }
+        stage_before = Some(l.stage);
+        lc = l;
+    }
+    let next = lc.apply(event, today, cal)?;
+    let kind = PaperKind::for_event(event, &next);
+    let paper = match kind {
+        Some(k) => {
+            let h = heading(record, k, &next, rules);
+            let p = render_paper(k, &h, &next, event, event.on()).map_err(|e| Refusal {
+                code: RefusalCode::Invalid,
+                message: format!("文书生成失败：{e}"),
+            })?;
+            Some(StoredPaper {
+                kind: k.as_str().to_owned(),
+                html: p.draft.html,
+                text: p.draft.text,
+                versions_json: serde_json::json!({
+                    "template": p.draft.template_version,
+                    "rules": p.draft.rules_version,
+                    "model": p.draft.model_version,
+                })
+                .to_string(),
+            })
+        }
+        None => None,
+    };
+    events.push(new_event(event, stage_before, next.stage, false, paper)?);
+    let lifecycle_json = serde_json::to_string(&next).map_err(|e| Refusal {
+        code: RefusalCode::Invalid,
+        message: e.to_string(),
+    })?;
+    Ok((
+        LifecycleWrite {
+            filing_id: record.id.clone(),
+            expect_seq: record.lifecycle_seq,
+            events,
+            stage: next.stage.as_str().to_owned(),
+            lifecycle_json,
+        },
+        kind,
+    ))
+}
+
+fn new_event(
+    e: &Event,
+    before: Option<Stage>,
+    after: Stage,
+    seeded: bool,
+    paper: Option<StoredPaper>,
+) -> Result<NewLifecycleEvent, Refusal> {
+    Ok(NewLifecycleEvent {
+        event: e.name().to_owned(),
+        event_json: serde_json::to_string(e).map_err(|err| Refusal {
+            code: RefusalCode::Invalid,
+            message: err.to_string(),
+        })?,
+        on_date: e.on().to_string(),
+        stage_before: before.map(|s| s.as_str().to_owned()),
+        stage_after: after.as_str().to_owned(),
+        seeded,
+        paper,
+    })
+}
+
+/// Applies `event` to every filing of `ids` in `scope`, as `actor`, on `today`: each filing is
+/// recorded (state, events, paper, audit) or refused on its own. Filings are read, planned and
+/// written 1,000 at a time; a filing another act changed meanwhile is planned again once.
+pub async fn act(
+    store: &Store,
+    ids: &[FilingId],
+    scope: &FilingScope,
+    event: &Event,
+    actor: &Actor,
+    today: NaiveDate,
+    rules: &RulesConfig,
+) -> Result<Vec<(FilingId, ActResult)>, StoreError> {
+    let cal = Calendar::shipped();
+    let mut results: Vec<(FilingId, ActResult)> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let mut pending: Vec<FilingId> = chunk.to_vec();
+        for attempt in 0..2 {
+            let records = store.lifecycle_records(&pending, scope).await?;
+            let mut found: std::collections::HashMap<String, &LifecycleRecord> = records
+                .iter()
+                .map(|r| (r.id.as_str().to_owned(), r))
+                .collect();
+            let mut writes = Vec::new();
+            let mut planned: Vec<(FilingId, Option<PaperKind>, Stage, i64)> = Vec::new();
+            for id in &pending {
+                let Some(r) = found.remove(id.as_str()) else {
+                    results.push((id.clone(), ActResult::NotFound));
+                    continue;
+                };
+                match plan(r, event, today, cal, rules) {
+                    Ok((w, paper)) => {
+                        let stage = w.stage.parse().unwrap_or(Stage::Accepted);
+                        let seq = w.expect_seq + w.events.len() as i64;
+                        planned.push((id.clone(), paper, stage, seq));
+                        writes.push(w);
+                    }
+                    Err(r) => results.push((
+                        id.clone(),
+                        ActResult::Refused {
+                            code: r.code,
+                            message: r.message,
+                        },
+                    )),
+                }
+            }
+            let written = store.record_lifecycle(&writes, actor).await?;
+            let mut conflicts = Vec::new();
+            for ((id, paper, stage, seq), w) in planned.into_iter().zip(written) {
+                match w {
+                    LifecycleWritten::Recorded => results.push((
+                        id,
+                        ActResult::Recorded {
+                            stage,
+                            stage_zh: stage.zh().to_owned(),
+                            paper,
+                            seq,
+                        },
+                    )),
+                    LifecycleWritten::Conflict if attempt == 0 => conflicts.push(id),
+                    LifecycleWritten::Conflict => results.push((
+                        id,
+                        ActResult::Refused {
+                            code: RefusalCode::OutOfOrder,
+                            message: "案件流程刚被其他操作更新，请刷新后重试".to_owned(),
+                        },
+                    )),
+                }
+            }
+            if conflicts.is_empty() {
+                break;
+            }
+            pending = conflicts;
+        }
+    }
+    Ok(results)
+}

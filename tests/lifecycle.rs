@@ -1,0 +1,323 @@
+//! The lifecycle at the HTTP boundary (issue 25): a filing's history starts from its record,
+//! the judge's acts are recorded or refused with the reason, each event is audited, papers come
+//! in four formats, a bank follows its filing, and a bulk act stays inside the judge's court.
+//! The machine's transitions and dates are tested step by step in `fincase_core::lifecycle`.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use fincase::domain::{CourtId, FilingStatus};
+use fincase::http::{ServiceConfig, issue_token_as};
+use fincase::jobs::{Step, Worker, WorkerConfig};
+use fincase::store::{Actor, Role};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const SEED: u64 = 2525;
+
+struct World {
+    svc: common::Service,
+    bank: String,
+    judge_a: String,
+    judge_b: String,
+    /// Two filings, of courts A and B.
+    filings: Vec<String>,
+}
+
+impl World {
+    async fn new() -> World {
+        let svc = common::Service::new(ServiceConfig::default()).await;
+        let store = svc.store.clone();
+        let ops = Actor::system();
+        let pdfs: Vec<_> = (0..2)
+            .map(|i| fincase::fixtures::generate_one(SEED, i).unwrap())
+            .collect();
+        let mut courts: Vec<CourtId> = Vec::new();
+        for p in &pdfs {
+            courts.push(common::court(&store, p.gold.facts.court.as_deref().unwrap()).await);
+        }
+        let token = |org: &'static str, role, court: Option<CourtId>| {
+            let (store, ops) = (store.clone(), ops.clone());
+            async move {
+                issue_token_as(&store, org, role, org, court.as_ref(), &ops)
+                    .await
+                    .unwrap()
+            }
+        };
+        let bank = token("bank-a", Role::Bank, None).await;
+        let judge_a = token("court-a", Role::Judge, Some(courts[0].clone())).await;
+        let judge_b = token("court-b", Role::Judge, Some(courts[1].clone())).await;
+        let files: Vec<(String, Vec<u8>)> = pdfs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{i}.pdf"), p.pdf.clone()))
+            .collect();
+        let a = common::upload(&svc.router, &bank, &files).await;
+        assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.text());
+        let filed = a.json()["filed"].clone();
+        let mut filings = vec![String::new(); 2];
+        for f in filed.as_array().unwrap() {
+            let i: usize = f["name"].as_str().unwrap()[..1].parse().unwrap();
+            filings[i] = f["filing_id"].as_str().unwrap().to_owned();
+        }
+        let worker = Worker::new(
+            store.clone(),
+            Arc::new(fincase::rules::RulesConfig::default()),
+            WorkerConfig::new("lifecycle-worker"),
+        );
+        while worker.step().await.unwrap() != Step::Idle {}
+        for id in &filings {
+            let v = store
+                .filing_view(&fincase::domain::FilingId::new(id.as_str()))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                v.record.status,
+                FilingStatus::Drafted,
+                "{:?}",
+                v.record.reason
+            );
+        }
+        World {
+            svc,
+            bank,
+            judge_a,
+            judge_b,
+            filings,
+        }
+    }
+
+    async fn call(
+        &self,
+        token: &str,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let a = common::send(&self.svc.router, req.body(body).unwrap()).await;
+        (a.status, a.json_or_text())
+    }
+
+    async fn act(&self, token: &str, filing: usize, event: Value) -> (StatusCode, Value) {
+        let uri = format!("/api/v1/filings/{}/lifecycle", self.filings[filing]);
+        self.call(token, Method::POST, &uri, Some(event)).await
+    }
+
+    async fn lifecycle(&self, token: &str, filing: usize) -> Value {
+        let uri = format!("/api/v1/filings/{}/lifecycle", self.filings[filing]);
+        let (code, v) = self.call(token, Method::GET, &uri, None).await;
+        assert_eq!(code, StatusCode::OK, "{v}");
+        v
+    }
+}
+
+fn today() -> String {
+    fincase::pipeline::lifecycle::court_today().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_judge_signs_serves_and_is_told_why_an_act_is_refused() {
+    let w = World::new().await;
+    let t = today();
+    // Before any act, the history is the record's: drafted, not yet signed.
+    let v = w.lifecycle(&w.judge_a, 0).await;
+    assert_eq!(v["stage"], "drafted", "{v}");
+    assert_eq!(v["history"][0]["event"], "drafted");
+    assert!(v["history"][0]["seq"].is_null());
+
+    // Service before signing is refused, in Chinese, with a stable code.
+    let served = json!({ "type": "served", "on": t, "method": "electronic" });
+    let (code, v) = w.act(&w.judge_a, 0, served.clone()).await;
+    assert_eq!(code, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "LIFECYCLE_REFUSED");
+    assert_eq!(v["error"]["details"]["reason"], "wrong_stage");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("文书草稿待审核"),
+        "{v}"
+    );
+
+    let (code, v) = w
+        .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
+        .await;
+    assert_eq!(
+        (code, v["stage"].as_str()),
+        (StatusCode::OK, Some("approved")),
+        "{v}"
+    );
+    let (code, v) = w.act(&w.judge_a, 0, served).await;
+    assert_eq!(
+        (code, v["stage"].as_str()),
+        (StatusCode::OK, Some("served")),
+        "{v}"
+    );
+    // The window has just begun: effect is refused until it ends.
+    let (code, v) = w
+        .act(&w.judge_a, 0, json!({ "type": "effective", "on": t }))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["details"]["reason"], "too_early");
+    // A date after today is refused; another court's judge does not see the filing.
+    let (code, _) = w
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "appealed", "on": "2099-01-01" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    let (code, _) = w
+        .act(&w.judge_b, 0, json!({ "type": "appealed", "on": t }))
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+
+    let v = w.lifecycle(&w.judge_a, 0).await;
+    assert_eq!(v["stage"], "served");
+    let stages: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["stage_after"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["drafted", "approved", "served"], "{v}");
+    assert!(v["status"].as_str().unwrap().contains("期至"), "{v}");
+    assert!(!v["deadlines"].as_array().unwrap().is_empty(), "{v}");
+    // The bank follows its filing, without the judge's token label.
+    let b = w.lifecycle(&w.bank, 0).await;
+    assert_eq!(b["stage"], "served");
+    let by: Vec<&str> = b["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["系统", "法院", "法院"], "{b}");
+
+    // Every event is in the audit chain, under the filing.
+    let actions: Vec<String> = common::audit_actions(&w.svc.store)
+        .await
+        .into_iter()
+        .filter(|(_, s)| s == &w.filings[0])
+        .map(|(a, _)| a)
+        .filter(|a| a.starts_with("lifecycle."))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "lifecycle.drafted",
+            "lifecycle.approved",
+            "lifecycle.served"
+        ]
+    );
+    assert!(matches!(
+        w.svc.store.verify_audit().await.unwrap(),
+        fincase::store::AuditVerification::Intact { .. }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawal_drafts_its_ruling_in_every_format() {
+    let w = World::new().await;
+    let t = today();
+    let (code, v) = w
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "withdrawn", "on": t, "reason": "被告已清偿全部欠款" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    assert_eq!(v["paper"], "withdrawal_ruling");
+    let href = v["paper_href"].as_str().unwrap().to_owned();
+    let (code, text) = w
+        .call(&w.bank, Method::GET, &format!("{href}?format=text"), None)
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let text = text.as_str().unwrap().to_owned();
+    assert!(
+        text.contains("民事裁定书") && text.contains("准许原告"),
+        "{text}"
+    );
+    assert!(
+        text.contains("减半收取"),
+        "the fee is halved for a withdrawal: {text}"
+    );
+    for (fmt, magic) in [("docx", &b"PK"[..]), ("pdf", &b"%PDF"[..])] {
+        let req = Request::get(format!("{href}?format={fmt}"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", w.judge_a))
+            .body(Body::empty())
+            .unwrap();
+        let a = common::send(&w.svc.router, req).await;
+        assert_eq!(a.status, StatusCode::OK, "{fmt}: {}", a.text());
+        assert!(a.body.starts_with(magic), "{fmt}");
+    }
+    // Nothing follows a withdrawal.
+    let (code, _) = w
+        .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_act_records_each_filing_on_its_own_inside_the_court() {
+    let w = World::new().await;
+    let t = today();
+    // Judge A names both filings: its own is signed, court B's is not found.
+    let (code, v) = w
+        .call(
+            &w.judge_a,
+            Method::POST,
+            "/api/v1/lifecycle/bulk",
+            Some(json!({ "filing_ids": w.filings, "event": { "type": "approved", "on": t } })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["recorded"].as_u64(), v["not_found"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    // Every signed filing of the court, served by stage.
+    let (code, v) = w
+        .call(
+            &w.judge_a,
+            Method::POST,
+            "/api/v1/lifecycle/bulk",
+            Some(json!({ "stage": "approved", "event": { "type": "served", "on": t, "method": "electronic" } })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    assert_eq!(v["recorded"], 1, "{v}");
+    // Certifying every served filing now is refused for each, with the reason.
+    let (_, v) = w
+        .call(
+            &w.judge_a,
+            Method::POST,
+            "/api/v1/lifecycle/bulk",
+            Some(json!({ "stage": "served", "event": { "type": "effective", "on": t } })),
+        )
+        .await;
+    assert_eq!(
+        (v["recorded"].as_u64(), v["refused"].as_u64()),
+        (Some(0), Some(1)),
+        "{v}"
+    );
+    assert_eq!(v["results"][0]["code"], "too_early");
+    // Court B's filing was never touched.
+    assert_eq!(w.lifecycle(&w.judge_b, 1).await["stage"], "drafted");
+}
