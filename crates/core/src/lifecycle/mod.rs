@@ -7,7 +7,7 @@
 //!
 //! **Owns:** which event may follow which stage, the refusals (in Chinese, with a stable code),
 //! and the dates the law derives (window end, effective date, performance and enforcement
-//! deadlines), each citing its rule with the [P]/[S]/[M] tag of the domain file.
+//! deadlines), each citing its rule with the \[P\]/\[S\]/\[M\] tag of the domain file.
 //! **Must not:** do IO or read the clock: the caller passes `today` and a [`Calendar`].
 //! The machine's state is the fold of its events ([`Lifecycle::replay`]); the store keeps both.
 //!
