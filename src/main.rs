@@ -1817,6 +1817,8 @@ async fn serve(
         &rx,
         &state.metrics,
     );
+    // Lifecycle events announced to the banks' webhooks (the outbox is the database's).
+    let sender = fincase::http::spawn_sender(&store, &rx);
     let app = fincase::http::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -1835,6 +1837,7 @@ async fn serve(
         let _ = w.await;
     }
     let _ = follower.await;
+    let _ = sender.await;
     store.close().await;
     Ok(())
 }

@@ -120,6 +120,17 @@ const EXPECTED: &[(&str, &str, [u16; 8])] = &[
         "/api/v1/lifecycle/bulk",
         [403, 403, 400, 400, 403, 403, 401, 401],
     ),
+    // Webhooks: a bank registers its own (the test's body is empty: 400 for a bank).
+    (
+        "POST",
+        "/api/v1/webhooks",
+        [400, 400, 403, 403, 403, 403, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/webhooks",
+        [200, 200, 403, 403, 403, 200, 401, 401],
+    ),
     (
         "GET",
         "/api/v1/search",

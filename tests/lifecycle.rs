@@ -321,3 +321,158 @@ async fn a_bulk_act_records_each_filing_on_its_own_inside_the_court() {
     // Court B's filing was never touched.
     assert_eq!(w.lifecycle(&w.judge_b, 1).await["stage"], "drafted");
 }
+
+/// A local receiver: records each request's headers and body, and answers 500 to the first
+/// `fail_first` requests, 200 after.
+async fn receiver(
+    fail_first: usize,
+) -> (
+    String,
+    Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+) {
+    let seen: Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
+    let got = Arc::clone(&seen);
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let got = Arc::clone(&got);
+            async move {
+                let mut g = got.lock().unwrap();
+                g.push((headers, body));
+                if g.len() <= fail_first {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_is_told_by_webhook_with_retries_and_a_signature() {
+    let w = World::new().await;
+    let t = today();
+    let (url, seen) = receiver(2).await;
+    let (code, hook) = w
+        .call(
+            &w.bank,
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(json!({ "url": url })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{hook}");
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    // A second endpoint that never answers (nothing listens on that port).
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_url = format!("http://{}/hook", dead.local_addr().unwrap());
+    drop(dead);
+    let (code, _) = w
+        .call(
+            &w.bank,
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(json!({ "url": dead_url })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let (code, _) = w
+        .call(
+            &w.bank,
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(json!({ "url": "ftp://x" })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+
+    let (code, v) = w
+        .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
+        .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    let sender = fincase::http::Sender::new(
+        w.svc.store.clone(),
+        fincase::http::SenderConfig {
+            backoff_base: std::time::Duration::from_millis(1),
+            max_attempts: 4,
+            timeout: std::time::Duration::from_secs(5),
+            lease: std::time::Duration::from_secs(60),
+        },
+    );
+    for _ in 0..200 {
+        sender.deliver_due().await.unwrap();
+        let states = w.svc.store.deliveries_of(&w.filings[0]).await.unwrap();
+        if states
+            .iter()
+            .all(|s| s.delivered_ms.is_some() || s.failed_ms.is_some())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let states = w.svc.store.deliveries_of(&w.filings[0]).await.unwrap();
+    assert_eq!(
+        states.len(),
+        2,
+        "one event (the seeded ones are not announced), two endpoints"
+    );
+    let delivered: Vec<_> = states.iter().filter(|s| s.delivered_ms.is_some()).collect();
+    let failed: Vec<_> = states.iter().filter(|s| s.failed_ms.is_some()).collect();
+    assert_eq!((delivered.len(), failed.len()), (1, 1), "{states:?}");
+    assert_eq!(delivered[0].attempts, 3, "two 500s, then 200");
+    assert_eq!(failed[0].attempts, 4, "given up after max_attempts");
+    assert!(
+        failed[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("connection"),
+        "{failed:?}"
+    );
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3);
+    let id = |h: &axum::http::HeaderMap| h["fincase-event-id"].to_str().unwrap().to_owned();
+    assert!(
+        seen.iter().all(|(h, _)| id(h) == id(&seen[0].0)),
+        "the same event id on every retry"
+    );
+    for (h, body) in seen.iter() {
+        let ts: i64 = h["fincase-timestamp"].to_str().unwrap().parse().unwrap();
+        assert_eq!(
+            h["fincase-signature"].to_str().unwrap(),
+            fincase::http::signature(&secret, ts, body)
+        );
+        // An independent check of the HMAC with the hmac crate.
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{ts}.{body}").as_bytes());
+        let hex = h["fincase-signature"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("sha256=");
+        mac.verify_slice(&hex_decode(hex)).unwrap();
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            (v["event"]["type"].as_str(), v["stage"].as_str()),
+            (Some("approved"), Some("approved"))
+        );
+        assert_eq!(v["filing_id"], w.filings[0]);
+    }
+    // The bank lists its endpoints without their secrets; another bank's token sees none.
+    let (_, list) = w.call(&w.bank, Method::GET, "/api/v1/webhooks", None).await;
+    assert_eq!(list["webhooks"].as_array().unwrap().len(), 2);
+    assert!(!list.to_string().contains(&secret));
+}
+
+fn hex_decode(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}

@@ -17,6 +17,8 @@
 //! | decide | 403 | own court, else 404 | 403 | 403 |
 //! | read a filing's lifecycle and papers | own org, else 404 | own court, else 404 | 403 | yes |
 //! | act on a lifecycle (one filing, or in bulk) | 403 | own court, else 404 | 403 | 403 |
+//! | register webhooks | own org | 403 | 403 | 403 |
+//! | list webhooks | own org | 403 | 403 | all |
 //! | search | own org | own court | 403 | all |
 //! | stats | 403 | 403 | yes | yes |
 //! | tokens, courts, audit log | 403 | 403 | 403 | yes |
@@ -159,6 +161,10 @@ pub(super) enum Act<'a> {
     RecordLifecycle(Option<&'a FilingView>),
     /// `POST /api/v1/lifecycle/bulk` (each filing is then looked up in the judge's court).
     BulkLifecycle,
+    /// `POST /api/v1/webhooks`: a bank's own endpoints.
+    ManageWebhooks,
+    /// `GET /api/v1/webhooks`.
+    ReadWebhooks,
 }
 
 /// What [`authorize`] allows.
@@ -229,6 +235,14 @@ pub(super) fn authorize(caller: &Caller, act: Act<'_>) -> Result<Grant, ApiError
         },
         Act::BulkLifecycle => match role {
             Role::Judge => Ok(Grant::Full),
+            _ => forbidden(),
+        },
+        Act::ManageWebhooks => match role {
+            Role::Bank => Ok(Grant::Full),
+            _ => forbidden(),
+        },
+        Act::ReadWebhooks => match role {
+            Role::Bank | Role::Admin => Ok(Grant::Full),
             _ => forbidden(),
         },
         Act::Search => match role {

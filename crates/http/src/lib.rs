@@ -18,12 +18,14 @@ mod openapi;
 mod routes;
 mod similar;
 mod ui;
+mod webhooks;
 
 pub use config::{ConfigError, Limits, ServiceConfig, WorkersConfig};
 pub use error::ApiError;
 pub use metrics::{DbGauges, Metrics};
 pub use openapi::OPENAPI_JSON;
 pub use routes::Caller;
+pub use webhooks::{Sender, SenderConfig, signature, spawn_sender};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};

@@ -38,6 +38,10 @@ pub(super) fn routes() -> Router<AppState> {
             get(super::lifecycle::get_paper),
         )
         .route("/api/v1/lifecycle/bulk", post(super::lifecycle::post_bulk))
+        .route(
+            "/api/v1/webhooks",
+            get(super::webhooks::list_webhooks).post(super::webhooks::post_webhook),
+        )
         .route("/api/v1/courts", get(list_courts).post(post_court))
         .route("/api/v1/stats", get(get_stats))
         .route("/api/v1/audit", get(get_audit))

@@ -270,6 +270,7 @@ pub fn plan(
     Ok((
         LifecycleWrite {
             filing_id: record.id.clone(),
+            org: record.org.clone(),
             expect_seq: record.lifecycle_seq,
             events,
             stage: next.stage.as_str().to_owned(),

@@ -17,7 +17,8 @@
 //! `tokens` (API tokens, hashed), `courts`, `intake` (batches submitted through the service),
 //! `queue` (jobs under leases, `JobKind`, what a worker computed), `decisions` (a judge's
 //! decision), `review` (the review queue, sessions, draft versions), `lifecycle` (what happens
-//! after the draft: stage, events, papers), `views` (what the service
+//! after the draft: stage, events, papers), `webhooks` (banks' endpoints and the outbox of
+//! deliveries), `views` (what the service
 //! shows, lists and counts), `originals` (the PDFs as filed), `audit` (the hash chain every
 //! change above writes in its own transaction) and [`search`] (the tantivy index derived from
 //! the database).
@@ -39,6 +40,7 @@ mod review;
 pub mod search;
 mod tokens;
 mod views;
+mod webhooks;
 
 pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification, GENESIS_HASH, entry_hash};
 use audit::{Pending, audited_tx};
@@ -57,6 +59,7 @@ pub use tokens::{Role, TokenRecord};
 pub use views::{
     BatchFilingLine, BatchView, FilingChange, FilingScope, FilingSummary, FilingView, Stats,
 };
+pub use webhooks::{Delivery, DeliveryState, Webhook};
 
 use fincase_core::domain::{BatchId, FilingId, FilingStatus, ReviewState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -552,6 +555,36 @@ const MIGRATIONS: &[(i64, &str)] = &[
             paper_versions_json TEXT,
             PRIMARY KEY (filing_id, seq)
         );",
+    ),
+    (
+        9,
+        // Webhooks to banks (`webhooks.rs`, issue 25): an organisation's endpoints (the secret
+        // signs deliveries, so it is kept, as a payment provider keeps it), and the outbox of
+        // deliveries written in the same transaction as the lifecycle event they announce, one
+        // per endpoint, retried with backoff until delivered or given up.
+        "CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY,
+            org TEXT NOT NULL,
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_ms BIGINT NOT NULL
+        );
+        CREATE INDEX webhooks_org ON webhooks(org);
+        CREATE TABLE webhook_deliveries (
+            event_id TEXT NOT NULL,
+            webhook_id TEXT NOT NULL,
+            filing_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            attempts BIGINT NOT NULL DEFAULT 0,
+            next_ms BIGINT NOT NULL,
+            delivered_ms BIGINT,
+            failed_ms BIGINT,
+            last_error TEXT,
+            created_ms BIGINT NOT NULL,
+            PRIMARY KEY (event_id, webhook_id)
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_ms)
+            WHERE delivered_ms IS NULL AND failed_ms IS NULL;",
     ),
 ];
 

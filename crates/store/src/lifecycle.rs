@@ -3,7 +3,9 @@
 //! produced (`lifecycle_events`), written with one audit entry per event in the same
 //! transaction. The state machine itself is `fincase_core::lifecycle`; the caller computes the
 //! next state and the paper, and this module stores them only if nobody changed the filing's
-//! lifecycle meanwhile (`lifecycle_seq` is the version the caller computed from).
+//! lifecycle meanwhile (`lifecycle_seq` is the version the caller computed from). Each event
+//! recorded by a caller (not the seeded ones) is put in the webhook outbox of the filing's
+//! organisation in the same transaction (`webhooks.rs`).
 
 use super::audit::{Actor, Pending, audited_tx};
 use super::{FilingScope, Store, StoreError, db_query, now_ms, stored, stored_opt, tx_query};
@@ -105,6 +107,8 @@ pub struct NewLifecycleEvent {
 pub struct LifecycleWrite {
     /// The filing.
     pub filing_id: FilingId,
+    /// Its organisation: each event recorded is announced to its webhooks.
+    pub org: Option<String>,
     /// The number of events the caller computed from ([`LifecycleRecord::lifecycle_seq`]).
     pub expect_seq: i64,
     /// The events, oldest first.
@@ -360,6 +364,30 @@ impl Store {
                     )?;
                     let event: serde_json::Value =
                         serde_json::from_str(&e.event_json).unwrap_or(serde_json::Value::Null);
+                    if let (Some(org), false) = (w.org.as_deref(), e.seeded) {
+                        let event_id = format!("evt_{}_{seq}", w.filing_id.as_str());
+                        let payload = serde_json::json!({
+                            "id": event_id,
+                            "type": "filing.lifecycle",
+                            "filing_id": w.filing_id,
+                            "seq": seq,
+                            "event": event,
+                            "stage_before": e.stage_before,
+                            "stage": e.stage_after,
+                            "paper": paper.map(|p| p.kind.as_str()),
+                            "created_ms": now,
+                        })
+                        .to_string();
+                        super::webhooks::enqueue_deliveries!(
+                            pg,
+                            tx,
+                            org,
+                            w.filing_id.as_str(),
+                            event_id.as_str(),
+                            payload.as_str(),
+                            now
+                        );
+                    }
                     chain.push(Pending {
                         actor: who,
                         action: &format!("lifecycle.{}", e.event),
