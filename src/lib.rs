@@ -21,7 +21,7 @@
 //!   benches and the `fixtures` and `train tagger` commands; the core never depends on it.
 
 pub use fincase_core::{
-    backtest, domain, draft, eval, extract, ingest, ml, rules, similar, tokenizer,
+    backtest, domain, draft, eval, extract, ingest, lifecycle, ml, rules, similar, tokenizer,
 };
 pub use fincase_fixtures as fixtures;
 pub use fincase_http as http;

@@ -116,6 +116,19 @@ impl World {
         self.call(token, Method::POST, &uri, Some(event)).await
     }
 
+    async fn approve(&self, filing: usize) {
+        let uri = format!("/api/v1/filings/{}/decision", self.filings[filing]);
+        let (code, v) = self
+            .call(
+                &self.judge_a,
+                Method::POST,
+                &uri,
+                Some(json!({ "action": "approve" })),
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK, "{v}");
+    }
+
     async fn lifecycle(&self, token: &str, filing: usize) -> Value {
         let uri = format!("/api/v1/filings/{}/lifecycle", self.filings[filing]);
         let (code, v) = self.call(token, Method::GET, &uri, None).await;
@@ -152,14 +165,14 @@ async fn a_judge_signs_serves_and_is_told_why_an_act_is_refused() {
         "{v}"
     );
 
+    // Signing is the judge's decision, through the review: not a lifecycle act.
     let (code, v) = w
         .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
         .await;
-    assert_eq!(
-        (code, v["stage"].as_str()),
-        (StatusCode::OK, Some("approved")),
-        "{v}"
-    );
+    assert_eq!(code, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["details"]["reason"], "invalid");
+    w.approve(0).await;
+    assert_eq!(w.lifecycle(&w.judge_a, 0).await["stage"], "approved");
     let (code, v) = w.act(&w.judge_a, 0, served).await;
     assert_eq!(
         (code, v["stage"].as_str()),
@@ -206,7 +219,7 @@ async fn a_judge_signs_serves_and_is_told_why_an_act_is_refused() {
         .iter()
         .map(|h| h["by"].as_str().unwrap())
         .collect();
-    assert_eq!(by, ["系统", "法院", "法院"], "{b}");
+    assert_eq!(by, ["系统", "系统", "法院"], "{b}");
 
     // Every event is in the audit chain, under the filing.
     let actions: Vec<String> = common::audit_actions(&w.svc.store)
@@ -277,13 +290,17 @@ async fn a_withdrawal_drafts_its_ruling_in_every_format() {
 async fn a_bulk_act_records_each_filing_on_its_own_inside_the_court() {
     let w = World::new().await;
     let t = today();
-    // Judge A names both filings: its own is signed, court B's is not found.
+    w.approve(0).await;
+    // Judge A names both filings: its own is served, court B's is not found.
     let (code, v) = w
         .call(
             &w.judge_a,
             Method::POST,
             "/api/v1/lifecycle/bulk",
-            Some(json!({ "filing_ids": w.filings, "event": { "type": "approved", "on": t } })),
+            Some(json!({
+                "filing_ids": w.filings,
+                "event": { "type": "served", "on": t, "method": "electronic" }
+            })),
         )
         .await;
     assert_eq!(code, StatusCode::OK, "{v}");
@@ -292,17 +309,6 @@ async fn a_bulk_act_records_each_filing_on_its_own_inside_the_court() {
         (Some(1), Some(1)),
         "{v}"
     );
-    // Every signed filing of the court, served by stage.
-    let (code, v) = w
-        .call(
-            &w.judge_a,
-            Method::POST,
-            "/api/v1/lifecycle/bulk",
-            Some(json!({ "stage": "approved", "event": { "type": "served", "on": t, "method": "electronic" } })),
-        )
-        .await;
-    assert_eq!(code, StatusCode::OK, "{v}");
-    assert_eq!(v["recorded"], 1, "{v}");
     // Certifying every served filing now is refused for each, with the reason.
     let (_, v) = w
         .call(
@@ -391,8 +397,13 @@ async fn a_bank_is_told_by_webhook_with_retries_and_a_signature() {
         .await;
     assert_eq!(code, StatusCode::BAD_REQUEST);
 
+    w.approve(0).await;
     let (code, v) = w
-        .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "served", "on": t, "method": "postal" }),
+        )
         .await;
     assert_eq!(code, StatusCode::OK, "{v}");
     let sender = fincase::http::Sender::new(
@@ -460,7 +471,7 @@ async fn a_bank_is_told_by_webhook_with_retries_and_a_signature() {
         let v: Value = serde_json::from_str(body).unwrap();
         assert_eq!(
             (v["event"]["type"].as_str(), v["stage"].as_str()),
-            (Some("approved"), Some("approved"))
+            (Some("served"), Some("served"))
         );
         assert_eq!(v["filing_id"], w.filings[0]);
     }
@@ -475,4 +486,137 @@ fn hex_decode(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_objection_ends_a_payment_order_and_the_case_is_drafted_again_as_a_lawsuit() {
+    // A generated application for a payment order that the rules grant as one.
+    let cfg = fincase::rules::RulesConfig::default();
+    let order = (0..200)
+        .map(|i| fincase::fixtures::generate_one(SEED, i).unwrap())
+        .find(|f| {
+            f.gold.facts.payment_order_requested
+                && fincase::pipeline::process_filing("x.pdf", &f.pdf, &cfg)
+                    .output()
+                    .draft_kind
+                    .as_deref()
+                    == Some("payment_order")
+        })
+        .expect("a payment order among the first 200 generated filings");
+    let svc = common::Service::new(ServiceConfig::default()).await;
+    let store = svc.store.clone();
+    let court = common::court(&store, order.gold.facts.court.as_deref().unwrap()).await;
+    let ops = Actor::system();
+    let bank = issue_token_as(&store, "bank-a", Role::Bank, "bank-a", None, &ops)
+        .await
+        .unwrap();
+    let judge = issue_token_as(
+        &store,
+        "court-a",
+        Role::Judge,
+        "court-a",
+        Some(&court),
+        &ops,
+    )
+    .await
+    .unwrap();
+    let a = common::upload(&svc.router, &bank, &[("po.pdf", &order.pdf)]).await;
+    let id = a.json()["filed"][0]["filing_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let worker = Worker::new(store.clone(), Arc::new(cfg.clone()), WorkerConfig::new("w"));
+    while worker.step().await.unwrap() != Step::Idle {}
+    let w = World {
+        svc,
+        bank,
+        judge_a: judge.clone(),
+        judge_b: judge,
+        filings: vec![id.clone()],
+    };
+    let t = today();
+    w.approve(0).await;
+    for event in [
+        json!({ "type": "served", "on": t, "method": "electronic" }),
+        json!({ "type": "objection_filed", "on": t }),
+    ] {
+        let (code, v) = w.act(&w.judge_a, 0, event).await;
+        assert_eq!(code, StatusCode::OK, "{v}");
+    }
+    let (code, v) = w
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "objection_upheld", "on": t }),
+        )
+        .await;
+    assert_eq!(
+        (code, v["paper"].as_str()),
+        (StatusCode::OK, Some("termination_ruling")),
+        "{v}"
+    );
+    let href = v["paper_href"].as_str().unwrap().to_owned();
+    let (_, ruling) = w
+        .call(&w.bank, Method::GET, &format!("{href}?format=text"), None)
+        .await;
+    let ruling = ruling.as_str().unwrap().to_owned();
+    assert!(
+        ruling.contains("终结本案督促程序") && ruling.contains("申请费"),
+        "{ruling}"
+    );
+
+    let (code, v) = w
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "converted_to_litigation", "on": t }),
+        )
+        .await;
+    assert_eq!(
+        (code, v["stage"].as_str()),
+        (StatusCode::OK, Some("drafted")),
+        "{v}"
+    );
+    // The filing is back in review with a judgment draft, its earlier drafts kept as versions.
+    let view = w
+        .svc
+        .store
+        .filing_view(&fincase::domain::FilingId::new(id.as_str()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.review_state, None);
+    assert_ne!(
+        view.draft_kind.as_deref(),
+        Some("payment_order"),
+        "{:?}",
+        view.draft_kind
+    );
+    let (_, draft) = w
+        .call(
+            &w.judge_a,
+            Method::GET,
+            &format!("/api/v1/filings/{id}/draft?format=text"),
+            None,
+        )
+        .await;
+    assert!(!draft.as_str().unwrap().contains("支付令"), "{draft}");
+    let versions = w
+        .svc
+        .store
+        .draft_versions(&fincase::domain::FilingId::new(id.as_str()))
+        .await
+        .unwrap();
+    assert!(
+        versions.iter().any(|v| v.stage == "litigation"),
+        "{versions:?}"
+    );
+    // The judge decides on the new draft as on any other; the lifecycle follows.
+    w.approve(0).await;
+    let v = w.lifecycle(&w.judge_a, 0).await;
+    assert_eq!(
+        (v["stage"].as_str(), v["document"].as_str()),
+        (Some("approved"), Some("民事判决书")),
+        "{v}"
+    );
 }

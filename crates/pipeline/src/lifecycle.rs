@@ -6,7 +6,11 @@
 //!
 //! A filing's first act starts its machine from its record: the drafting and the judge's
 //! decision, already audited when they happened, become its first events (attributed to
-//! `system`).
+//! `system`); a decision made later through the review (`/decision`, the review screens) joins
+//! the machine the same way at its next act. Decisions are not lifecycle acts: they keep their
+//! one path, with its reasons and the approved draft version. A payment order converted to
+//! litigation after an objection is drafted again as a lawsuit ([`litigation_redraft`]) and
+//! goes back to the judge's review.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use fincase_core::domain::{CaseFacts, FilingId, FilingStatus, ReviewState};
@@ -17,7 +21,7 @@ use fincase_core::rules::{
 };
 use fincase_store::{
     Actor, FilingScope, LifecycleRecord, LifecycleWrite, LifecycleWritten, NewLifecycleEvent,
-    Store, StoreError, StoredPaper,
+    Redraft, Store, StoreError, StoredPaper,
 };
 use serde::Serialize;
 
@@ -76,11 +80,21 @@ pub fn current(
     cal: &Calendar,
 ) -> Result<(Lifecycle, Vec<Event>), Refusal> {
     if let Some(json) = &record.lifecycle_json {
-        let lc = serde_json::from_str(json).map_err(|e| Refusal {
+        let lc: Lifecycle = serde_json::from_str(json).map_err(|e| Refusal {
             code: RefusalCode::Invalid,
             message: format!("案件流程记录无法读取：{e}"),
         })?;
-        return Ok((lc, Vec::new()));
+        // A decision the judge made (`/decision`) after the machine last moved: a draft the
+        // machine holds as undecided that the record says is decided.
+        let seeds: Vec<Event> = match (lc.stage, decision_event(record)) {
+            (Stage::Drafted, Some(e)) => vec![e],
+            _ => Vec::new(),
+        };
+        let mut now = lc;
+        for e in &seeds {
+            now = now.apply(e, today, cal)?;
+        }
+        return Ok((now, seeds));
     }
     let seeds = seed_events(record);
     let lc = Lifecycle::replay(&seeds, today, cal).map_err(|(_, r)| r)?;
@@ -126,15 +140,97 @@ fn seed_events(record: &LifecycleRecord) -> Vec<Event> {
                 .map_or(Procedure::Ordinary, |o| o.procedure),
             parties,
         });
-        let decided = date_of_ms(record.review_ms).unwrap_or(on).max(on);
-        match record.review_state {
-            Some(ReviewState::Approved) => out.push(Event::Approved { on: decided }),
-            Some(ReviewState::Rejected) => out.push(Event::Rejected { on: decided }),
-            Some(ReviewState::ReturnedToBank) => out.push(Event::ReturnedToBank { on: decided }),
-            None => {}
-        }
+        out.extend(decision_event(record).map(|e| match e {
+            Event::Approved { on: d } => Event::Approved { on: d.max(on) },
+            Event::Rejected { on: d } => Event::Rejected { on: d.max(on) },
+            Event::ReturnedToBank { on: d } => Event::ReturnedToBank { on: d.max(on) },
+            other => other,
+        }));
     }
     out
+}
+
+/// The judge's decision on the record, as an event dated the day it was made.
+fn decision_event(record: &LifecycleRecord) -> Option<Event> {
+    let on = date_of_ms(record.review_ms).or_else(|| date_of_ms(record.updated_ms))?;
+    Some(match record.review_state? {
+        ReviewState::Approved => Event::Approved { on },
+        ReviewState::Rejected => Event::Rejected { on },
+        ReviewState::ReturnedToBank => Event::ReturnedToBank { on },
+    })
+}
+
+/// The litigation draft of a payment order whose 督促程序 ended on an objection (民事诉讼法第二百
+/// 二十八条): the stored facts with the application for a payment order withdrawn, the rules and
+/// the draft run again, so the judge reviews a 判决书 draft. Returns what to store and the
+/// `Drafted` event that records it.
+fn litigation_redraft(
+    record: &LifecycleRecord,
+    on: NaiveDate,
+    rules: &RulesConfig,
+) -> Result<(Redraft, Event), Refusal> {
+    let fail = |m: String| Refusal {
+        code: RefusalCode::Invalid,
+        message: m,
+    };
+    let mut report: serde_json::Value = record
+        .facts_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| fail("此案件没有可用于起草诉讼文书的事实记录".to_owned()))?;
+    report["payment_order_requested"] = serde_json::Value::Bool(false);
+    let facts: CaseFacts = serde_json::from_value(report.clone())
+        .map_err(|e| fail(format!("事实记录无法读取：{e}")))?;
+    let findings: Vec<fincase_core::domain::Finding> =
+        serde_json::from_value(report["findings"].clone()).unwrap_or_default();
+    let provenance: Option<fincase_core::domain::Provenance> =
+        serde_json::from_value(report["provenance"].clone()).ok();
+    let outcome = fincase_core::rules::suggest(&facts, &findings, rules);
+    let opts = fincase_core::draft::DraftOptions {
+        provenance,
+        ..Default::default()
+    };
+    let draft = fincase_core::draft::render_with(&facts, &findings, &outcome, &opts)
+        .map_err(|e| fail(format!("诉讼文书生成失败：{e}")))?;
+    let kind = match draft.kind {
+        DocumentKind::Judgment => "judgment",
+        DocumentKind::PaymentOrder => "payment_order",
+        DocumentKind::None => "notice",
+    };
+    let mut parties: Vec<String> = facts
+        .plaintiff
+        .iter()
+        .map(|p| p.name.clone())
+        .chain(facts.defendants.iter().map(|d| d.name.clone()))
+        .collect();
+    parties.dedup();
+    let drafted = Event::Drafted {
+        on,
+        document: draft.kind,
+        procedure: outcome.procedure,
+        parties,
+    };
+    Ok((
+        Redraft {
+            facts_json: report.to_string(),
+            outcome_json: serde_json::to_string(&outcome).map_err(|e| fail(e.to_string()))?,
+            draft_kind: kind.to_owned(),
+            status: if draft.kind == DocumentKind::None {
+                FilingStatus::NeedsReview
+            } else {
+                FilingStatus::Drafted
+            },
+            versions_json: serde_json::json!({
+                "model": draft.model_version,
+                "rules": draft.rules_version,
+                "template": draft.template_version,
+            })
+            .to_string(),
+            draft_html: draft.html,
+            draft_text: draft.text,
+        },
+        drafted,
+    ))
 }
 
 fn facts_of(record: &LifecycleRecord) -> CaseFacts {
@@ -239,7 +335,17 @@ pub fn plan(
         stage_before = Some(l.stage);
         lc = l;
     }
-    let next = lc.apply(event, today, cal)?;
+    if matches!(
+        event,
+        Event::Approved { .. } | Event::Rejected { .. } | Event::ReturnedToBank { .. }
+    ) {
+        return Err(Refusal {
+            code: RefusalCode::Invalid,
+            message: "签发、驳回或退回请通过审核决定作出（审核页面或 /decision），案件流程随之更新"
+                .to_owned(),
+        });
+    }
+    let mut next = lc.apply(event, today, cal)?;
     let kind = PaperKind::for_event(event, &next);
     let paper = match kind {
         Some(k) => {
@@ -263,6 +369,14 @@ pub fn plan(
         None => None,
     };
     events.push(new_event(event, stage_before, next.stage, false, paper)?);
+    let mut redraft = None;
+    if matches!(event, Event::ConvertedToLitigation { .. }) {
+        let (r, drafted) = litigation_redraft(record, event.on(), rules)?;
+        let before = next.stage;
+        next = next.apply(&drafted, today, cal)?;
+        events.push(new_event(&drafted, Some(before), next.stage, true, None)?);
+        redraft = Some(r);
+    }
     let lifecycle_json = serde_json::to_string(&next).map_err(|e| Refusal {
         code: RefusalCode::Invalid,
         message: e.to_string(),
@@ -275,6 +389,7 @@ pub fn plan(
             events,
             stage: next.stage.as_str().to_owned(),
             lifecycle_json,
+            redraft,
         },
         kind,
     ))

@@ -49,7 +49,7 @@ pub use decisions::{Decided, ReviewAction};
 pub use intake::{Admitted, NewBatch, NewFiling};
 pub use lifecycle::{
     LifecycleEventRow, LifecycleRecord, LifecycleWrite, LifecycleWritten, NewLifecycleEvent,
-    StoredPaper,
+    Redraft, StoredPaper,
 };
 pub use originals::OriginalStore;
 pub use queue::{JobKind, JobRecord, JobState, QueueCounts};

@@ -117,6 +117,29 @@ pub struct LifecycleWrite {
     pub stage: String,
     /// The machine's state after the last event (JSON).
     pub lifecycle_json: String,
+    /// A new draft to store with the events.
+    pub redraft: Option<Redraft>,
+}
+
+/// A filing's new draft, written with a lifecycle event (the litigation draft after a payment
+/// order's 督促程序 ended): it replaces the record's facts, outcome and draft, clears the
+/// decision (the judge reviews the new draft) and is kept as the next draft version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redraft {
+    /// Facts (JSON).
+    pub facts_json: String,
+    /// Outcome (JSON).
+    pub outcome_json: String,
+    /// `judgment`, `payment_order` or `notice`.
+    pub draft_kind: String,
+    /// `drafted`, or `needs_review` for a notice.
+    pub status: FilingStatus,
+    /// The draft's HTML.
+    pub draft_html: String,
+    /// Its text.
+    pub draft_text: String,
+    /// Versions (JSON).
+    pub versions_json: String,
 }
 
 /// What became of one write.
@@ -334,6 +357,57 @@ impl Store {
                     out.push(LifecycleWritten::Conflict);
                     continue;
                 }
+                if let Some(r) = &w.redraft {
+                    tx_query!(
+                        pg,
+                        tx,
+                        "UPDATE filings SET facts_json = ?, outcome_json = ?, draft_kind = ?,
+                             draft_html = ?, draft_text = ?, versions_json = ?, status = ?,
+                             review_state = NULL, review_reason = NULL, review_ms = NULL,
+                             updated_ms = ?
+                         WHERE id = ?",
+                        [
+                            r.facts_json.as_str(),
+                            r.outcome_json.as_str(),
+                            r.draft_kind.as_str(),
+                            r.draft_html.as_str(),
+                            r.draft_text.as_str(),
+                            r.versions_json.as_str(),
+                            r.status.as_str(),
+                            now,
+                            w.filing_id.as_str()
+                        ],
+                        execute
+                    )?;
+                    let last: Option<i64> = tx_query!(
+                        pg,
+                        tx,
+                        "SELECT MAX(version) AS v FROM draft_versions WHERE filing_id = ?",
+                        [w.filing_id.as_str()],
+                        fetch_one
+                    )?
+                    .get("v");
+                    tx_query!(
+                        pg,
+                        tx,
+                        "INSERT INTO draft_versions (filing_id, version, stage, actor, at_ms,
+                             facts_json, outcome_json, draft_html, draft_text, versions_json, note)
+                         VALUES (?, ?, 'litigation', ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            w.filing_id.as_str(),
+                            last.unwrap_or(0) + 1,
+                            actor.as_str(),
+                            now,
+                            r.facts_json.as_str(),
+                            r.outcome_json.as_str(),
+                            r.draft_html.as_str(),
+                            r.draft_text.as_str(),
+                            r.versions_json.as_str(),
+                            "督促程序终结后转入诉讼程序"
+                        ],
+                        execute
+                    )?;
+                }
                 for (i, e) in w.events.iter().enumerate() {
                     let seq = w.expect_seq + 1 + i as i64;
                     let who = if e.seeded { &system } else { actor };
@@ -401,6 +475,9 @@ impl Store {
                                 "kind": p.kind,
                                 "sha256": sha256_hex(p.html.as_bytes()),
                             })),
+                            "draft_sha256": w.redraft.as_ref()
+                                .filter(|_| e.event == "drafted" && e.seeded)
+                                .map(|r| sha256_hex(r.draft_html.as_bytes())),
                         })),
                         versions: paper.and_then(|p| serde_json::from_str(&p.versions_json).ok()),
                     });
