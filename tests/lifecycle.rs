@@ -446,7 +446,7 @@ async fn a_bank_is_told_by_webhook_with_retries_and_a_signature() {
         "{failed:?}"
     );
 
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 3);
     let id = |h: &axum::http::HeaderMap| h["fincase-event-id"].to_str().unwrap().to_owned();
     assert!(

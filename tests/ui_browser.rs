@@ -911,6 +911,83 @@ fn review_in_headless_chromium() {
         .unwrap()
         .unwrap();
     assert_eq!(v.review_state, Some(ReviewState::Approved));
+
+    // After the decision the case goes on (案件流程): service is recorded on the case screen,
+    // the window's end is shown, and certifying waits for it, saying why.
+    wd.go(&format!("{base}/ui/filings/{id}#lifecycle"));
+    wd.wait_for("#lifecycle-status");
+    assert!(
+        wd.text("#lifecycle-status").contains("已签发"),
+        "{}",
+        wd.text("#lifecycle-status")
+    );
+    wd.click("#act-served summary");
+    wd.click("#act-served button");
+    let t = Instant::now();
+    while !wd.text("#lifecycle-status").contains("已送达") {
+        assert!(t.elapsed() < Duration::from_secs(10), "service not shown");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = wd.text("#lifecycle-status");
+    assert!(status.contains("期至"), "the window's last day: {status}");
+    assert!(
+        wd.text("#lifecycle-deadlines").contains("民事诉讼法"),
+        "each deadline cites its rule"
+    );
+    assert!(
+        wd.text("#act-effective").contains("方可确认生效"),
+        "{}",
+        wd.text("#act-effective")
+    );
+    assert!(
+        !wd.exists("#act-withdrawn"),
+        "no withdrawal once the judgment is served"
+    );
+    let card = wd.text("#lifecycle");
+    assert!(
+        !card.contains("served") && !card.contains("approved"),
+        "plain Chinese only: {card}"
+    );
+    if let Some(dir) = &shots {
+        wd.element_screenshot("#lifecycle", &dir.join("ui-lifecycle.png"));
+    }
+    // Another filing of the court, not decided yet: the plaintiff withdraws, and the ruling that
+    // allows it opens from the history.
+    let other = w.filings.iter().find(|f| f.as_str() != id).unwrap().clone();
+    wd.go(&format!("{base}/ui/filings/{}", other.as_str()));
+    wd.wait_for("#act-withdrawn");
+    wd.click("#act-withdrawn summary");
+    wd.type_into("#act-withdrawn input[name=reason]", "被告已清偿全部欠款");
+    wd.click("#act-withdrawn button");
+    wd.wait_for("#lifecycle-history a.paper");
+    assert!(wd.text("#lifecycle-status").contains("已准予撤诉"));
+    let link = wd.find("#lifecycle-history a.paper");
+    let href = wd.run(link.attr("href")).unwrap_or_default();
+    wd.go(&format!("{base}{href}"));
+    let t = Instant::now();
+    while !wd.exists("article.paper") {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the ruling did not open"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ruling = wd.text("article.paper");
+    assert!(
+        ruling.contains("准许原告") && ruling.contains("减半收取"),
+        "{ruling}"
+    );
+    if let Some(dir) = &shots {
+        wd.screenshot(&dir.join("ui-withdrawal-ruling.png"));
+    }
+    let acts: Vec<String> = rt
+        .block_on(w.store.audit_of(other.as_str()))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("lifecycle."))
+        .collect();
+    assert_eq!(acts, ["lifecycle.drafted", "lifecycle.withdrawn"]);
 }
 
 /// A child process killed on drop (the service under test).

@@ -652,12 +652,12 @@ impl Lifecycle {
                     out.push(match track {
                         Track::PaymentOrder => Deadline {
                             due: end,
-                            what: "被申请人提出书面异议或清偿".to_owned(),
+                            what: "异议期届满（被申请人须于此前清偿或提出书面异议）".to_owned(),
                             rule: "民事诉讼法第二百二十七条、第八十五条 [P]".to_owned(),
                         },
                         _ => Deadline {
                             due: end,
-                            what: "当事人提起上诉".to_owned(),
+                            what: "上诉期届满（当事人须于此前提起上诉）".to_owned(),
                             rule: "民事诉讼法第一百七十一条、第二百八十六条、第八十五条 [P]"
                                 .to_owned(),
                         },

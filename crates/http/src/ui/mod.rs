@@ -10,7 +10,9 @@
 //! `recompute.rs`, and the page shows what changed), and decides: approve, reject with a reason,
 //! or return to the bank, through [`fincase_store::Store::decide`] like the API. Alike cases
 //! (多案联审) are reviewed by sample and approved as a group, one decision and one audit entry
-//! per filing. Every action is audited by the store with before/after and versions.
+//! per filing. After the decision, the 案件流程 card (`lifecycle.rs`) follows the case: service,
+//! the objection or appeal window, effect, enforcement, mediation and withdrawal, with the
+//! papers each act drafts. Every action is audited by the store with before/after and versions.
 //!
 //! Must not: decide differently from the API (tenancy is the judge's court: another court's
 //! filing answers 404 like one that does not exist), accept a cookie-session POST without its
@@ -20,6 +22,7 @@
 // of `Response` in the `Err` variant does not matter on this path.
 #![allow(clippy::result_large_err)]
 
+mod lifecycle;
 mod recompute;
 mod session;
 mod view;
@@ -62,6 +65,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/ui/archive/{id}", get(archive_case_page))
         .route("/ui/filings/{id}/facts", post(edit_fact))
         .route("/ui/filings/{id}/decision", post(decide))
+        .route("/ui/filings/{id}/lifecycle", post(lifecycle::post_act))
+        .route("/ui/filings/{id}/papers/{seq}", get(lifecycle::paper))
         .route("/ui/filings/{id}/draft.html", get(draft_html))
         .route("/ui/filings/{id}/original.pdf", get(original_pdf))
         .route("/ui/filings/{id}/approved.docx", get(approved_docx))
@@ -811,6 +816,7 @@ async fn case_view(
     };
     let return_reason = return_reasons(stored.as_ref());
     let similar = similar_view(state, id).await;
+    let lifecycle = lifecycle::card(state, id).await?;
     Ok(render(
         status,
         "case.html",
@@ -853,6 +859,7 @@ async fn case_view(
             "notice": notice.map(|(k, m)| json!({ "kind": k, "text": m })),
             "versions_json": f.versions_json,
             "similar": similar,
+            "lifecycle": lifecycle,
         }),
     ))
 }
