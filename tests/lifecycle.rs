@@ -279,6 +279,21 @@ async fn a_withdrawal_drafts_its_ruling_in_every_format() {
         assert_eq!(a.status, StatusCode::OK, "{fmt}: {}", a.text());
         assert!(a.body.starts_with(magic), "{fmt}");
     }
+    // A withdrawn case is not decided on any more.
+    let uri = format!("/api/v1/filings/{}/decision", w.filings[0]);
+    let (code, v) = w
+        .call(
+            &w.judge_a,
+            Method::POST,
+            &uri,
+            Some(json!({ "action": "approve" })),
+        )
+        .await;
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("CASE_ENDED")),
+        "{v}"
+    );
     // Nothing follows a withdrawal.
     let (code, _) = w
         .act(&w.judge_a, 0, json!({ "type": "approved", "on": t }))
@@ -619,4 +634,139 @@ async fn an_objection_ends_a_payment_order_and_the_case_is_drafted_again_as_a_la
         (Some("approved"), Some("民事判决书")),
         "{v}"
     );
+}
+
+/// The store's side on both backends (PostgreSQL when `DATABASE_URL` is set): acts seeded from
+/// the record, a write computed from a stale version refused, stage selection, papers, the
+/// webhook registry and an empty outbox for command-line filings (no organisation).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lifecycle_store_on_every_backend() {
+    use fincase::domain::{BatchId, FilingId};
+    use fincase::pipeline::lifecycle::{ActResult, act, court_today, plan};
+    use fincase::store::{BatchFiling, BatchRecord, FilingScope, LifecycleWritten, ReviewAction};
+    let f = fincase::fixtures::generate_one(SEED, 0).unwrap();
+    let cfg = fincase::rules::RulesConfig::default();
+    let out = fincase::pipeline::process_filing("f.pdf", &f.pdf, &cfg).output();
+    common::on_every_backend(async |db| {
+        let store = &db.store;
+        let court = common::court(store, out.court_name.as_deref().unwrap()).await;
+        let batch = BatchId::from("b".to_owned());
+        store
+            .begin_batch(&BatchRecord {
+                id: batch.clone(),
+                input: "t".into(),
+                started_at: "2026-12-08T00:00:00Z".into(),
+                summary_json: None,
+            })
+            .await
+            .unwrap();
+        let ids: Vec<FilingId> = (0..3).map(|i| FilingId::from(format!("lc-{i}"))).collect();
+        let rows: Vec<BatchFiling> = ids
+            .iter()
+            .map(|id| BatchFiling {
+                id: id.clone(),
+                batch_id: batch.clone(),
+                name: format!("{}.pdf", id.as_str()),
+                sha256: fincase::domain::sha256_hex(id.as_str().as_bytes()),
+                draft_path: None,
+                output: out.clone(),
+            })
+            .collect();
+        store.save_filings(&rows).await.unwrap();
+        for id in &ids[..2] {
+            store
+                .decide(id, &court, ReviewAction::Approve, None, &Actor::system())
+                .await
+                .unwrap();
+        }
+        let today = court_today();
+        let scope = FilingScope::Court(court.clone());
+        let served = fincase::lifecycle::Event::Served {
+            on: today,
+            method: fincase::lifecycle::ServiceMethod::Postal,
+            party: None,
+            abroad: false,
+        };
+        // A write planned from the record, then stored twice: the second is stale.
+        let rec = store
+            .lifecycle_record(&ids[0], &scope)
+            .await
+            .unwrap()
+            .unwrap();
+        let cal = fincase::lifecycle::Calendar::shipped();
+        let (w, _) = plan(&rec, &served, today, cal, &cfg).unwrap();
+        let got = store
+            .record_lifecycle(&[w.clone(), w], &Actor::system())
+            .await
+            .unwrap();
+        assert_eq!(
+            got,
+            [LifecycleWritten::Recorded, LifecycleWritten::Conflict]
+        );
+        // A bulk act over all three: one already served, one served now, one not signed.
+        let r = act(store, &ids, &scope, &served, &Actor::system(), today, &cfg)
+            .await
+            .unwrap();
+        let codes: Vec<String> = r
+            .iter()
+            .map(|(_, r)| match r {
+                ActResult::Recorded { stage, .. } => stage.as_str().to_owned(),
+                ActResult::Refused { code, .. } => format!("{code:?}"),
+                ActResult::NotFound => "not found".to_owned(),
+            })
+            .collect();
+        assert_eq!(codes, ["WrongStage", "served", "WrongStage"], "{r:?}");
+        let at = store.filings_at_stage(&court, "served", 10).await.unwrap();
+        assert_eq!(at, ids[..2].to_vec());
+        let events = store.lifecycle_events(&ids[0]).await.unwrap();
+        let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(names, ["drafted", "approved", "served"]);
+        // The undecided one is withdrawn: its ruling is stored with the event.
+        let withdrawn = fincase::lifecycle::Event::Withdrawn {
+            on: today,
+            reason: "和解".to_owned(),
+        };
+        let r = act(
+            store,
+            &ids[2..],
+            &scope,
+            &withdrawn,
+            &Actor::system(),
+            today,
+            &cfg,
+        )
+        .await
+        .unwrap();
+        let ActResult::Recorded { seq, .. } = r[0].1 else {
+            panic!("{r:?}")
+        };
+        let paper = store.lifecycle_paper(&ids[2], seq).await.unwrap().unwrap();
+        assert_eq!(paper.kind, "withdrawal_ruling");
+        assert!(paper.text.contains("准许原告"));
+        let counts = store.lifecycle_stage_counts(&scope).await.unwrap();
+        assert!(
+            counts.contains(&(Some("served".to_owned()), 2)),
+            "{counts:?}"
+        );
+        // Command-line filings belong to no organisation: nothing to announce.
+        store
+            .create_webhook(
+                "h1",
+                "bank-a",
+                "http://127.0.0.1:9/hook",
+                "s",
+                &Actor::system(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.webhooks(Some("bank-a")).await.unwrap().len(), 1);
+        assert!(
+            store
+                .claim_deliveries(i64::MAX / 2, 1_000, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
 }

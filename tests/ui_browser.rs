@@ -961,6 +961,12 @@ fn review_in_headless_chromium() {
     wd.click("#act-withdrawn button");
     wd.wait_for("#lifecycle-history a.paper");
     assert!(wd.text("#lifecycle-status").contains("已准予撤诉"));
+    assert!(!wd.exists("#approve"), "a withdrawn case is not approved");
+    assert!(
+        wd.text("#decide").contains("已准予撤诉"),
+        "{}",
+        wd.text("#decide")
+    );
     let link = wd.find("#lifecycle-history a.paper");
     let href = wd.run(link.attr("href")).unwrap_or_default();
     wd.go(&format!("{base}{href}"));
@@ -988,6 +994,24 @@ fn review_in_headless_chromium() {
         .filter(|a| a.starts_with("lifecycle."))
         .collect();
     assert_eq!(acts, ["lifecycle.drafted", "lifecycle.withdrawn"]);
+
+    // Bulk from the queue: every signed filing shown is marked served on one date; one that is
+    // served already is not recorded again, and the note says why.
+    wd.go(&format!("{base}/ui?status=approved"));
+    wd.wait_for("#bulk-served");
+    wd.click("#bulk-served button");
+    wd.wait_for("#bulk-note");
+    let note = wd.text("#bulk-note");
+    assert!(
+        note.contains("已记录 0 件") && note.contains("1 件未记录") && note.contains("已送达"),
+        "{note}"
+    );
+    // The withdrawn case has left the pending queue for its own tab.
+    assert_eq!(wd.text("#count-ended"), "1");
+    assert_eq!(wd.text("#count-pending"), (w.filings.len() - 2).to_string());
+    if let Some(dir) = &shots {
+        wd.screenshot(&dir.join("ui-bulk.png"));
+    }
 }
 
 /// A child process killed on drop (the service under test).

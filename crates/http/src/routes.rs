@@ -839,6 +839,11 @@ async fn post_decision(
                 status.as_str()
             ),
         )),
+        Decided::Ended(stage) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "CASE_ENDED",
+            format!("this case ended without a decision on its draft (lifecycle stage {stage})"),
+        )),
         Decided::AlreadyDecided(st) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "ALREADY_DECIDED",

@@ -9,7 +9,7 @@
 //! `system`); a decision made later through the review (`/decision`, the review screens) joins
 //! the machine the same way at its next act. Decisions are not lifecycle acts: they keep their
 //! one path, with its reasons and the approved draft version. A payment order converted to
-//! litigation after an objection is drafted again as a lawsuit ([`litigation_redraft`]) and
+//! litigation after an objection is drafted again as a lawsuit (`litigation_redraft`) and
 //! goes back to the judge's review.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -418,7 +418,8 @@ fn new_event(
 
 /// Applies `event` to every filing of `ids` in `scope`, as `actor`, on `today`: each filing is
 /// recorded (state, events, paper, audit) or refused on its own. Filings are read, planned and
-/// written 1,000 at a time; a filing another act changed meanwhile is planned again once.
+/// written 1,000 at a time; a filing another act changed meanwhile is planned again once. The
+/// results come in the order of `ids`.
 pub async fn act(
     store: &Store,
     ids: &[FilingId],
@@ -490,5 +491,12 @@ pub async fn act(
             pending = conflicts;
         }
     }
+    // In the order the filings were named.
+    let order: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    results.sort_by_key(|(id, _)| order.get(id.as_str()).copied().unwrap_or(usize::MAX));
     Ok(results)
 }

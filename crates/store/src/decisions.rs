@@ -54,6 +54,9 @@ pub enum Decided {
     NotReviewable(FilingStatus),
     /// Already decided (the state is given).
     AlreadyDecided(ReviewState),
+    /// The case ended without a decision on this draft (withdrawn, mediated, the 督促程序
+    /// ended): its lifecycle stage is given (`fincase_core::lifecycle::Stage`'s stored name).
+    Ended(String),
 }
 
 impl Store {
@@ -77,7 +80,7 @@ impl Store {
                 tx,
                 "UPDATE filings SET review_state = ?, review_reason = ?, review_ms = ?
                  WHERE id = ? AND court_id = ? AND status = 'drafted'
-                   AND review_state IS NULL",
+                   AND review_state IS NULL AND (stage IS NULL OR stage = 'drafted')",
                 [
                     action.review_state().as_str(),
                     reason,
@@ -91,7 +94,7 @@ impl Store {
             let row = tx_query!(
                 pg,
                 tx,
-                "SELECT status, review_state, versions_json FROM filings
+                "SELECT status, review_state, versions_json, stage FROM filings
                  WHERE id = ? AND court_id = ?",
                 [filing_id.as_str(), court_id.as_str()],
                 fetch_optional
@@ -102,9 +105,13 @@ impl Store {
             let status: FilingStatus = stored(&row, "status")?;
             let state: Option<ReviewState> = stored_opt(&row, "review_state")?;
             if n != 1 {
-                return Ok(match state {
-                    Some(s) => Decided::AlreadyDecided(s),
-                    None => Decided::NotReviewable(status),
+                let stage: Option<String> = row.get("stage");
+                return Ok(match (state, stage) {
+                    (Some(s), _) => Decided::AlreadyDecided(s),
+                    (None, Some(st)) if status == FilingStatus::Drafted && st != "drafted" => {
+                        Decided::Ended(st)
+                    }
+                    (None, _) => Decided::NotReviewable(status),
                 });
             }
             let versions: Option<String> = row.get("versions_json");

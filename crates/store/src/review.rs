@@ -61,6 +61,8 @@ pub struct QueueRow {
     pub facts_json: Option<String>,
     /// The suggested outcome (JSON).
     pub outcome_json: Option<String>,
+    /// Its lifecycle stage after the draft (`served`, `withdrawn`…), once it has one.
+    pub stage: Option<String>,
 }
 
 /// One version of a filing's draft.
@@ -208,7 +210,7 @@ impl Store {
         db_query!(
             &self.db,
             "SELECT f.id, f.batch_id, b.started_at, f.name, f.org, f.status, f.review_state,
-                    f.finding_codes, f.facts_json, f.outcome_json
+                    f.finding_codes, f.facts_json, f.outcome_json, f.stage
              FROM filings f JOIN batches b ON b.id = f.batch_id
              WHERE f.court_id = ?
                AND f.status IN ('drafted', 'needs_review', 'rejected', 'needs_ocr')
@@ -241,6 +243,7 @@ impl Store {
                         finding_codes: r.get("finding_codes"),
                         facts_json: r.get("facts_json"),
                         outcome_json: r.get("outcome_json"),
+                        stage: r.get("stage"),
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()

@@ -401,3 +401,79 @@ pub(super) async fn paper(
             .into_response()),
     }
 }
+
+/// The queue's bulk form: the act and the filings it names.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct BulkForm {
+    #[serde(flatten)]
+    act: ActForm,
+    /// Comma-separated filing ids.
+    #[serde(default)]
+    ids: String,
+}
+
+/// `POST /ui/lifecycle/bulk`: one act on the filings the queue shows (at most 10,000), each
+/// recorded or refused on its own; back to the queue with the counts.
+pub(super) async fn post_bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<BulkForm>, FormRejection>,
+) -> Page {
+    let j: Judge = judge(&state, &headers).await?;
+    let form = form.ok().map(|Form(f)| f);
+    j.check_csrf(form.as_ref().and_then(|f| f.act.csrf.as_deref()))?;
+    let form = form.unwrap_or_default();
+    let ids: Vec<FilingId> = form
+        .ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(FilingId::new)
+        .collect();
+    if ids.is_empty() || ids.len() > crate::lifecycle::BULK_MAX {
+        return Err(page_error(
+            StatusCode::BAD_REQUEST,
+            "请在列表中选择 1 至 10000 件案件。",
+        ));
+    }
+    let event = event_of(&form.act).map_err(|m| page_error(StatusCode::BAD_REQUEST, &m))?;
+    let results = act(
+        &state.store,
+        &ids,
+        &FilingScope::Court(j.court_id.clone()),
+        &event,
+        &j.caller.actor(),
+        court_today(),
+        &state.rules,
+    )
+    .await
+    .map_err(|e| store_failed(&e))?;
+    let recorded = results
+        .iter()
+        .filter(|(_, r)| matches!(r, ActResult::Recorded { .. }))
+        .count();
+    let mut reasons: Vec<String> = results
+        .iter()
+        .filter_map(|(_, r)| match r {
+            ActResult::Refused { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    reasons.sort();
+    reasons.dedup();
+    let skipped = results.len() - recorded;
+    let note = if skipped == 0 {
+        format!("{}：已记录 {recorded} 件。", event.zh())
+    } else {
+        format!(
+            "{}：已记录 {recorded} 件，{skipped} 件未记录（{}）。",
+            event.zh(),
+            reasons.join("；")
+        )
+    };
+    let url = format!(
+        "/ui?status=all&bulk={}",
+        percent_encoding::utf8_percent_encode(&note, percent_encoding::NON_ALPHANUMERIC)
+    );
+    Ok(Redirect::to(&url).into_response())
+}

@@ -38,6 +38,7 @@ use fincase_core::domain::FactField;
 use fincase_core::domain::{
     BatchId, CaseFacts, FilingId, FilingStatus, Provenance, ReviewState, Yuan,
 };
+use fincase_core::lifecycle::Stage;
 use fincase_core::rules::{DocumentKind, Outcome};
 use fincase_store::{
     Decided, DraftVersion, Edited, EditedResult, FilingView, QueueFilter, QueueRow, ReviewAction,
@@ -66,6 +67,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/ui/filings/{id}/facts", post(edit_fact))
         .route("/ui/filings/{id}/decision", post(decide))
         .route("/ui/filings/{id}/lifecycle", post(lifecycle::post_act))
+        .route("/ui/lifecycle/bulk", post(lifecycle::post_bulk))
         .route("/ui/filings/{id}/papers/{seq}", get(lifecycle::paper))
         .route("/ui/filings/{id}/draft.html", get(draft_html))
         .route("/ui/filings/{id}/original.pdf", get(original_pdf))
@@ -327,6 +329,8 @@ struct QueueQuery {
     finding: Option<String>,
     min: Option<String>,
     max: Option<String>,
+    /// The result of a bulk act just made (`已记录 N 件，M 件未记录`), shown once.
+    bulk: Option<String>,
 }
 
 /// The parts of the stored facts a queue line shows.
@@ -370,11 +374,16 @@ struct QueueItem {
     findings_zh: Vec<&'static str>,
     deadline: Option<view::Deadline>,
     pending: bool,
+    /// Where the case stands after its draft (`已送达`, `已准予撤诉`…), once it moved on.
+    stage_zh: Option<&'static str>,
+    /// Ended without a decision on the draft (withdrawn, mediated, 督促程序 ended).
+    ended: bool,
 }
 
 /// Which queue a line belongs to for the status filter.
 fn status_key(item: &QueueItem) -> &'static str {
     match item.review {
+        None if item.ended => "ended",
         Some(r) => r.as_str(),
         None if item.status == FilingStatus::Drafted => "pending",
         None => "needs_review",
@@ -401,6 +410,11 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
         .and_then(|j| serde_json::from_str(j).ok());
     let amount = outcome.as_ref().map(|o| o.total_claimed());
     let received = view::received_day(&r.received_at);
+    let stage: Option<Stage> = r.stage.as_deref().and_then(|s| s.parse().ok());
+    let ended = matches!(
+        stage,
+        Some(Stage::Withdrawn | Stage::Mediated | Stage::Terminated | Stage::Closed)
+    );
     QueueItem {
         id: r.id.clone(),
         batch_id: r.batch_id.clone(),
@@ -435,12 +449,14 @@ fn queue_item(r: &QueueRow, today: chrono::NaiveDate) -> QueueItem {
         findings_zh: findings.iter().map(|c| finding_zh(c)).collect(),
         findings,
         deadline: match (received, &outcome) {
-            (Some(d), Some(o)) if r.review_state.is_none() => {
+            (Some(d), Some(o)) if r.review_state.is_none() && !ended => {
                 Some(view::deadline(d, o.procedure, today))
             }
             _ => None,
         },
-        pending: r.review_state.is_none() && r.status == FilingStatus::Drafted,
+        pending: r.review_state.is_none() && r.status == FilingStatus::Drafted && !ended,
+        stage_zh: stage.filter(|s| *s != Stage::Drafted).map(Stage::zh),
+        ended,
     }
 }
 
@@ -477,6 +493,7 @@ const STATUS_FILTERS: &[(&str, &str)] = &[
     ("approved", "已批准"),
     ("rejected", "已驳回"),
     ("returned_to_bank", "已退回银行"),
+    ("ended", "撤诉、调解等"),
     ("all", "全部"),
 ];
 
@@ -567,6 +584,9 @@ async fn queue_page(
             "shown": shown.len(),
             "soon": soon,
             "qs": qs,
+            "bulk_ids": shown.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(","),
+            "bulk_note": q.bulk,
+            "today": fincase_pipeline::lifecycle::court_today().to_string(),
         }),
     ))
 }
@@ -836,7 +856,9 @@ async fn case_view(
             "review": f.review_state,
             "review_zh": view::review_zh(f.review_state),
             "review_reason": f.review_reason,
-            "decidable": f.review_state.is_none() && f.record.status == FilingStatus::Drafted,
+            "decidable": f.review_state.is_none()
+                && f.record.status == FilingStatus::Drafted
+                && lifecycle.as_ref().is_none_or(|l| l["stage"] == Stage::Drafted.zh()),
             "approved": f.review_state == Some(ReviewState::Approved),
             "draft_kind": f.draft_kind,
             "field": field,
@@ -1394,6 +1416,10 @@ async fn decide_one(
         Decided::NotFound => return Err(not_found()),
         Decided::NotReviewable(s) => Err(format!("此案件状态为“{}”，没有可审核的文书。", s.zh())),
         Decided::AlreadyDecided(s) => Err(format!("此案件已经审核：{}。", s.zh())),
+        Decided::Ended(stage) => Err(format!(
+            "此案件{}，不能再审核文书。",
+            stage.parse::<Stage>().map_or("已结案", Stage::zh)
+        )),
     })
 }
 
