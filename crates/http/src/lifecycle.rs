@@ -17,10 +17,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fincase_core::domain::FilingId;
-use fincase_core::draft::Draft;
 use fincase_core::lifecycle::{Calendar, Event, Stage};
-use fincase_core::rules::DocumentKind;
-use fincase_pipeline::lifecycle::{ActResult, act, court_today, current};
+use fincase_pipeline::lifecycle::{ActResult, act, court_today, current, paper_bytes};
 use fincase_store::{FilingScope, Role};
 use serde::Deserialize;
 
@@ -128,17 +126,6 @@ pub(super) async fn get_paper(
         .lifecycle_paper(&id, seq)
         .await?
         .ok_or_else(|| ApiError::not_found("paper"))?;
-    let versions: serde_json::Value =
-        serde_json::from_str(&paper.versions_json).unwrap_or_default();
-    let field = |k: &str| versions[k].as_str().unwrap_or_default().to_owned();
-    let draft = Draft {
-        kind: DocumentKind::None,
-        html: paper.html,
-        text: paper.text,
-        template_version: field("template"),
-        rules_version: field("rules"),
-        model_version: field("model"),
-    };
     let name = format!("{}-{}-{seq}", paper.kind, id.as_str());
     let fmt = q.format.as_deref().unwrap_or("html");
     let binary = |ct: &'static str, ext: &str, bytes: Vec<u8>| {
@@ -158,26 +145,20 @@ pub(super) async fn get_paper(
     Ok(match fmt {
         "text" => (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            draft.text,
+            paper.text,
         )
             .into_response(),
         "html" => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            draft.html,
+            paper.html,
         )
             .into_response(),
         "docx" | "pdf" => {
             let pdf = fmt == "pdf";
-            let bytes = tokio::task::spawn_blocking(move || {
-                if pdf {
-                    fincase_core::draft::to_pdf(&draft)
-                } else {
-                    fincase_core::draft::to_docx(&draft)
-                }
-            })
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .map_err(|e| failed(e.to_string()))?;
+            let bytes = tokio::task::spawn_blocking(move || paper_bytes(paper, pdf))
+                .await
+                .map_err(|e| failed(e.to_string()))?
+                .map_err(|e| failed(e.to_string()))?;
             if pdf {
                 binary("application/pdf", "pdf", bytes)
             } else {

@@ -125,20 +125,13 @@ fn seed_events(record: &LifecycleRecord) -> Vec<Event> {
             FilingStatus::Drafted | FilingStatus::NeedsReview | FilingStatus::Rejected
         ),
     ) {
-        let mut parties: Vec<String> = facts
-            .plaintiff
-            .iter()
-            .map(|p| p.name.clone())
-            .chain(facts.defendants.iter().map(|d| d.name.clone()))
-            .collect();
-        parties.dedup();
         out.push(Event::Drafted {
             on,
             document,
             procedure: outcome
                 .as_ref()
                 .map_or(Procedure::Ordinary, |o| o.procedure),
-            parties,
+            parties: parties_of(&facts),
         });
         out.extend(decision_event(record).map(|e| match e {
             Event::Approved { on: d } => Event::Approved { on: d.max(on) },
@@ -197,18 +190,11 @@ fn litigation_redraft(
         DocumentKind::PaymentOrder => "payment_order",
         DocumentKind::None => "notice",
     };
-    let mut parties: Vec<String> = facts
-        .plaintiff
-        .iter()
-        .map(|p| p.name.clone())
-        .chain(facts.defendants.iter().map(|d| d.name.clone()))
-        .collect();
-    parties.dedup();
     let drafted = Event::Drafted {
         on,
         document: draft.kind,
         procedure: outcome.procedure,
-        parties,
+        parties: parties_of(&facts),
     };
     Ok((
         Redraft {
@@ -231,6 +217,42 @@ fn litigation_redraft(
         },
         drafted,
     ))
+}
+
+/// Everyone a document is served on: the plaintiff, then the defendants, by name.
+fn parties_of(facts: &CaseFacts) -> Vec<String> {
+    let mut parties: Vec<String> = facts
+        .plaintiff
+        .iter()
+        .map(|p| p.name.clone())
+        .chain(facts.defendants.iter().map(|d| d.name.clone()))
+        .collect();
+    parties.dedup();
+    parties
+}
+
+/// A stored paper as a draft the DOCX and PDF writers take.
+pub fn paper_draft(p: StoredPaper) -> fincase_core::draft::Draft {
+    let versions: serde_json::Value = serde_json::from_str(&p.versions_json).unwrap_or_default();
+    let field = |k: &str| versions[k].as_str().unwrap_or_default().to_owned();
+    fincase_core::draft::Draft {
+        kind: DocumentKind::None,
+        html: p.html,
+        text: p.text,
+        template_version: field("template"),
+        rules_version: field("rules"),
+        model_version: field("model"),
+    }
+}
+
+/// A stored paper as DOCX (`pdf` false) or PDF bytes (CPU work: run it in `spawn_blocking`).
+pub fn paper_bytes(p: StoredPaper, pdf: bool) -> Result<Vec<u8>, fincase_core::draft::DraftError> {
+    let d = paper_draft(p);
+    if pdf {
+        fincase_core::draft::to_pdf(&d)
+    } else {
+        fincase_core::draft::to_docx(&d)
+    }
 }
 
 fn facts_of(record: &LifecycleRecord) -> CaseFacts {

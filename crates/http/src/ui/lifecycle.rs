@@ -16,7 +16,7 @@ use fincase_core::domain::{FilingId, Yuan};
 use fincase_core::lifecycle::{
     Calendar, Event, Instalment, MediationTerms, RefusalCode, ServiceMethod, Stage,
 };
-use fincase_pipeline::lifecycle::{ActResult, act, court_today, current};
+use fincase_pipeline::lifecycle::{ActResult, act, court_today, current, paper_bytes};
 use fincase_store::FilingScope;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -354,35 +354,19 @@ pub(super) async fn paper(
         .await
         .map_err(|e| store_failed(&e))?
         .ok_or_else(super::not_found)?;
-    let versions: Value = serde_json::from_str(&p.versions_json).unwrap_or_default();
-    let field = |k: &str| versions[k].as_str().unwrap_or_default().to_owned();
-    let draft = fincase_core::draft::Draft {
-        kind: fincase_core::rules::DocumentKind::None,
-        html: p.html,
-        text: p.text,
-        template_version: field("template"),
-        rules_version: field("rules"),
-        model_version: field("model"),
-    };
     let name = format!("{}-{seq}", p.kind);
     match q.format.as_deref() {
         Some(f @ ("docx" | "pdf")) => {
             let pdf = f == "pdf";
-            let bytes = tokio::task::spawn_blocking(move || {
-                if pdf {
-                    fincase_core::draft::to_pdf(&draft)
-                } else {
-                    fincase_core::draft::to_docx(&draft)
-                }
-            })
-            .await
-            .map_err(|_| page_error(StatusCode::INTERNAL_SERVER_ERROR, "文书生成失败。"))?
-            .map_err(|e| {
-                page_error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &format!("文书生成失败：{e}"),
-                )
-            })?;
+            let bytes = tokio::task::spawn_blocking(move || paper_bytes(p, pdf))
+                .await
+                .map_err(|_| page_error(StatusCode::INTERNAL_SERVER_ERROR, "文书生成失败。"))?
+                .map_err(|e| {
+                    page_error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &format!("文书生成失败：{e}"),
+                    )
+                })?;
             let ct = if pdf {
                 "application/pdf"
             } else {
@@ -394,11 +378,7 @@ pub(super) async fn paper(
                 bytes,
             ))
         }
-        _ => Ok((
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            draft.html,
-        )
-            .into_response()),
+        _ => Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], p.html).into_response()),
     }
 }
 
