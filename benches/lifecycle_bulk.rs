@@ -3,11 +3,12 @@
 //! starts each filing's machine from its record), then asks to certify them all while their
 //! window runs and to record a withdrawal after service (each refused on its own). Against the baseline in the same process: the same
 //! acts one filing per call, as 200 API calls would make them. The store is SQLite on disk
-//! (the default); every filing is a real pipeline result (one generated filing processed once,
+//! (the default) or PostgreSQL; every filing is a real pipeline result (one generated filing processed once,
 //! recorded 10,000 times under distinct ids in one court). Checks its own result: every
 //! filing recorded, every certification refused, and one audit entry per filing and event.
 //!
-//! `cargo bench --bench lifecycle_bulk` (`-- N` for another count).
+//! `cargo bench --bench lifecycle_bulk` (`-- N` for another count); with `DATABASE_URL` naming
+//! PostgreSQL it runs there, in a schema of its own that it drops at the end.
 
 use fincase::domain::{BatchId, FilingId};
 use fincase::lifecycle::Event;
@@ -20,7 +21,12 @@ async fn store_with(
     n: usize,
     dir: &std::path::Path,
 ) -> (Store, fincase::domain::CourtId, Vec<FilingId>) {
-    let store = Store::open_sqlite(&dir.join("cases.db")).await.unwrap();
+    let store = match pg_url() {
+        Some(url) => Store::open_postgres(&url, Some(&pg_schema()), 8)
+            .await
+            .unwrap(),
+        None => Store::open_sqlite(&dir.join("cases.db")).await.unwrap(),
+    };
     let f = fincase::fixtures::generate_one(7, 0).unwrap();
     let cfg = RulesConfig::default();
     let result = fincase::pipeline::process_filing("f.pdf", &f.pdf, &cfg);
@@ -65,6 +71,17 @@ async fn store_with(
         store.save_filings(&rows).await.unwrap();
     }
     (store, court, ids)
+}
+
+/// `DATABASE_URL` when it names PostgreSQL: the bench then runs there, in a schema of its own.
+fn pg_url() -> Option<String> {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+fn pg_schema() -> String {
+    format!("fincase_bench_{}", std::process::id())
 }
 
 async fn run(
@@ -132,7 +149,10 @@ fn main() {
         // Baseline: the first 200 filings one call each (an API client acting filing by filing).
         let base = &ids[..200.min(n)];
         let rest = &ids[base.len()..];
-        println!("lifecycle_bulk: {n} filings, SQLite, one court");
+        println!(
+            "lifecycle_bulk: {n} filings, {}, one court",
+            if pg_url().is_some() { "PostgreSQL" } else { "SQLite" }
+        );
         for (name, e) in &events {
             let (t1, r1) = run(&store, &court, base, e, 1).await;
             let (tb, rb) = run(&store, &court, rest, e, 10_000).await;
@@ -165,5 +185,9 @@ fn main() {
         }
         assert_eq!(lifecycle, 3 * n);
         println!("  audit: {lifecycle} lifecycle entries (3 per filing)");
+        store.close().await;
+        if let Some(url) = pg_url() {
+            Store::drop_postgres_schema(&url, &pg_schema()).await.unwrap();
+        }
     });
 }
