@@ -4,8 +4,9 @@
 //! is not counted**; and when its last day is a statutory rest day (法定休假日), the period ends on
 //! the first day after the rest days. Saturdays and Sundays are rest days unless the State
 //! Council moved a working day onto them (调休); the public holidays and those moved working days
-//! come from a table (`holidays.csv`, shipped; a court may supply its own). Reading weekends as
-//! 法定休假日 follows the courts' practice \[M\].
+//! come from a table (`holidays.csv`, shipped: the State Council's notices for 2025 and 2026
+//! \[S\]; a court may supply its own). Reading weekends as 法定休假日 follows the courts'
+//! practice \[M\].
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use std::collections::BTreeSet;

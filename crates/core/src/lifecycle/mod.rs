@@ -619,7 +619,7 @@ impl Lifecycle {
 
     /// The day the document takes effect, once it can be known: the day after the window for an
     /// appealable judgment or a payment order \[M: courts date effect from the day after the
-    /// window's last day\]; the last service for a final judgment or a 调解书.
+    /// window's last day, as practitioners' commentaries also count it\]; the last service for a final judgment or a 调解书.
     pub fn effective_date(&self, cal: &Calendar) -> Option<NaiveDate> {
         if !self.all_served() {
             return None;
