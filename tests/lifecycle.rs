@@ -634,6 +634,31 @@ async fn an_objection_ends_a_payment_order_and_the_case_is_drafted_again_as_a_la
         (Some("approved"), Some("民事判决书")),
         "{v}"
     );
+    // And the case goes on from there: the decision joins the stored machine at the next act
+    // (regression: the record's decision was once folded onto a new machine and refused).
+    let (code, v) = w
+        .act(
+            &w.judge_a,
+            0,
+            json!({ "type": "served", "on": t, "method": "electronic" }),
+        )
+        .await;
+    assert_eq!(
+        (code, v["stage"].as_str()),
+        (StatusCode::OK, Some("served")),
+        "{v}"
+    );
+    let stages: Vec<String> = w.lifecycle(&w.judge_a, 0).await["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["stage_after"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        stages[stages.len() - 2..],
+        ["approved", "served"],
+        "{stages:?}"
+    );
 }
 
 /// The store's side on both backends (PostgreSQL when `DATABASE_URL` is set): acts seeded from

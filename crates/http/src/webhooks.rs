@@ -23,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use fincase_store::{Delivery, Role, Store, StoreError};
+use fincase_store::{Delivery, Role, Store, StoreError, now_ms};
 use hmac::{KeyInit, Mac};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
@@ -122,12 +122,6 @@ pub struct Sender {
     store: Store,
     client: Client<HttpConnector, Full<Bytes>>,
     config: SenderConfig,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 impl Sender {

@@ -27,10 +27,7 @@ use serde::Serialize;
 
 /// The court's calendar date now (China Standard Time, UTC+8: the date a court writes).
 pub fn court_today() -> NaiveDate {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    date_of_ms(Some(ms)).unwrap_or_default()
+    date_of_ms(Some(fincase_store::now_ms())).unwrap_or_default()
 }
 
 /// The court's date at instant `t`.
@@ -72,32 +69,36 @@ pub enum ActResult {
     NotFound,
 }
 
-/// The machine of a stored filing: its stored state, or (before its first act) the state its
-/// record implies with the events that lead there.
+/// The machine as last stored (a new one before the first act), and the events its record
+/// implies that it has not seen yet: before the first act, the drafting and the judge's
+/// decision; after it, a decision the judge made (`/decision`) on a draft the machine holds as
+/// undecided.
+fn start(record: &LifecycleRecord) -> Result<(Lifecycle, Vec<Event>), Refusal> {
+    let Some(json) = &record.lifecycle_json else {
+        return Ok((Lifecycle::new(), seed_events(record)));
+    };
+    let lc: Lifecycle = serde_json::from_str(json).map_err(|e| Refusal {
+        code: RefusalCode::Invalid,
+        message: format!("案件流程记录无法读取：{e}"),
+    })?;
+    let seeds = match (lc.stage, decision_event(record)) {
+        (Stage::Drafted, Some(e)) => vec![e],
+        _ => Vec::new(),
+    };
+    Ok((lc, seeds))
+}
+
+/// The machine of a stored filing now: its stored state with the events its record implies
+/// applied (`start`), and those events.
 pub fn current(
     record: &LifecycleRecord,
     today: NaiveDate,
     cal: &Calendar,
 ) -> Result<(Lifecycle, Vec<Event>), Refusal> {
-    if let Some(json) = &record.lifecycle_json {
-        let lc: Lifecycle = serde_json::from_str(json).map_err(|e| Refusal {
-            code: RefusalCode::Invalid,
-            message: format!("案件流程记录无法读取：{e}"),
-        })?;
-        // A decision the judge made (`/decision`) after the machine last moved: a draft the
-        // machine holds as undecided that the record says is decided.
-        let seeds: Vec<Event> = match (lc.stage, decision_event(record)) {
-            (Stage::Drafted, Some(e)) => vec![e],
-            _ => Vec::new(),
-        };
-        let mut now = lc;
-        for e in &seeds {
-            now = now.apply(e, today, cal)?;
-        }
-        return Ok((now, seeds));
+    let (mut lc, seeds) = start(record)?;
+    for e in &seeds {
+        lc = lc.apply(e, today, cal)?;
     }
-    let seeds = seed_events(record);
-    let lc = Lifecycle::replay(&seeds, today, cal).map_err(|(_, r)| r)?;
     Ok((lc, seeds))
 }
 
@@ -339,23 +340,16 @@ pub fn plan(
     cal: &Calendar,
     rules: &RulesConfig,
 ) -> Result<(LifecycleWrite, Option<PaperKind>), Refusal> {
-    let (mut lc, seeds) = current(record, today, cal)?;
+    let (mut lc, seeds) = start(record)?;
     let mut events = Vec::with_capacity(seeds.len() + 1);
-    let mut stage_before = if record.lifecycle_json.is_some() {
-        Some(lc.stage)
-    } else {
-        None
-    };
-    // Re-fold the seeds to record the stage each one left.
-    if !seeds.is_empty() {
-        let mut l = Lifecycle::new();
-        for s in &seeds {
-            let next = l.apply(s, today, cal)?;
-            events.push(new_event(s, Some(l.stage), next.stage, true, None)?);
-            l = next;
-        }
-        stage_before = Some(l.stage);
-        lc = l;
+    let mut stage_before =
+        (record.lifecycle_json.is_some() || !seeds.is_empty()).then_some(lc.stage);
+    // The record's events first, each with the stage it left.
+    for s in &seeds {
+        let next = lc.apply(s, today, cal)?;
+        events.push(new_event(s, stage_before, next.stage, true, None)?);
+        stage_before = Some(next.stage);
+        lc = next;
     }
     if matches!(
         event,

@@ -179,12 +179,16 @@ const RECORD_COLUMNS: &str = "id, org, court_id, status, review_state, review_ms
      draft_kind, facts_json, outcome_json, versions_json, court_name, lifecycle_json,
      lifecycle_seq";
 
-/// `court_id = ?` or `org = ?` for a scope (`None`: every filing).
-fn scope_filter(scope: &FilingScope) -> (&'static str, Option<&str>) {
+/// The condition every scoped read adds, bound with [`scope_binds`] (`org`, `org`, `court`,
+/// `court`): a NULL leaves its column free.
+const IN_SCOPE: &str = " AND (? IS NULL OR org = ?) AND (? IS NULL OR court_id = ?)";
+
+/// The organisation and the court a scope fixes (`None`: any).
+fn scope_binds(scope: &FilingScope) -> (Option<&str>, Option<&str>) {
     match scope {
-        FilingScope::All => ("", None),
-        FilingScope::Org(o) => (" AND org = ?", Some(o.as_str())),
-        FilingScope::Court(c) => (" AND court_id = ?", Some(c.as_str())),
+        FilingScope::All => (None, None),
+        FilingScope::Org(o) => (Some(o.as_str()), None),
+        FilingScope::Court(c) => (None, Some(c.as_str())),
     }
 }
 
@@ -208,20 +212,19 @@ impl Store {
         ids: &[FilingId],
         scope: &FilingScope,
     ) -> Result<Vec<LifecycleRecord>, StoreError> {
-        let (filter, value) = scope_filter(scope);
+        let (org, court) = scope_binds(scope);
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT {RECORD_COLUMNS} FROM filings WHERE id IN ({marks}){filter}");
+            let sql =
+                format!("SELECT {RECORD_COLUMNS} FROM filings WHERE id IN ({marks}){IN_SCOPE}");
             let rows = match &self.db {
                 super::Db::Sqlite(p) => {
                     let mut q = sqlx::query(&sql);
                     for id in chunk {
                         q = q.bind(id.as_str());
                     }
-                    if let Some(v) = value {
-                        q = q.bind(v);
-                    }
+                    q = q.bind(org).bind(org).bind(court).bind(court);
                     q.fetch_all(p)
                         .await?
                         .iter()
@@ -234,9 +237,7 @@ impl Store {
                     for id in chunk {
                         q = q.bind(id.as_str());
                     }
-                    if let Some(v) = value {
-                        q = q.bind(v);
-                    }
+                    q = q.bind(org).bind(org).bind(court).bind(court);
                     q.fetch_all(p)
                         .await?
                         .iter()
@@ -493,20 +494,20 @@ impl Store {
         &self,
         scope: &FilingScope,
     ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
-        let (filter, value) = scope_filter(scope);
+        let (org, court) = scope_binds(scope);
         let sql = format!(
-            "SELECT stage, COUNT(*) AS n FROM filings WHERE status = 'drafted'{filter}
+            "SELECT stage, COUNT(*) AS n FROM filings WHERE status = 'drafted'{IN_SCOPE}
              GROUP BY stage ORDER BY stage"
         );
-        Ok(match value {
-            None => db_query!(&self.db, &sql, [], fetch_all, |rows| rows
+        Ok(db_query!(
+            &self.db,
+            &sql,
+            [org, org, court, court],
+            fetch_all,
+            |rows| rows
                 .iter()
                 .map(|r| (r.get("stage"), r.get("n")))
-                .collect::<Vec<_>>())?,
-            Some(v) => db_query!(&self.db, &sql, [v], fetch_all, |rows| rows
-                .iter()
-                .map(|r| (r.get("stage"), r.get("n")))
-                .collect::<Vec<_>>())?,
-        })
+                .collect::<Vec<_>>()
+        )?)
     }
 }

@@ -97,11 +97,13 @@ impl Store {
 
     /// The endpoints of `org` (`None`: every organisation's).
     pub async fn webhooks(&self, org: Option<&str>) -> Result<Vec<Webhook>, StoreError> {
-        let sql_all = "SELECT id, org, url, created_ms FROM webhooks ORDER BY created_ms, id";
-        let sql_org =
-            "SELECT id, org, url, created_ms FROM webhooks WHERE org = ? ORDER BY created_ms, id";
-        Ok(match org {
-            None => db_query!(&self.db, sql_all, [], fetch_all, |rows| rows
+        Ok(db_query!(
+            &self.db,
+            "SELECT id, org, url, created_ms FROM webhooks WHERE (? IS NULL OR org = ?)
+             ORDER BY created_ms, id",
+            [org, org],
+            fetch_all,
+            |rows| rows
                 .iter()
                 .map(|r| Webhook {
                     id: r.get("id"),
@@ -109,17 +111,8 @@ impl Store {
                     url: r.get("url"),
                     created_ms: r.get("created_ms"),
                 })
-                .collect::<Vec<_>>())?,
-            Some(o) => db_query!(&self.db, sql_org, [o], fetch_all, |rows| rows
-                .iter()
-                .map(|r| Webhook {
-                    id: r.get("id"),
-                    org: r.get("org"),
-                    url: r.get("url"),
-                    created_ms: r.get("created_ms"),
-                })
-                .collect::<Vec<_>>())?,
-        })
+                .collect::<Vec<_>>()
+        )?)
     }
 
     /// Claims up to `limit` deliveries due at `now`: each is leased until `now + lease_ms` (a

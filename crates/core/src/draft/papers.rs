@@ -31,6 +31,21 @@ pub enum PaperKind {
     WithdrawalRuling,
 }
 
+impl std::str::FromStr for PaperKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<PaperKind, String> {
+        [
+            PaperKind::TerminationRuling,
+            PaperKind::EffectCertificate,
+            PaperKind::MediationStatement,
+            PaperKind::WithdrawalRuling,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("unknown paper kind {s:?}"))
+    }
+}
+
 impl PaperKind {
     /// The paper for `event`, applied to a filing now in the state `after` (`None`: no paper).
     pub fn for_event(event: &Event, after: &Lifecycle) -> Option<PaperKind> {

@@ -132,19 +132,6 @@ impl Stage {
             Stage::Closed => "已结案",
         }
     }
-
-    /// True when nothing more happens to the filing in this court.
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            Stage::Appealed
-                | Stage::EnforcementApplied
-                | Stage::Withdrawn
-                | Stage::Rejected
-                | Stage::ReturnedToBank
-                | Stage::Closed
-        )
-    }
 }
 
 impl std::str::FromStr for Stage {

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use fincase_core::domain::{FilingId, Yuan};
+use fincase_core::draft::papers::PaperKind;
 use fincase_core::lifecycle::{
     Calendar, Event, Instalment, MediationTerms, RefusalCode, ServiceMethod, Stage,
 };
@@ -112,7 +113,7 @@ pub(super) async fn card(
                 "stage": r.stage_after.parse::<Stage>().ok().map(Stage::zh),
                 "by": person(&r.actor),
                 "paper": r.paper_kind.as_ref().map(|k| json!({
-                    "name": paper_name(k),
+                    "name": k.parse::<PaperKind>().map_or("文书", PaperKind::zh),
                     "seq": r.seq,
                 })),
             })
@@ -145,6 +146,7 @@ pub(super) async fn card(
         .collect();
     Ok(Some(json!({
         "stage": lc.stage.zh(),
+        "awaits_decision": lc.stage == Stage::Drafted,
         "status": lc.status_zh(today, cal),
         "document": lc.track.map(|t| t.document_zh()),
         "deadlines": lc.deadlines(cal).iter().map(|d| json!({
@@ -174,16 +176,6 @@ fn person(actor: &str) -> String {
         .filter(|l| !l.is_empty())
         .unwrap_or(actor)
         .to_owned()
-}
-
-fn paper_name(kind: &str) -> &'static str {
-    match kind {
-        "termination_ruling" => "民事裁定书（终结督促程序）",
-        "effect_certificate" => "生效证明书",
-        "mediation_statement" => "民事调解书",
-        "withdrawal_ruling" => "民事裁定书（准予撤诉）",
-        _ => "文书",
-    }
 }
 
 /// The card's form.

@@ -476,7 +476,7 @@ async fn load_queue(
         .review_queue(&j.court_id, &filter, QUEUE_LIMIT)
         .await
         .map_err(|e| store_failed(&e))?;
-    let today = view::today_cn();
+    let today = fincase_pipeline::lifecycle::court_today();
     let min = nonempty(q.min.clone()).and_then(|s| fincase_core::domain::parse_money(&s));
     let max = nonempty(q.max.clone()).and_then(|s| fincase_core::domain::parse_money(&s));
     Ok(rows
@@ -829,9 +829,11 @@ async fn case_view(
         .map_err(|e| store_failed(&e))?
         .and_then(|b| view::received_day(&b.started_at));
     let deadline = match (received, &outcome) {
-        (Some(d), Some(o)) if f.review_state.is_none() => {
-            Some(view::deadline(d, o.procedure, view::today_cn()))
-        }
+        (Some(d), Some(o)) if f.review_state.is_none() => Some(view::deadline(
+            d,
+            o.procedure,
+            fincase_pipeline::lifecycle::court_today(),
+        )),
         _ => None,
     };
     let return_reason = return_reasons(stored.as_ref());
@@ -858,7 +860,7 @@ async fn case_view(
             "review_reason": f.review_reason,
             "decidable": f.review_state.is_none()
                 && f.record.status == FilingStatus::Drafted
-                && lifecycle.as_ref().is_none_or(|l| l["stage"] == Stage::Drafted.zh()),
+                && lifecycle.as_ref().is_none_or(|l| l["awaits_decision"] == true),
             "approved": f.review_state == Some(ReviewState::Approved),
             "draft_kind": f.draft_kind,
             "field": field,
@@ -1632,7 +1634,7 @@ async fn alike_groups(state: &AppState, j: &Judge) -> Result<Vec<AlikeGroup>, Re
         .review_queue(&j.court_id, &QueueFilter::default(), QUEUE_LIMIT)
         .await
         .map_err(|e| store_failed(&e))?;
-    let today = view::today_cn();
+    let today = fincase_pipeline::lifecycle::court_today();
     let mut groups: Vec<AlikeGroup> = Vec::new();
     for r in rows
         .iter()

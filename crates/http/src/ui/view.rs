@@ -76,14 +76,6 @@ pub(super) fn deadline(received: NaiveDate, procedure: Procedure, today: NaiveDa
     }
 }
 
-/// Today's date in China (UTC+8), from the system clock.
-pub(super) fn today_cn() -> NaiveDate {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    chrono::DateTime::from_timestamp(secs + 8 * 3600, 0).map_or(NaiveDate::MIN, |t| t.date_naive())
-}
-
 /// The day a batch was received (its RFC 3339 time, read in UTC+8).
 pub(super) fn received_day(rfc3339: &str) -> Option<NaiveDate> {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
